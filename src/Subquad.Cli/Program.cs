@@ -1,0 +1,6 @@
+namespace Subquad.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args) => SubquadApp.Run(args, Console.Out, Console.Error);
+}

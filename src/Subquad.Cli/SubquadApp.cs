@@ -1,0 +1,75 @@
+using System.CommandLine;
+using Subquad.Cli.Commands;
+using Subquad.Core;
+
+namespace Subquad.Cli;
+
+/// <summary>Builds the <c>subquad</c> command tree and runs it with every error turned into one line and an exit code.</summary>
+internal static class SubquadApp
+{
+    /// <summary>Runs the command line; never throws.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool? interactive = null)
+    {
+        bool tty = interactive ?? (!System.Console.IsErrorRedirected && ReferenceEquals(error, System.Console.Error));
+        var io = new CliIO(output, error, tty);
+        var root = Build(io);
+        var parse = root.Parse(args);
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return parse.Invoke(config);
+        }
+        catch (Exception ex)
+        {
+            return Report(ex, io, args.Contains("--verbose"));
+        }
+    }
+
+    /// <summary>Maps an exception escaping a command to one stderr line and an exit code.</summary>
+    internal static int Report(Exception ex, CliIO io, bool verbose)
+    {
+        var inner = ex is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerExceptions[0] : ex;
+        switch (inner)
+        {
+            case InputException input:
+                io.Error.WriteLine("error: " + input.Message);
+                return ExitCodes.BadInput;
+            case UsageException usage:
+                io.Error.WriteLine("error: " + usage.Message);
+                return ExitCodes.Usage;
+            case OperationCanceledException:
+                io.Error.WriteLine("cancelled");
+                return ExitCodes.Cancelled;
+            case PlatformNotSupportedException pns:
+                io.Error.WriteLine("error: " + pns.Message);
+                return ExitCodes.Unsupported;
+            case OutOfMemoryException oom:
+                io.Error.WriteLine("error: out of memory: " + oom.Message + " (try a smaller input)");
+                return ExitCodes.BadInput;
+            case FileNotFoundException fnf:
+                io.Error.WriteLine($"error: {fnf.FileName ?? fnf.Message}: file not found");
+                return ExitCodes.BadInput;
+            case DirectoryNotFoundException dnf:
+                io.Error.WriteLine("error: " + dnf.Message);
+                return ExitCodes.BadInput;
+            case UnauthorizedAccessException or IOException:
+                io.Error.WriteLine("error: " + inner.Message);
+                return ExitCodes.BadInput;
+            default:
+                io.Error.WriteLine($"internal error ({inner.GetType().Name}): {inner.Message}");
+                if (verbose) io.Error.WriteLine(inner.ToString());
+                else io.Error.WriteLine("run again with --verbose for the stack trace, and please report it");
+                return ExitCodes.Internal;
+        }
+    }
+
+    /// <summary>The root command with every verb.</summary>
+    internal static RootCommand Build(CliIO io)
+    {
+        var root = new RootCommand("Subquad: exact document similarity, its SETH hardness, and the one-head transformers that solve it (Alman & Yu, ICLR 2025).");
+        root.Options.Add(CommonOptions.Verbose);
+        root.Subcommands.Add(DemoCommand.Create(io));
+        root.Subcommands.Add(InfoCommand.Create(io));
+        return root;
+    }
+}
