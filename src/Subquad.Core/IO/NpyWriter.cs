@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text;
+using Subquad.Core.Vectors;
+
+namespace Subquad.Core.IO;
+
+/// <summary>
+/// Writes 2-D C-order numpy <c>.npy</c> files (format 1.0, or 2.0 when the header needs it): binary rows as
+/// <c>|u1</c> 0/1 bytes, dense rows as little-endian <c>&lt;f4</c>. numpy's <c>np.load</c> reads them as they are.
+/// </summary>
+public static class NpyWriter
+{
+    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+
+    /// <summary>Writes <paramref name="vectors"/> to <paramref name="path"/> atomically (temp file then rename), so a failed write never leaves half a file where the user's file was.</summary>
+    public static void Write(string path, VectorSet vectors)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(vectors);
+        string full = Path.GetFullPath(path);
+        string temp = full + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                Write(stream, vectors);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>Writes <paramref name="vectors"/> as one .npy image to <paramref name="stream"/>.</summary>
+    public static void Write(Stream stream, VectorSet vectors)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(vectors);
+        string descr = vectors.IsBinary ? "|u1" : "<f4";
+        WriteHeader(stream, descr, vectors.Count, vectors.Dimensions);
+        switch (vectors)
+        {
+            case BinaryVectors binary:
+                var row = new byte[binary.Dimensions];
+                for (int i = 0; i < binary.Count; i++)
+                {
+                    var words = binary.Row(i);
+                    for (int k = 0; k < row.Length; k++) row[k] = (byte)((words[k >> 6] >> (k & 63)) & 1UL);
+                    stream.Write(row);
+                }
+
+                break;
+            case DenseVectors dense:
+                var bytes = new byte[dense.Dimensions * sizeof(float)];
+                for (int i = 0; i < dense.Count; i++)
+                {
+                    var values = dense.Row(i);
+                    for (int k = 0; k < values.Length; k++)
+                    {
+                        System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(k * sizeof(float)), values[k]);
+                    }
+
+                    stream.Write(bytes);
+                }
+
+                break;
+            default:
+                throw new ArgumentException($"unknown vector set {vectors.GetType().Name}", nameof(vectors));
+        }
+    }
+
+    /// <summary>Writes the magic, version and a header dict padded so the data starts on a 64-byte boundary.</summary>
+    internal static void WriteHeader(Stream stream, string descr, long rows, long columns)
+    {
+        string dict = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({rows}, {columns}), }}");
+        int prefixV1 = Magic.Length + 2 + 2;
+        int total = prefixV1 + dict.Length + 1;
+        int padded = (total + 63) / 64 * 64;
+        bool v2 = padded - prefixV1 > ushort.MaxValue;
+        int prefix = v2 ? Magic.Length + 2 + 4 : prefixV1;
+        padded = (prefix + dict.Length + 1 + 63) / 64 * 64;
+        var header = dict + new string(' ', padded - prefix - dict.Length - 1) + "\n";
+        stream.Write(Magic);
+        stream.WriteByte(v2 ? (byte)2 : (byte)1);
+        stream.WriteByte(0);
+        var length = new byte[v2 ? 4 : 2];
+        if (v2) System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)header.Length);
+        else System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)header.Length);
+        stream.Write(length);
+        stream.Write(Encoding.ASCII.GetBytes(header));
+    }
+}
