@@ -63,9 +63,11 @@ public static class CsvReader
             var row = new float[width];
             for (int f = 0; f < fields.Length; f++)
             {
-                double v = ParseField(fields[f], source, lineNumber, f);
-                if (v != 0 && v != 1) zeroOne = false;
-                float x = (float)v;
+                // Parsed straight to float32 (correctly rounded once): parsing to double and then narrowing could
+                // round twice and miss the float a writer's shortest round-trip string names.
+                ParseField(fields[f], source, lineNumber, f);
+                float x = float.Parse(Unquote(fields[f]), NumberStyles.Float, CultureInfo.InvariantCulture);
+                if (x != 0 && x != 1) zeroOne = false;
                 if (!float.IsFinite(x))
                 {
                     throw new InputException(source, Field(lineNumber, f), $"{fields[f].Trim()} is outside the float32 range (about 3.4e38); rescale the data");

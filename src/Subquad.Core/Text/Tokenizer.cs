@@ -9,8 +9,8 @@ namespace Subquad.Core.Text;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>Letters and digits are the Unicode categories L* and Nd/Nl/No (<see cref="Rune.IsLetterOrDigit"/>), read as
-/// whole code points, so letters outside the BMP are not split.</item>
+/// <item>Letters and digits are the Unicode categories L* and Nd (<see cref="Rune.IsLetterOrDigit"/>), read as whole
+/// code points, so letters outside the BMP are not split. Other numbers (superscripts, fractions: No, Nl) separate.</item>
 /// <item>Combining marks (Mn, Mc, Me) continue a word they follow, so "cafe" + U+0301 stays one word; a mark with no
 /// word before it is a separator.</item>
 /// <item>No stemming and no stop words: "apples" and "apple" are different words. The paper's example vector still
