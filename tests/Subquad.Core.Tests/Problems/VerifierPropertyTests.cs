@@ -18,7 +18,7 @@ public class VerifierPropertyTests
     private static SimilarityInstance Make((int Seed, int N, int D, bool Binary, bool Bichromatic, double Density) c, out Random random)
     {
         random = new Random(c.Seed);
-        VectorSet Side(Random r, int n) => c.Binary ? NonZero(FoundationTestData.Binary(r, n, c.D, c.Density), r) : FoundationTestData.Dense(r, n, c.D);
+        VectorSet Side(Random r, int n) => c.Binary ? NonZero(FoundationTestData.Binary(r, n, c.D, c.Density), r) : NonZero(FoundationTestData.Dense(r, n, c.D));
         var a = Side(random, c.N);
         return c.Bichromatic ? SimilarityInstance.Bichromatic(a, Side(random, random.Next(1, 40))) : SimilarityInstance.Monochromatic(a);
     }
@@ -31,6 +31,19 @@ public class VerifierPropertyTests
         {
             v.Row(i).CopyTo(builder.RowSpan(i));
             if (v.IsZeroRow(i)) builder.Set(i, random.Next(v.Dimensions));
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Dense rows that are all zero get a 1 in column 0.</summary>
+    private static DenseVectors NonZero(DenseVectors v)
+    {
+        var builder = new DenseVectors.Builder(v.Count, v.Dimensions);
+        for (int i = 0; i < v.Count; i++)
+        {
+            v.Row(i).CopyTo(builder.RowSpan(i));
+            if (v.IsZeroRow(i)) builder.RowSpan(i)[0] = 1;
         }
 
         return builder.Build();
