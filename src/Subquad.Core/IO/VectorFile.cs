@@ -17,6 +17,7 @@ public static class VectorFile
     public static VectorSet Read(string path, VectorKind? forced = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        FileInput.RequireFile(path);
         var vectors = FormatOf(path) switch
         {
             ".npy" => NpyReader.Read(path, forced),
