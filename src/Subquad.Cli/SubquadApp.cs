@@ -70,6 +70,9 @@ internal static class SubquadApp
         root.Options.Add(CommonOptions.Verbose);
         root.Subcommands.Add(DemoCommand.Create(io));
         root.Subcommands.Add(InfoCommand.Create(io));
+        root.Subcommands.Add(EmbedCommand.Create(io));
+        root.Subcommands.Add(GenerateCommand.Create(io));
+        root.Subcommands.Add(SolveCommand.Create(io));
         return root;
     }
 }

@@ -1,35 +1,130 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.Text;
+using System.Text.Json;
 using Spectre.Console;
+using Subquad.Cli.Output;
+using Subquad.Core.IO;
 
 namespace Subquad.Cli.Commands;
 
-/// <summary><c>subquad info</c>: what this machine offers the kernels (STYLE 3.10).</summary>
+/// <summary>
+/// <c>subquad info</c>: what this machine offers the kernels (STYLE 3.10). <c>subquad info FILE</c>: what a vectors
+/// file holds (shape, kind, stored type, density, weights or norms, zero and duplicate rows).
+/// </summary>
 internal static class InfoCommand
 {
     public static Command Create(CliIO io)
     {
-        var command = new Command("info", "Show this machine's SIMD support and the Subquad build.");
-        command.SetAction(_ =>
+        var file = new Argument<string?>("file") { Description = "A vectors file to describe (omit for machine info).", Arity = ArgumentArity.ZeroOrOne };
+        var format = CommonOptions.Format();
+        var dense = new Option<bool>("--dense") { Description = "Read the file as dense vectors." };
+        var binary = new Option<bool>("--binary") { Description = "Read the file as binary vectors." };
+        var command = new Command("info", "Show this machine's SIMD support and the Subquad build, or describe a vectors file.");
+        command.Arguments.Add(file);
+        command.Options.Add(format);
+        command.Options.Add(dense);
+        command.Options.Add(binary);
+        command.SetAction(parse =>
         {
-            var table = new Table().AddColumn("property").AddColumn("value");
-            table.AddRow("runtime", Markup.Escape(RuntimeInformation.FrameworkDescription));
-            table.AddRow("os / arch", Markup.Escape($"{RuntimeInformation.OSDescription} / {RuntimeInformation.ProcessArchitecture}"));
-            table.AddRow("cores", Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            table.AddRow("Vector128/256/512 accelerated", $"{Vector128.IsHardwareAccelerated} / {Vector256.IsHardwareAccelerated} / {Vector512.IsHardwareAccelerated}");
-            table.AddRow("AVX2 / FMA", $"{Avx2.IsSupported} / {Fma.IsSupported}");
-            table.AddRow("AVX-512 F / BW", $"{Avx512F.IsSupported} / {Avx512BW.IsSupported}");
-            table.AddRow("POPCNT", Popcnt.X64.IsSupported.ToString());
-            foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("SUBQUAD_", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            string? path = parse.GetValue(file);
+            if (path is null)
             {
-                table.AddRow(Markup.Escape(key), Markup.Escape(Environment.GetEnvironmentVariable(key) ?? ""));
+                MachineInfo(io);
+                return ExitCodes.Ok;
             }
 
-            io.Console.Write(table);
+            if (parse.GetValue(dense) && parse.GetValue(binary)) throw new UsageException("--dense and --binary exclude each other");
+            VectorKind? kind = parse.GetValue(dense) ? VectorKind.Dense : parse.GetValue(binary) ? VectorKind.Binary : null;
+            FileInfo(io, path, kind, parse.GetValue(format));
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    private static void MachineInfo(CliIO io)
+    {
+        var table = new Table().AddColumn("property").AddColumn("value");
+        table.AddRow("runtime", Markup.Escape(RuntimeInformation.FrameworkDescription));
+        table.AddRow("os / arch", Markup.Escape($"{RuntimeInformation.OSDescription} / {RuntimeInformation.ProcessArchitecture}"));
+        table.AddRow("cores", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("Vector128/256/512 accelerated", $"{Vector128.IsHardwareAccelerated} / {Vector256.IsHardwareAccelerated} / {Vector512.IsHardwareAccelerated}");
+        table.AddRow("AVX2 / FMA", $"{Avx2.IsSupported} / {Fma.IsSupported}");
+        table.AddRow("AVX-512 F / BW", $"{Avx512F.IsSupported} / {Avx512BW.IsSupported}");
+        table.AddRow("POPCNT", Popcnt.X64.IsSupported.ToString());
+        foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("SUBQUAD_", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            table.AddRow(Markup.Escape(key), Markup.Escape(Environment.GetEnvironmentVariable(key) ?? ""));
+        }
+
+        io.Console.Write(table);
+    }
+
+    private static void FileInfo(CliIO io, string path, VectorKind? kind, OutputFormat format)
+    {
+        var vectors = VectorFile.Read(path, kind);
+        string stored = VectorFile.FormatOf(path) switch
+        {
+            ".npy" => DescribeNpy(NpyReader.ReadHeader(path)),
+            ".fvecs" => "TEXMEX .fvecs (float32 records)",
+            ".bvecs" => "TEXMEX .bvecs (uint8 records)",
+            _ => "delimited text",
+        };
+        var sidecar = RowNamesSidecar.TryReadFor(path);
+        var summary = VectorSummary.Of(vectors);
+        var rows = new List<(string Key, string Value)>
+        {
+            ("file", path),
+            ("stored as", stored),
+            ("shape", string.Create(CultureInfo.InvariantCulture, $"({summary.Rows}, {summary.Dimensions})")),
+            ("kind", summary.Binary ? "binary (bits)" : "dense (float32)"),
+            ("density", summary.Density.ToString("F4", CultureInfo.InvariantCulture) + (summary.Binary ? " (fraction of ones)" : " (fraction of nonzero entries)")),
+            (summary.Binary ? "row weight min / mean / max" : "row norm min / mean / max", $"{summary.Describe(summary.RowSize.Min)} / {summary.Describe(summary.RowSize.Mean)} / {summary.Describe(summary.RowSize.Max)}"),
+            ("zero rows", summary.ZeroRows.ToString(CultureInfo.InvariantCulture) + (summary.FirstZeroRow is { } z ? $" (first: row {z} {vectors.NameOf(z)}; cosine problems refuse zero rows)" : "")),
+            ("duplicate rows", summary.DuplicateRows.ToString(CultureInfo.InvariantCulture) + " (rows equal to an earlier row)"),
+            ("row names", sidecar is null ? "none (rows are numbered from 0)" : $"{sidecar.Rows.Count} from {RowNamesSidecar.PathFor(path)}"),
+        };
+        if (sidecar?.Keywords is { } keywords) rows.Add(("keywords", string.Join(", ", keywords.Take(12)) + (keywords.Count > 12 ? $", ... ({keywords.Count} in all)" : "")));
+
+        if (format == OutputFormat.Json)
+        {
+            using var buffer = new MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+            {
+                json.WriteStartObject();
+                json.WriteString("file", path);
+                json.WriteString("stored_as", stored);
+                json.WriteNumber("rows", summary.Rows);
+                json.WriteNumber("dimensions", summary.Dimensions);
+                json.WriteString("kind", summary.Binary ? "binary" : "dense");
+                json.WriteNumber("density", summary.Density);
+                json.WriteNumber("row_size_min", summary.RowSize.Min);
+                json.WriteNumber("row_size_mean", summary.RowSize.Mean);
+                json.WriteNumber("row_size_max", summary.RowSize.Max);
+                json.WriteNumber("zero_rows", summary.ZeroRows);
+                json.WriteNumber("duplicate_rows", summary.DuplicateRows);
+                json.WriteBoolean("row_names", sidecar is not null);
+                json.WriteEndObject();
+            }
+
+            io.Out.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+        }
+        else if (format == OutputFormat.Csv)
+        {
+            io.Out.WriteLine("property,value");
+            foreach (var (key, value) in rows) io.Out.WriteLine(Csv.Quote(key) + "," + Csv.Quote(value));
+        }
+        else
+        {
+            var table = new Table().AddColumn("property").AddColumn("value");
+            foreach (var (key, value) in rows) table.AddRow(Markup.Escape(key), Markup.Escape(value));
+            io.Console.Write(table);
+        }
+    }
+
+    private static string DescribeNpy(NpyHeader header) =>
+        $".npy {header.Major}.{header.Minor}, dtype {header.Dtype} ({header.Dtype.Element.ToString().ToLowerInvariant()}, {(header.Dtype.Size == 1 ? "one byte" : header.Dtype.BigEndian ? "big-endian" : "little-endian")})";
 }

@@ -10,8 +10,6 @@ namespace Subquad.Core.IO;
 /// </summary>
 public static class NpyWriter
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
-
     /// <summary>Writes <paramref name="vectors"/> to <paramref name="path"/> atomically (temp file then rename), so a failed write never leaves half a file where the user's file was.</summary>
     public static void Write(string path, VectorSet vectors)
     {
@@ -35,12 +33,15 @@ public static class NpyWriter
     }
 
     /// <summary>Writes <paramref name="vectors"/> as one .npy image to <paramref name="stream"/>.</summary>
-    public static void Write(Stream stream, VectorSet vectors)
+    /// <param name="stream">Destination.</param>
+    /// <param name="vectors">Rows to write.</param>
+    /// <param name="minimumVersion">1 writes format 1.0 unless the header needs 2.0; 2 always writes 2.0 (for tests and readers that want it).</param>
+    public static void Write(Stream stream, VectorSet vectors, int minimumVersion = 1)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(vectors);
         string descr = vectors.IsBinary ? "|u1" : "<f4";
-        WriteHeader(stream, descr, vectors.Count, vectors.Dimensions);
+        WriteHeader(stream, descr, vectors.Count, vectors.Dimensions, minimumVersion);
         switch (vectors)
         {
             case BinaryVectors binary:
@@ -73,17 +74,17 @@ public static class NpyWriter
     }
 
     /// <summary>Writes the magic, version and a header dict padded so the data starts on a 64-byte boundary.</summary>
-    internal static void WriteHeader(Stream stream, string descr, long rows, long columns)
+    internal static void WriteHeader(Stream stream, string descr, long rows, long columns, int minimumVersion = 1)
     {
         string dict = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({rows}, {columns}), }}");
-        int prefixV1 = Magic.Length + 2 + 2;
+        int prefixV1 = NpyHeader.Magic.Length + 2 + 2;
         int total = prefixV1 + dict.Length + 1;
         int padded = (total + 63) / 64 * 64;
-        bool v2 = padded - prefixV1 > ushort.MaxValue;
-        int prefix = v2 ? Magic.Length + 2 + 4 : prefixV1;
+        bool v2 = minimumVersion >= 2 || padded - prefixV1 > ushort.MaxValue;
+        int prefix = v2 ? NpyHeader.Magic.Length + 2 + 4 : prefixV1;
         padded = (prefix + dict.Length + 1 + 63) / 64 * 64;
         var header = dict + new string(' ', padded - prefix - dict.Length - 1) + "\n";
-        stream.Write(Magic);
+        stream.Write(NpyHeader.Magic);
         stream.WriteByte(v2 ? (byte)2 : (byte)1);
         stream.WriteByte(0);
         var length = new byte[v2 ? 4 : 2];

@@ -88,7 +88,11 @@ public static class ScoreOrder
                 : x.InnerProduct * gamma.Denominator <= best.InnerProduct * gamma.Numerator;
         }
 
+        // Dense scores can be negative (cosine of opposite vectors, inner products). The multiplicative bound must
+        // still admit the optimum itself, so on a negative optimum the factor applies the other way round:
+        // max: x >= best/g (best >= 0) or x >= best*g (best < 0); min: x <= g*best (best >= 0) or x <= best/g.
         double g = gamma.ToDouble();
-        return kind.Maximises() ? x.Value * g >= best.Value : x.Value <= g * best.Value;
+        if (kind.Maximises()) return best.Value >= 0 ? x.Value * g >= best.Value : x.Value >= best.Value * g;
+        return best.Value >= 0 ? x.Value <= g * best.Value : x.Value * g <= best.Value;
     }
 }

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Globalization;
+using Subquad.Core;
+using Subquad.Core.IO;
+using Subquad.Core.Text;
+
+namespace Subquad.Cli.Commands;
+
+/// <summary>
+/// <c>subquad embed DIR -o docs.npy [--keywords N | --keyword-file F] [--max-df 0.5] [--min-df K]</c>: the paper's
+/// bag-of-words embedding of a folder of text files (paper.md 2.1). Writes the 0/1 matrix and, beside it,
+/// <c>docs.names.json</c> (row -> file, column -> keyword) so <c>solve</c> can name documents. Never writes over
+/// one of its inputs.
+/// </summary>
+internal static class EmbedCommand
+{
+    public static Command Create(CliIO io)
+    {
+        var folder = new Argument<string>("folder") { Description = "Folder of UTF-8 text files (read recursively)." };
+        var output = new Option<string>("--output", "-o") { Description = "Vectors file to write (.npy, .csv, .tsv, .bvecs, .fvecs).", Required = true };
+        var keywords = new Option<int?>("--keywords", "-k") { Description = "Number of keywords l: the l most document-frequent words (default 64)." };
+        var keywordFile = new Option<string?>("--keyword-file") { Description = "Use these keywords instead: one per line, '#' comments." };
+        var maxDf = new Option<double>("--max-df") { Description = "Skip words present in more than this fraction of documents (0, 1].", DefaultValueFactory = _ => 0.5 };
+        var minDf = new Option<int>("--min-df") { Description = "Skip words present in fewer than this many documents.", DefaultValueFactory = _ => 1 };
+        var command = new Command("embed", "Turn a folder of text files into bag-of-words vectors (one row per file, one bit per keyword).");
+        command.Arguments.Add(folder);
+        command.Options.Add(output);
+        command.Options.Add(keywords);
+        command.Options.Add(keywordFile);
+        command.Options.Add(maxDf);
+        command.Options.Add(minDf);
+        command.SetAction(parse =>
+        {
+            string dir = parse.GetValue(folder)!;
+            string path = parse.GetValue(output)!;
+            int? count = parse.GetValue(keywords);
+            string? listFile = parse.GetValue(keywordFile);
+            double fraction = parse.GetValue(maxDf);
+            int minimum = parse.GetValue(minDf);
+            if (count is not null && listFile is not null) throw new UsageException("--keywords and --keyword-file exclude each other");
+            if (count is < 1) throw new UsageException($"--keywords {count}: must be at least 1");
+            if (!(fraction > 0 && fraction <= 1)) throw new UsageException($"--max-df {fraction.ToString(CultureInfo.InvariantCulture)}: must lie in (0, 1]");
+            if (minimum < 1) throw new UsageException($"--min-df {minimum}: must be at least 1");
+            VectorFile.FormatOf(path);
+            RefuseInputs(dir, path, listFile);
+
+            var list = listFile is null ? null : KeywordFile.Read(listFile);
+            var options = new KeywordOptions { Count = count ?? 64, MaxDocumentFraction = fraction, MinDocuments = minimum };
+            var result = BagOfWords.EmbedFolder(dir, options, list);
+            VectorFile.Write(path, result.Vectors);
+            string sidecar = new RowNamesSidecar { Rows = result.Vectors.RowNames!, Keywords = result.Keywords, Source = dir }.WriteFor(path);
+
+            long ones = 0;
+            for (int i = 0; i < result.Vectors.Count; i++) ones += result.Vectors.Weight(i);
+            double density = ones / ((double)result.Vectors.Count * result.Vectors.Dimensions);
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"embedded {result.Vectors.Count} documents over {result.Keywords.Count} keywords (density {density:F3}) into {path}; row names and keywords in {sidecar}"));
+            io.Out.WriteLine("keywords: " + string.Join(", ", result.Keywords.Take(20)) + (result.Keywords.Count > 20 ? $", ... ({result.Keywords.Count - 20} more)" : ""));
+            if (list is null && result.Keywords.Count < options.Count)
+            {
+                io.Error.WriteLine($"note: only {result.Keywords.Count} words qualified (asked for {options.Count}); raise --max-df or lower --min-df for more");
+            }
+
+            if (result.Skipped.Count > 0)
+            {
+                io.Error.WriteLine($"skipped {result.Skipped.Count} file{(result.Skipped.Count == 1 ? "" : "s")}:");
+                foreach (var skip in result.Skipped) io.Error.WriteLine($"  {skip.RelativePath}: {skip.Reason}");
+            }
+
+            foreach (var warning in result.Warnings) io.Error.WriteLine("warning: " + warning);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Refuses an output (or its sidecar) that is one of the inputs: a document of the folder or the keyword file.</summary>
+    private static void RefuseInputs(string folder, string output, string? keywordFile)
+    {
+        string root = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        foreach (var target in new[] { Path.GetFullPath(output), RowNamesSidecar.PathFor(output) })
+        {
+            if (keywordFile is not null && string.Equals(target, Path.GetFullPath(keywordFile), StringComparison.Ordinal))
+            {
+                throw new UsageException($"{target} is the keyword file; refusing to overwrite an input");
+            }
+
+            if (target.StartsWith(root, StringComparison.Ordinal) && File.Exists(target))
+            {
+                throw new UsageException($"{target} is a document inside {folder}; refusing to overwrite an input (write the vectors outside the folder)");
+            }
+        }
+    }
+}

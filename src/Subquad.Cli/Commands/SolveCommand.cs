@@ -1,0 +1,314 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Subquad.Cli.Output;
+using Subquad.Core;
+using Subquad.Core.IO;
+using Subquad.Core.Problems;
+using Subquad.Core.Solvers;
+using Subquad.Core.Vectors;
+
+namespace Subquad.Cli.Commands;
+
+/// <summary>
+/// <c>subquad solve FILE [--against FILE2] --problem msd|lsd|maxip|minip|ov ...</c>: reads the vectors, asks the
+/// problem through <see cref="ExactSolvers"/> (the default exact solver), names rows by file name when the input
+/// has row names, and prints the answer; <c>--check</c> has the oracle verify it.
+/// </summary>
+/// <remarks>
+/// Modes: the exact optimum (default), <c>--gamma g</c> (a gamma-approximate pair), <c>--threshold t</c> (yes/no with
+/// the smallest witness), <c>--top K</c> (the K best pairs), and <c>--threshold t --all</c> (every pair meeting t,
+/// streamed to stdout or <c>-o pairs.csv|pairs.npy</c>, at most <c>--limit K</c>). Ctrl-C cancels: exit 130, and
+/// the pairs streamed so far stay in the output.
+/// </remarks>
+internal static class SolveCommand
+{
+    /// <summary>Everything the command line asked for, parsed and checked.</summary>
+    internal sealed record Request
+    {
+        public required string File { get; init; }
+
+        public string? Against { get; init; }
+
+        public required Problem Problem { get; init; }
+
+        public OutputFormat Format { get; init; }
+
+        public VectorKind? Kind { get; init; }
+
+        public bool All { get; init; }
+
+        public long? Limit { get; init; }
+
+        public string? OutputFile { get; init; }
+
+        public int? Top { get; init; }
+
+        public int? Threads { get; init; }
+
+        public bool Pruning { get; init; } = true;
+
+        public bool Check { get; init; }
+    }
+
+    public static Command Create(CliIO io)
+    {
+        var file = new Argument<string>("file") { Description = "Vectors: .npy, .fvecs, .bvecs, .csv or .tsv (row names come from a .names.json sidecar written by embed)." };
+        var against = new Option<string?>("--against") { Description = "A second file B: solve the bichromatic problem over pairs (a, b) in A x B." };
+        var problem = new Option<string>("--problem", "-p") { Description = "msd, lsd, maxip, minip or ov.", Required = true };
+        var threshold = new Option<string?>("--threshold", "-t") { Description = "Decide whether some pair meets t (cosine t in [0, 1]; inner product t an integer in [0, l]); exact decimal." };
+        var gamma = new Option<string?>("--gamma") { Description = "Accept any pair within factor gamma >= 1 of the optimum." };
+        var format = CommonOptions.Format();
+        var dense = new Option<bool>("--dense") { Description = "Read the input as dense float vectors even if it is 0/1." };
+        var binary = new Option<bool>("--binary") { Description = "Read the input as binary vectors (every entry must be 0 or 1)." };
+        var all = new Option<bool>("--all") { Description = "With --threshold (or ov): stream every pair meeting it, in (i, j) order." };
+        var limit = new Option<long?>("--limit") { Description = "With --all: stop after this many pairs." };
+        var output = new Option<string?>("--output", "-o") { Description = "With --all: write the pairs to this .csv or .npy file instead of stdout." };
+        var top = new Option<int?>("--top") { Description = "Report the K best pairs, best first." };
+        var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
+        var noPruning = new Option<bool>("--no-pruning") { Description = "Switch off exact pruning (same answer; for testing and benchmarks)." };
+        var check = new Option<bool>("--check") { Description = "Verify the answer with the brute-force oracle (O(n^2 l))." };
+
+        var command = new Command("solve", "Solve MSD, LSD, Max-IP, Min-IP or OV exactly on a file of vectors.");
+        command.Arguments.Add(file);
+        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, all, limit, output, top, threads, noPruning, check })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse =>
+        {
+            var request = Parse(
+                parse.GetValue(file)!, parse.GetValue(against), parse.GetValue(problem)!, parse.GetValue(threshold), parse.GetValue(gamma),
+                parse.GetValue(format), parse.GetValue(dense), parse.GetValue(binary), parse.GetValue(all), parse.GetValue(limit),
+                parse.GetValue(output), parse.GetValue(top), parse.GetValue(threads), !parse.GetValue(noPruning), parse.GetValue(check));
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true; // let the solve stop at its next check and the output be flushed
+                cancel.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                return Run(io, request, cancel.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Checks the option combination; every mistake is a one-line <see cref="UsageException"/>.</summary>
+    internal static Request Parse(string file, string? against, string problemName, string? thresholdText, string? gammaText, OutputFormat format,
+        bool dense, bool binary, bool all, long? limit, string? output, int? top, int? threads, bool pruning, bool check)
+    {
+        if (!ProblemKinds.TryParse(problemName, out var kind)) throw new UsageException($"--problem {problemName}: expected msd, lsd, maxip, minip or ov");
+        if (dense && binary) throw new UsageException("--dense and --binary exclude each other");
+        if (thresholdText is not null && gammaText is not null) throw new UsageException("--threshold and --gamma exclude each other: a threshold problem is a decision, a gamma problem asks for a pair");
+        if (kind == ProblemKind.Ov && thresholdText is not null) throw new UsageException("--threshold: OV takes no threshold (it asks for inner product 0; use --problem minip --threshold t)");
+        if (kind == ProblemKind.Ov && gammaText is not null) throw new UsageException("--gamma: OV is a decision problem and has no gamma version");
+        if (top is not null && (all || thresholdText is not null || gammaText is not null)) throw new UsageException("--top K lists the K best pairs; it does not combine with --all, --threshold or --gamma");
+        if (top is < 1) throw new UsageException($"--top {top}: K must be at least 1");
+        if (all && thresholdText is null && kind != ProblemKind.Ov) throw new UsageException("--all needs --threshold t (or --problem ov): it lists every pair meeting a threshold");
+        if (limit is not null && !all) throw new UsageException("--limit only applies to --all");
+        if (limit is < 1) throw new UsageException($"--limit {limit}: must be at least 1");
+        if (output is not null && !all) throw new UsageException("-o only applies to --all (the pairs file); redirect stdout for the answer");
+        if (threads is < 1) throw new UsageException($"--threads {threads}: must be at least 1");
+        if (output is not null)
+        {
+            string full = Path.GetFullPath(output);
+            foreach (var input in new[] { file, against }.Where(p => p is not null))
+            {
+                if (string.Equals(full, Path.GetFullPath(input!), StringComparison.Ordinal) || string.Equals(full, RowNamesSidecar.PathFor(input!), StringComparison.Ordinal))
+                {
+                    throw new UsageException($"-o {output} is an input file; refusing to overwrite it");
+                }
+            }
+        }
+
+        Problem problem;
+        if (thresholdText is not null)
+        {
+            if (!Rational.TryParse(thresholdText, out var t)) throw new UsageException($"--threshold {thresholdText}: expected a non-negative decimal number such as 0.75 or 3");
+            try
+            {
+                problem = Problem.WithThreshold(kind, t);
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                throw new UsageException($"--threshold {thresholdText}: {FirstLine(ex.Message)}");
+            }
+        }
+        else if (gammaText is not null)
+        {
+            if (!Rational.TryParse(gammaText, out var g)) throw new UsageException($"--gamma {gammaText}: expected a decimal number >= 1 such as 1.5");
+            if (g.CompareTo(Rational.FromInteger(1)) < 0) throw new UsageException($"--gamma {gammaText}: gamma must be at least 1 (1 asks for the exact optimum)");
+            problem = Problem.Approximate(kind, g);
+        }
+        else
+        {
+            problem = Problem.Exact(kind);
+        }
+
+        return new Request
+        {
+            File = file,
+            Against = against,
+            Problem = problem,
+            Format = format,
+            Kind = dense ? VectorKind.Dense : binary ? VectorKind.Binary : null,
+            All = all,
+            Limit = limit,
+            OutputFile = output,
+            Top = top,
+            Threads = threads,
+            Pruning = pruning,
+            Check = check,
+        };
+    }
+
+    /// <summary>Loads, solves, prints; returns the exit code. Cancellation returns 130 after flushing partial output.</summary>
+    internal static int Run(CliIO io, Request request, CancellationToken cancellationToken)
+    {
+        var a = VectorFile.Read(request.File, request.Kind);
+        var instance = request.Against is null
+            ? SimilarityInstance.Monochromatic(a)
+            : SimilarityInstance.Bichromatic(a, VectorFile.Read(request.Against, request.Kind ?? (a.IsBinary ? null : VectorKind.Dense)));
+        instance.Validate(request.Problem);
+
+        try
+        {
+            SolveReport report = ProgressDisplay.Run(io, "solving " + request.Problem, progress =>
+            {
+                var options = new SolveOptions
+                {
+                    Progress = progress,
+                    CancellationToken = cancellationToken,
+                    Threads = request.Threads,
+                    Pruning = request.Pruning,
+                };
+                return request.All ? RunAll(io, request, instance, options)
+                    : request.Top is { } k ? RunTop(request, instance, k, options)
+                    : RunOne(request, instance, options);
+            });
+
+            if (!request.All || request.OutputFile is not null || request.Format == OutputFormat.Table)
+            {
+                AnswerPrinter.Print(io, report, request.Format);
+            }
+            else
+            {
+                io.Error.WriteLine($"{report.PairsWritten} pairs{(report.Check is null ? "" : ", check: " + report.Check)}");
+            }
+
+            if (report.Check is not null && report.Check != "ok")
+            {
+                io.Error.WriteLine($"error: the oracle disagrees with the solver: {report.Check}");
+                return ExitCodes.Internal;
+            }
+
+            return ExitCodes.Ok;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            io.Out.Flush();
+            io.Error.WriteLine(request.All
+                ? $"cancelled; the pairs found so far were written{(request.OutputFile is null ? "" : " to " + request.OutputFile)}"
+                : "cancelled");
+            return ExitCodes.Cancelled;
+        }
+    }
+
+    private static SolveReport RunOne(Request request, SimilarityInstance instance, SolveOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        var answer = ExactSolvers.Solve(instance, request.Problem, options);
+        clock.Stop();
+        string? check = null;
+        if (request.Check)
+        {
+            var verdict = Verifier.Verify(instance, request.Problem, answer, ExactSolvers.Oracle);
+            check = verdict.IsValid ? "ok" : verdict.Reason;
+        }
+
+        return new SolveReport { Problem = request.Problem, Instance = instance, Answers = [answer], Check = check, Seconds = clock.Elapsed.TotalSeconds, Solver = ExactSolvers.Default.Name };
+    }
+
+    private static SolveReport RunTop(Request request, SimilarityInstance instance, int k, SolveOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        var answers = ExactSolvers.TopPairs(instance, request.Problem.Kind, k, options);
+        clock.Stop();
+        string? check = null;
+        if (request.Check)
+        {
+            var truth = BruteForce.TopPairs(instance, request.Problem.Kind, k, options.CancellationToken);
+            check = SamePairs(answers, truth, instance.IsBinary ? request.Problem.Kind : null);
+        }
+
+        var problem = answers.Count > 0 ? answers[0].Problem : request.Problem;
+        return new SolveReport { Problem = problem, Instance = instance, Answers = answers, Mode = "top", Check = check, Seconds = clock.Elapsed.TotalSeconds, Solver = ExactSolvers.Default.Name };
+    }
+
+    private static SolveReport RunAll(CliIO io, Request request, SimilarityInstance instance, SolveOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        var delivered = request.Check ? new List<Answer>() : null;
+        long limit = request.Limit ?? long.MaxValue;
+        long written;
+        using (var sink = PairSink.Create(io, request.OutputFile, request.Format))
+        {
+            ExactSolvers.PairsMeeting(instance, request.Problem, pair =>
+            {
+                sink.Add(PairRow.From(instance, pair));
+                delivered?.Add(pair);
+                return sink.Count < limit;
+            }, options);
+            written = sink.Count;
+        }
+
+        clock.Stop();
+        string? check = null;
+        if (delivered is not null)
+        {
+            var truth = BruteForce.PairsMeeting(instance, request.Problem, options.CancellationToken).Take((int)Math.Min(limit, int.MaxValue)).ToList();
+            check = SamePairs(delivered, truth, instance.IsBinary ? request.Problem.Kind : null);
+        }
+
+        return new SolveReport
+        {
+            Problem = request.Problem,
+            Instance = instance,
+            Answers = [],
+            Mode = "all",
+            PairsWritten = written,
+            PairsFile = request.OutputFile,
+            Check = check,
+            Seconds = clock.Elapsed.TotalSeconds,
+            Solver = ExactSolvers.Default.Name,
+        };
+    }
+
+    /// <summary>"ok" when the solver's pairs equal the oracle's (same order, same scores), else the first difference.</summary>
+    internal static string SamePairs(IReadOnlyList<Answer> actual, IReadOnlyList<Answer> expected, ProblemKind? exactKind)
+    {
+        if (actual.Count != expected.Count) return string.Create(CultureInfo.InvariantCulture, $"{actual.Count} pairs, but the oracle finds {expected.Count}");
+        for (int r = 0; r < actual.Count; r++)
+        {
+            var x = actual[r];
+            var y = expected[r];
+            bool sameScore = exactKind is { } kind ? ScoreOrder.CompareValues(kind, x.Score, y.Score) == 0 : Math.Abs(x.Score.Value - y.Score.Value) <= 1e-9 * Math.Max(1, Math.Abs(y.Score.Value));
+            if (x.I != y.I || x.J != y.J || !sameScore)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"pair {r + 1} is ({x.I}, {x.J}) score {x.Score.Value:G9}, the oracle's is ({y.I}, {y.J}) score {y.Score.Value:G9}");
+            }
+        }
+
+        return "ok";
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Split(" (Parameter", StringSplitOptions.None)[0];
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Subquad.Cli.Commands;
+using Subquad.Core;
+using Subquad.Core.IO;
+
+namespace Subquad.Cli.Output;
+
+/// <summary>
+/// Where <c>solve --all</c> streams its pairs, one at a time, holding none of them: a CSV or <c>.npy</c> file, or
+/// stdout as CSV, JSON Lines or plain lines. Disposing flushes what was written, so a cancelled run keeps its
+/// partial output.
+/// </summary>
+internal abstract class PairSink : IDisposable
+{
+    public long Count { get; protected set; }
+
+    public abstract void Add(PairRow row);
+
+    public virtual void Dispose()
+    {
+    }
+
+    /// <summary>The sink for <c>-o</c> <paramref name="path"/> (by extension), or for stdout when null.</summary>
+    public static PairSink Create(CliIO io, string? path, OutputFormat format)
+    {
+        if (path is null) return new TextSink(io.Out, format, ownsWriter: false);
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        return extension switch
+        {
+            ".npy" => new NpySink(new NpyPairWriter(path)),
+            ".csv" => new FileTextSink(path),
+            _ => throw new UsageException($"-o {path}: --all writes .csv or .npy files"),
+        };
+    }
+
+    private sealed class NpySink(NpyPairWriter writer) : PairSink
+    {
+        public override void Add(PairRow row)
+        {
+            writer.Add(row.I, row.J);
+            Count++;
+        }
+
+        public override void Dispose() => writer.Dispose();
+    }
+
+    private sealed class TextSink : PairSink
+    {
+        private readonly TextWriter _writer;
+        private readonly OutputFormat _format;
+        private readonly bool _ownsWriter;
+
+        public TextSink(TextWriter writer, OutputFormat format, bool ownsWriter)
+        {
+            _writer = writer;
+            _format = format;
+            _ownsWriter = ownsWriter;
+            if (format == OutputFormat.Csv) writer.WriteLine(PairRow.CsvHeader);
+        }
+
+        public override void Add(PairRow row)
+        {
+            switch (_format)
+            {
+                case OutputFormat.Csv:
+                    _writer.WriteLine(row.ToCsv());
+                    break;
+                case OutputFormat.Json:
+                    using (var buffer = new MemoryStream())
+                    {
+                        using (var json = new Utf8JsonWriter(buffer)) AnswerPrinter.WritePair(json, row);
+                        _writer.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+                    }
+
+                    break;
+                default:
+                    string names = row.NameI is null && row.NameJ is null ? "" : $"  {row.NameI ?? row.I.ToString(CultureInfo.InvariantCulture)}  {row.NameJ ?? row.J.ToString(CultureInfo.InvariantCulture)}";
+                    _writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"({row.I}, {row.J}){names}  {row.Score.Value:G9}"));
+                    break;
+            }
+
+            Count++;
+        }
+
+        public override void Dispose()
+        {
+            _writer.Flush();
+            if (_ownsWriter) _writer.Dispose();
+        }
+    }
+
+    /// <summary>CSV into a temporary sibling, renamed into place on dispose (complete or partial).</summary>
+    private sealed class FileTextSink : PairSink
+    {
+        private readonly string _path;
+        private readonly string _temp;
+        private readonly TextSink _inner;
+
+        public FileTextSink(string path)
+        {
+            _path = Path.GetFullPath(path);
+            string? folder = Path.GetDirectoryName(_path);
+            if (folder is not null && !Directory.Exists(folder)) throw new InputException(path, null, $"cannot be written: the folder {folder} does not exist");
+            _temp = _path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+            var writer = new StreamWriter(_temp, false, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+            _inner = new TextSink(writer, OutputFormat.Csv, ownsWriter: true);
+        }
+
+        public override void Add(PairRow row)
+        {
+            _inner.Add(row);
+            Count++;
+        }
+
+        public override void Dispose()
+        {
+            _inner.Dispose();
+            File.Move(_temp, _path, overwrite: true);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Subquad.Core.Vectors;
+
+namespace Subquad.Core.IO;
+
+/// <summary>
+/// Reads 2-D C-order numpy <c>.npy</c> files (format 1.0, 2.0, 3.0) of bool, unsigned and signed integers of 1-8
+/// bytes, or float16/32/64, in either byte order.
+/// </summary>
+/// <remarks>
+/// Kind: a bool or integer array whose entries are all 0 or 1 becomes <see cref="BinaryVectors"/>; any other
+/// integer array and every float array become <see cref="DenseVectors"/>. A forced kind overrides that: forced
+/// binary rejects the first entry that is not exactly 0 or 1 (naming its row and column), forced dense converts
+/// every entry to float32 (integers above 2^24 round). The data is streamed row by row (twice for integer arrays
+/// whose kind must be decided), so memory holds only the result.
+/// </remarks>
+public static class NpyReader
+{
+    /// <summary>Reads <paramref name="path"/>.</summary>
+    /// <exception cref="InputException">The file is missing, not a readable .npy, truncated, or holds bad values.</exception>
+    public static VectorSet Read(string path, VectorKind? forced = null)
+    {
+        using var stream = FileInput.Open(path);
+        return Read(stream, path, forced);
+    }
+
+    /// <summary>Reads the header only (for <c>subquad info</c>).</summary>
+    public static NpyHeader ReadHeader(string path)
+    {
+        using var stream = FileInput.Open(path);
+        return NpyHeader.Read(stream, path);
+    }
+
+    /// <summary>Reads one .npy image from a seekable <paramref name="stream"/>; <paramref name="source"/> names it in messages.</summary>
+    public static VectorSet Read(Stream stream, string? source, VectorKind? forced = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek) throw new ArgumentException("the stream must be seekable", nameof(stream));
+        long start = stream.Position;
+        var header = NpyHeader.Read(stream, source);
+        long declared = header.Rows * header.Columns * header.Dtype.Size;
+        long actual = stream.Length - (start + header.DataOffset);
+        if (actual < declared)
+        {
+            throw new InputException(source, null, string.Create(CultureInfo.InvariantCulture,
+                $"is truncated: shape ({header.Rows}, {header.Columns}) of {header.Dtype} needs {declared} data bytes but only {Math.Max(0, actual)} follow the header"));
+        }
+
+        if (actual > declared)
+        {
+            throw new InputException(source, null, string.Create(CultureInfo.InvariantCulture,
+                $"has {actual - declared} bytes after the {declared} data bytes its header declares for shape ({header.Rows}, {header.Columns}) of {header.Dtype}; the file is corrupt"));
+        }
+
+        // Fail before allocating anything: the cheaper kind first, then the one the data decides.
+        MemoryBudget.Check(source, header.Rows, header.Columns, forced ?? VectorKind.Binary);
+        int n = (int)header.Rows, d = (int)header.Columns;
+        var dataStart = start + header.DataOffset;
+        var kind = forced ?? Decide(stream, header, dataStart);
+        stream.Position = dataStart;
+        var rowBytes = new byte[checked(d * header.Dtype.Size)];
+        var dtype = header.Dtype;
+        var vectors = RowAssembler.Assemble(source, n, d, kind, (i, destination) =>
+        {
+            stream.ReadExactly(rowBytes);
+            for (int k = 0; k < d; k++) destination[k] = dtype.Decode(rowBytes, k);
+        }, binaryHint: forced == VectorKind.Binary ? " (the array was read as binary because binary was asked for)" : null);
+        return vectors;
+    }
+
+    /// <summary>Binary for bool and for integer arrays of 0/1; dense otherwise (one pass over integer data).</summary>
+    private static VectorKind Decide(Stream stream, NpyHeader header, long dataStart)
+    {
+        if (header.Dtype.Element == NpyElement.Bool) return VectorKind.Binary;
+        if (!header.Dtype.IsIntegral) return VectorKind.Dense;
+        stream.Position = dataStart;
+        var buffer = new byte[Math.Max(header.Dtype.Size, 1 << 16) / header.Dtype.Size * header.Dtype.Size];
+        long remaining = header.DataBytes;
+        while (remaining > 0)
+        {
+            int chunk = (int)Math.Min(buffer.Length, remaining);
+            stream.ReadExactly(buffer, 0, chunk);
+            for (int k = 0; k < chunk / header.Dtype.Size; k++)
+            {
+                double v = header.Dtype.Decode(buffer, k);
+                if (v != 0 && v != 1) return VectorKind.Dense;
+            }
+
+            remaining -= chunk;
+        }
+
+        return VectorKind.Binary;
+    }
+}

@@ -1,0 +1,73 @@
+using Subquad.Core.Vectors;
+
+namespace Subquad.Core.IO;
+
+/// <summary>
+/// The one place that maps a file name to its reader and writer, by extension: <c>.npy</c>, <c>.fvecs</c>,
+/// <c>.bvecs</c>, <c>.csv</c>, <c>.tsv</c> (and <c>.txt</c> as delimited text). Reading also attaches row names from
+/// a <see cref="RowNamesSidecar"/> next to the file when there is one.
+/// </summary>
+public static class VectorFile
+{
+    /// <summary>The extensions <see cref="Read"/> and <see cref="Write"/> accept, for messages.</summary>
+    public const string Extensions = ".npy, .fvecs, .bvecs, .csv, .tsv, .txt";
+
+    /// <summary>Reads <paramref name="path"/>; <paramref name="forced"/> overrides the kind the data would give.</summary>
+    /// <exception cref="InputException">Missing, unreadable or malformed file, an unknown extension, or a sidecar that does not match.</exception>
+    public static VectorSet Read(string path, VectorKind? forced = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        FileInput.RequireFile(path);
+        var vectors = FormatOf(path) switch
+        {
+            ".npy" => NpyReader.Read(path, forced),
+            ".fvecs" => TexmexReader.Read(path, TexmexFormat.Fvecs, forced),
+            ".bvecs" => TexmexReader.Read(path, TexmexFormat.Bvecs, forced),
+            ".tsv" => CsvReader.Read(path, forced, '\t'),
+            _ => CsvReader.Read(path, forced),
+        };
+        var sidecar = RowNamesSidecar.TryReadFor(path);
+        if (sidecar is null) return vectors;
+        if (sidecar.Rows.Count != vectors.Count)
+        {
+            throw new InputException(RowNamesSidecar.PathFor(path), null, $"names {sidecar.Rows.Count} rows but {path} has {vectors.Count}; it belongs to another file (delete it or embed again)");
+        }
+
+        return vectors.WithNames(sidecar.Rows, vectors.Source);
+    }
+
+    /// <summary>Writes <paramref name="vectors"/> to <paramref name="path"/> in the format its extension names (atomically).</summary>
+    public static void Write(string path, VectorSet vectors)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(vectors);
+        switch (FormatOf(path))
+        {
+            case ".npy":
+                AtomicFile.Write(path, stream => NpyWriter.Write(stream, vectors));
+                break;
+            case ".fvecs":
+                TexmexWriter.Write(path, vectors, TexmexFormat.Fvecs);
+                break;
+            case ".bvecs":
+                TexmexWriter.Write(path, vectors, TexmexFormat.Bvecs);
+                break;
+            case ".tsv":
+                CsvWriter.Write(path, vectors, '\t');
+                break;
+            default:
+                CsvWriter.Write(path, vectors, ',');
+                break;
+        }
+    }
+
+    /// <summary>The lower-case extension of a supported file.</summary>
+    /// <exception cref="InputException">The extension is not one Subquad reads.</exception>
+    public static string FormatOf(string path)
+    {
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        return extension is ".npy" or ".fvecs" or ".bvecs" or ".csv" or ".tsv" or ".txt"
+            ? extension
+            : throw new InputException(path, null, $"has extension '{extension}', which Subquad does not know; use one of {Extensions}");
+    }
+}

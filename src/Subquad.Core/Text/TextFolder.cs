@@ -1,0 +1,163 @@
+using System.Text;
+
+namespace Subquad.Core.Text;
+
+/// <summary>
+/// The documents under a folder: every regular file, recursively, in ordinal order of its '/'-separated path
+/// relative to the folder (so row numbers are the same on every machine).
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Links to folders are followed, but a folder whose real path was already walked is not walked again (no
+/// loops, no duplicates), and is reported as skipped.</item>
+/// <item>Files with a NUL byte (binary) or invalid UTF-8 are skipped and reported, not read as garbage; so are files
+/// that cannot be read and broken links. A UTF-8 byte-order mark is dropped.</item>
+/// </list>
+/// </remarks>
+public static class TextFolder
+{
+    /// <summary>Reads the documents under <paramref name="folder"/>.</summary>
+    /// <exception cref="InputException">The folder does not exist or is a file.</exception>
+    public static (IReadOnlyList<TextDocument> Documents, IReadOnlyList<SkippedFile> Skipped) Read(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (File.Exists(folder)) throw new InputException(folder, null, "is a file; embed reads a folder of text files");
+        if (!Directory.Exists(folder)) throw new InputException(folder, null, "folder not found");
+        var files = new List<(string Relative, string Physical)>();
+        var skipped = new List<SkippedFile>();
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        string root = RealPath(Path.GetFullPath(folder));
+        Walk(root, "", files, skipped, visited);
+
+        files.Sort((x, y) => string.CompareOrdinal(x.Relative, y.Relative));
+        var documents = new List<TextDocument>();
+        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
+        foreach (var (relative, physical) in files)
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(physical);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                skipped.Add(new SkippedFile(relative, "cannot be read: " + ex.Message));
+                continue;
+            }
+
+            int nul = Array.IndexOf(bytes, (byte)0);
+            if (nul >= 0)
+            {
+                skipped.Add(new SkippedFile(relative, $"binary (NUL byte at offset {nul})"));
+                continue;
+            }
+
+            string text;
+            try
+            {
+                var span = bytes.AsSpan();
+                if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) span = span[3..];
+                text = strict.GetString(span);
+            }
+            catch (DecoderFallbackException ex)
+            {
+                skipped.Add(new SkippedFile(relative, $"not valid UTF-8 (byte offset {ex.Index})"));
+                continue;
+            }
+
+            documents.Add(new TextDocument(relative, text));
+        }
+
+        skipped.Sort((x, y) => string.CompareOrdinal(x.RelativePath, y.RelativePath));
+        return (documents, skipped);
+    }
+
+    private static void Walk(string physical, string relative, List<(string, string)> files, List<SkippedFile> skipped, HashSet<string> visited)
+    {
+        if (!visited.Add(physical))
+        {
+            skipped.Add(new SkippedFile(relative, "a link to a folder already read (not followed twice)"));
+            return;
+        }
+
+        IEnumerable<FileSystemInfo> entries;
+        try
+        {
+            entries = new DirectoryInfo(physical).EnumerateFileSystemInfos().ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            skipped.Add(new SkippedFile(relative.Length == 0 ? "." : relative, "folder cannot be read: " + ex.Message));
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            string childRelative = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
+            string target = entry.FullName;
+            bool isDirectory = entry is DirectoryInfo;
+            if (entry.LinkTarget is not null)
+            {
+                FileSystemInfo? resolved;
+                try
+                {
+                    resolved = entry.ResolveLinkTarget(returnFinalTarget: true);
+                }
+                catch (IOException ex)
+                {
+                    skipped.Add(new SkippedFile(childRelative, "link cannot be resolved: " + ex.Message));
+                    continue;
+                }
+
+                if (resolved is null || !resolved.Exists)
+                {
+                    skipped.Add(new SkippedFile(childRelative, "broken link"));
+                    continue;
+                }
+
+                isDirectory = resolved is DirectoryInfo || Directory.Exists(resolved.FullName);
+                target = RealPath(resolved.FullName);
+            }
+
+            if (isDirectory) Walk(RealPath(target), childRelative, files, skipped, visited);
+            else if (File.Exists(target)) files.Add((childRelative, target));
+            else skipped.Add(new SkippedFile(childRelative, "not a regular file"));
+        }
+    }
+
+    /// <summary>The path with every link component resolved (like realpath(3)), so one folder has one name.</summary>
+    internal static string RealPath(string path, int depth = 0)
+    {
+        string full = Path.GetFullPath(path);
+        string root = Path.GetPathRoot(full) ?? "/";
+        var parts = full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        string current = root;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            string next = Path.Combine(current, parts[i]);
+            var info = new FileInfo(next);
+            if (depth < 64 && info.LinkTarget is not null)
+            {
+                FileSystemInfo? resolved;
+                try
+                {
+                    resolved = info.ResolveLinkTarget(returnFinalTarget: true);
+                }
+                catch (IOException)
+                {
+                    resolved = null; // a cycle of links: keep the name, the walk reports it as unresolvable
+                }
+
+                if (resolved is not null)
+                {
+                    string rest = string.Join(Path.DirectorySeparatorChar, parts[(i + 1)..]);
+                    return RealPath(rest.Length == 0 ? resolved.FullName : Path.Combine(resolved.FullName, rest), depth + 1);
+                }
+            }
+
+            current = next;
+        }
+
+        return current;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text.Json;
+using Subquad.Core.IO;
+using Subquad.Core.Problems;
+using Subquad.Core.Solvers;
+
+namespace Subquad.Cli.Tests;
+
+/// <summary><c>subquad solve</c> agrees with the oracle (same pair, same exact score) and with a numpy brute force on every problem.</summary>
+public class SolveAgreementTests : IDisposable
+{
+    private readonly CliHarness.TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static readonly string[] Kinds = ["msd", "lsd", "maxip", "minip", "ov"];
+
+    private (string A, string B) Generate(bool dense, int seed)
+    {
+        string a = _temp.File($"a{seed}{(dense ? "d" : "b")}.npy"), b = _temp.File($"b{seed}{(dense ? "d" : "b")}.npy");
+        string[] kind = dense ? ["--dense"] : ["--density", "0.15"];
+        CliHarness.Ok(["generate", "random", "--n", "37", "--dim", "70", .. kind, "--seed", seed.ToString(CultureInfo.InvariantCulture), "-o", a]);
+        CliHarness.Ok(["generate", "random", "--n", "23", "--dim", "70", .. kind, "--seed", (seed + 100).ToString(CultureInfo.InvariantCulture), "-o", b]);
+        return (a, b);
+    }
+
+    private static JsonElement Json(CliHarness.Result result) => JsonDocument.Parse(result.Out).RootElement;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void EveryProblem_MonoAndBichromatic_MatchesTheOracle(bool dense)
+    {
+        var (a, b) = Generate(dense, dense ? 5 : 6);
+        foreach (bool bichromatic in new[] { false, true })
+        {
+            var instance = bichromatic ? SimilarityInstance.Bichromatic(VectorFile.Read(a), VectorFile.Read(b)) : SimilarityInstance.Monochromatic(VectorFile.Read(a));
+            string[] against = bichromatic ? ["--against", b] : [];
+            foreach (var name in Kinds)
+            {
+                if (dense && name == "ov") continue;
+                Assert.True(ProblemKinds.TryParse(name, out var kind));
+                var problems = new List<(string[] Args, Problem Problem)> { ([], Problem.Exact(kind)) };
+                if (kind != ProblemKind.Ov)
+                {
+                    problems.Add((["--gamma", "1.5"], Problem.Approximate(kind, new Rational(3, 2))));
+                    problems.Add(kind.IsCosine() ? (["--threshold", "0.3"], Problem.WithThreshold(kind, new Rational(3, 10))) : (["--threshold", "3"], Problem.WithThreshold(kind, Rational.FromInteger(3))));
+                }
+
+                foreach (var (args, problem) in problems)
+                {
+                    var json = Json(CliHarness.Ok(["solve", a, .. against, "--problem", name, .. args, "--format", "json", "--check"]));
+                    var oracle = BruteForce.Instance.Solve(instance, problem);
+                    Assert.Equal("ok", json.GetProperty("check").GetString());
+                    Assert.Equal(oracle.Found, json.GetProperty("found").GetBoolean());
+                    if (!oracle.HasPair)
+                    {
+                        Assert.Equal(JsonValueKind.Null, json.GetProperty("pair").ValueKind);
+                        continue;
+                    }
+
+                    var pair = json.GetProperty("pair");
+                    var claimed = Answer.Pair(problem, pair.GetProperty("i").GetInt32(), pair.GetProperty("j").GetInt32(),
+                        dense ? PairScore.Dense(pair.GetProperty("score").GetDouble()) : PairScore.Binary(problem.Kind, pair.GetProperty("inner_product").GetInt64(), pair.GetProperty("weight_i").GetInt64(), pair.GetProperty("weight_j").GetInt64()));
+                    Assert.True(Verifier.Verify(instance, problem, claimed).IsValid, $"{problem}: {Verifier.Verify(instance, problem, claimed).Reason}");
+                    if (problem.Mode != ProblemMode.Gamma) Assert.Equal((oracle.I, oracle.J), (claimed.I, claimed.J));
+                    Assert.Equal(oracle.Score.Value, pair.GetProperty("score").GetDouble());
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void TopAndAll_MatchTheOracle()
+    {
+        var (a, _) = Generate(false, 9);
+        var instance = SimilarityInstance.Monochromatic(VectorFile.Read(a));
+        var top = Json(CliHarness.Ok("solve", a, "--problem", "msd", "--top", "7", "--format", "json", "--check"));
+        var expected = BruteForce.TopPairs(instance, ProblemKind.Msd, 7);
+        Assert.Equal(expected.Select(p => (p.I, p.J)), top.GetProperty("pairs").EnumerateArray().Select(p => (p.GetProperty("i").GetInt32(), p.GetProperty("j").GetInt32())));
+
+        var problem = Problem.WithThreshold(ProblemKind.MaxIp, Rational.FromInteger(3));
+        var all = BruteForce.PairsMeeting(instance, problem);
+        Assert.True(all.Count > 5);
+        var csv = CliHarness.Ok("solve", a, "--problem", "maxip", "--threshold", "3", "--all", "--format", "csv", "--check");
+        var lines = csv.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(all.Count + 1, lines.Length);
+        Assert.Equal(all.Select(p => $"{p.I},{p.J}"), lines.Skip(1).Select(l => string.Join(',', l.Split(',').Take(2))));
+        Assert.Contains($"{all.Count} pairs, check: ok", csv.Err, StringComparison.Ordinal);
+
+        var limited = CliHarness.Ok("solve", a, "--problem", "maxip", "--threshold", "3", "--all", "--limit", "4", "-o", _temp.File("p.csv"));
+        Assert.Equal(5, File.ReadAllLines(_temp.File("p.csv")).Length);
+        Assert.Contains("4 pairs", limited.Out, StringComparison.Ordinal);
+        CliHarness.Ok("solve", a, "--problem", "ov", "--all", "-o", _temp.File("ov.npy"), "--check");
+        var ov = BruteForce.PairsMeeting(instance, Problem.OrthogonalVectors);
+        var bytes = File.ReadAllBytes(_temp.File("ov.npy"));
+        Assert.Equal(128 + 16 * ov.Count, bytes.Length);
+        Assert.Contains($"'shape': ({ov.Count}, 2)", System.Text.Encoding.ASCII.GetString(bytes, 0, 128), StringComparison.Ordinal);
+
+        var jsonLines = CliHarness.Ok("solve", a, "--problem", "maxip", "--threshold", "3", "--all", "--format", "json");
+        Assert.Equal(all.Count, jsonLines.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l)).Count());
+    }
+
+    [Fact]
+    public void EveryProblem_MatchesNumpyBruteForce()
+    {
+        string python = CliHarness.RequireNumpy();
+        foreach (bool dense in new[] { false, true })
+        {
+            var (a, b) = Generate(dense, dense ? 21 : 22);
+            // numpy computes the full cosine and inner-product matrices in float64; C# checks the CLI's answers against them.
+            string output = CliHarness.Python(python, $$"""
+                import numpy as np, json
+                a = np.load('{{a}}').astype(np.float64); b = np.load('{{b}}').astype(np.float64)
+                def mats(x, y):
+                    ip = x @ y.T
+                    cos = ip / np.outer(np.linalg.norm(x, axis=1), np.linalg.norm(y, axis=1))
+                    return ip.tolist(), cos.tolist()
+                ip_m, cos_m = mats(a, a); ip_b, cos_b = mats(a, b)
+                print(json.dumps({'ip_m': ip_m, 'cos_m': cos_m, 'ip_b': ip_b, 'cos_b': cos_b}))
+                """);
+            var matrices = JsonDocument.Parse(output).RootElement;
+            foreach (bool bichromatic in new[] { false, true })
+            {
+                double[][] Matrix(string name) => matrices.GetProperty(name + (bichromatic ? "_b" : "_m")).EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+                var ip = Matrix("ip");
+                var cos = Matrix("cos");
+                var candidates = new List<(int I, int J)>();
+                for (int i = 0; i < ip.Length; i++)
+                {
+                    for (int j = bichromatic ? 0 : i + 1; j < ip[i].Length; j++) candidates.Add((i, j));
+                }
+
+                string[] against = bichromatic ? ["--against", b] : [];
+                foreach (var name in Kinds)
+                {
+                    if (dense && name == "ov") continue;
+                    var json = Json(CliHarness.Ok(["solve", a, .. against, "--problem", name, "--format", "json"]));
+                    var score = name is "msd" or "lsd" ? cos : ip;
+                    if (name == "ov")
+                    {
+                        bool any = candidates.Any(p => ip[p.I][p.J] == 0);
+                        Assert.Equal(any, json.GetProperty("found").GetBoolean());
+                        if (any) Assert.Equal(0, ip[json.GetProperty("pair").GetProperty("i").GetInt32()][json.GetProperty("pair").GetProperty("j").GetInt32()]);
+                        continue;
+                    }
+
+                    double best = name is "msd" or "maxip" ? candidates.Max(p => score[p.I][p.J]) : candidates.Min(p => score[p.I][p.J]);
+                    var pair = json.GetProperty("pair");
+                    int pi = pair.GetProperty("i").GetInt32(), pj = pair.GetProperty("j").GetInt32();
+                    Assert.Equal(best, score[pi][pj], 1e-9);
+                    Assert.Equal(best, pair.GetProperty("score").GetDouble(), 1e-9);
+                }
+
+                // A threshold join: the pair count equals numpy's (t chosen away from every score).
+                var count = candidates.Count(p => cos[p.I][p.J] >= 0.2345);
+                var all = CliHarness.Ok(["solve", a, .. against, "--problem", "msd", "--threshold", "0.2345", "--all", "--format", "csv"]);
+                Assert.Equal(count, all.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1);
+            }
+        }
+    }
+}
