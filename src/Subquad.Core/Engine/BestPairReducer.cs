@@ -23,7 +23,7 @@ internal sealed class BestPairReducer : PairReducer
 
     public override void Offer(int i, int j, in PairScore score)
     {
-        if (_has && Compare(Context.ScoreKind, score, i, j, _best.Score, _best.I, _best.J) > 0) return;
+        if (_has && Compare(Context.ScoreKind, score, i, j, _best.Score, _best.I, _best.J) >= 0) return;
         _has = true;
         _best = new ScoredPair(i, j, score);
         _shared.Improve(score.Value);

@@ -16,7 +16,7 @@ namespace Subquad.Core.Engine;
 internal sealed unsafe class BinaryTileRunner
 {
     private const int T = BinaryInnerProducts.TileRows;
-    private const double CosineMargin = -1e-3;
+    private const double CosineMargin = 1e-6;
     private readonly EngineContext _context;
     private readonly delegate*<ulong**, ulong**, int, int*, void> _kernel;
 

@@ -12,10 +12,11 @@ namespace Subquad.Core.Engine;
 /// with w: |s64 - x.y| &lt;= (d w / (1 - d w)) ||x|| ||y||. Together:
 /// |fl32 - s64| &lt;= (gamma_d + 2 d w) ||x|| ||y||, plus d 2^-149 for float32 underflow. The engine applies it per
 /// block pair with the largest norms of the two blocks (a looser bound keeps more candidates, never fewer).</para>
-/// <para>Cosine (MSD, LSD). Rows are packed as x / ||x|| rounded once to float32 (relative error u + (d+2) w from
-/// the float64 norm), so the exact inner product of the packed rows is within 2u + 3(d+2)w of the true cosine;
-/// the float32 chain adds at most gamma_d (1 + 3u); the oracle's ip / (||x|| ||y||) in float64 is within
-/// (2d + 8) w of the true cosine. The sum, rounded up by 1%, is <see cref="Cosine"/>.</para>
+/// <para>Cosine (MSD, LSD). The float32 inner product (within gamma_d ||x|| ||y||) is scaled by float32 1/||x|| and
+/// 1/||y|| (each within u + (d+2) w of the true reciprocal, two float32 products: 4u in all), so the float32 cosine
+/// is within gamma_d (1 + 5u) + 4u + 3 (d+2) w of the true cosine; the oracle's ip / (||x|| ||y||) in float64 is
+/// within (2d + 8) w. The sum, rounded up by 1%, plus float32 underflow scaled by the norms, is
+/// <see cref="Cosine"/>.</para>
 /// <para>Every pair whose float64 score could reach the running bound L therefore has a float32 score of at least
 /// L - E (maximising) or at most L + E (minimising); those are re-scored in float64 with the oracle's
 /// <see cref="Solvers.PairScoring"/>, so the reported pair and value are the oracle's, bit for bit.</para>
@@ -33,9 +34,18 @@ public static class DenseErrorBound
         return du < 0.5 ? du / (1 - du) : double.PositiveInfinity;
     }
 
-    /// <summary>The bound E on |fl32 - s64| for a cosine of two d-dimensional rows.</summary>
-    public static double Cosine(int d) =>
-        1.01 * (Gamma32(d) * (1 + 3 * U) + 2 * U + 3 * (d + 2) * W + (2 * d + 8) * W) + 8.0 * d * Underflow;
+    /// <summary>
+    /// The bound E on |fl32 cosine - s64| for d-dimensional rows whose norms lie in [<paramref name="minNormProduct"/>,
+    /// <paramref name="maxNormProduct"/>] as products: the float32 chain's gamma_d, the float32 scaling by 1/||x|| and
+    /// 1/||y|| (4u), the float64 norms' and the oracle's round-off, and float32 underflow relative to the norms.
+    /// Infinite when float32 could overflow (every pair then becomes a candidate).
+    /// </summary>
+    public static double Cosine(int d, double minNormProduct, double maxNormProduct)
+    {
+        if (!(maxNormProduct < 1e36)) return double.PositiveInfinity;
+        double roundOff = 1.01 * (Gamma32(d) * (1 + 5 * U) + 4 * U + 3 * (d + 2) * W + (2 * d + 8) * W);
+        return roundOff + 4.0 * (d + 1) * Underflow / minNormProduct;
+    }
 
     /// <summary>The bound E on |fl32 - s64| for an inner product of rows with norms at most <paramref name="normProduct"/> (product).</summary>
     public static double InnerProduct(int d, double normProduct)

@@ -75,7 +75,10 @@ internal sealed unsafe class EngineContext
             NormsB = Monochromatic ? NormsA : Permute(b.Norms, OrderB);
             BandMaxNormA = BandReduce(NormsA, Plan.BlockRows, Math.Max);
             BandMaxNormB = Monochromatic ? BandMaxNormA : BandReduce(NormsB, Plan.BlockRows, Math.Max);
-            CosineError = DenseErrorBound.Cosine(Dimensions);
+            BandMinNormA = BandReduce(NormsA, Plan.BlockRows, Math.Min);
+            BandMinNormB = Monochromatic ? BandMinNormA : BandReduce(NormsB, Plan.BlockRows, Math.Min);
+            ScaleA = NormsA.Select(n => Cosine ? (float)(1.0 / n) : 1f).ToArray();
+            ScaleB = Monochromatic ? ScaleA : NormsB.Select(n => Cosine ? (float)(1.0 / n) : 1f).ToArray();
         }
     }
 
@@ -153,7 +156,14 @@ internal sealed unsafe class EngineContext
 
     public double[] BandMaxNormB { get; } = [];
 
-    public double CosineError { get; }
+    public double[] BandMinNormA { get; } = [];
+
+    public double[] BandMinNormB { get; } = [];
+
+    /// <summary>Per position: float32 1/||x|| for cosine kinds (the tile is scaled after the kernel), 1 otherwise.</summary>
+    public float[] ScaleA { get; } = [];
+
+    public float[] ScaleB { get; } = [];
 
     /// <summary>The original pair of positions (p, q), as the oracle names it (i &lt; j when monochromatic).</summary>
     public (int I, int J) Original(int p, int q)
@@ -174,7 +184,7 @@ internal sealed unsafe class EngineContext
 
     /// <summary>The error bound E between float32 pre-selection and float64 scores for a task.</summary>
     public double DenseError(in BlockPairTask task) => Cosine
-        ? CosineError
+        ? DenseErrorBound.Cosine(Dimensions, BandMinNormA[task.BandA] * BandMinNormB[task.BandB], BandMaxNormA[task.BandA] * BandMaxNormB[task.BandB])
         : DenseErrorBound.InnerProduct(Dimensions, BandMaxNormA[task.BandA] * BandMaxNormB[task.BandB]);
 
     /// <summary>

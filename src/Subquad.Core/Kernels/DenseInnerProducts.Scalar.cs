@@ -3,7 +3,7 @@ namespace Subquad.Core.Kernels;
 public static unsafe partial class DenseInnerProducts
 {
     /// <summary>The reference tile: 256 sequential FMA chains, one rounding per step (STYLE 3.4).</summary>
-    internal static void Tile8x32Scalar(float* strip, float* panel, int d, float* destination)
+    internal static void Tile8x32Scalar(float** rows, float* panel, int d, float* destination)
     {
         for (int r = 0; r < StripRows; r++)
         {
@@ -12,7 +12,7 @@ public static unsafe partial class DenseInnerProducts
                 float accumulator = 0f;
                 for (int k = 0; k < d; k++)
                 {
-                    accumulator = MathF.FusedMultiplyAdd(strip[k * StripRows + r], panel[k * PanelRows + c], accumulator);
+                    accumulator = MathF.FusedMultiplyAdd(rows[r][k], panel[k * PanelRows + c], accumulator);
                 }
 
                 destination[r * PanelRows + c] = accumulator;

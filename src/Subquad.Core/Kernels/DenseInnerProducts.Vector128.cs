@@ -7,18 +7,18 @@ namespace Subquad.Core.Kernels;
 public static unsafe partial class DenseInnerProducts
 {
     /// <summary>Four passes of 2 rows x 8 xmm.</summary>
-    internal static void Tile8x32Vector128(float* strip, float* panel, int d, float* destination)
+    internal static void Tile8x32Vector128(float** rows, float* panel, int d, float* destination)
     {
         for (int quarter = 0; quarter < 4; quarter++)
         {
             Vector128<float> c00 = default, c01 = default, c02 = default, c03 = default, c04 = default, c05 = default, c06 = default, c07 = default;
             Vector128<float> c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default, c16 = default, c17 = default;
-            float* a = strip + quarter * 2;
+            float* r0 = rows[quarter * 2], r1 = rows[quarter * 2 + 1];
             float* b = panel;
-            for (int k = 0; k < d; k++, a += StripRows, b += PanelRows)
+            for (int k = 0; k < d; k++, b += PanelRows)
             {
-                var x = Vector128.Create(a[0]);
-                var y = Vector128.Create(a[1]);
+                var x = Vector128.Create(r0[k]);
+                var y = Vector128.Create(r1[k]);
                 var b0 = Vector128.Load(b);
                 c00 = Vector128.FusedMultiplyAdd(x, b0, c00); c10 = Vector128.FusedMultiplyAdd(y, b0, c10);
                 var b1 = Vector128.Load(b + 4);

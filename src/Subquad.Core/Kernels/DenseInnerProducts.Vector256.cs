@@ -7,30 +7,30 @@ namespace Subquad.Core.Kernels;
 public static unsafe partial class DenseInnerProducts
 {
     /// <summary>Two passes of 4 rows x 4 ymm.</summary>
-    internal static void Tile8x32Vector256(float* strip, float* panel, int d, float* destination)
+    internal static void Tile8x32Vector256(float** rows, float* panel, int d, float* destination)
     {
         for (int half = 0; half < 2; half++)
         {
             Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
             Vector256<float> c20 = default, c21 = default, c22 = default, c23 = default, c30 = default, c31 = default, c32 = default, c33 = default;
-            float* a = strip + half * 4;
+            float* r0 = rows[half * 4], r1 = rows[half * 4 + 1], r2 = rows[half * 4 + 2], r3 = rows[half * 4 + 3];
             float* b = panel;
-            for (int k = 0; k < d; k++, a += StripRows, b += PanelRows)
+            for (int k = 0; k < d; k++, b += PanelRows)
             {
                 var b0 = Vector256.Load(b);
                 var b1 = Vector256.Load(b + 8);
                 var b2 = Vector256.Load(b + 16);
                 var b3 = Vector256.Load(b + 24);
-                var x = Vector256.Create(a[0]);
+                var x = Vector256.Create(r0[k]);
                 c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
                 c02 = Vector256.FusedMultiplyAdd(x, b2, c02); c03 = Vector256.FusedMultiplyAdd(x, b3, c03);
-                x = Vector256.Create(a[1]);
+                x = Vector256.Create(r1[k]);
                 c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
                 c12 = Vector256.FusedMultiplyAdd(x, b2, c12); c13 = Vector256.FusedMultiplyAdd(x, b3, c13);
-                x = Vector256.Create(a[2]);
+                x = Vector256.Create(r2[k]);
                 c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
                 c22 = Vector256.FusedMultiplyAdd(x, b2, c22); c23 = Vector256.FusedMultiplyAdd(x, b3, c23);
-                x = Vector256.Create(a[3]);
+                x = Vector256.Create(r3[k]);
                 c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
                 c32 = Vector256.FusedMultiplyAdd(x, b2, c32); c33 = Vector256.FusedMultiplyAdd(x, b3, c33);
             }
