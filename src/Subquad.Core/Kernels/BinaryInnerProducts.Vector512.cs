@@ -59,18 +59,21 @@ public static unsafe partial class BinaryInnerProducts
     }
 
     /// <summary>
-    /// The 4 x 4 tile: 8 loads feed 16 AND + popcounts per vector of words; 16 byte accumulators stay in registers
-    /// for up to 31 vectors (the register file holds 16 accumulators + 8 operands + 2 constants).
+    /// The 4 x 4 tile: 4 right rows stay in registers while each left row is loaded once and meets all 4; 16 byte
+    /// accumulators stay in registers for up to 31 vectors. The flush packs the 4 SAD results of a left row into the
+    /// 16-bit fields of one vector (each 64-bit SAD lane is at most 8 * 248 = 1984, and their sum over 8 lanes at most
+    /// 15872 &lt; 2^16, so fields never carry into each other) and sums it once: 4 horizontal sums per tile, not 16.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Tile4x4Vector512(ulong** x, ulong** y, int words, int* destination)
     {
         Debug.Assert(words % Vector512<ulong>.Count == 0);
         var table = NibbleTableVector512();
-        var lowNibble = Vec.Create((byte)0x0F);
+        var lowNibble = Vector512.Create((byte)0x0F);
         ulong* x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
         ulong* y0 = y[0], y1 = y[1], y2 = y[2], y3 = y[3];
-        ulong* totals = stackalloc ulong[16];
-        new Span<ulong>(totals, 16).Clear();
+        long t00 = 0, t01 = 0, t02 = 0, t03 = 0, t10 = 0, t11 = 0, t12 = 0, t13 = 0;
+        long t20 = 0, t21 = 0, t22 = 0, t23 = 0, t30 = 0, t31 = 0, t32 = 0, t33 = 0;
         int perVector = Vector512<ulong>.Count;
         int vectors = words / perVector;
         int w = 0;
@@ -83,39 +86,56 @@ public static unsafe partial class BinaryInnerProducts
             Vector512<byte> c30 = default, c31 = default, c32 = default, c33 = default;
             for (int v = 0; v < batch; v++, w += perVector)
             {
-                var a0 = Vec.Load(x0 + w).AsByte();
-                var a1 = Vec.Load(x1 + w).AsByte();
-                var a2 = Vec.Load(x2 + w).AsByte();
-                var a3 = Vec.Load(x3 + w).AsByte();
-                var b0 = Vec.Load(y0 + w).AsByte();
-                var b1 = Vec.Load(y1 + w).AsByte();
-                var b2 = Vec.Load(y2 + w).AsByte();
-                var b3 = Vec.Load(y3 + w).AsByte();
-                c00 += PopCountBytesVector512(a0 & b0, table, lowNibble);
-                c01 += PopCountBytesVector512(a0 & b1, table, lowNibble);
-                c02 += PopCountBytesVector512(a0 & b2, table, lowNibble);
-                c03 += PopCountBytesVector512(a0 & b3, table, lowNibble);
-                c10 += PopCountBytesVector512(a1 & b0, table, lowNibble);
-                c11 += PopCountBytesVector512(a1 & b1, table, lowNibble);
-                c12 += PopCountBytesVector512(a1 & b2, table, lowNibble);
-                c13 += PopCountBytesVector512(a1 & b3, table, lowNibble);
-                c20 += PopCountBytesVector512(a2 & b0, table, lowNibble);
-                c21 += PopCountBytesVector512(a2 & b1, table, lowNibble);
-                c22 += PopCountBytesVector512(a2 & b2, table, lowNibble);
-                c23 += PopCountBytesVector512(a2 & b3, table, lowNibble);
-                c30 += PopCountBytesVector512(a3 & b0, table, lowNibble);
-                c31 += PopCountBytesVector512(a3 & b1, table, lowNibble);
-                c32 += PopCountBytesVector512(a3 & b2, table, lowNibble);
-                c33 += PopCountBytesVector512(a3 & b3, table, lowNibble);
+                var b0 = Vector512.Load(y0 + w).AsByte();
+                var b1 = Vector512.Load(y1 + w).AsByte();
+                var b2 = Vector512.Load(y2 + w).AsByte();
+                var b3 = Vector512.Load(y3 + w).AsByte();
+                var a = Vector512.Load(x0 + w).AsByte();
+                c00 += PopCountBytesVector512(a & b0, table, lowNibble);
+                c01 += PopCountBytesVector512(a & b1, table, lowNibble);
+                c02 += PopCountBytesVector512(a & b2, table, lowNibble);
+                c03 += PopCountBytesVector512(a & b3, table, lowNibble);
+                a = Vector512.Load(x1 + w).AsByte();
+                c10 += PopCountBytesVector512(a & b0, table, lowNibble);
+                c11 += PopCountBytesVector512(a & b1, table, lowNibble);
+                c12 += PopCountBytesVector512(a & b2, table, lowNibble);
+                c13 += PopCountBytesVector512(a & b3, table, lowNibble);
+                a = Vector512.Load(x2 + w).AsByte();
+                c20 += PopCountBytesVector512(a & b0, table, lowNibble);
+                c21 += PopCountBytesVector512(a & b1, table, lowNibble);
+                c22 += PopCountBytesVector512(a & b2, table, lowNibble);
+                c23 += PopCountBytesVector512(a & b3, table, lowNibble);
+                a = Vector512.Load(x3 + w).AsByte();
+                c30 += PopCountBytesVector512(a & b0, table, lowNibble);
+                c31 += PopCountBytesVector512(a & b1, table, lowNibble);
+                c32 += PopCountBytesVector512(a & b2, table, lowNibble);
+                c33 += PopCountBytesVector512(a & b3, table, lowNibble);
             }
 
-            totals[0] += SumBytesVector512(c00); totals[1] += SumBytesVector512(c01); totals[2] += SumBytesVector512(c02); totals[3] += SumBytesVector512(c03);
-            totals[4] += SumBytesVector512(c10); totals[5] += SumBytesVector512(c11); totals[6] += SumBytesVector512(c12); totals[7] += SumBytesVector512(c13);
-            totals[8] += SumBytesVector512(c20); totals[9] += SumBytesVector512(c21); totals[10] += SumBytesVector512(c22); totals[11] += SumBytesVector512(c23);
-            totals[12] += SumBytesVector512(c30); totals[13] += SumBytesVector512(c31); totals[14] += SumBytesVector512(c32); totals[15] += SumBytesVector512(c33);
+            ulong row0 = SumFourVector512(c00, c01, c02, c03), row1 = SumFourVector512(c10, c11, c12, c13);
+            ulong row2 = SumFourVector512(c20, c21, c22, c23), row3 = SumFourVector512(c30, c31, c32, c33);
+            t00 += (long)(row0 & 0xFFFF); t01 += (long)((row0 >> 16) & 0xFFFF); t02 += (long)((row0 >> 32) & 0xFFFF); t03 += (long)(row0 >> 48);
+            t10 += (long)(row1 & 0xFFFF); t11 += (long)((row1 >> 16) & 0xFFFF); t12 += (long)((row1 >> 32) & 0xFFFF); t13 += (long)(row1 >> 48);
+            t20 += (long)(row2 & 0xFFFF); t21 += (long)((row2 >> 16) & 0xFFFF); t22 += (long)((row2 >> 32) & 0xFFFF); t23 += (long)(row2 >> 48);
+            t30 += (long)(row3 & 0xFFFF); t31 += (long)((row3 >> 16) & 0xFFFF); t32 += (long)((row3 >> 32) & 0xFFFF); t33 += (long)(row3 >> 48);
             done += batch;
         }
 
-        for (int k = 0; k < 16; k++) destination[k] = (int)totals[k];
+        destination[0] = (int)t00; destination[1] = (int)t01; destination[2] = (int)t02; destination[3] = (int)t03;
+        destination[4] = (int)t10; destination[5] = (int)t11; destination[6] = (int)t12; destination[7] = (int)t13;
+        destination[8] = (int)t20; destination[9] = (int)t21; destination[10] = (int)t22; destination[11] = (int)t23;
+        destination[12] = (int)t30; destination[13] = (int)t31; destination[14] = (int)t32; destination[15] = (int)t33;
+    }
+
+    /// <summary>Four byte-count vectors (one flush, at most 248 per lane) to four 16-bit counts in one 64-bit word.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong SumFourVector512(Vector512<byte> c0, Vector512<byte> c1, Vector512<byte> c2, Vector512<byte> c3)
+    {
+        var s0 = Avx512BW.SumAbsoluteDifferences(c0, Vector512<byte>.Zero).AsUInt64();
+        var s1 = Avx512BW.SumAbsoluteDifferences(c1, Vector512<byte>.Zero).AsUInt64();
+        var s2 = Avx512BW.SumAbsoluteDifferences(c2, Vector512<byte>.Zero).AsUInt64();
+        var s3 = Avx512BW.SumAbsoluteDifferences(c3, Vector512<byte>.Zero).AsUInt64();
+        var packed = s0 | Vector512.ShiftLeft(s1, 16) | Vector512.ShiftLeft(s2, 32) | Vector512.ShiftLeft(s3, 48);
+        return Vector512.Sum(packed);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Subquad.Core.Kernels;
@@ -7,6 +8,8 @@ namespace Subquad.Core.Kernels;
 public static unsafe partial class DenseInnerProducts
 {
     /// <summary>Two passes of 4 rows x 4 ymm.</summary>
+    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Tile8x32Vector256(float** rows, float* panel, int d, float* destination)
     {
         for (int half = 0; half < 2; half++)
