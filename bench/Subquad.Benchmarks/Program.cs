@@ -2,8 +2,20 @@ using BenchmarkDotNet.Running;
 
 namespace Subquad.Benchmarks;
 
-/// <summary>Runs the BenchmarkDotNet suites: <c>dotnet run -c Release --project bench/Subquad.Benchmarks -- --filter '*'</c>.</summary>
+/// <summary>
+/// Runs the BenchmarkDotNet suites: <c>dotnet run -c Release --project bench/Subquad.Benchmarks -- --filter '*'</c>;
+/// <c>-- probe</c> runs the quick single-thread kernel probe instead.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args is ["probe"])
+        {
+            KernelProbe.Run();
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

@@ -73,6 +73,7 @@ internal static class SubquadApp
         root.Subcommands.Add(EmbedCommand.Create(io));
         root.Subcommands.Add(GenerateCommand.Create(io));
         root.Subcommands.Add(SolveCommand.Create(io));
+        root.Subcommands.Add(BenchCommand.Create(io));
         return root;
     }
 }

@@ -1,0 +1,253 @@
+using Subquad.Core.Kernels;
+using Subquad.Core.Problems;
+using Subquad.Core.Solvers;
+using Subquad.Core.Vectors;
+
+namespace Subquad.Core.Engine;
+
+/// <summary>
+/// One solve's prepared input: the row order (identity, or sorted for pruning), per-position weights, norms and row
+/// pointers, per-block bounds, the objective's direction and the kernel variant. Read-only while workers run.
+/// </summary>
+internal sealed unsafe class EngineContext
+{
+    private readonly AlignedBuffer<ulong>? _zeroRow;
+
+    public EngineContext(SimilarityInstance instance, ProblemKind scoreKind, bool maximise, KernelVariant variant, int blockRows, bool sortForPruning, bool pruning)
+    {
+        Instance = instance;
+        ScoreKind = scoreKind;
+        Maximise = maximise;
+        Cosine = scoreKind.IsCosine();
+        Variant = KernelDispatch.Require(variant);
+        Pruning = pruning;
+        Monochromatic = !instance.IsBichromatic;
+        CountA = instance.A.Count;
+        CountB = instance.Right.Count;
+        Dimensions = instance.Dimensions;
+        IsBinary = instance.IsBinary;
+
+        OrderA = Identity(CountA);
+        if (sortForPruning)
+        {
+            var keys = RowStrength(instance.A);
+            Array.Sort(keys.ToArray(), OrderA);
+            Array.Reverse(OrderA);
+        }
+
+        OrderB = Monochromatic ? OrderA : Identity(CountB);
+        if (sortForPruning && !Monochromatic)
+        {
+            Array.Sort(RowStrength(instance.Right), OrderB);
+            Array.Reverse(OrderB);
+        }
+
+        IdentityOrder = !sortForPruning;
+        Plan = EnginePlan.Create(CountA, CountB, Monochromatic, blockRows);
+
+        if (IsBinary)
+        {
+            var a = (BinaryVectors)instance.A;
+            var b = (BinaryVectors)instance.Right;
+            Words = a.WordsPerRow;
+            BinaryA = a;
+            BinaryB = b;
+            RowsA = Pointers(a, OrderA);
+            RowsB = Monochromatic ? RowsA : Pointers(b, OrderB);
+            WeightsA = Permute(a.Weights, OrderA);
+            WeightsB = Monochromatic ? WeightsA : Permute(b.Weights, OrderB);
+            InverseSqrtA = WeightsA.Select(w => w == 0 ? 0f : (float)(1.0 / Math.Sqrt(w))).ToArray();
+            InverseSqrtB = Monochromatic ? InverseSqrtA : WeightsB.Select(w => w == 0 ? 0f : (float)(1.0 / Math.Sqrt(w))).ToArray();
+            _zeroRow = new AlignedBuffer<ulong>(Words);
+            ZeroRow = (nint)_zeroRow.Pointer;
+            BandMinWeightA = BandReduce(WeightsA, Plan.BlockRows, Math.Min);
+            BandMaxWeightA = BandReduce(WeightsA, Plan.BlockRows, Math.Max);
+            BandMinWeightB = Monochromatic ? BandMinWeightA : BandReduce(WeightsB, Plan.BlockRows, Math.Min);
+            BandMaxWeightB = Monochromatic ? BandMaxWeightA : BandReduce(WeightsB, Plan.BlockRows, Math.Max);
+        }
+        else
+        {
+            var a = (DenseVectors)instance.A;
+            var b = (DenseVectors)instance.Right;
+            DenseA = a;
+            DenseB = b;
+            NormsA = Permute(a.Norms, OrderA);
+            NormsB = Monochromatic ? NormsA : Permute(b.Norms, OrderB);
+            BandMaxNormA = BandReduce(NormsA, Plan.BlockRows, Math.Max);
+            BandMaxNormB = Monochromatic ? BandMaxNormA : BandReduce(NormsB, Plan.BlockRows, Math.Max);
+            BandMinNormA = BandReduce(NormsA, Plan.BlockRows, Math.Min);
+            BandMinNormB = Monochromatic ? BandMinNormA : BandReduce(NormsB, Plan.BlockRows, Math.Min);
+            ScaleA = NormsA.Select(n => Cosine ? (float)(1.0 / n) : 1f).ToArray();
+            ScaleB = Monochromatic ? ScaleA : NormsB.Select(n => Cosine ? (float)(1.0 / n) : 1f).ToArray();
+        }
+    }
+
+    public SimilarityInstance Instance { get; }
+
+    /// <summary>The kind whose score the oracle reports (OV and Min-IP share inner-product scores).</summary>
+    public ProblemKind ScoreKind { get; }
+
+    public bool Maximise { get; }
+
+    public bool Cosine { get; }
+
+    public KernelVariant Variant { get; }
+
+    public bool Pruning { get; }
+
+    public bool Monochromatic { get; }
+
+    public bool IsBinary { get; }
+
+    public bool IdentityOrder { get; }
+
+    public int CountA { get; }
+
+    public int CountB { get; }
+
+    public int Dimensions { get; }
+
+    public EnginePlan Plan { get; }
+
+    /// <summary>Position to original row.</summary>
+    public int[] OrderA { get; }
+
+    public int[] OrderB { get; }
+
+    // Binary input, by position.
+    public BinaryVectors? BinaryA { get; }
+
+    public BinaryVectors? BinaryB { get; }
+
+    public int Words { get; }
+
+    public nint[] RowsA { get; } = [];
+
+    public nint[] RowsB { get; } = [];
+
+    public nint ZeroRow { get; }
+
+    public int[] WeightsA { get; } = [];
+
+    public int[] WeightsB { get; } = [];
+
+    public float[] InverseSqrtA { get; } = [];
+
+    public float[] InverseSqrtB { get; } = [];
+
+    public int[] BandMinWeightA { get; } = [];
+
+    public int[] BandMaxWeightA { get; } = [];
+
+    public int[] BandMinWeightB { get; } = [];
+
+    public int[] BandMaxWeightB { get; } = [];
+
+    // Dense input, by position.
+    public DenseVectors? DenseA { get; }
+
+    public DenseVectors? DenseB { get; }
+
+    public double[] NormsA { get; } = [];
+
+    public double[] NormsB { get; } = [];
+
+    public double[] BandMaxNormA { get; } = [];
+
+    public double[] BandMaxNormB { get; } = [];
+
+    public double[] BandMinNormA { get; } = [];
+
+    public double[] BandMinNormB { get; } = [];
+
+    /// <summary>Per position: float32 1/||x|| for cosine kinds (the tile is scaled after the kernel), 1 otherwise.</summary>
+    public float[] ScaleA { get; } = [];
+
+    public float[] ScaleB { get; } = [];
+
+    /// <summary>The original pair of positions (p, q), as the oracle names it (i &lt; j when monochromatic).</summary>
+    public (int I, int J) Original(int p, int q)
+    {
+        int i = OrderA[p], j = OrderB[q];
+        return Monochromatic && i > j ? (j, i) : (i, j);
+    }
+
+    /// <summary>The lexicographic rank of pair (i, j): the tie-break order.</summary>
+    public long Key(int i, int j) => (long)i * CountB + j;
+
+    /// <summary>The oracle's score of an original pair, from the kernel's exact inner product (binary).</summary>
+    public PairScore BinaryScore(int i, int j, int innerProduct) =>
+        PairScore.Binary(ScoreKind, innerProduct, BinaryA!.Weight(i), BinaryB!.Weight(j));
+
+    /// <summary>The oracle's score of an original pair, re-computed in float64 (dense).</summary>
+    public PairScore DenseScore(int i, int j) => PairScoring.Score(ScoreKind, Instance.A, i, Instance.Right, j);
+
+    /// <summary>The error bound E between float32 pre-selection and float64 scores for a task.</summary>
+    public double DenseError(in BlockPairTask task) => Cosine
+        ? DenseErrorBound.Cosine(Dimensions, BandMinNormA[task.BandA] * BandMinNormB[task.BandB], BandMaxNormA[task.BandA] * BandMaxNormB[task.BandB])
+        : DenseErrorBound.InnerProduct(Dimensions, BandMaxNormA[task.BandA] * BandMaxNormB[task.BandB]);
+
+    /// <summary>
+    /// An upper bound on the score of every pair in the task (maximising kinds), or null when none is cheap:
+    /// binary Max-IP: ip &lt;= min(|a|, |b|); binary MSD: cos &lt;= sqrt(min(|a|,|b|) / max(|a|,|b|)); dense Max-IP:
+    /// ip &lt;= ||a|| ||b|| (widened by the float64 round-off the oracle's score may carry).
+    /// </summary>
+    public double? UpperBound(in BlockPairTask task)
+    {
+        if (!Maximise) return null;
+        if (IsBinary)
+        {
+            int loA = BandMinWeightA[task.BandA], hiA = BandMaxWeightA[task.BandA];
+            int loB = BandMinWeightB[task.BandB], hiB = BandMaxWeightB[task.BandB];
+            if (!Cosine) return Math.Min(hiA, hiB);
+            if (hiA < loB) return Math.Sqrt((double)hiA / loB) * (1 + 1e-9);
+            if (hiB < loA) return Math.Sqrt((double)hiB / loA) * (1 + 1e-9);
+            return null;
+        }
+
+        if (Cosine) return null;
+        return BandMaxNormA[task.BandA] * BandMaxNormB[task.BandB] * (1 + (8.0 * Dimensions + 64) * Math.ScaleB(1.0, -52)) + 1e-300;
+    }
+
+    private static int[] Identity(int n)
+    {
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        return order;
+    }
+
+    private static double[] RowStrength(VectorSet set) => set switch
+    {
+        BinaryVectors b => b.Weights.ToArray().Select(w => (double)w).ToArray(),
+        DenseVectors d => d.Norms.ToArray(),
+        _ => throw new ArgumentException("unknown vector set", nameof(set)),
+    };
+
+    private static T[] Permute<T>(ReadOnlySpan<T> values, int[] order)
+    {
+        var result = new T[order.Length];
+        for (int p = 0; p < order.Length; p++) result[p] = values[order[p]];
+        return result;
+    }
+
+    private static nint[] Pointers(BinaryVectors set, int[] order)
+    {
+        var result = new nint[order.Length];
+        for (int p = 0; p < order.Length; p++) result[p] = (nint)(set.Pointer + (long)order[p] * set.WordsPerRow);
+        return result;
+    }
+
+    private static T[] BandReduce<T>(T[] values, int blockRows, Func<T, T, T> combine)
+    {
+        int bands = (values.Length + blockRows - 1) / blockRows;
+        var result = new T[bands];
+        for (int band = 0; band < bands; band++)
+        {
+            T acc = values[band * blockRows];
+            for (int p = band * blockRows + 1; p < Math.Min(values.Length, (band + 1) * blockRows); p++) acc = combine(acc, values[p]);
+            result[band] = acc;
+        }
+
+        return result;
+    }
+}

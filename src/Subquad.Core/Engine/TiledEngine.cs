@@ -1,0 +1,195 @@
+using Subquad.Core.Kernels;
+using Subquad.Core.Problems;
+using Subquad.Core.Solvers;
+using Subquad.Core.Vectors;
+
+namespace Subquad.Core.Engine;
+
+/// <summary>
+/// The exact engine: block pairs of rows scheduled over all cores, register-tiled kernels (AND + popcount for
+/// binary, float32 FMA for dense) fused with the reduction, exact pruning, O(n l) memory. Returns exactly the
+/// oracle's answer (<see cref="BruteForce"/>) for every problem: same pair, same tie-break, same score.
+/// </summary>
+/// <remarks>
+/// <para>How exactness survives speed. Binary inner products are exact integers and cosines are compared in
+/// integers. Dense pre-selection runs in float32 but keeps every pair within the proven float32 error
+/// (<see cref="DenseErrorBound"/>) of the running bound and re-scores those in float64 with
+/// <see cref="PairScoring"/>, so the reported value is the oracle's to the bit. Ties are broken by the smallest
+/// (i, j) explicitly, so the answer does not depend on task order, thread count, block size, kernel variant or
+/// pruning.</para>
+/// <para>Gamma-approximate problems return the exact optimum, as the oracle does (it is a valid approximation).</para>
+/// </remarks>
+public sealed class TiledEngine : ISimilaritySolver
+{
+    private readonly KernelVariant? _variant;
+    private readonly int? _blockRows;
+
+    /// <summary>An engine with a fixed kernel variant and block size (null: <see cref="KernelDispatch.Best"/>, sized for the caches).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">blockRows is not a positive multiple of 32.</exception>
+    public TiledEngine(KernelVariant? variant = null, int? blockRows = null)
+    {
+        if (blockRows is int rows && (rows < 32 || rows % 32 != 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(blockRows), rows, "block rows must be a positive multiple of 32");
+        }
+
+        _variant = variant;
+        _blockRows = blockRows;
+    }
+
+    /// <summary>The engine with the process's best kernel and cache-sized blocks.</summary>
+    public static TiledEngine Default { get; } = new();
+
+    /// <inheritdoc/>
+    public string Name => "engine";
+
+    /// <summary>The kernel variant this engine runs.</summary>
+    public KernelVariant Variant => _variant ?? KernelDispatch.Best;
+
+    /// <inheritdoc/>
+    public Answer Solve(SimilarityInstance instance, Problem problem, CancellationToken cancellationToken = default) =>
+        Solve(instance, problem, SolveOptions.Default with { CancellationToken = cancellationToken });
+
+    /// <summary>Solves with options (threads, pruning, progress, cancellation); none of them changes the answer.</summary>
+    public Answer Solve(SimilarityInstance instance, Problem problem, SolveOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(options);
+        instance.Validate(problem);
+        var kind = problem.Kind;
+
+        if (problem.IsDecision)
+        {
+            bool maximise = kind.Maximises();
+            var context = Prepare(instance, kind, maximise, sortForPruning: false, options);
+            var shared = new SharedKey();
+            var reducers = Reducers(context, options, () => new FirstWitnessReducer(context, problem, shared));
+            EngineExecutor.Run(context, reducers, options);
+            var witness = FirstWitnessReducer.Merge(reducers, context);
+            return witness is { } w ? Answer.Pair(problem, w.I, w.J, w.Score) : Answer.No(problem);
+        }
+        else
+        {
+            bool maximise = kind.Maximises();
+            var context = Prepare(instance, kind, maximise, SortsForPruning(instance, kind, options), options);
+            var shared = new SharedBound(maximise);
+            var reducers = Reducers(context, options, () => new BestPairReducer(context, shared));
+            EngineExecutor.Run(context, reducers, options);
+            var best = BestPairReducer.Merge(reducers, kind) ?? throw new InvalidOperationException("the engine visited no pair");
+            return Answer.Pair(problem, best.I, best.J, best.Score);
+        }
+    }
+
+    /// <summary>
+    /// The k best pairs for the kind's objective, best first, ties by smallest (i, j); for OV the order is Min-IP's.
+    /// The same list as <see cref="BruteForce.TopPairs"/>.
+    /// </summary>
+    public IReadOnlyList<Answer> TopPairs(SimilarityInstance instance, ProblemKind kind, int k, SolveOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        options ??= SolveOptions.Default;
+        var order = kind == ProblemKind.Ov ? ProblemKind.MinIp : kind;
+        var problem = Problem.Exact(order);
+        instance.Validate(problem);
+        var context = Prepare(instance, order, order.Maximises(), SortsForPruning(instance, order, options), options);
+        var reducers = Reducers(context, options, () => new TopPairsReducer(context, k));
+        EngineExecutor.Run(context, reducers, options);
+        return TopPairsReducer.Merge(reducers, order, k).Select(p => Answer.Pair(problem, p.I, p.J, p.Score)).ToList();
+    }
+
+    /// <summary>
+    /// Streams every pair that meets a threshold problem (or every orthogonal pair for OV) to <paramref name="onPair"/>
+    /// in (i, j) order, on the calling thread, without holding them all: workers fill row bands, and each band is
+    /// sorted and delivered once it and all earlier bands are complete. <paramref name="onPair"/> returns false to stop
+    /// (the workers then stop too). Returns the number of pairs delivered.
+    /// </summary>
+    public long PairsMeeting(SimilarityInstance instance, Problem problem, Func<Answer, bool> onPair, SolveOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(onPair);
+        options ??= SolveOptions.Default;
+        if (!problem.IsDecision) throw new ArgumentException($"{problem} is not a threshold problem", nameof(problem));
+        instance.Validate(problem);
+        var kind = problem.Kind;
+        var context = Prepare(instance, kind, kind.Maximises(), sortForPruning: false, options);
+        var collector = new JoinCollector(context.Plan);
+        var reducers = Reducers(context, options, () => new JoinReducer(context, problem, collector));
+        var run = Task.Run(() =>
+        {
+            try
+            {
+                EngineExecutor.Run(context, reducers, options);
+            }
+            finally
+            {
+                collector.WorkersFinished();
+            }
+        });
+
+        long delivered = 0;
+        try
+        {
+            for (int band = 0; band < context.Plan.BandsA; band++)
+            {
+                var hits = collector.Take(band);
+                if (hits is null) break;
+                foreach (var hit in hits)
+                {
+                    delivered++;
+                    if (!onPair(Answer.Pair(problem, hit.I, hit.J, hit.Score)))
+                    {
+                        collector.Stop();
+                        run.Wait();
+                        return delivered;
+                    }
+                }
+            }
+        }
+        catch
+        {
+            collector.Stop();
+            throw;
+        }
+
+        run.GetAwaiter().GetResult();
+        return delivered;
+    }
+
+    /// <summary>The plan this engine would run on an instance (for inspection and distributed executors).</summary>
+    public EnginePlan Plan(SimilarityInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        int countA = instance.A.Count;
+        return EnginePlan.Create(countA, instance.Right.Count, !instance.IsBichromatic, BlockRowsFor(instance));
+    }
+
+    /// <summary>Rows per block: binary blocks of about 32 KiB of right rows (L1), dense blocks of about 512 KiB packed (L2).</summary>
+    public int BlockRowsFor(SimilarityInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (_blockRows is int fixedRows) return fixedRows;
+        int rowBytes = instance.A is BinaryVectors b ? b.WordsPerRow * 8 : instance.Dimensions * 4;
+        int budget = instance.IsBinary ? 32 * 1024 : 512 * 1024;
+        int rows = Math.Clamp(budget / Math.Max(1, rowBytes), 64, 512);
+        return rows / 32 * 32;
+    }
+
+    private EngineContext Prepare(SimilarityInstance instance, ProblemKind scoreKind, bool maximise, bool sortForPruning, SolveOptions options) =>
+        new(instance, scoreKind, maximise, Variant, BlockRowsFor(instance), sortForPruning, options.Pruning);
+
+    /// <summary>Rows are sorted by weight (binary MSD, Max-IP) or norm (dense Max-IP) only where that makes the block bounds bite.</summary>
+    private static bool SortsForPruning(SimilarityInstance instance, ProblemKind kind, SolveOptions options) =>
+        options.Pruning && (kind == ProblemKind.MaxIp || (kind == ProblemKind.Msd && instance.IsBinary));
+
+    private static TReducer[] Reducers<TReducer>(EngineContext context, SolveOptions options, Func<TReducer> create)
+        where TReducer : PairReducer
+    {
+        int workers = EngineExecutor.Workers(options, context.Plan);
+        var reducers = new TReducer[workers];
+        for (int w = 0; w < workers; w++) reducers[w] = create();
+        return reducers;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Subquad.Core.Kernels;
+
+/// <summary>
+/// Chooses the kernel variant once per process: the widest one this CPU runs natively, unless the environment
+/// variable <c>SUBQUAD_KERNEL</c> forces one. This is the only class that reads <c>SUBQUAD_KERNEL</c> (STYLE 3.2).
+/// </summary>
+/// <remarks>
+/// A forced variant that this CPU cannot run throws <see cref="PlatformNotSupportedException"/> naming the variant
+/// and the missing instruction set; it never falls back silently (STYLE 3.8). An unknown name in the variable is
+/// reported the same way rather than ignored (anti-pattern 10).
+/// .NET 10 exposes no <c>Avx512Vpopcntdq</c> class (checked on this machine), so the 512-bit bit kernels count bits
+/// with the AVX-512BW nibble table; when a runtime ships VPOPCNTQ, it becomes one more variant here.
+/// </remarks>
+public static class KernelDispatch
+{
+    /// <summary>The environment variable that forces a variant (<c>Scalar</c>, <c>Vector128</c>, <c>Vector256</c>, <c>Vector512</c>).</summary>
+    public const string EnvironmentVariable = "SUBQUAD_KERNEL";
+
+    private static readonly Lazy<KernelVariant> s_best = new(ChooseBest);
+
+    /// <summary>The raw value of <c>SUBQUAD_KERNEL</c>, or null when unset.</summary>
+    public static string? ForcedName => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } s ? s : null;
+
+    /// <summary>The variant every default solve uses: forced by <c>SUBQUAD_KERNEL</c>, else the widest supported.</summary>
+    /// <exception cref="PlatformNotSupportedException">The forced variant is unknown or not supported by this CPU.</exception>
+    public static KernelVariant Best => s_best.Value;
+
+    /// <summary>Every variant, narrowest first.</summary>
+    public static IReadOnlyList<KernelVariant> All { get; } = Enum.GetValues<KernelVariant>();
+
+    /// <summary>The variants this CPU runs, narrowest first (always includes <see cref="KernelVariant.Scalar"/>).</summary>
+    public static IReadOnlyList<KernelVariant> Supported { get; } = All.Where(IsSupported).ToArray();
+
+    /// <summary>True when this CPU has every instruction the variant uses, in hardware.</summary>
+    public static bool IsSupported(KernelVariant variant) => MissingInstructions(variant) is null;
+
+    /// <summary>The instruction set a variant lacks here, or null when it is supported.</summary>
+    public static string? MissingInstructions(KernelVariant variant) => variant switch
+    {
+        KernelVariant.Scalar => null,
+        KernelVariant.Vector128 => Ssse3.IsSupported && Fma.IsSupported && Vector128.IsHardwareAccelerated ? null : "SSSE3 and FMA3",
+        KernelVariant.Vector256 => Avx2.IsSupported && Fma.IsSupported && Vector256.IsHardwareAccelerated ? null : "AVX2 and FMA3",
+        KernelVariant.Vector512 => Avx512BW.IsSupported && Avx512F.IsSupported ? null : "AVX-512F and AVX-512BW",
+        _ => "an instruction set this build does not know",
+    };
+
+    /// <summary>Returns <paramref name="variant"/> when this CPU runs it, else throws.</summary>
+    /// <exception cref="PlatformNotSupportedException">The variant is not supported here.</exception>
+    public static KernelVariant Require(KernelVariant variant)
+    {
+        string? missing = MissingInstructions(variant);
+        if (missing is not null)
+        {
+            throw new PlatformNotSupportedException($"kernel variant {variant} needs {missing}, which this CPU does not have (supported here: {string.Join(", ", Supported)})");
+        }
+
+        return variant;
+    }
+
+    /// <summary>Parses a variant name (case-insensitive).</summary>
+    public static bool TryParse(string text, out KernelVariant variant) =>
+        Enum.TryParse(text.Trim(), ignoreCase: true, out variant) && Enum.IsDefined(variant);
+
+    private static KernelVariant ChooseBest()
+    {
+        string? forced = ForcedName;
+        if (forced is not null)
+        {
+            if (!TryParse(forced, out var variant))
+            {
+                throw new PlatformNotSupportedException($"{EnvironmentVariable}={forced} names no kernel variant (one of: {string.Join(", ", All)})");
+            }
+
+            return Require(variant);
+        }
+
+        return Supported[^1];
+    }
+}

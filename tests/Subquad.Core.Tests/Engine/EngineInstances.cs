@@ -1,0 +1,130 @@
+using Subquad.Core.Kernels;
+using Subquad.Core.Problems;
+using Subquad.Core.Vectors;
+
+namespace Subquad.Core.Tests.Engine;
+
+/// <summary>Seeded random instances for engine-versus-oracle tests, with the awkward cases planted on purpose.</summary>
+internal static class EngineInstances
+{
+    /// <summary>True when SUBQUAD_LONG_TESTS=1 asks for the big sweeps.</summary>
+    public static bool Long => Environment.GetEnvironmentVariable("SUBQUAD_LONG_TESTS") == "1";
+
+    /// <summary>
+    /// n rows of l bits with density p, with planted duplicates, subsets (cosine sqrt(w'/w)), complements (orthogonal
+    /// pairs) and equal-weight rows so ties and near-ties are common.
+    /// </summary>
+    public static BinaryVectors Binary(Random random, int n, int l, double density, bool nonZero)
+    {
+        var builder = new BinaryVectors.Builder(n, l);
+        var rows = new bool[n][];
+        for (int i = 0; i < n; i++)
+        {
+            rows[i] = new bool[l];
+            int plant = random.Next(8);
+            if (i > 0 && plant == 0)
+            {
+                rows[random.Next(i)].CopyTo(rows[i], 0); // exact duplicate: an exact tie
+            }
+            else if (i > 0 && plant == 1)
+            {
+                var source = rows[random.Next(i)];
+                for (int k = 0; k < l; k++) rows[i][k] = source[k] && random.Next(4) != 0; // a subset
+            }
+            else if (i > 0 && plant == 2)
+            {
+                var source = rows[random.Next(i)];
+                for (int k = 0; k < l; k++) rows[i][k] = !source[k] && random.NextDouble() < density; // disjoint
+            }
+            else
+            {
+                for (int k = 0; k < l; k++) rows[i][k] = random.NextDouble() < density;
+            }
+
+            if (nonZero && !rows[i].Contains(true)) rows[i][random.Next(l)] = true;
+            for (int k = 0; k < l; k++) if (rows[i][k]) builder.Set(i, k);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// n dense rows of d floats: Gaussian, small integers (many exact ties), exact duplicates, scaled copies, and
+    /// copies perturbed by one ulp in one coordinate (float64 scores that differ by far less than float32 round-off).
+    /// </summary>
+    public static DenseVectors Dense(Random random, int n, int d)
+    {
+        var builder = new DenseVectors.Builder(n, d);
+        bool integers = random.Next(3) == 0;
+        for (int i = 0; i < n; i++)
+        {
+            var row = builder.RowSpan(i);
+            int plant = random.Next(6);
+            if (i > 0 && plant <= 2)
+            {
+                int from = random.Next(i);
+                var source = builder.RowSpan(from);
+                source.CopyTo(row);
+                if (plant == 1) for (int k = 0; k < d; k++) row[k] *= 2f; // same direction, cosine ties
+                if (plant == 2)
+                {
+                    int k = random.Next(d);
+                    row[k] = random.Next(2) == 0 ? MathF.BitIncrement(row[k]) : MathF.BitDecrement(row[k]);
+                }
+            }
+            else
+            {
+                for (int k = 0; k < d; k++) row[k] = integers ? random.Next(-3, 4) : (float)(random.NextDouble() * 2 - 1);
+            }
+
+            bool zero = true;
+            for (int k = 0; k < d; k++) zero &= row[k] == 0;
+            if (zero) row[random.Next(d)] = 1f;
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Problems to ask on an instance: every kind (OV only on binary) in exact, gamma and threshold form.</summary>
+    public static IEnumerable<Problem> Problems(Random random, SimilarityInstance instance)
+    {
+        foreach (var kind in Enum.GetValues<ProblemKind>())
+        {
+            if (kind == ProblemKind.Ov)
+            {
+                if (instance.IsBinary) yield return Problem.OrthogonalVectors;
+                continue;
+            }
+
+            yield return Problem.Exact(kind);
+            if (random.Next(4) == 0) yield return Problem.Approximate(kind, new Rational(random.Next(10, 30), 10));
+            yield return Problem.WithThreshold(kind, Threshold(random, instance, kind));
+        }
+    }
+
+    /// <summary>A threshold that often sits exactly on some pair's score (the inclusive edge).</summary>
+    public static Rational Threshold(Random random, SimilarityInstance instance, ProblemKind kind)
+    {
+        if (kind.IsCosine()) return new Rational(random.Next(0, 11), 10);
+        int l = instance.Dimensions;
+        if (instance.A is BinaryVectors a)
+        {
+            var b = (BinaryVectors)instance.Right;
+            int i = random.Next(a.Count), j = random.Next(b.Count);
+            long ip = 0;
+            for (int w = 0; w < a.WordsPerRow; w++) ip += System.Numerics.BitOperations.PopCount(a.Row(i)[w] & b.Row(j)[w]);
+            return Rational.FromInteger(random.Next(3) == 0 ? random.Next(0, l + 1) : ip);
+        }
+
+        return Rational.FromInteger(random.Next(0, 4));
+    }
+
+    /// <summary>A random engine configuration: variant, block size, threads and pruning.</summary>
+    public static (Subquad.Core.Engine.TiledEngine Engine, Solvers.SolveOptions Options) Configuration(Random random)
+    {
+        var variants = KernelDispatch.Supported;
+        var engine = new Subquad.Core.Engine.TiledEngine(variants[random.Next(variants.Count)], random.Next(3) == 0 ? null : 32 * random.Next(1, 3));
+        var options = new Solvers.SolveOptions { Threads = random.Next(1, 4), Pruning = random.Next(2) == 0 };
+        return (engine, options);
+    }
+}

@@ -1,0 +1,198 @@
+using Subquad.Core.Engine;
+using Subquad.Core.Kernels;
+using Subquad.Core.Problems;
+using Subquad.Core.Solvers;
+
+namespace Subquad.Core.Tests.Engine;
+
+/// <summary>The engine returns exactly the oracle's answer: same pair, same tie-break, same score, on every path.</summary>
+public class TiledEngineOracleTests
+{
+    private static SimilarityInstance RandomInstance(Random random, bool binary, int maxN)
+    {
+        int n = 2 + (int)((maxN - 2) * Math.Pow(random.NextDouble(), 3));
+        bool bichromatic = random.Next(3) == 0;
+        if (binary)
+        {
+            int l = random.Next(4) == 0 ? random.Next(1, 701) : random.Next(1, 140);
+            double density = random.Next(4) switch { 0 => 0.01, 1 => 0.9, _ => 0.01 + 0.89 * random.NextDouble() };
+            bool nonZero = random.Next(4) != 0;
+            var a = EngineInstances.Binary(random, n, l, density, nonZero);
+            return bichromatic
+                ? SimilarityInstance.Bichromatic(a, EngineInstances.Binary(random, 1 + random.Next(n), l, density, nonZero))
+                : SimilarityInstance.Monochromatic(a);
+        }
+
+        int d = random.Next(4) == 0 ? random.Next(1, 300) : random.Next(1, 40);
+        var x = EngineInstances.Dense(random, n, d);
+        return bichromatic
+            ? SimilarityInstance.Bichromatic(x, EngineInstances.Dense(random, 1 + random.Next(n), d))
+            : SimilarityInstance.Monochromatic(x);
+    }
+
+    private static Answer? Oracle(SimilarityInstance instance, Problem problem)
+    {
+        try
+        {
+            return BruteForce.Instance.Solve(instance, problem);
+        }
+        catch (InputException)
+        {
+            return null; // zero rows under cosine: the engine must reject the same way
+        }
+    }
+
+    private static void CheckRandomInstances(bool binary, int count, int seed)
+    {
+        var random = new Random(seed);
+        for (int c = 0; c < count; c++)
+        {
+            var instance = RandomInstance(random, binary, EngineInstances.Long ? 300 : 160);
+            foreach (var problem in EngineInstances.Problems(random, instance).ToList())
+            {
+                var expected = Oracle(instance, problem);
+                var (engine, options) = EngineInstances.Configuration(random);
+                if (expected is null)
+                {
+                    Assert.Throws<InputException>(() => engine.Solve(instance, problem, options));
+                    continue;
+                }
+
+                var actual = engine.Solve(instance, problem, options);
+                Assert.True(expected == actual, $"instance {c} (seed {seed}), {problem}, {engine.Variant}, threads {options.Threads}, pruning {options.Pruning}, n {instance.A.Count}x{instance.Right.Count}, l {instance.Dimensions}: oracle {expected}, engine {actual}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Solve_ThousandsOfRandomBinaryInstances_MatchOracle() => CheckRandomInstances(binary: true, EngineInstances.Long ? 6000 : 1200, 1);
+
+    [Fact]
+    public void Solve_RandomDenseInstancesWithPlantedNearTies_MatchOracle() => CheckRandomInstances(binary: false, EngineInstances.Long ? 4000 : 800, 2);
+
+    public static TheoryData<KernelVariant> Variants() => new(KernelDispatch.All);
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Solve_EveryVariantThreadCountAndPruning_MatchOracle(KernelVariant variant)
+    {
+        if (!KernelDispatch.IsSupported(variant)) Assert.Skip($"{variant} needs {KernelDispatch.MissingInstructions(variant)}, which this CPU lacks");
+        var random = new Random(100 + (int)variant);
+        for (int c = 0; c < 40; c++)
+        {
+            var instance = RandomInstance(random, binary: c % 2 == 0, maxN: 200);
+            var engine = new TiledEngine(variant, 32);
+            foreach (var problem in EngineInstances.Problems(random, instance).ToList())
+            {
+                var expected = Oracle(instance, problem);
+                if (expected is null) continue;
+                foreach (int threads in new[] { 1, 3 })
+                {
+                    foreach (bool pruning in new[] { true, false })
+                    {
+                        var actual = engine.Solve(instance, problem, new SolveOptions { Threads = threads, Pruning = pruning });
+                        Assert.True(expected == actual, $"{variant}, threads {threads}, pruning {pruning}, {problem}, case {c}: oracle {expected}, engine {actual}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Solve_LargeBlocksAndManyTasks_MatchOracle()
+    {
+        // n above one default block, so the default block size, band scheduling and pruning across tasks all run.
+        var random = new Random(7);
+        foreach (bool binary in new[] { true, false })
+        {
+            var instance = binary
+                ? SimilarityInstance.Monochromatic(EngineInstances.Binary(random, 1100, 100, 0.1, true))
+                : SimilarityInstance.Monochromatic(EngineInstances.Dense(random, 700, 24));
+            foreach (var problem in EngineInstances.Problems(random, instance).ToList())
+            {
+                var expected = BruteForce.Instance.Solve(instance, problem);
+                Assert.Equal(expected, TiledEngine.Default.Solve(instance, problem, new SolveOptions { Threads = 2 }));
+            }
+        }
+    }
+
+    [Fact]
+    public void TopPairs_RandomInstances_MatchOracleList()
+    {
+        var random = new Random(3);
+        for (int c = 0; c < 150; c++)
+        {
+            var instance = RandomInstance(random, binary: c % 3 != 0, maxN: 90);
+            var kind = Enum.GetValues<ProblemKind>()[random.Next(5)];
+            if (kind == ProblemKind.Ov && !instance.IsBinary) kind = ProblemKind.MinIp;
+            int k = random.Next(0, 25);
+            IReadOnlyList<Answer> expected;
+            try
+            {
+                expected = BruteForce.TopPairs(instance, kind, k);
+            }
+            catch (InputException)
+            {
+                continue;
+            }
+
+            var (engine, options) = EngineInstances.Configuration(random);
+            var actual = engine.TopPairs(instance, kind, k, options);
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    public void PairsMeeting_RandomInstances_DeliverOraclePairSetInOrder()
+    {
+        var random = new Random(4);
+        for (int c = 0; c < 150; c++)
+        {
+            var instance = RandomInstance(random, binary: c % 3 != 0, maxN: 120);
+            var problem = EngineInstances.Problems(random, instance).Where(p => p.IsDecision).ToList() is var decisions && decisions.Count > 0
+                ? decisions[random.Next(decisions.Count)]
+                : null;
+            if (problem is null) continue;
+            IReadOnlyList<Answer> expected;
+            try
+            {
+                expected = BruteForce.PairsMeeting(instance, problem);
+            }
+            catch (InputException)
+            {
+                continue;
+            }
+
+            var (engine, options) = EngineInstances.Configuration(random);
+            var actual = new List<Answer>();
+            long delivered = engine.PairsMeeting(instance, problem, a => { actual.Add(a); return true; }, options);
+            Assert.Equal(expected.Count, delivered);
+            Assert.Equal(expected, actual);
+
+            // Stopping early delivers exactly the oracle's prefix.
+            int limit = random.Next(0, 5);
+            var prefix = new List<Answer>();
+            engine.PairsMeeting(instance, problem, a => { prefix.Add(a); return prefix.Count < limit; }, options);
+            Assert.Equal(expected.Take(Math.Max(1, limit)).ToList(), prefix.Take(Math.Max(1, limit)).ToList());
+            Assert.Equal(Math.Min(expected.Count, Math.Max(1, limit)), prefix.Count);
+        }
+    }
+
+    [Fact]
+    public void ExactSolvers_RouteToTheEngine_AndMatchOracle()
+    {
+        var random = new Random(5);
+        var instance = SimilarityInstance.Monochromatic(EngineInstances.Binary(random, 150, 300, 0.1, true));
+        Assert.Equal("engine", ExactSolvers.Default.Name);
+        foreach (var problem in EngineInstances.Problems(random, instance).ToList())
+        {
+            Assert.Equal(BruteForce.Instance.Solve(instance, problem), ExactSolvers.Solve(instance, problem));
+        }
+
+        Assert.Equal(BruteForce.TopPairs(instance, ProblemKind.Msd, 7), ExactSolvers.TopPairs(instance, ProblemKind.Msd, 7));
+        var t = Problem.WithThreshold(ProblemKind.MaxIp, Rational.FromInteger(5));
+        var pairs = new List<Answer>();
+        ExactSolvers.PairsMeeting(instance, t, a => { pairs.Add(a); return true; });
+        Assert.Equal(BruteForce.PairsMeeting(instance, t), pairs);
+    }
+}

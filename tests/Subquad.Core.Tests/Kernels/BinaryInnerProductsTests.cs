@@ -1,0 +1,100 @@
+using System.Numerics;
+using Subquad.Core.Kernels;
+using Subquad.Core.Vectors;
+
+namespace Subquad.Core.Tests.Kernels;
+
+/// <summary>Equality contract Exact: every variant returns the scalar reference's integers.</summary>
+public unsafe class BinaryInnerProductsTests
+{
+    public static TheoryData<KernelVariant> Variants() => new(KernelDispatch.All);
+
+    private static ulong[] RandomWords(Random random, int length, double density)
+    {
+        var words = new ulong[length];
+        for (int w = 0; w < length; w++)
+        {
+            // density 1 gives all-ones words (every byte lane at its maximum); lower densities AND random words.
+            ulong word = density >= 1.0 ? ulong.MaxValue : (ulong)random.NextInt64() ^ ((ulong)random.Next() << 63);
+            if (density < 0.5) word &= (ulong)random.NextInt64();
+            if (density < 0.2) word &= (ulong)random.NextInt64();
+            words[w] = word;
+        }
+
+        return words;
+    }
+
+    private static void RequireSupported(KernelVariant variant)
+    {
+        if (!KernelDispatch.IsSupported(variant)) Assert.Skip($"{variant} needs {KernelDispatch.MissingInstructions(variant)}, which this CPU lacks");
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void InnerProduct_EveryLength0To520_MatchesScalar(KernelVariant variant)
+    {
+        RequireSupported(variant);
+        var random = new Random(11);
+        for (int length = 0; length <= 520; length++)
+        {
+            double density = length % 3 == 0 ? 1.0 : random.NextDouble();
+            var x = RandomWords(random, length, density);
+            var y = RandomWords(random, length, density);
+            long expected = 0;
+            for (int w = 0; w < length; w++) expected += BitOperations.PopCount(x[w] & y[w]);
+            Assert.Equal(expected, BinaryInnerProducts.InnerProductScalar(x, y));
+            Assert.Equal(expected, BinaryInnerProducts.InnerProduct(x, y, variant));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Tile4x4_EveryPaddedLengthTo520Words_MatchesScalar(KernelVariant variant)
+    {
+        RequireSupported(variant);
+        var random = new Random(12);
+        int* expected = stackalloc int[16];
+        int* actual = stackalloc int[16];
+        ulong** xs = stackalloc ulong*[4];
+        ulong** ys = stackalloc ulong*[4];
+        for (int words = 8; words <= 520; words += 8)
+        {
+            // All-ones rows make every byte lane count 8 per vector: lengths past 31 vectors test the flush.
+            double density = words % 24 == 0 ? 1.0 : random.NextDouble();
+            var rows = Enumerable.Range(0, 8).Select(_ => RandomWords(random, words, density)).ToArray();
+            var handles = rows.Select(r => System.Runtime.InteropServices.GCHandle.Alloc(r, System.Runtime.InteropServices.GCHandleType.Pinned)).ToArray();
+            try
+            {
+                for (int r = 0; r < 4; r++)
+                {
+                    xs[r] = (ulong*)handles[r].AddrOfPinnedObject();
+                    ys[r] = (ulong*)handles[4 + r].AddrOfPinnedObject();
+                }
+
+                BinaryInnerProducts.Tile4x4(KernelVariant.Scalar, xs, ys, words, expected);
+                BinaryInnerProducts.Tile4x4(variant, xs, ys, words, actual);
+                for (int k = 0; k < 16; k++)
+                {
+                    Assert.Equal(BinaryInnerProducts.InnerProductScalar(rows[k / 4], rows[4 + k % 4]), expected[k]);
+                    Assert.Equal(expected[k], actual[k]);
+                }
+            }
+            finally
+            {
+                foreach (var h in handles) h.Free();
+            }
+        }
+    }
+
+    [Fact]
+    public void InnerProduct_LengthMismatch_Throws() =>
+        Assert.Throws<ArgumentException>(() => BinaryInnerProducts.InnerProduct(new ulong[3], new ulong[4], KernelVariant.Scalar));
+
+    [Fact]
+    public void InnerProduct_OnPaddedRows_MatchesWeights()
+    {
+        var vectors = Generators.InstanceGenerator.RandomBinary(20, 700, 0.3, 5);
+        for (int i = 0; i < vectors.Count; i++) Assert.Equal(vectors.Weight(i), BinaryInnerProducts.InnerProduct(vectors.Row(i), vectors.Row(i)));
+        Assert.Equal(0, BinaryVectors.WordsFor(700) % 8);
+    }
+}
