@@ -70,6 +70,8 @@ internal static class SubquadApp
         root.Options.Add(CommonOptions.Verbose);
         root.Subcommands.Add(DemoCommand.Create(io));
         root.Subcommands.Add(InfoCommand.Create(io));
+        root.Subcommands.Add(SatCommand.Create(io));
+        root.Subcommands.Add(ReduceCommand.Create(io));
         return root;
     }
 }
