@@ -74,6 +74,8 @@ internal static class SubquadApp
         root.Subcommands.Add(GenerateCommand.Create(io));
         root.Subcommands.Add(SolveCommand.Create(io));
         root.Subcommands.Add(BenchCommand.Create(io));
+        root.Subcommands.Add(SatCommand.Create(io));
+        root.Subcommands.Add(ReduceCommand.Create(io));
         return root;
     }
 }

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Subquad.Core.Problems;
+using Subquad.Core.Solvers;
+using Subquad.Hardness.Cnf;
+using Subquad.Hardness.Reductions;
+using Subquad.Hardness.Sat;
+
+namespace Subquad.Cli.Commands;
+
+/// <summary>
+/// <c>subquad sat FILE.cnf</c>: decides a CNF formula through split and list and a chain of the paper's reductions,
+/// printing the answer like a SAT solver (<c>s</c>/<c>v</c> lines, exit 10 or 20) and each stage's size and time as
+/// <c>c</c> lines.
+/// </summary>
+internal static class SatCommand
+{
+    public static Command Create(CliIO io)
+    {
+        var file = new Argument<string>("file") { Description = "DIMACS CNF file (SATLIB files with the % trailer are fine)." };
+        var via = new Option<string>("--via") { Description = "Chain: ov (bichromatic OV), lsd (Lemma A.4 + Thm 3.1), bmaxip (A.4 + Lemma A.13), bmsd (A.4 + Thm 1.3 = A.13 + B.5).", DefaultValueFactory = _ => "ov" };
+        via.AcceptOnlyFromAmong(SatChain.All.Select(c => c.Name).ToArray());
+        var solver = new Option<string>("--solver") { Description = "Bottom solver: engine (the fastest exact solver) or oracle (brute force).", DefaultValueFactory = _ => "engine" };
+        solver.AcceptOnlyFromAmong("engine", "oracle");
+        var gamma = new Option<string>("--gamma") { Description = "gamma >= 1 for the lsd chain's gamma-LSD call (Thm 3.1).", DefaultValueFactory = _ => "1" };
+        var lenient = new Option<bool>("--lenient") { Description = "Header count disagreements, a missing header or a last clause without 0 become warnings." };
+        var memory = new Option<double>("--max-memory-gib") { Description = "Memory budget for the split-and-list halves, GiB.", DefaultValueFactory = _ => 2.0 };
+        var command = new Command("sat", "Decide a CNF formula through Williams' split and list and the paper's reductions; prints s/v lines, exit 10 (SAT) or 20 (UNSAT).");
+        command.Arguments.Add(file);
+        foreach (var option in new Option[] { via, solver, gamma, lenient, memory }) command.Options.Add(option);
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(file)!;
+            if (!Rational.TryParse(parse.GetValue(gamma)!, out var g) || g.CompareTo(Rational.FromInteger(1)) < 0)
+            {
+                throw new UsageException($"--gamma {parse.GetValue(gamma)}: gamma must be a number >= 1");
+            }
+
+            double gib = parse.GetValue(memory);
+            if (!(gib > 0)) throw new UsageException($"--max-memory-gib {gib}: must be positive");
+            var chain = parse.GetValue(via) == "lsd" ? SatChain.Lsd(g) : SatChain.Find(parse.GetValue(via)!)!;
+            var bottom = parse.GetValue(solver) == "oracle" ? ExactSolvers.Oracle : ExactSolvers.Default;
+            var document = DimacsReader.ReadFile(path, new DimacsReadOptions { Lenient = parse.GetValue(lenient) });
+            var options = new SplitAndListOptions { MemoryBudgetBytes = (long)(gib * (1L << 30)) };
+            return Run(io, path, document, chain, bottom, options);
+        });
+        return command;
+    }
+
+    private static int Run(CliIO io, string path, DimacsDocument document, SatChain chain, ISimilaritySolver bottom, SplitAndListOptions options)
+    {
+        var output = io.Out;
+        var formula = document.Formula;
+        output.WriteLine(Invariant($"c subquad sat: {path}: {formula.VariableCount} variables, {formula.ClauseCount} clauses; chain {chain.Name} ({chain.Target}), solver {bottom.Name}"));
+        foreach (var warning in document.Warnings) output.WriteLine("c warning: " + warning);
+        var report = SatDecider.Decide(formula, chain, bottom, options, path);
+        foreach (var stage in report.Stages)
+        {
+            var line = new StringBuilder(Invariant($"c stage {stage.Name} ({stage.Reference}): {stage.Seconds:F3} s"));
+            if (stage.Queries != 1 || stage.Vectors == 0) line.Append(Invariant($", {stage.Queries} quer{(stage.Queries == 1 ? "y" : "ies")}"));
+            if (stage.Vectors > 0) line.Append(Invariant($", {stage.Vectors} vectors, dimension up to {stage.Dimensions}"));
+            line.Append(Invariant($", {stage.Pairs} candidate pairs"));
+            output.WriteLine(line.ToString());
+        }
+
+        output.WriteLine(Invariant($"c split and list built {report.OvVectors} vectors in {report.BuildSeconds:F3} s: {report.VectorsPerSecond:G4} vectors/s"));
+        if (report.PairsScanned is long scanned)
+        {
+            output.WriteLine(Invariant($"c solve scanned {scanned} pairs (row-major up to the first witness) in {report.SolveSeconds:F3} s: {report.PairsPerSecond:G4} pairs/s"));
+        }
+        else
+        {
+            output.WriteLine(Invariant($"c reductions and solve took {report.SolveSeconds:F3} s"));
+        }
+
+        if (!report.Outcome.Satisfiable)
+        {
+            output.WriteLine("s UNSATISFIABLE");
+            return ExitCodes.Unsatisfiable;
+        }
+
+        output.WriteLine("c the assignment below was checked against every clause");
+        output.WriteLine("s SATISFIABLE");
+        var assignment = report.Outcome.Assignment!;
+        var v = new StringBuilder("v");
+        for (int i = 0; i < assignment.Count; i++)
+        {
+            string literal = (assignment[i] ? i + 1 : -(i + 1)).ToString(CultureInfo.InvariantCulture);
+            if (v.Length + literal.Length + 1 > 78)
+            {
+                output.WriteLine(v.ToString());
+                v.Clear().Append('v');
+            }
+
+            v.Append(' ').Append(literal);
+        }
+
+        output.WriteLine(v.Append(" 0").ToString());
+        return ExitCodes.Satisfiable;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,78 @@
+using Subquad.Core.Vectors;
+
+namespace Subquad.Hardness.Generators;
+
+/// <summary>A generated OV instance and what was planted in it.</summary>
+/// <param name="Vectors">n rows in {0,1}^l, none zero.</param>
+/// <param name="Density">The probability p of a one.</param>
+/// <param name="ExpectedOrthogonalPairs">(n choose 2) (1 - p^2)^l before planting.</param>
+/// <param name="PlantedI">The planted pair's first row, or -1.</param>
+/// <param name="PlantedJ">The planted pair's second row, or -1.</param>
+public sealed record HardOvInstance(BinaryVectors Vectors, double Density, double ExpectedOrthogonalPairs, int PlantedI, int PlantedJ);
+
+/// <summary>
+/// OV instances at the density where orthogonal pairs are rare: each bit is one with probability p chosen so that
+/// the expected number of orthogonal pairs, (n choose 2)(1 - p^2)^l, equals a small target. Such instances are the
+/// ones OVC is about: nothing cheaper than looking at (almost) all pairs finds the rare pair, or proves there is none.
+/// </summary>
+public static class HardOrthogonalVectors
+{
+    /// <summary>The p with (n choose 2)(1 - p^2)^l = <paramref name="expectedPairs"/> (clamped to [0.01, 1]).</summary>
+    public static double Density(int count, int dimensions, double expectedPairs)
+    {
+        double pairs = count * (count - 1) / 2.0;
+        if (pairs <= expectedPairs) return 0.5;
+        double q = Math.Pow(expectedPairs / pairs, 1.0 / dimensions);
+        return Math.Clamp(Math.Sqrt(1 - q), 0.01, 1.0);
+    }
+
+    /// <summary>
+    /// n nonzero rows in {0,1}^l at the rare-pair density; with <paramref name="plant"/>, two random rows are made
+    /// orthogonal (each shared one is cleared on one side at random, keeping both rows nonzero).
+    /// </summary>
+    public static HardOvInstance Generate(int count, int dimensions, int seed, bool plant = false, double expectedPairs = 0.05)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 2);
+        var random = new Random(seed);
+        double p = Density(count, dimensions, expectedPairs);
+        var rows = new bool[count][];
+        for (int i = 0; i < count; i++)
+        {
+            do
+            {
+                rows[i] = new bool[dimensions];
+                for (int k = 0; k < dimensions; k++) rows[i][k] = random.NextDouble() < p;
+            }
+            while (!rows[i].Contains(true));
+        }
+
+        int pi = -1, pj = -1;
+        if (plant)
+        {
+            pi = random.Next(count);
+            do pj = random.Next(count);
+            while (pj == pi);
+            if (pi > pj) (pi, pj) = (pj, pi);
+            // Give each row a private one first so clearing shared ones cannot empty either row.
+            int ki = random.Next(dimensions), kj;
+            do kj = random.Next(dimensions);
+            while (kj == ki);
+            rows[pi][ki] = true;
+            rows[pj][ki] = false;
+            rows[pj][kj] = true;
+            rows[pi][kj] = false;
+            for (int k = 0; k < dimensions; k++)
+            {
+                if (rows[pi][k] && rows[pj][k])
+                {
+                    if (random.Next(2) == 0) rows[pi][k] = false;
+                    else rows[pj][k] = false;
+                }
+            }
+        }
+
+        double pairs = count * (count - 1) / 2.0;
+        return new HardOvInstance(BinaryVectors.FromRows(rows, dimensions), p, pairs * Math.Pow(1 - p * p, dimensions), pi, pj);
+    }
+}

@@ -1,0 +1,47 @@
+using Subquad.Core.Problems;
+using Subquad.Core.Solvers;
+using Subquad.Hardness.Reductions;
+
+namespace Subquad.Hardness.Sat;
+
+/// <summary>
+/// A route from bichromatic OV (the output of split and list) down to the similarity problem a solver answers:
+/// a list of reductions stacked as <see cref="ReducingSolver"/>s over a bottom solver. Swapping a stage is
+/// swapping an entry of <see cref="Stages"/>; swapping the solver is passing another bottom to <see cref="Over"/>.
+/// </summary>
+/// <param name="Name">The CLI name ("ov", "lsd", "bmaxip", "bmsd").</param>
+/// <param name="Target">What the bottom solver is asked, in words.</param>
+/// <param name="Stages">Fresh reductions, top first (a factory, since some stages cache per run).</param>
+public sealed record SatChain(string Name, string Target, Func<IReadOnlyList<ISimilarityReduction>> Stages)
+{
+    /// <summary>Bichromatic OV asked of the solver directly (Williams 2005 only).</summary>
+    public static SatChain Ov { get; } = new("ov", "bichromatic OV", () => []);
+
+    /// <summary>Lemma A.4 (bi to mono), then Thm 3.1: gamma-LSD on 2n vectors in dimension m + 2.</summary>
+    public static SatChain Lsd(Rational? gamma = null) => new(
+        "lsd",
+        $"{Problem.Approximate(ProblemKind.Lsd, gamma ?? Rational.FromInteger(1))} (monochromatic)",
+        () => [BichromaticOvToOv.Instance, OvToLsd.Gamma(gamma ?? Rational.FromInteger(1))]);
+
+    /// <summary>Lemma A.4 (bi to mono), then Lemma A.13: exact bichromatic Max-IP on weight classes.</summary>
+    public static SatChain BMaxIp { get; } = new("bmaxip", "exact bichromatic Max-IP", () => [BichromaticOvToOv.Instance, OvToBichromaticMaxIp.Instance]);
+
+    /// <summary>Lemma A.4 (bi to mono), then Thm 1.3 = Lemma A.13 + Lemma B.5: exact bichromatic MSD in dimension 3(m + 2).</summary>
+    public static SatChain BMsd { get; } = new("bmsd", "exact bichromatic MSD", () => [BichromaticOvToOv.Instance, OvToBichromaticMaxIp.Instance, new BichromaticMaxIpToBichromaticMsd()]);
+
+    /// <summary>The four chains of <c>subquad sat --via</c>.</summary>
+    public static IReadOnlyList<SatChain> All { get; } = [Ov, Lsd(), BMaxIp, BMsd];
+
+    /// <summary>The chain named <paramref name="name"/> (case-insensitive), or null.</summary>
+    public static SatChain? Find(string name) => All.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The stack over <paramref name="bottom"/>: the top solver (answers bichromatic OV) and its stages, top first.</summary>
+    public (ISimilaritySolver Top, IReadOnlyList<ReducingSolver> Stages) Over(ISimilaritySolver bottom)
+    {
+        ArgumentNullException.ThrowIfNull(bottom);
+        ISimilaritySolver top = bottom;
+        var stages = Stages();
+        for (int s = stages.Count - 1; s >= 0; s--) top = new ReducingSolver(stages[s], top);
+        return (top, top is ReducingSolver r ? r.Stages().ToList() : []);
+    }
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Subquad.Core.Solvers;
+using Subquad.Hardness.Cnf;
+using Subquad.Hardness.Generators;
+using Subquad.Hardness.Sat;
+using Subquad.Hardness.Tests.Support;
+
+namespace Subquad.Hardness.Tests.Sat;
+
+/// <summary>
+/// Random 3-SAT around the threshold (m/N in 4.0-4.5) decided through every chain and compared with minisat and
+/// cadical (Debian packages; skipped with a reason when absent). Hundreds of seeds by default (N = 8..20), more and
+/// larger (N up to 30, OV chain beyond 22) with SUBQUAD_LONG_TESTS=1.
+/// </summary>
+public class ExternalSolverTests
+{
+    private static bool RunSolver(string tool, string cnf, string name)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (name == "minisat")
+        {
+            start.ArgumentList.Add("-verb=0");
+            start.ArgumentList.Add(cnf);
+        }
+        else
+        {
+            start.ArgumentList.Add("-q");
+            start.ArgumentList.Add(cnf);
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode switch
+        {
+            10 => true,
+            20 => false,
+            _ => throw new InvalidOperationException($"{name} exited with {process.ExitCode} on {cnf}"),
+        };
+    }
+
+    [Fact]
+    public void RandomThreeSat_NearTheThreshold_AgreesWithMinisatAndCadical_ThroughEveryChain()
+    {
+        var minisat = TestData.Tool("minisat");
+        var cadical = TestData.Tool("cadical");
+        if (minisat is null || cadical is null) Assert.Skip($"needs minisat and cadical (apt-get install minisat cadical); found minisat={minisat ?? "no"}, cadical={cadical ?? "no"}");
+        int seeds = TestData.LongTests ? 1500 : 240;
+        int maxN = TestData.LongTests ? 30 : 20;
+        var dir = Directory.CreateTempSubdirectory("subquad-sat-");
+        try
+        {
+            int sat = 0;
+            for (int seed = 0; seed < seeds; seed++)
+            {
+                int n = 8 + seed % (maxN - 7);
+                double ratio = 4.0 + 0.5 * ((seed * 7919) % 101) / 100.0;
+                int m = (int)Math.Round(ratio * n);
+                var formula = RandomKSat.Generate(n, m, 3, seed);
+                string file = Path.Combine(dir.FullName, $"r{seed}.cnf");
+                DimacsWriter.WriteFile(file, formula);
+                bool expected = RunSolver(minisat!, file, "minisat");
+                Assert.True(expected == RunSolver(cadical!, file, "cadical"), $"seed {seed}: minisat and cadical disagree");
+                if (expected) sat++;
+                // The quadratic chains stop at N = 22 (2^12 rows a side, 2^24 mono pairs for LSD); OV goes to maxN.
+                var chains = n <= 22 ? SatChain.All : [SatChain.Ov];
+                foreach (var chain in chains)
+                {
+                    var report = SatDecider.Decide(formula, chain, ExactSolvers.Default);
+                    Assert.True(report.Outcome.Satisfiable == expected, $"seed {seed} (N = {n}, m = {m}) via {chain.Name}: minisat says {(expected ? "SAT" : "UNSAT")}");
+                    if (expected) Assert.True(formula.IsSatisfiedBy(report.Outcome.Assignment!.ToArray()));
+                }
+            }
+
+            Assert.InRange(sat, seeds / 5, seeds * 4 / 5); // near the threshold both answers occur
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void SmallRandomFormulas_EveryChainAgreesWithEnumeration()
+    {
+        var random = new Random(99);
+        for (int trial = 0; trial < 400; trial++)
+        {
+            var formula = Reductions.CnfSatToOrthogonalVectorsTests.RandomCnf(random, 9, 30);
+            bool expected = formula.SolveByEnumeration() is not null;
+            foreach (var chain in SatChain.All)
+            {
+                var report = SatDecider.Decide(formula, chain, BruteForce.Instance);
+                Assert.True(report.Outcome.Satisfiable == expected, $"trial {trial} via {chain.Name}\n{DimacsWriter.ToText(formula)}");
+            }
+        }
+    }
+}
