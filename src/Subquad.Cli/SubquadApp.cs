@@ -76,6 +76,7 @@ internal static class SubquadApp
         root.Subcommands.Add(BenchCommand.Create(io));
         root.Subcommands.Add(SatCommand.Create(io));
         root.Subcommands.Add(ReduceCommand.Create(io));
+        root.Subcommands.Add(TransformerCommand.Create(io));
         return root;
     }
 }

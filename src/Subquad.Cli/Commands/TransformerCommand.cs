@@ -1,0 +1,419 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Subquad.Core;
+using Subquad.Core.Generators;
+using Subquad.Core.Problems;
+using Subquad.Core.Solvers;
+using Subquad.Core.Vectors;
+using Subquad.Models.Attention;
+using Subquad.Models.Constructions;
+using Subquad.Models.Onnx;
+using Subquad.Models.Precision;
+
+namespace Subquad.Cli.Commands;
+
+/// <summary>
+/// <c>subquad transformer FILE [--against FILE2] --problem ov|maxip|minip|msd|lsd --threshold t ...</c>: builds the
+/// paper's one-head transformer for the instance (Thm 4.1, C.1, C.2; corrected by default), runs it with our engine
+/// or ONNX Runtime at the chosen precision, prints the decision (and pair with --search), the oracle's answer with
+/// --check, the model sizes and the time. Also the precision study (--precision-sweep) and the engine-versus-ORT
+/// benchmark (--bench).
+/// </summary>
+internal static class TransformerCommand
+{
+    /// <summary>
+    /// Reads one vector file. Until Subquad.Core.IO's VectorFile.Read is in this tree it reads the plain text form
+    /// (one vector per line as 0/1 characters, '#' comments); wiring the real reader is this one assignment.
+    /// </summary>
+    internal static Func<string, VectorSet> LoadVectors { get; set; } = ReadZeroOneText;
+
+    public static Command Create(CliIO io)
+    {
+        var file = new Argument<string?>("FILE") { Description = "Binary vectors (one per line as 0/1 text until the .npy readers land).", Arity = ArgumentArity.ZeroOrOne };
+        var against = new Option<string?>("--against") { Description = "Second set B: the problem becomes bichromatic over A x B." };
+        var problem = new Option<string>("--problem") { Description = "ov, maxip, minip, msd or lsd.", DefaultValueFactory = _ => "ov" };
+        var threshold = new Option<string?>("--threshold") { Description = "t: an integer in [0, l] for maxip/minip, a decimal in [0, 1] for msd/lsd (not for ov)." };
+        var scale = new Option<string>("--scale") { Description = "robust (default: lambda from n, l and the score gap) or paper (lambda = 3 ln n).", DefaultValueFactory = _ => "robust" };
+        var variant = new Option<string>("--variant") { Description = "corrected (default) or as-written (the paper's construction, flawed for monochromatic maxip/msd).", DefaultValueFactory = _ => "corrected" };
+        var runtime = new Option<string>("--runtime") { Description = "own (our streaming engine, default) or onnx (the exported graph in ONNX Runtime).", DefaultValueFactory = _ => "own" };
+        var precision = new Option<string>("--precision") { Description = "f64 (default), f32, f16 or bf16 (f16/bf16 emulated by rounding after every operation).", DefaultValueFactory = _ => "f64" };
+        var export = new Option<string?>("--export") { Description = "Write the construction as an ONNX model to this file." };
+        var search = new Option<bool>("--search") { Description = "Find the optimal pair by transformer runs alone (threshold search over achievable values + index columns)." };
+        var check = new Option<bool>("--check") { Description = "Also solve with the exact oracle and compare." };
+        var sweep = new Option<bool>("--precision-sweep") { Description = "Run the precision study (no FILE needed)." };
+        var sweepN = new Option<string>("--sweep-n") { Description = "Document counts of the precision study.", DefaultValueFactory = _ => "16,64,256" };
+        var sweepL = new Option<string>("--sweep-l") { Description = "Widths l of the precision study.", DefaultValueFactory = _ => "8,16,32,64" };
+        var trials = new Option<int>("--trials") { Description = "Instances per precision-study cell.", DefaultValueFactory = _ => 6 };
+        var bench = new Option<bool>("--bench") { Description = "Benchmark our engine against ONNX Runtime on the same constructed model (no FILE needed)." };
+        var benchN = new Option<string>("--bench-n") { Description = "Document counts of the benchmark.", DefaultValueFactory = _ => "1024,2048,4096,8192" };
+        var format = CommonOptions.Format();
+        var seed = CommonOptions.Seed();
+
+        var command = new Command("transformer", "Run the paper's one-head transformer (Thm 4.1, C.1, C.2) on an instance, export it to ONNX, or study its precision.");
+        command.Arguments.Add(file);
+        foreach (var option in new Option[] { against, problem, threshold, scale, variant, runtime, precision, export, search, check, sweep, sweepN, sweepL, trials, bench, benchN, format, seed })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse =>
+        {
+            var fmt = parse.GetValue(format);
+            if (parse.GetValue(sweep))
+            {
+                RunSweep(io, ParseList(parse.GetValue(sweepN)!, "--sweep-n"), ParseList(parse.GetValue(sweepL)!, "--sweep-l"), parse.GetValue(trials), parse.GetValue(seed), fmt);
+                return ExitCodes.Ok;
+            }
+
+            if (parse.GetValue(bench))
+            {
+                RunBench(io, ParseList(parse.GetValue(benchN)!, "--bench-n"), parse.GetValue(seed), fmt);
+                return ExitCodes.Ok;
+            }
+
+            string path = parse.GetValue(file) ?? throw new UsageException("FILE is required (or use --precision-sweep / --bench)");
+            var a = LoadVectors(path);
+            string? againstPath = parse.GetValue(against);
+            var instance = againstPath is null ? SimilarityInstance.Monochromatic(a) : SimilarityInstance.Bichromatic(a, LoadVectors(againstPath));
+            var request = new Request(
+                ParseProblem(parse.GetValue(problem)!, parse.GetValue(threshold), parse.GetValue(search)),
+                ParseScale(parse.GetValue(scale)!),
+                ParseVariant(parse.GetValue(variant)!),
+                parse.GetValue(runtime)!.ToLowerInvariant() switch
+                {
+                    "own" => false,
+                    "onnx" => true,
+                    var other => throw new UsageException($"--runtime {other}: expected own or onnx"),
+                },
+                FloatFormats.TryParse(parse.GetValue(precision)!, out var f) ? f : throw new UsageException($"--precision {parse.GetValue(precision)}: expected f64, f32, f16 or bf16"),
+                parse.GetValue(export),
+                parse.GetValue(search),
+                parse.GetValue(check),
+                fmt);
+            Run(io, instance, request);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>What to run on one instance.</summary>
+    internal sealed record Request(Problem Problem, ConstructionScale Scale, ConstructionVariant Variant, bool Onnx, FloatFormat Precision, string? Export, bool Search, bool Check, OutputFormat Format);
+
+    /// <summary>Runs one request on an instance built in code or loaded (the in-process test entry).</summary>
+    internal static void Run(CliIO io, SimilarityInstance instance, Request request)
+    {
+        instance.Validate(request.Problem);
+        if (!instance.IsBinary) throw new InputException(instance.A.Source, null, "is dense; the paper's transformers take binary vectors");
+        var rows = new List<(string Key, string Value)>();
+        var clock = Stopwatch.StartNew();
+        if (request.Search)
+        {
+            if (request.Onnx) throw new UsageException("--search runs many forward passes with our engine; drop --runtime onnx");
+            if (request.Variant != ConstructionVariant.Corrected || request.Scale != ConstructionScale.Robust) throw new UsageException("--search needs --variant corrected --scale robust");
+            var result = PairSearch.Solve(instance, request.Problem.Kind, Mixer(request.Precision));
+            clock.Stop();
+            rows.Add(("problem", request.Kind() + " (exact, by transformer search)"));
+            rows.Add(("answer", result.Answer.HasPair ? $"pair ({result.Answer.I}, {result.Answer.J}) score {result.Answer.Score.Value.ToString("G6", CultureInfo.InvariantCulture)}" : "no"));
+            rows.Add(("forward passes", result.ForwardPasses.ToString(CultureInfo.InvariantCulture)));
+            AddSizes(rows, result.Construction);
+            if (request.Check)
+            {
+                var oracle = BruteForce.Instance.Solve(instance, request.Problem.Kind == ProblemKind.Ov ? Problem.OrthogonalVectors : Problem.Exact(request.Problem.Kind));
+                rows.Add(("oracle", oracle.HasPair ? $"pair ({oracle.I}, {oracle.J})" : "no"));
+                rows.Add(("agrees", ((oracle.I, oracle.J) == (result.Answer.I, result.Answer.J)) ? "yes" : "NO"));
+            }
+        }
+        else
+        {
+            var construction = TransformerConstructions.Create(request.Problem, instance, new ConstructionOptions { Scale = request.Scale, Variant = request.Variant });
+            if (request.Export is not null) File.WriteAllBytes(request.Export, OnnxBuilder.ToBytes(ConstructionExporter.Export(construction, request.Precision == FloatFormat.Float32 ? OnnxElementType.Float32 : OnnxElementType.Float64)));
+            double phi2;
+            if (request.Onnx)
+            {
+                if (request.Precision is FloatFormat.Float16 or FloatFormat.BFloat16) throw new UsageException("--runtime onnx runs f64 or f32; f16/bf16 are emulated by --runtime own");
+                using var runner = new OnnxTransformerRunner(construction, request.Precision == FloatFormat.Float32 ? OnnxElementType.Float32 : OnnxElementType.Float64);
+                phi2 = runner.Run(construction.EncodeRaw(instance)).Tf;
+            }
+            else
+            {
+                var input = construction.Build(instance);
+                phi2 = construction.Phi2(Mixer(request.Precision).Forward(input.X, input.Weights));
+            }
+
+            clock.Stop();
+            rows.Add(("problem", request.Problem.ToString() + (instance.IsBichromatic ? " bichromatic" : "")));
+            rows.Add(("answer", phi2 >= 0.5 ? "yes" : "no"));
+            rows.Add(("phi2", phi2.ToString("G6", CultureInfo.InvariantCulture)));
+            AddSizes(rows, construction);
+            if (request.Check)
+            {
+                var oracle = BruteForce.Instance.Solve(instance, request.Problem);
+                rows.Add(("oracle", oracle.Found ? (oracle.HasPair ? $"yes, pair ({oracle.I}, {oracle.J})" : "yes") : "no"));
+                rows.Add(("agrees", oracle.Found == phi2 >= 0.5 ? "yes" : "NO"));
+            }
+
+            if (request.Export is not null) rows.Add(("exported", request.Export));
+        }
+
+        rows.Add(("runtime", (request.Onnx ? "onnx runtime" : "own engine") + ", " + request.Precision.CliName()));
+        rows.Add(("time", clock.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture) + " ms"));
+        Print(io, "transformer", rows, request.Format);
+    }
+
+    private static string Kind(this Request request) => request.Problem.Kind.PaperName();
+
+    private static IAttentionMixer Mixer(FloatFormat precision) => precision switch
+    {
+        FloatFormat.Float64 => AttentionEngine.Default,
+        FloatFormat.Float32 => new AttentionEngine(new AttentionEngineOptions { Precision = AttentionPrecision.Float32 }),
+        _ => new EmulatedAttention(precision),
+    };
+
+    private static void AddSizes(List<(string, string)> rows, SentinelConstruction c)
+    {
+        rows.Add(("construction", $"{c.Theorem}, {c.Variant}, {c.Scale} scale"));
+        rows.Add(("d (raw)", c.RawWidth.ToString(CultureInfo.InvariantCulture)));
+        rows.Add(("d_in", c.InputWidth.ToString(CultureInfo.InvariantCulture)));
+        rows.Add(("m", c.EmbeddingDimension.ToString(CultureInfo.InvariantCulture)));
+        rows.Add(("d_out", c.OutputWidth.ToString(CultureInfo.InvariantCulture)));
+        rows.Add(("lambda", c.Lambda.ToString("G6", CultureInfo.InvariantCulture)));
+        rows.Add(("phi2 a, b", string.Create(CultureInfo.InvariantCulture, $"{c.PhiTwoLow:G4}, {c.PhiTwoHigh:G4}")));
+    }
+
+    private static void Print(CliIO io, string title, List<(string Key, string Value)> rows, OutputFormat format)
+    {
+        switch (format)
+        {
+            case OutputFormat.Json:
+                io.Out.WriteLine(JsonSerializer.Serialize(rows.ToDictionary(r => r.Key, r => r.Value)));
+                break;
+            case OutputFormat.Csv:
+                io.Out.WriteLine("key,value");
+                foreach (var (k, v) in rows) io.Out.WriteLine($"{Csv(k)},{Csv(v)}");
+                break;
+            default:
+                var table = new Table().Title(title).AddColumn("").AddColumn("");
+                table.ShowHeaders = false;
+                foreach (var (k, v) in rows) table.AddRow(Markup.Escape(k), Markup.Escape(v));
+                io.Console.Write(table);
+                break;
+        }
+    }
+
+    private static string Csv(string s) => s.Contains(',', StringComparison.Ordinal) || s.Contains('"', StringComparison.Ordinal) ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+
+    internal static Problem ParseProblem(string kindText, string? thresholdText, bool search = false)
+    {
+        if (!ProblemKinds.TryParse(kindText, out var kind)) throw new UsageException($"--problem {kindText}: expected ov, maxip, minip, msd or lsd");
+        if (search && thresholdText is null) return kind == ProblemKind.Ov ? Problem.OrthogonalVectors : Problem.Exact(kind);
+        if (kind == ProblemKind.Ov)
+        {
+            if (thresholdText is not null) throw new UsageException("--threshold: ov takes no threshold");
+            return Problem.OrthogonalVectors;
+        }
+
+        if (thresholdText is null) throw new UsageException($"--threshold is required for {kind.CliName()}");
+        if (!Rational.TryParse(thresholdText, out var t)) throw new UsageException($"--threshold {thresholdText}: not a non-negative decimal");
+        try
+        {
+            return Problem.WithThreshold(kind, t);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new UsageException("--threshold: " + ex.Message.Split(" (Parameter", 2)[0]);
+        }
+    }
+
+    private static ConstructionScale ParseScale(string text) => text.ToLowerInvariant() switch
+    {
+        "robust" => ConstructionScale.Robust,
+        "paper" => ConstructionScale.Paper,
+        _ => throw new UsageException($"--scale {text}: expected robust or paper"),
+    };
+
+    private static ConstructionVariant ParseVariant(string text) => text.ToLowerInvariant() switch
+    {
+        "corrected" => ConstructionVariant.Corrected,
+        "as-written" or "aswritten" or "paper" => ConstructionVariant.AsWritten,
+        _ => throw new UsageException($"--variant {text}: expected corrected or as-written"),
+    };
+
+    private static int[] ParseList(string text, string option)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var values = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i]) || values[i] < 2) throw new UsageException($"{option} {text}: expected a comma-separated list of integers >= 2");
+        }
+
+        return values.Length > 0 ? values : throw new UsageException($"{option}: empty list");
+    }
+
+    /// <summary>One vector per line as '0'/'1' characters; blank lines and lines starting with '#' are skipped.</summary>
+    internal static VectorSet ReadZeroOneText(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException(null, path);
+        var rows = new List<bool[]>();
+        int lineNumber = 0;
+        foreach (var raw in File.ReadLines(path))
+        {
+            lineNumber++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var bits = new bool[line.Length];
+            for (int k = 0; k < line.Length; k++)
+            {
+                bits[k] = line[k] switch
+                {
+                    '0' => false,
+                    '1' => true,
+                    _ => throw new InputException(path, $"line {lineNumber}", $"'{line[k]}' is not 0 or 1 (this reader takes one 0/1 vector per line)"),
+                };
+            }
+
+            if (rows.Count > 0 && bits.Length != rows[0].Length) throw new InputException(path, $"line {lineNumber}", $"has {bits.Length} bits but the first vector has {rows[0].Length}");
+            rows.Add(bits);
+        }
+
+        if (rows.Count == 0) throw new InputException(path, null, "has no vectors");
+        return BinaryVectors.FromRows(rows, rows[0].Length, null, path);
+    }
+
+    private static void RunSweep(CliIO io, int[] documents, int[] dimensions, int trials, int seed, OutputFormat format)
+    {
+        var kinds = new[] { ProblemKind.Ov, ProblemKind.MaxIp, ProblemKind.MinIp, ProblemKind.Msd, ProblemKind.Lsd };
+        var formats = new[] { FloatFormat.Float64, FloatFormat.Float32, FloatFormat.Float16, FloatFormat.BFloat16 };
+        var progress = io.Interactive ? new Progress<string>(line => io.Error.WriteLine(line)) : null;
+        var cells = PrecisionSweep.Run(kinds, documents, dimensions, formats, trials, seed, progress);
+        if (format == OutputFormat.Json)
+        {
+            io.Out.WriteLine(JsonSerializer.Serialize(cells.Select(c => new { problem = c.Kind.CliName(), format = c.Format.CliName(), bits = c.Format.SignificandBits(), n = c.Documents, l = c.Dimensions, c.Trials, c.Wrong, c.Lambda })));
+            return;
+        }
+
+        if (format == OutputFormat.Csv)
+        {
+            io.Out.WriteLine("problem,format,significand_bits,n,l,trials,wrong,lambda");
+            foreach (var c in cells) io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Kind.CliName()},{c.Format.CliName()},{c.Format.SignificandBits()},{c.Documents},{c.Dimensions},{c.Trials},{c.Wrong},{c.Lambda:G6}"));
+            return;
+        }
+
+        foreach (var kind in kinds)
+        {
+            var table = new Table().Title($"{kind.PaperName()}: significand bits needed (smallest of bf16 = 8, f16 = 11, f32 = 24, f64 = 53 with no wrong answer in {trials} hardest-gap trials; wrong counts per format)");
+            table.AddColumn("n \\ l");
+            foreach (int l in dimensions) table.AddColumn(l.ToString(CultureInfo.InvariantCulture));
+            foreach (int n in documents)
+            {
+                var cellsText = dimensions.Select(l =>
+                {
+                    int? bits = PrecisionSweep.BitsNeeded(cells, kind, n, l);
+                    string wrong = string.Join(" ", formats.Select(f => cells.First(c => c.Kind == kind && c.Documents == n && c.Dimensions == l && c.Format == f).Wrong));
+                    return $"{(bits is null ? ">53" : bits.Value.ToString(CultureInfo.InvariantCulture))} ({wrong})";
+                });
+                table.AddRow([n.ToString(CultureInfo.InvariantCulture), .. cellsText]);
+            }
+
+            io.Console.Write(table);
+        }
+
+        io.Out.WriteLine("cells read: bits needed (wrong answers at f64 f32 f16 bf16). Plot: pipe --format csv to the Lab's plotter.");
+    }
+
+    private static void RunBench(CliIO io, int[] documents, int seed, OutputFormat format)
+    {
+        // The same constructed model for both runtimes: the corrected bichromatic Max-IP_t construction with l = 96,
+        // so d_in = m = l + 4 = 100 and d_out = 1, on a random instance with n documents split evenly.
+        const int l = 96;
+        var results = new List<BenchRow>();
+        foreach (int n in documents)
+        {
+            var instance = SimilarityInstance.Bichromatic(InstanceGenerator.RandomBinary(n / 2, l, 0.3, seed), InstanceGenerator.RandomBinary(n - (n / 2), l, 0.3, seed + 1));
+            var construction = TransformerConstructions.Create(Problem.WithThreshold(ProblemKind.MaxIp, Rational.FromInteger(20)), instance);
+            var input = construction.Build(instance);
+            var raw = construction.EncodeRaw(instance);
+            var engine32 = new AttentionEngine(new AttentionEngineOptions { Precision = AttentionPrecision.Float32 });
+            var engine64 = AttentionEngine.Default;
+            engine32.Forward(input.X, input.Weights); // warm-up (JIT)
+            long before = GC.GetTotalAllocatedBytes(true);
+            var clock = Stopwatch.StartNew();
+            var ours = engine32.Forward(input.X, input.Weights);
+            double ownMs = clock.Elapsed.TotalMilliseconds;
+            long ownBytes = GC.GetTotalAllocatedBytes(true) - before;
+            clock.Restart();
+            engine64.Forward(input.X, input.Weights);
+            double own64Ms = clock.Elapsed.TotalMilliseconds;
+            double ortMs = double.NaN;
+            long ortPeak = 0;
+            bool same = true;
+            double scoreBytes = 4.0 * (n + 1) * (n + 1);
+            if (scoreBytes * 3 < 0.6 * GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)
+            {
+                using var runner = new OnnxTransformerRunner(construction, OnnxElementType.Float32);
+                runner.Run(raw); // warm-up
+                using var process = Process.GetCurrentProcess();
+                process.Refresh();
+                long workingBefore = process.WorkingSet64;
+                clock.Restart();
+                var (tf, _) = runner.Run(raw);
+                ortMs = clock.Elapsed.TotalMilliseconds;
+                process.Refresh();
+                ortPeak = process.PeakWorkingSet64 - workingBefore;
+                same = construction.Decide(ours) == tf >= 0.5;
+            }
+
+            results.Add(new BenchRow(n, construction.EmbeddingDimension, ownMs, own64Ms, ortMs, ownBytes, (long)scoreBytes, ortPeak, same));
+            if (io.Interactive) io.Error.WriteLine($"n = {n}: own {ownMs:F0} ms, onnx {ortMs:F0} ms");
+        }
+
+        double ownExponent = FitExponent(results.Select(r => ((double)r.N, r.OwnMs)));
+        double ortExponent = FitExponent(results.Where(r => !double.IsNaN(r.OrtMs)).Select(r => ((double)r.N, r.OrtMs)));
+        if (format == OutputFormat.Json)
+        {
+            io.Out.WriteLine(JsonSerializer.Serialize(new { rows = results, ownExponent, ortExponent }));
+            return;
+        }
+
+        if (format == OutputFormat.Csv)
+        {
+            io.Out.WriteLine("n,m,own_f32_ms,own_f64_ms,ort_f32_ms,speedup,own_allocated_bytes,ort_scores_bytes,ort_peak_working_set_delta_bytes,same_answer");
+            foreach (var r in results) io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.N},{r.M},{r.OwnMs:F1},{r.Own64Ms:F1},{r.OrtMs:F1},{r.OrtMs / r.OwnMs:F2},{r.OwnBytes},{r.OrtScoreBytes},{r.OrtPeakDelta},{r.Same}"));
+            return;
+        }
+
+        var table = new Table().Title($"one construction (Max-IP_t corrected, bichromatic, d_in = m = 100, d_out = 1): our engine vs ONNX Runtime (both float32, all cores)");
+        foreach (var column in new[] { "n", "own f32", "own f64", "onnx runtime f32", "speed-up", "own allocated", "ORT n^2 scores", "ORT peak WS delta", "same answer" }) table.AddColumn(column);
+        foreach (var r in results)
+        {
+            table.AddRow(
+                r.N.ToString(CultureInfo.InvariantCulture),
+                $"{r.OwnMs:F0} ms",
+                $"{r.Own64Ms:F0} ms",
+                double.IsNaN(r.OrtMs) ? "skipped (n^2 floats exceed memory)" : $"{r.OrtMs:F0} ms",
+                double.IsNaN(r.OrtMs) ? "-" : $"{r.OrtMs / r.OwnMs:F2}x",
+                Bytes(r.OwnBytes),
+                Bytes(r.OrtScoreBytes),
+                Bytes(r.OrtPeakDelta),
+                r.Same ? "yes" : "NO");
+        }
+
+        io.Console.Write(table);
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fitted time exponent (log time vs log n): own {ownExponent:F2}, onnx runtime {ortExponent:F2}"));
+    }
+
+    private static string Bytes(long bytes) => bytes >= 1 << 30 ? $"{bytes / (double)(1 << 30):F2} GiB" : $"{bytes / (double)(1 << 20):F1} MiB";
+
+    private static double FitExponent(IEnumerable<(double N, double Ms)> points)
+    {
+        var p = points.Where(x => x.Ms > 0).Select(x => (X: Math.Log(x.N), Y: Math.Log(x.Ms))).ToList();
+        if (p.Count < 2) return double.NaN;
+        double mx = p.Average(x => x.X), my = p.Average(x => x.Y);
+        return p.Sum(x => (x.X - mx) * (x.Y - my)) / p.Sum(x => (x.X - mx) * (x.X - mx));
+    }
+
+    private sealed record BenchRow(int N, int M, double OwnMs, double Own64Ms, double OrtMs, long OwnBytes, long OrtScoreBytes, long OrtPeakDelta, bool Same);
+}

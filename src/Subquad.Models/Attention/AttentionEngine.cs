@@ -1,0 +1,316 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Subquad.Models.Attention;
+
+/// <summary>
+/// The fast attention unit of Def 2.1: softmax(X Q K^T X^T) X V computed in row tiles with a running max and a running
+/// sum (the streaming-softmax form), so memory is O(n (m + d_out)) and the n x n score matrix never exists. Row tiles
+/// run on all cores; scores come from a register-blocked SIMD micro-kernel; exp, sums and the value products use
+/// TensorPrimitives. float64 or float32.
+/// </summary>
+/// <remarks>
+/// Shape legend: n = rows of X, d = d_in, m = embedding dimension, o = d_out, Br = <see cref="AttentionEngineOptions.RowTile"/>,
+/// Bc = <see cref="AttentionEngineOptions.KeyTile"/>, W = lanes of the vector kernel.
+/// <para>
+/// Streaming softmax (why it is exact): for row i keep mu (max of the scores seen), l = sum exp(s_j - mu) and
+/// a = sum exp(s_j - mu) v_j. A new tile with maximum mu' = max(mu, tile max) rescales l and a by exp(mu - mu')
+/// and adds its own terms relative to mu'. After the last tile a / l equals sum softmax_j v_j exactly in real
+/// arithmetic, and l &gt;= 1 because the overall maximum contributes exp(0).
+/// </para>
+/// <para>
+/// Equality contract: in float64 the result equals <see cref="AttentionReference"/> to a relative 1e-12 on the
+/// tested inputs (summation order differs); float32 is within float32 rounding of it.
+/// </para>
+/// </remarks>
+public sealed class AttentionEngine : IAttentionMixer
+{
+    private readonly AttentionEngineOptions _options;
+    private readonly AttentionKernel _kernel;
+
+    /// <summary>An engine with the given options (defaults: float64, widest kernel, all cores).</summary>
+    /// <exception cref="ArgumentException">A tile size is not positive or not a multiple of its unit.</exception>
+    /// <exception cref="PlatformNotSupportedException">A forced vector kernel is not accelerated here.</exception>
+    public AttentionEngine(AttentionEngineOptions? options = null)
+    {
+        _options = options ?? new AttentionEngineOptions();
+        if (_options.RowTile <= 0 || _options.RowTile % 4 != 0) throw new ArgumentException($"RowTile = {_options.RowTile}: must be a positive multiple of 4", nameof(options));
+        if (_options.KeyTile <= 0 || _options.KeyTile % 32 != 0) throw new ArgumentException($"KeyTile = {_options.KeyTile}: must be a positive multiple of 32", nameof(options));
+        _kernel = Resolve(_options.Kernel);
+    }
+
+    /// <summary>The default float64 engine.</summary>
+    public static AttentionEngine Default { get; } = new();
+
+    /// <summary>The options in use.</summary>
+    public AttentionEngineOptions Options => _options;
+
+    /// <summary>The micro-kernel actually used.</summary>
+    public AttentionKernel Kernel => _kernel;
+
+    /// <inheritdoc/>
+    public string Name => $"attention({(_options.Precision == AttentionPrecision.Float64 ? "f64" : "f32")},{_kernel.ToString().ToLowerInvariant()})";
+
+    /// <inheritdoc/>
+    public MixerCost Cost(int rows, AttentionWeights weights) => ExactCost(rows, weights);
+
+    /// <summary>Flops of one exact forward pass: projections, n^2 m score multiply-adds, n^2 exps, n^2 d_out value multiply-adds.</summary>
+    public static MixerCost ExactCost(int rows, AttentionWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        double n = rows, d = weights.InputWidth, m = weights.EmbeddingDimension, o = weights.OutputWidth;
+        double flops = (2 * n * d * ((2 * m) + o)) + (2 * n * n * m) + (n * n) + (2 * n * n * o);
+        return new MixerCost(flops, 0, 0);
+    }
+
+    /// <inheritdoc/>
+    public Matrix Forward(Matrix x, AttentionWeights weights, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weights);
+        if (x.Columns != weights.InputWidth) throw new ArgumentException($"X has {x.Columns} columns but d_in = {weights.InputWidth}", nameof(x));
+        return _options.Precision == AttentionPrecision.Float64
+            ? Run<double>(x, weights, cancellationToken)
+            : Run<float>(x, weights, cancellationToken);
+    }
+
+    private static AttentionKernel Resolve(AttentionKernel requested) => requested switch
+    {
+        AttentionKernel.Auto => Vector512.IsHardwareAccelerated ? AttentionKernel.Vector512
+            : Vector256.IsHardwareAccelerated ? AttentionKernel.Vector256 : AttentionKernel.Scalar,
+        AttentionKernel.Vector512 when !Vector512.IsHardwareAccelerated => throw new PlatformNotSupportedException("attention kernel Vector512 was forced but Vector512 is not hardware accelerated here"),
+        AttentionKernel.Vector256 when !Vector256.IsHardwareAccelerated => throw new PlatformNotSupportedException("attention kernel Vector256 was forced but Vector256 is not hardware accelerated here"),
+        _ => requested,
+    };
+
+    private Matrix Run<T>(Matrix x, AttentionWeights weights, CancellationToken cancellationToken)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = x.Rows, m = weights.EmbeddingDimension, o = weights.OutputWidth;
+        var output = new Matrix(n, o);
+        if (n == 0) return output;
+        int br = _options.RowTile, bc = _options.KeyTile;
+        int rowTiles = (n + br - 1) / br, keyTiles = (n + bc - 1) / bc;
+        int mPad = Math.Max(m, 1);
+
+        // Pass 1: projections in T. q is row-major with padded rows (zeros); k is packed per key tile as
+        // [tile][c][jj] so one tile's keys lie along the vector lanes; v is transposed, o x (keyTiles * bc).
+        var q = new T[(long)rowTiles * br * mPad];
+        var kPacked = new T[(long)keyTiles * bc * mPad];
+        var vT = new T[(long)o * keyTiles * bc];
+        Project(x, weights, q, kPacked, vT, mPad, bc, keyTiles);
+
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism ?? -1 };
+        var kernel = _kernel;
+        Parallel.For(0, rowTiles, parallel, () => new TileState<T>(br, bc, o), (tile, _, state) =>
+        {
+            int i0 = tile * br;
+            int rows = Math.Min(br, n - i0);
+            state.Reset();
+            var qTile = new ReadOnlySpan<T>(q, i0 * mPad, br * mPad);
+            for (int kt = 0; kt < keyTiles; kt++)
+            {
+                int j0 = kt * bc;
+                int valid = Math.Min(bc, n - j0);
+                var kTile = new ReadOnlySpan<T>(kPacked, kt * bc * mPad, bc * mPad);
+                ScoreTile(kernel, qTile, kTile, state.Scores, br, bc, m, mPad);
+                for (int r = 0; r < rows; r++)
+                {
+                    var s = state.Scores.AsSpan(r * bc, valid);
+                    T tileMax = TensorPrimitives.Max<T>(s);
+                    T oldMax = state.Max[r];
+                    T newMax = T.Max(oldMax, tileMax);
+                    T rescale = T.IsNegativeInfinity(oldMax) ? T.Zero : T.Exp(oldMax - newMax);
+                    TensorPrimitives.Subtract(s, newMax, s);
+                    TensorPrimitives.Exp<T>(s, s);
+                    state.Sum[r] = (state.Sum[r] * rescale) + TensorPrimitives.Sum<T>(s);
+                    for (int c = 0; c < o; c++)
+                    {
+                        var values = new ReadOnlySpan<T>(vT, (c * keyTiles * bc) + j0, valid);
+                        state.Accumulator[(r * o) + c] = (state.Accumulator[(r * o) + c] * rescale) + TensorPrimitives.Dot(s, values);
+                    }
+
+                    state.Max[r] = newMax;
+                }
+            }
+
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < o; c++) output[i0 + r, c] = double.CreateTruncating(state.Accumulator[(r * o) + c] / state.Sum[r]);
+            }
+
+            return state;
+        }, _ => { });
+        return output;
+    }
+
+    private static void Project<T>(Matrix x, AttentionWeights weights, T[] q, T[] kPacked, T[] vT, int mPad, int bc, int keyTiles)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = x.Rows, d = x.Columns, m = weights.EmbeddingDimension, o = weights.OutputWidth;
+        var xs = Round<T>(x.Data);
+        var qw = Round<T>(weights.Q.Data);
+        var kw = Round<T>(weights.K.Data);
+        var vw = Round<T>(weights.V.Data);
+        long vStride = (long)keyTiles * bc;
+        Parallel.For(0, n, i =>
+        {
+            var row = new ReadOnlySpan<T>(xs, i * d, d);
+            int tile = i / bc, jj = i % bc;
+            for (int c = 0; c < m; c++)
+            {
+                T qs = T.Zero, ks = T.Zero;
+                for (int k = 0; k < d; k++)
+                {
+                    if (row[k] == T.Zero) continue; // exact: adds 0; keeps one-hot phi1 blocks cheap
+                    qs += row[k] * qw[(k * m) + c];
+                    ks += row[k] * kw[(k * m) + c];
+                }
+
+                q[((long)i * mPad) + c] = qs;
+                kPacked[((long)tile * bc * mPad) + ((long)c * bc) + jj] = ks;
+            }
+
+            for (int c = 0; c < o; c++)
+            {
+                T vs = T.Zero;
+                for (int k = 0; k < d; k++) vs += row[k] * vw[(k * o) + c];
+                vT[(c * vStride) + i] = vs;
+            }
+        });
+    }
+
+    private static T[] Round<T>(double[] values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = new T[values.Length];
+        for (int i = 0; i < values.Length; i++) result[i] = T.CreateTruncating(values[i]);
+        return result;
+    }
+
+    /// <summary>scores[r, jj] = q_r . k_jj for the br x bc tile (padded rows/keys are zero and ignored by the caller).</summary>
+    internal static void ScoreTile<T>(AttentionKernel kernel, ReadOnlySpan<T> q, ReadOnlySpan<T> kTile, Span<T> scores, int br, int bc, int m, int mPad)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (kernel)
+        {
+            case AttentionKernel.Vector512: ScoreTileVector512(q, kTile, scores, br, bc, m, mPad); break;
+            case AttentionKernel.Vector256: ScoreTileVector256(q, kTile, scores, br, bc, m, mPad); break;
+            default: ScoreTileScalar(q, kTile, scores, br, bc, m, mPad); break;
+        }
+    }
+
+    internal static void ScoreTileScalar<T>(ReadOnlySpan<T> q, ReadOnlySpan<T> kTile, Span<T> scores, int br, int bc, int m, int mPad)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int r = 0; r < br; r++)
+        {
+            for (int jj = 0; jj < bc; jj++)
+            {
+                T sum = T.Zero;
+                for (int c = 0; c < m; c++) sum += q[(r * mPad) + c] * kTile[(c * bc) + jj];
+                scores[(r * bc) + jj] = sum;
+            }
+        }
+    }
+
+    // Register blocking: 4 query rows x 2 vectors of keys = 8 accumulators, each k-step loads 2 key vectors and
+    // broadcasts 4 query scalars, so loads per multiply-add drop from 2 to 0.75 (llm.c matmul_forward's idea).
+    internal static void ScoreTileVector512<T>(ReadOnlySpan<T> q, ReadOnlySpan<T> kTile, Span<T> scores, int br, int bc, int m, int mPad)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector512<T>.Count;
+        ref T qRef = ref MemoryMarshal.GetReference(q);
+        ref T kRef = ref MemoryMarshal.GetReference(kTile);
+        ref T sRef = ref MemoryMarshal.GetReference(scores);
+        for (int r = 0; r < br; r += 4)
+        {
+            for (int jj = 0; jj < bc; jj += 2 * w)
+            {
+                Vector512<T> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
+                for (int c = 0; c < m; c++)
+                {
+                    var k0 = Vector512.LoadUnsafe(ref kRef, (nuint)((c * bc) + jj));
+                    var k1 = Vector512.LoadUnsafe(ref kRef, (nuint)((c * bc) + jj + w));
+                    var q0 = Vector512.Create(Unsafe.Add(ref qRef, (r * mPad) + c));
+                    var q1 = Vector512.Create(Unsafe.Add(ref qRef, ((r + 1) * mPad) + c));
+                    var q2 = Vector512.Create(Unsafe.Add(ref qRef, ((r + 2) * mPad) + c));
+                    var q3 = Vector512.Create(Unsafe.Add(ref qRef, ((r + 3) * mPad) + c));
+                    a00 += q0 * k0; a01 += q0 * k1;
+                    a10 += q1 * k0; a11 += q1 * k1;
+                    a20 += q2 * k0; a21 += q2 * k1;
+                    a30 += q3 * k0; a31 += q3 * k1;
+                }
+
+                a00.StoreUnsafe(ref sRef, (nuint)((r * bc) + jj)); a01.StoreUnsafe(ref sRef, (nuint)((r * bc) + jj + w));
+                a10.StoreUnsafe(ref sRef, (nuint)(((r + 1) * bc) + jj)); a11.StoreUnsafe(ref sRef, (nuint)(((r + 1) * bc) + jj + w));
+                a20.StoreUnsafe(ref sRef, (nuint)(((r + 2) * bc) + jj)); a21.StoreUnsafe(ref sRef, (nuint)(((r + 2) * bc) + jj + w));
+                a30.StoreUnsafe(ref sRef, (nuint)(((r + 3) * bc) + jj)); a31.StoreUnsafe(ref sRef, (nuint)(((r + 3) * bc) + jj + w));
+            }
+        }
+    }
+
+    internal static void ScoreTileVector256<T>(ReadOnlySpan<T> q, ReadOnlySpan<T> kTile, Span<T> scores, int br, int bc, int m, int mPad)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector256<T>.Count;
+        ref T qRef = ref MemoryMarshal.GetReference(q);
+        ref T kRef = ref MemoryMarshal.GetReference(kTile);
+        ref T sRef = ref MemoryMarshal.GetReference(scores);
+        for (int r = 0; r < br; r += 4)
+        {
+            for (int jj = 0; jj < bc; jj += 2 * w)
+            {
+                Vector256<T> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
+                for (int c = 0; c < m; c++)
+                {
+                    var k0 = Vector256.LoadUnsafe(ref kRef, (nuint)((c * bc) + jj));
+                    var k1 = Vector256.LoadUnsafe(ref kRef, (nuint)((c * bc) + jj + w));
+                    var q0 = Vector256.Create(Unsafe.Add(ref qRef, (r * mPad) + c));
+                    var q1 = Vector256.Create(Unsafe.Add(ref qRef, ((r + 1) * mPad) + c));
+                    var q2 = Vector256.Create(Unsafe.Add(ref qRef, ((r + 2) * mPad) + c));
+                    var q3 = Vector256.Create(Unsafe.Add(ref qRef, ((r + 3) * mPad) + c));
+                    a00 += q0 * k0; a01 += q0 * k1;
+                    a10 += q1 * k0; a11 += q1 * k1;
+                    a20 += q2 * k0; a21 += q2 * k1;
+                    a30 += q3 * k0; a31 += q3 * k1;
+                }
+
+                a00.StoreUnsafe(ref sRef, (nuint)((r * bc) + jj)); a01.StoreUnsafe(ref sRef, (nuint)((r * bc) + jj + w));
+                a10.StoreUnsafe(ref sRef, (nuint)(((r + 1) * bc) + jj)); a11.StoreUnsafe(ref sRef, (nuint)(((r + 1) * bc) + jj + w));
+                a20.StoreUnsafe(ref sRef, (nuint)(((r + 2) * bc) + jj)); a21.StoreUnsafe(ref sRef, (nuint)(((r + 2) * bc) + jj + w));
+                a30.StoreUnsafe(ref sRef, (nuint)(((r + 3) * bc) + jj)); a31.StoreUnsafe(ref sRef, (nuint)(((r + 3) * bc) + jj + w));
+            }
+        }
+    }
+
+    private sealed class TileState<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public TileState(int br, int bc, int o)
+        {
+            Scores = new T[br * bc];
+            Max = new T[br];
+            Sum = new T[br];
+            Accumulator = new T[br * o];
+        }
+
+        public T[] Scores { get; }
+
+        public T[] Max { get; }
+
+        public T[] Sum { get; }
+
+        public T[] Accumulator { get; }
+
+        public void Reset()
+        {
+            Max.AsSpan().Fill(T.NegativeInfinity);
+            Sum.AsSpan().Clear();
+            Accumulator.AsSpan().Clear();
+        }
+    }
+}
