@@ -2,15 +2,15 @@ using Subquad.Lab.Duel;
 
 namespace Subquad.Lab.Analysis;
 
-/// <summary>Accuracy and means of one (family, contender, budget, n) cell.</summary>
-public sealed record AccuracyCell(string Family, string Kind, string Mixer, long? Budget, int N, int Trials, int Decided, int Correct, double MeanTimeMs, double MeanFlops, long StateBits)
+/// <summary>Accuracy, median time and mean operation count of one (family, contender, budget, n) cell.</summary>
+public sealed record AccuracyCell(string Family, string Kind, string Mixer, long? Budget, int N, int Trials, int Decided, int Correct, double MedianTimeMs, double MeanFlops, long StateBits)
 {
     /// <summary>Correct / decided (NaN when nothing decided).</summary>
     public double Accuracy => Decided == 0 ? double.NaN : (double)Correct / Decided;
 }
 
 /// <summary>The smallest budget on the ladder that reached the target on (family, kind, n); null Budget when none did.</summary>
-public sealed record BudgetRequirement(string Family, string Kind, int N, long? Budget, long LargestTried, double AccuracyAtLargest, double MeanFlops, double MeanTimeMs);
+public sealed record BudgetRequirement(string Family, string Kind, int N, long? Budget, long LargestTried, double AccuracyAtLargest, double MeanFlops, double MedianTimeMs);
 
 /// <summary>A fitted exponent: cost ~ n^Slope for (family, kind), with what was fitted ("flops at 99%", "time").</summary>
 public sealed record ExponentFit(string Family, string Kind, string Quantity, LogLogFit Fit, int LargestN);
@@ -54,7 +54,7 @@ public sealed class DuelSummary
         double target = result.Experiment.TargetAccuracy;
         var cells = result.Rows
             .GroupBy(r => (r.Family, r.Kind, r.Mixer, r.Budget, r.N))
-            .Select(g => new AccuracyCell(g.Key.Family, g.Key.Kind, g.Key.Mixer, g.Key.Budget, g.Key.N, g.Count(), g.Count(r => r.Correct is not null), g.Count(r => r.Correct == true), g.Average(r => r.TimeMs), g.Average(r => r.Flops), g.Max(r => r.StateBits)))
+            .Select(g => new AccuracyCell(g.Key.Family, g.Key.Kind, g.Key.Mixer, g.Key.Budget, g.Key.N, g.Count(), g.Count(r => r.Correct is not null), g.Count(r => r.Correct == true), Median(g.Select(r => r.TimeMs)), g.Average(r => r.Flops), g.Max(r => r.StateBits)))
             .ToList();
 
         var fixedBudgets = new Dictionary<string, long>();
@@ -70,14 +70,14 @@ public sealed class DuelSummary
             if (ladder.Count == 0) continue;
             var hit = ladder.FirstOrDefault(c => c.Accuracy >= target);
             var largest = ladder[^1];
-            requirements.Add(new BudgetRequirement(group.Key.Family, group.Key.Kind, group.Key.N, hit?.Budget, largest.Budget!.Value, largest.Accuracy, hit?.MeanFlops ?? double.NaN, hit?.MeanTimeMs ?? double.NaN));
+            requirements.Add(new BudgetRequirement(group.Key.Family, group.Key.Kind, group.Key.N, hit?.Budget, largest.Budget!.Value, largest.Accuracy, hit?.MeanFlops ?? double.NaN, hit?.MedianTimeMs ?? double.NaN));
         }
 
         var fits = new List<ExponentFit>();
         foreach (var group in cells.Where(c => ReferenceKinds.Contains(c.Kind) || c.Kind == "mamba").GroupBy(c => (c.Family, c.Kind)))
         {
             var points = group.OrderBy(c => c.N).ToList();
-            AddFit(fits, group.Key.Family, group.Key.Kind, "time", points.Select(c => (double)c.N).ToList(), points.Select(c => c.MeanTimeMs).ToList());
+            AddFit(fits, group.Key.Family, group.Key.Kind, "time", points.Select(c => (double)c.N).ToList(), points.Select(c => c.MedianTimeMs).ToList());
             AddFit(fits, group.Key.Family, group.Key.Kind, "flops", points.Select(c => (double)c.N).ToList(), points.Select(c => c.MeanFlops).ToList());
         }
 
@@ -85,11 +85,20 @@ public sealed class DuelSummary
         {
             var points = group.OrderBy(r => r.N).ToList();
             AddFit(fits, group.Key.Family, group.Key.Kind, "flops at target", points.Select(r => (double)r.N).ToList(), points.Select(r => r.MeanFlops).ToList());
-            AddFit(fits, group.Key.Family, group.Key.Kind, "time at target", points.Select(r => (double)r.N).ToList(), points.Select(r => r.MeanTimeMs).ToList());
+            AddFit(fits, group.Key.Family, group.Key.Kind, "time at target", points.Select(r => (double)r.N).ToList(), points.Select(r => r.MedianTimeMs).ToList());
             AddFit(fits, group.Key.Family, group.Key.Kind, "budget at target", points.Select(r => (double)r.N).ToList(), points.Select(r => (double)r.Budget!.Value).ToList());
         }
 
         return new DuelSummary(cells, requirements, fits, fixedBudgets);
+    }
+
+    /// <summary>The median (times: robust to the first call's JIT and to a busy machine).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        if (sorted.Count == 0) return double.NaN;
+        int mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     private static void AddFit(List<ExponentFit> fits, string family, string kind, string quantity, List<double> ns, List<double> ys)

@@ -70,7 +70,7 @@ public sealed record DuelExperiment
             new MixerSpec { Kind = "clustered" },
             new MixerSpec { Kind = "taylor" },
             new MixerSpec { Kind = "onepass" },
-            new MixerSpec { Kind = "mamba", Budgets = [16] },
+            new MixerSpec { Kind = "mamba", Budgets = [1, 16] },
         ],
         Trials = 16,
         Seed = 1,

@@ -67,8 +67,8 @@ public static class DuelPlots
         {
             bool reference = DuelSummary.ReferenceKinds.Contains(kind) || kind == "mamba";
             List<(double N, double Ms)> points = reference
-                ? summary.Cells.Where(c => c.Family == family && c.Kind == kind).GroupBy(c => c.N).Select(g => ((double)g.Key, g.Average(c => c.MeanTimeMs))).ToList()
-                : summary.Requirements.Where(r => r.Family == family && r.Kind == kind && r.Budget is not null).Select(r => ((double)r.N, r.MeanTimeMs)).ToList();
+                ? summary.Cells.Where(c => c.Family == family && c.Kind == kind).GroupBy(c => c.N).Select(g => ((double)g.Key, g.Average(c => c.MedianTimeMs))).ToList()
+                : summary.Requirements.Where(r => r.Family == family && r.Kind == kind && r.Budget is not null).Select(r => ((double)r.N, r.MedianTimeMs)).ToList();
             points = points.Where(p => p.Ms > 0).OrderBy(p => p.N).ToList();
             if (points.Count == 0) continue;
             var fit = summary.FitFor(family, kind, reference ? "time" : "time at target");

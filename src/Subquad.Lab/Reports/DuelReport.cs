@@ -50,7 +50,7 @@ public static class DuelReport
                 foreach (int n in sizes)
                 {
                     text.Append(cells.TryGetValue(n, out var c)
-                        ? string.Create(inv, $" {Pct(c.Accuracy)}, {c.MeanTimeMs:G3} ms{(kind == "exact" && yes.TryGetValue(n, out int y) ? $", {y}/{c.Trials} yes" : "")} |")
+                        ? string.Create(inv, $" {Pct(c.Accuracy)}, {c.MedianTimeMs:G3} ms{(kind == "exact" && yes.TryGetValue(n, out int y) ? $", {y}/{c.Trials} yes" : "")} |")
                         : " - |");
                 }
 
@@ -80,6 +80,25 @@ public static class DuelReport
             text.AppendLine();
         }
 
+        text.AppendLine("### How they fail, at the fixed budget (all n together)");
+        text.AppendLine();
+        text.AppendLine("A wrong yes is a no-instance the contender called yes (for the attention heuristics: losing the sentinel's weight or inflating a far document's); a wrong no is a missed witness.");
+        text.AppendLine();
+        text.AppendLine("| family | contender | budget | wrong yes / no-instances | wrong no / yes-instances |");
+        text.AppendLine("|---|---|---|---|---|");
+        foreach (string family in families)
+        {
+            foreach (string kind in summary.Cells.Where(c => c.Family == family && !DuelSummary.ReferenceKinds.Contains(c.Kind)).Select(c => c.Kind).Distinct())
+            {
+                long? budget = summary.AccuracyAtFixedBudget(family, kind).Select(c => c.Budget).FirstOrDefault();
+                var rows = result.Rows.Where(r => r.Family == family && r.Kind == kind && r.Budget == budget && r.Correct is not null).ToList();
+                if (rows.Count == 0) continue;
+                int no = rows.Count(r => !r.Truth), yes = rows.Count(r => r.Truth);
+                text.AppendLine(inv, $"| {family} | {kind} | {budget} | {rows.Count(r => !r.Truth && r.Answer == true)}/{no} | {rows.Count(r => r.Truth && r.Answer == false)}/{yes} |");
+            }
+        }
+
+        text.AppendLine();
         text.AppendLine(inv, $"## Budget needed for {e.TargetAccuracy:P0} accuracy versus n, and the exponents it implies");
         text.AppendLine();
         text.AppendLine("A cell is the smallest budget on the ladder whose accuracy reached the target; \"> B (a%)\" means the largest budget tried, B, reached only a% (ladders stop where the heuristic's cost passes twice full attention's). Exponents are least-squares slopes of log cost against log n over the sizes where the target was reached; full attention is 2.");
@@ -117,15 +136,15 @@ public static class DuelReport
             text.AppendLine();
             text.AppendLine("Mamba has no trained weights here, so it answers nothing; its row is its measured forward time over the n documents and its state size. The one-pass strategy at exactly that many bits bounds what keeping vectors in such a state can achieve.");
             text.AppendLine();
-            text.AppendLine("| family | n | Mamba | state bits | forward time | one-pass accuracy at that state |");
-            text.AppendLine("|---|---|---|---|---|---|");
+            text.AppendLine("| family | n | Mamba | state bits | documents that fit (S / l) | forward time (median) | one-pass accuracy at that state |");
+            text.AppendLine("|---|---|---|---|---|---|---|");
             foreach (var group in mambaRows.GroupBy(r => (r.Family, r.N, r.Budget)).OrderBy(g => g.Key.Family).ThenBy(g => g.Key.N))
             {
                 var m = group.Where(r => r.Kind == "mamba").ToList();
                 var bound = group.Where(r => r.Kind == "onepass@mamba").ToList();
                 if (m.Count == 0) continue;
                 double accuracy = bound.Count == 0 ? double.NaN : (double)bound.Count(r => r.Correct == true) / bound.Count;
-                text.AppendLine(inv, $"| {group.Key.Family} | {group.Key.N} | {m[0].Mixer} | {m[0].StateBits} | {m.Average(r => r.TimeMs):G3} ms | {Pct(accuracy)} |");
+                text.AppendLine(inv, $"| {group.Key.Family} | {group.Key.N} | {m[0].Mixer} | {m[0].StateBits} | {m[0].StateBits / m[0].Dimensions}{(m[0].StateBits / m[0].Dimensions >= group.Key.N ? " (all)" : "")} | {DuelSummary.Median(m.Select(r => r.TimeMs)):G3} ms | {Pct(accuracy)} |");
             }
 
             foreach (string family in families)
