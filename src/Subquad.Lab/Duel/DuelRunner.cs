@@ -290,7 +290,7 @@ public sealed class DuelRunner
                 var u = Sequence(trial.Instance);
                 var mamba = new Mamba(MambaWeights.Initialise(u.Columns, Mix(trial.Seed, KindSeed("mamba")), (int)Math.Max(1, stateSize)));
                 var clock = Stopwatch.StartNew();
-                mamba.Forward(u, cancellationToken);
+                mamba.ForwardStepwise(u); // the recurrent form: what a deployed Mamba costs per token, linear in n
                 clock.Stop();
                 var cost = mamba.Cost(u.Rows);
                 cellRows.Add(Row(familyName, n, trial.Instance.Dimensions, trial.Index, trial.Seed, "mamba", mamba.Name, stateSize, trial.Truth, null, clock.Elapsed.TotalMilliseconds, cost.Flops, cost.StateNumbers, cost.StateBits, "cost only: no trained weights"));

@@ -54,7 +54,7 @@ public static class DuelPlots
         plot.YLabel("accuracy");
         plot.Axes.Bottom.TickGenerator = PowerTicks(2);
         plot.Axes.SetLimitsY(-0.05, 1.05);
-        plot.ShowLegend(Alignment.LowerLeft);
+        plot.ShowLegend(Edge.Right);
         Save(plot, path);
         return true;
     }
@@ -72,12 +72,12 @@ public static class DuelPlots
             points = points.Where(p => p.Ms > 0).OrderBy(p => p.N).ToList();
             if (points.Count == 0) continue;
             var fit = summary.FitFor(family, kind, reference ? "time" : "time at target");
-            var scatter = plot.Add.Scatter(points.Select(p => Math.Log10(p.N)).ToArray(), points.Select(p => Math.Log10(p.Ms)).ToArray());
+            var scatter = plot.Add.Scatter(points.Select(p => Math.Log2(p.N)).ToArray(), points.Select(p => Math.Log10(p.Ms)).ToArray());
             scatter.LegendText = (reference ? kind : $"{kind} @ target") + (fit is null ? "" : string.Create(CultureInfo.InvariantCulture, $" (slope {fit.Fit.Slope:F2})"));
             if (fit is not null && points.Count >= 2)
             {
                 double lo = points[0].N, hi = points[^1].N;
-                var line = plot.Add.Scatter(new[] { Math.Log10(lo), Math.Log10(hi) }, new[] { Math.Log10(fit.Fit.At(lo)), Math.Log10(fit.Fit.At(hi)) }, scatter.Color);
+                var line = plot.Add.Scatter(new[] { Math.Log2(lo), Math.Log2(hi) }, new[] { Math.Log10(fit.Fit.At(lo)), Math.Log10(fit.Fit.At(hi)) }, scatter.Color);
                 line.LinePattern = LinePattern.Dashed;
                 line.MarkerSize = 0;
             }
@@ -87,11 +87,11 @@ public static class DuelPlots
 
         if (series == 0) return false;
         plot.Title($"time per instance: {family}");
-        plot.XLabel("n");
-        plot.YLabel("milliseconds");
-        plot.Axes.Bottom.TickGenerator = PowerTicks(10);
+        plot.XLabel("n (log scale)");
+        plot.YLabel("milliseconds (log scale; median per instance)");
+        plot.Axes.Bottom.TickGenerator = PowerTicks(2);
         plot.Axes.Left.TickGenerator = PowerTicks(10);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right);
         Save(plot, path);
         return true;
     }
@@ -105,18 +105,18 @@ public static class DuelPlots
             var points = summary.Requirements.Where(r => r.Family == family && r.Kind == kind && r.Budget is > 0).OrderBy(r => r.N).ToList();
             if (points.Count == 0) continue;
             var fit = summary.FitFor(family, kind, "budget at target");
-            var scatter = plot.Add.Scatter(points.Select(p => Math.Log10(p.N)).ToArray(), points.Select(p => Math.Log10(p.Budget!.Value)).ToArray());
+            var scatter = plot.Add.Scatter(points.Select(p => Math.Log2(p.N)).ToArray(), points.Select(p => Math.Log2(p.Budget!.Value)).ToArray());
             scatter.LegendText = kind + (fit is null ? "" : string.Create(CultureInfo.InvariantCulture, $" (slope {fit.Fit.Slope:F2})"));
             series++;
         }
 
         if (series == 0) return false;
         plot.Title($"budget for the target accuracy: {family}");
-        plot.XLabel("n");
-        plot.YLabel("budget (kind's unit)");
-        plot.Axes.Bottom.TickGenerator = PowerTicks(10);
-        plot.Axes.Left.TickGenerator = PowerTicks(10);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.XLabel("n (log scale)");
+        plot.YLabel("budget, kind's unit (log scale)");
+        plot.Axes.Bottom.TickGenerator = PowerTicks(2);
+        plot.Axes.Left.TickGenerator = PowerTicks(2);
+        plot.ShowLegend(Edge.Right);
         Save(plot, path);
         return true;
     }
