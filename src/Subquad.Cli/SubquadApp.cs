@@ -69,6 +69,7 @@ internal static class SubquadApp
         var root = new RootCommand("Subquad: exact document similarity, its SETH hardness, and the one-head transformers that solve it (Alman & Yu, ICLR 2025).");
         root.Options.Add(CommonOptions.Verbose);
         root.Subcommands.Add(DemoCommand.Create(io));
+        root.Subcommands.Add(DuelCommand.Create(io));
         root.Subcommands.Add(InfoCommand.Create(io));
         root.Subcommands.Add(EmbedCommand.Create(io));
         root.Subcommands.Add(GenerateCommand.Create(io));

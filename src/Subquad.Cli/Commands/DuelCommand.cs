@@ -1,0 +1,169 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Subquad.Lab.Analysis;
+using Subquad.Lab.Duel;
+using Subquad.Lab.Reports;
+
+namespace Subquad.Cli.Commands;
+
+/// <summary>
+/// <c>subquad duel -o DIR</c>: runs the transformer, the exact engine and the subquadratic alternatives on the same
+/// instances (an experiment from <c>--experiment FILE.json</c>, the built-in small default, and flags on top), and writes
+/// DIR/report.md (tables and plots), DIR/results.json and DIR/results.csv. Ctrl-C writes what finished. A non-empty
+/// DIR that is not a previous duel's output is refused without <c>--force</c>.
+/// </summary>
+internal static class DuelCommand
+{
+    /// <summary>
+    /// What the duel is wired to: the construction provider and exact attention engine from Subquad.Models, and the
+    /// SAT-derived family from Subquad.Hardness. None of them is in this branch yet; without them the duel runs the
+    /// exact engine, the one-pass state-size limit and Mamba's cost, and the report says what it skipped.
+    /// </summary>
+    internal static DuelWiring DefaultWiring() => DuelWiring.None;
+
+    public static Command Create(CliIO io) => Create(io, DefaultWiring);
+
+    /// <summary>The verb with an explicit wiring (tests inject one).</summary>
+    internal static Command Create(CliIO io, Func<DuelWiring> wiring)
+    {
+        var output = new Option<string>("--output", "-o") { Description = "Folder for report.md, results.json, results.csv and plots/.", Required = true };
+        var experimentFile = new Option<FileInfo?>("--experiment") { Description = "Experiment as JSON (see docs/duel.md); flags below override its fields." };
+        var problem = new Option<string?>("--problem") { Description = "ov | lsd | minip | maxip | msd (default ov)." };
+        var threshold = new Option<string?>("--threshold") { Description = "Threshold t for the threshold problems (exact decimal)." };
+        var bichromatic = new Option<bool>("--bichromatic") { Description = "A x B instances, n/2 documents per side." };
+        var families = new Option<string?>("--families") { Description = "Comma-separated: random, planted, critical, sat." };
+        var sizes = new Option<string?>("--sizes") { Description = "Comma-separated sizes n (powers of two), e.g. 64,128,256." };
+        var mixers = new Option<string?>("--mixers") { Description = "Comma-separated contenders: window, lsh, performer, linformer, clustered, taylor, onepass, mamba." };
+        var trials = new Option<int?>("--trials") { Description = "Instances per (family, n)." };
+        var seed = new Option<int?>("--seed") { Description = "Master seed (rows are reproducible from it)." };
+        var target = new Option<double?>("--target") { Description = "Accuracy a budget must reach (default 0.99)." };
+        var force = new Option<bool>("--force") { Description = "Write into a non-empty folder that is not a previous duel's output." };
+        var format = CommonOptions.Format();
+        var command = new Command("duel", "Duel the transformer against subquadratic alternatives: accuracy, the budget each needs for 99%, and the time exponent it implies.");
+        foreach (var option in new Option[] { output, experimentFile, problem, threshold, bichromatic, families, sizes, mixers, trials, seed, target, force, format }) command.Options.Add(option);
+        command.SetAction(parse =>
+        {
+            var experiment = parse.GetValue(experimentFile) is { } file
+                ? DuelExperiment.FromJson(File.ReadAllText(file.FullName), file.FullName)
+                : DuelExperiment.Default;
+            if (parse.GetValue(problem) is { } p) experiment = experiment with { Problem = p, Threshold = parse.GetValue(threshold) };
+            else if (parse.GetValue(threshold) is { } t) experiment = experiment with { Threshold = t };
+            if (parse.GetValue(bichromatic)) experiment = experiment with { Bichromatic = true };
+            if (parse.GetValue(families) is { } f) experiment = experiment with { Families = List(f, "--families").Select(kind => experiment.Families.FirstOrDefault(x => x.Kind == kind) ?? new FamilySpec { Kind = kind }).ToList() };
+            if (parse.GetValue(sizes) is { } s) experiment = experiment with { Sizes = List(s, "--sizes").Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw new UsageException($"--sizes: \"{v}\" is not a positive integer")).ToList() };
+            if (parse.GetValue(mixers) is { } m) experiment = experiment with { Mixers = List(m, "--mixers").Select(kind => experiment.Mixers.FirstOrDefault(x => x.Kind == kind) ?? new MixerSpec { Kind = kind }).ToList() };
+            if (parse.GetValue(trials) is { } tr) experiment = experiment with { Trials = tr };
+            if (parse.GetValue(seed) is { } sd) experiment = experiment with { Seed = sd };
+            if (parse.GetValue(target) is { } tg) experiment = experiment with { TargetAccuracy = tg };
+            experiment.Validate();
+            string directory = parse.GetValue(output)!;
+            DuelOutput.EnsureWritable(directory, parse.GetValue(force));
+            return Run(io, experiment, wiring(), directory, parse.GetValue(format));
+        });
+        return command;
+    }
+
+    private static List<string> List(string text, string option)
+    {
+        var items = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        if (items.Count == 0) throw new UsageException($"{option}: the list is empty");
+        return items;
+    }
+
+    private static int Run(CliIO io, DuelExperiment experiment, DuelWiring wiring, string directory, OutputFormat format)
+    {
+        var runner = new DuelRunner(experiment, wiring);
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            // Ctrl-C: finish the current instance, then write what is done.
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        DuelResult result;
+        try
+        {
+            if (io.Interactive)
+            {
+                result = null!;
+                io.ErrorConsole.Progress().Start(context =>
+                {
+                    var task = context.AddTask("duel");
+                    result = runner.Run(new Reporter(p =>
+                    {
+                        task.MaxValue = p.Total;
+                        task.Value = p.Done;
+                        task.Description = Markup.Escape(p.Stage);
+                    }), cancel.Token);
+                });
+            }
+            else
+            {
+                result = runner.Run(null, cancel.Token);
+            }
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
+        string report = DuelOutput.Write(result, directory);
+        var summary = DuelSummary.From(result);
+        switch (format)
+        {
+            case OutputFormat.Json:
+                io.Out.WriteLine(JsonSerializer.Serialize(new { report, completed = result.Completed, requirements = summary.Requirements, fits = summary.Fits.Select(x => new { x.Family, x.Kind, x.Quantity, x.Fit.Slope, x.Fit.RSquared }) }, DuelExperiment.JsonOptions));
+                break;
+            case OutputFormat.Csv:
+                io.Out.Write(DuelOutput.Csv(result.Rows));
+                break;
+            default:
+                PrintTable(io, result, summary, report);
+                break;
+        }
+
+        if (!result.Completed) io.Error.WriteLine($"cancelled: wrote the {result.Rows.Count} finished rows to {directory}");
+        return result.Completed ? ExitCodes.Ok : ExitCodes.Cancelled;
+    }
+
+    private static void PrintTable(CliIO io, DuelResult result, DuelSummary summary, string report)
+    {
+        var e = result.Experiment;
+        var sizes = e.Sizes.OrderBy(n => n).ToList();
+        var table = new Table().Title(Markup.Escape($"{e.ToProblem()}: budget each contender needed for {e.TargetAccuracy:P0} accuracy (\"> B\": not reached up to B)"));
+        table.AddColumn("family");
+        table.AddColumn("contender");
+        foreach (int n in sizes) table.AddColumn(new TableColumn($"n={n}").RightAligned());
+        table.AddColumn(new TableColumn("flops exponent").RightAligned());
+        foreach (string family in summary.Cells.Select(c => c.Family).Distinct())
+        {
+            foreach (string kind in DuelSummary.ReferenceKinds)
+            {
+                var cells = summary.Cells.Where(c => c.Family == family && c.Kind == kind).ToDictionary(c => c.N);
+                if (cells.Count == 0) continue;
+                var fit = summary.FitFor(family, kind, "flops");
+                table.AddRow([Markup.Escape(family), kind, .. sizes.Select(n => cells.TryGetValue(n, out var c) ? $"{c.Accuracy:P0} right" : "-"), fit is null ? "-" : fit.Fit.Slope.ToString("F2", CultureInfo.InvariantCulture)]);
+            }
+
+            foreach (string kind in DuelSummary.LadderKinds)
+            {
+                var byN = summary.Requirements.Where(r => r.Family == family && r.Kind == kind).ToDictionary(r => r.N);
+                if (byN.Count == 0) continue;
+                var fit = summary.FitFor(family, kind, "flops at target");
+                table.AddRow([Markup.Escape(family), kind, .. sizes.Select(n => !byN.TryGetValue(n, out var r) ? "-" : r.Budget is { } b ? b.ToString(CultureInfo.InvariantCulture) : $"> {r.LargestTried}"), fit is null ? "-" : fit.Fit.Slope.ToString("F2", CultureInfo.InvariantCulture)]);
+            }
+        }
+
+        io.Console.Write(table);
+        foreach (string line in result.Skipped) io.Console.MarkupLine($"[yellow]skipped:[/] {Markup.Escape(line)}");
+        io.Console.MarkupLine(CultureInfo.InvariantCulture, $"{result.Rows.Count} rows in {result.ElapsedSeconds:F1} s; report: {Markup.Escape(report)}");
+    }
+
+    private sealed class Reporter(Action<DuelProgress> report) : IProgress<DuelProgress>
+    {
+        public void Report(DuelProgress value) => report(value);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Subquad.Core;
+using Subquad.Core.Problems;
+
+namespace Subquad.Lab.Duel;
+
+/// <summary>
+/// A duel as data (JSON or CLI flags): the problem, the instance families, the sizes n, the contenders with their
+/// budget ladders, trials per (family, n) and the seed. Everything a run produces is reproducible from it.
+/// </summary>
+public sealed record DuelExperiment
+{
+    /// <summary>ov | lsd | minip | maxip | msd.</summary>
+    public string Problem { get; init; } = "ov";
+
+    /// <summary>The threshold t as an exact decimal ("0", "0.5", "3"); required except for OV.</summary>
+    public string? Threshold { get; init; }
+
+    /// <summary>A x B instances (n/2 per side) instead of one set.</summary>
+    public bool Bichromatic { get; init; }
+
+    /// <summary>The families.</summary>
+    public IReadOnlyList<FamilySpec> Families { get; init; } = [];
+
+    /// <summary>Sizes n (powers of two by convention).</summary>
+    public IReadOnlyList<int> Sizes { get; init; } = [];
+
+    /// <summary>The heuristic and recurrent contenders (the exact engine and the transformer are always there).</summary>
+    public IReadOnlyList<MixerSpec> Mixers { get; init; } = [];
+
+    /// <summary>Instances per (family, n).</summary>
+    public int Trials { get; init; } = 16;
+
+    /// <summary>Master seed.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>l = max(MinDimensions, ceil(DimensionFactor * log2 n)): the paper's l = c log n regime.</summary>
+    public double DimensionFactor { get; init; } = 2;
+
+    /// <summary>Lower bound on l.</summary>
+    public int MinDimensions { get; init; } = 8;
+
+    /// <summary>The accuracy a budget must reach ("budget for 99%").</summary>
+    public double TargetAccuracy { get; init; } = 0.99;
+
+    /// <summary>Stop climbing a ladder once the target is reached (and the fixed budget is covered): saves time; the ladder's remaining rungs are not run.</summary>
+    public bool StopAtTarget { get; init; } = true;
+
+    /// <summary>l for n documents.</summary>
+    public int DimensionsFor(int n) => Math.Max(MinDimensions, (int)Math.Ceiling(DimensionFactor * Math.Log2(Math.Max(2, n))));
+
+    /// <summary>The small default: OV on random, planted and critical instances, n = 32..512, every contender; about a minute on 2 cores.</summary>
+    public static DuelExperiment Default { get; } = new()
+    {
+        Problem = "ov",
+        Families =
+        [
+            new FamilySpec { Kind = "random", Density = 0.25 },
+            new FamilySpec { Kind = "planted", Density = 0.3, Margin = 2 },
+            new FamilySpec { Kind = "critical" },
+        ],
+        Sizes = [32, 64, 128, 256, 512],
+        Mixers =
+        [
+            new MixerSpec { Kind = "window" },
+            new MixerSpec { Kind = "lsh" },
+            new MixerSpec { Kind = "performer" },
+            new MixerSpec { Kind = "linformer" },
+            new MixerSpec { Kind = "clustered" },
+            new MixerSpec { Kind = "taylor" },
+            new MixerSpec { Kind = "onepass" },
+            new MixerSpec { Kind = "mamba", Budgets = [1, 16] },
+        ],
+        Trials = 16,
+        Seed = 1,
+    };
+
+    /// <summary>JSON options: camelCase, comments and trailing commas allowed, enums as strings.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>Reads an experiment from JSON text; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="InputException">Malformed JSON or an invalid experiment.</exception>
+    public static DuelExperiment FromJson(string json, string? source = null)
+    {
+        DuelExperiment? experiment;
+        try
+        {
+            experiment = JsonSerializer.Deserialize<DuelExperiment>(json, JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new InputException(source, ex.LineNumber is { } line ? $"line {line + 1}" : null, "is not a valid duel experiment: " + ex.Message.Split('.')[0]);
+        }
+
+        if (experiment is null) throw new InputException(source, null, "is empty; expected a duel experiment object");
+        experiment.Validate(source);
+        return experiment;
+    }
+
+    /// <summary>As JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>The problem this experiment asks.</summary>
+    /// <exception cref="InputException">Unknown problem, or a missing or invalid threshold.</exception>
+    public Problem ToProblem(string? source = null)
+    {
+        if (!ProblemKinds.TryParse(Problem, out var kind)) throw new InputException(source, null, $"problem \"{Problem}\" is not one of ov, lsd, minip, maxip, msd");
+        if (kind == ProblemKind.Ov)
+        {
+            if (Threshold is not null) throw new InputException(source, null, "OV takes no threshold");
+            return Core.Problems.Problem.OrthogonalVectors;
+        }
+
+        if (Threshold is null) throw new InputException(source, null, $"{kind.PaperName()}_t needs a threshold (e.g. \"threshold\": \"0\")");
+        if (!Rational.TryParse(Threshold, out var t)) throw new InputException(source, null, $"threshold \"{Threshold}\" is not a non-negative decimal");
+        try
+        {
+            return Core.Problems.Problem.WithThreshold(kind, t);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new InputException(source, null, ex.Message.Split(" (Parameter")[0]);
+        }
+    }
+
+    /// <summary>Checks every field; throws a one-line <see cref="InputException"/> naming the first problem.</summary>
+    public void Validate(string? source = null)
+    {
+        ToProblem(source);
+        if (Families.Count == 0) throw new InputException(source, null, "lists no families");
+        if (Sizes.Count == 0) throw new InputException(source, null, "lists no sizes n");
+        foreach (int n in Sizes)
+        {
+            if (n < 4) throw new InputException(source, null, $"size n = {n} is too small (at least 4)");
+            if (n > 1 << 16) throw new InputException(source, null, $"size n = {n} is above 65536 (the reference rows are quadratic)");
+        }
+
+        if (Trials < 1) throw new InputException(source, null, $"trials = {Trials}: need at least 1");
+        if (DimensionFactor <= 0 || double.IsNaN(DimensionFactor)) throw new InputException(source, null, $"dimensionFactor = {DimensionFactor}: must be positive");
+        if (MinDimensions < 2) throw new InputException(source, null, $"minDimensions = {MinDimensions}: need at least 2");
+        if (TargetAccuracy is <= 0 or > 1 || double.IsNaN(TargetAccuracy)) throw new InputException(source, null, $"targetAccuracy = {TargetAccuracy}: must lie in (0, 1]");
+        foreach (var family in Families)
+        {
+            if (family.Density is { } p && (p < 0 || p > 1)) throw new InputException(source, null, $"family {family.Kind}: density {p} is outside [0, 1]");
+            if (family.Margin is < 0) throw new InputException(source, null, $"family {family.Kind}: margin {family.Margin} is negative");
+        }
+
+        foreach (var mixer in Mixers)
+        {
+            if (!DuelContenders.Kinds.Contains(mixer.Kind)) throw new InputException(source, null, $"mixer kind \"{mixer.Kind}\" is not one of {string.Join(", ", DuelContenders.Kinds)}");
+            if (mixer.Budgets is { } budgets && (budgets.Count == 0 || budgets.Any(b => b < 0))) throw new InputException(source, null, $"mixer {mixer.Kind}: budgets must be a non-empty list of non-negative numbers");
+            if (mixer.BucketSize is < 1) throw new InputException(source, null, $"mixer {mixer.Kind}: bucketSize must be at least 1");
+            if (mixer.GlobalRows is < 0) throw new InputException(source, null, $"mixer {mixer.Kind}: globalRows must not be negative");
+            if (mixer.Policy is { } policy && policy is not ("first" or "weight")) throw new InputException(source, null, $"mixer {mixer.Kind}: policy \"{policy}\" is not first or weight");
+        }
+    }
+}

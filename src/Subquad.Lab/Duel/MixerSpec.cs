@@ -1,0 +1,28 @@
+namespace Subquad.Lab.Duel;
+
+/// <summary>
+/// A contender as data: its kind and its budget ladder. Kinds and what "budget" means for each:
+/// window (W), lsh (rounds; buckets = n / bucketSize), performer (features), linformer (rank), clustered (clusters),
+/// taylor (order of the Taylor-exp feature map), onepass (state bits S), mamba (SSM state size N per channel; the row
+/// reports Mamba's measured cost and the one-pass strategy at Mamba's state bits).
+/// </summary>
+public sealed record MixerSpec
+{
+    /// <summary>The kind (see the type's summary).</summary>
+    public string Kind { get; init; } = "window";
+
+    /// <summary>Explicit budgets, cheapest first; null means the default ladder (powers of two up to where the cost reaches twice full attention's).</summary>
+    public IReadOnlyList<long>? Budgets { get; init; }
+
+    /// <summary>The budget of the "accuracy versus n at a fixed budget" series; null means the kind's default.</summary>
+    public long? FixedBudget { get; init; }
+
+    /// <summary>LSH: rows per bucket (buckets = the even number nearest n / bucketSize, at least 2). Default 32.</summary>
+    public int? BucketSize { get; init; }
+
+    /// <summary>Sparse heuristics (window, lsh): trailing global rows. Default 1: the construction's sentinel is visible to every row.</summary>
+    public int? GlobalRows { get; init; }
+
+    /// <summary>onepass: "first" or "weight" (<see cref="StateLimit.RetentionPolicy"/>). Default "first".</summary>
+    public string? Policy { get; init; }
+}

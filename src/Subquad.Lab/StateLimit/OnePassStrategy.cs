@@ -1,0 +1,116 @@
+using Subquad.Core.Problems;
+using Subquad.Core.Solvers;
+using Subquad.Core.Vectors;
+
+namespace Subquad.Lab.StateLimit;
+
+/// <summary>
+/// The state-size limit made concrete (paper.md section 5): a recurrent model reads the documents once, left to right,
+/// and all it knows about the past is its state. So it is a one-pass algorithm with that many bits of memory. This is
+/// the natural best effort at S bits for the decision problems (OV, LSD_t, Min-IP_t, Max-IP_t, MSD_t, mono or
+/// bichromatic): keep as many earlier vectors as fit, exactly and bit-packed (l bits each for binary rows, 32 d for
+/// dense), compare every new vector against everything kept, and answer yes as soon as a pair meets the threshold.
+/// </summary>
+/// <remarks>
+/// Bichromatic instances stream A then B: A vectors are kept, B vectors are only compared. Counters, indices and the
+/// answer bit are not charged (O(log n) bits). It never answers yes wrongly; it answers no wrongly when the witness
+/// was not kept. With S &gt;= n l it is exact (tested); below that its accuracy falls with S/(n l), and Mamba's or linear
+/// attention's state (<see cref="Subquad.Models.Attention.MixerCost.StateBits"/>) plugged in as S bounds what that
+/// model could achieve with this strategy.
+/// </remarks>
+public sealed class OnePassStrategy
+{
+    /// <summary>A strategy with <paramref name="stateBits"/> bits of memory.</summary>
+    public OnePassStrategy(long stateBits, RetentionPolicy policy = RetentionPolicy.KeepFirst)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(stateBits);
+        StateBits = stateBits;
+        Policy = policy;
+    }
+
+    /// <summary>S.</summary>
+    public long StateBits { get; }
+
+    /// <summary>Which vectors are kept.</summary>
+    public RetentionPolicy Policy { get; }
+
+    /// <summary>Bits one vector of <paramref name="vectors"/> takes, packed.</summary>
+    public static long BitsPerVector(VectorSet vectors) => vectors.IsBinary ? vectors.Dimensions : 32L * vectors.Dimensions;
+
+    /// <summary>Decides <paramref name="problem"/> (a threshold problem or OV) in one pass over <paramref name="instance"/>.</summary>
+    public OnePassResult Run(SimilarityInstance instance, Problem problem, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(problem);
+        if (!problem.IsDecision) throw new ArgumentException($"{problem} is not a decision problem; the one-pass strategy decides OV and threshold problems", nameof(problem));
+        instance.Validate(problem);
+        var kind = problem.Kind;
+        var t = problem.Threshold ?? default;
+        long perVector = BitsPerVector(instance.A);
+        int capacity = (int)Math.Min(int.MaxValue, StateBits / perVector);
+        var kept = new List<int>();
+        long comparisons = 0;
+        bool lighterIsBetter = kind is ProblemKind.Ov or ProblemKind.Lsd or ProblemKind.MinIp;
+
+        void Offer(VectorSet set, int index)
+        {
+            if (capacity == 0) return;
+            if (kept.Count < capacity)
+            {
+                kept.Add(index);
+                return;
+            }
+
+            if (Policy != RetentionPolicy.KeepByWeight) return;
+            int worst = 0;
+            for (int s = 1; s < kept.Count; s++)
+            {
+                if (Worse(Weight(set, kept[s]), Weight(set, kept[worst]))) worst = s;
+            }
+
+            if (Worse(Weight(set, kept[worst]), Weight(set, index))) kept[worst] = index;
+        }
+
+        bool Worse(double x, double y) => lighterIsBetter ? x > y : x < y;
+
+        if (!instance.IsBichromatic)
+        {
+            var a = instance.A;
+            for (int j = 0; j < a.Count; j++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                foreach (int i in kept)
+                {
+                    comparisons++;
+                    int lo = Math.Min(i, j), hi = Math.Max(i, j);
+                    if (ScoreOrder.MeetsThreshold(kind, PairScoring.Score(kind, a, lo, a, hi), t)) return new(true, lo, hi, capacity, kept.Count * perVector, comparisons);
+                }
+
+                Offer(a, j);
+            }
+
+            return new(false, -1, -1, capacity, kept.Count * perVector, comparisons);
+        }
+
+        for (int i = 0; i < instance.A.Count; i++) Offer(instance.A, i);
+        var b = instance.B!;
+        for (int j = 0; j < b.Count; j++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (int i in kept)
+            {
+                comparisons++;
+                if (ScoreOrder.MeetsThreshold(kind, PairScoring.Score(kind, instance.A, i, b, j), t)) return new(true, i, j, capacity, kept.Count * perVector, comparisons);
+            }
+        }
+
+        return new(false, -1, -1, capacity, kept.Count * perVector, comparisons);
+    }
+
+    private static double Weight(VectorSet set, int index) => set switch
+    {
+        BinaryVectors binary => binary.Weight(index),
+        DenseVectors dense => dense.Norm(index),
+        _ => 0,
+    };
+}

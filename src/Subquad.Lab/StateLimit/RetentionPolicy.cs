@@ -1,0 +1,14 @@
+namespace Subquad.Lab.StateLimit;
+
+/// <summary>Which earlier vectors a one-pass strategy keeps when its memory is full.</summary>
+public enum RetentionPolicy
+{
+    /// <summary>Keep the first K vectors seen (the plain "keep what fits"); position-blind, so on instances whose witness is placed at random it finds it with probability about 1 - (1 - K/n)^2.</summary>
+    KeepFirst,
+
+    /// <summary>
+    /// Keep the K vectors most likely to take part in a witness: the lightest for the "min" problems (OV, LSD, Min-IP: a
+    /// sparse vector is orthogonal to more), the heaviest for the "max" problems (Max-IP, MSD). Ties keep the earlier.
+    /// </summary>
+    KeepByWeight,
+}

@@ -1,0 +1,97 @@
+using Subquad.Lab.Analysis;
+using Subquad.Lab.Duel;
+
+namespace Subquad.Lab.Tests.Duel;
+
+public sealed class DuelRunnerTests
+{
+    private static readonly Lazy<DuelResult> SmallRun = new(() => new DuelRunner(DuelTestWiring.Small(), DuelTestWiring.Ov).Run());
+
+    [Fact]
+    public void SmallDuel_Runs_WithEveryContenderAndBothReferenceRows()
+    {
+        var result = SmallRun.Value;
+        Assert.True(result.Completed);
+        Assert.Empty(result.Skipped);
+        var kinds = result.Rows.Select(r => r.Kind).ToHashSet();
+        foreach (string kind in new[] { "exact", "transformer", "window", "lsh", "performer", "linformer", "clustered", "taylor", "onepass", "mamba", "onepass@mamba" })
+        {
+            Assert.Contains(kind, kinds);
+        }
+
+        // The robust-scale construction through exact attention is always right, as the exact engine is by definition.
+        Assert.All(result.Rows.Where(r => r.Kind is "exact" or "transformer"), r => Assert.True(r.Correct));
+        Assert.All(result.Rows.Where(r => r.Kind == "mamba"), r => Assert.Null(r.Correct));
+        Assert.Equal(2 * 2 * 4, result.Rows.Count(r => r.Kind == "transformer"));
+    }
+
+    [Fact]
+    public void Window_CoveringEveryRow_IsExactlyAsGoodAsTheTransformer()
+    {
+        var experiment = DuelTestWiring.Small() with { Mixers = [new MixerSpec { Kind = "window", Budgets = [64] }, new MixerSpec { Kind = "clustered", Budgets = [64] }], Trials = 6 };
+        var rows = new DuelRunner(experiment, DuelTestWiring.Ov).Run().Rows.Where(r => r.Kind is "window" or "clustered").ToList();
+        Assert.Equal(2 * 2 * 2 * 6, rows.Count);
+        Assert.All(rows, r => Assert.True(r.Correct));
+    }
+
+    [Fact]
+    public void DuelRows_AreReproducibleFromTheirSeed()
+    {
+        var again = new DuelRunner(DuelTestWiring.Small(), DuelTestWiring.Ov).Run();
+        var first = SmallRun.Value.Rows.Select(r => r with { TimeMs = 0 }).ToList();
+        var second = again.Rows.Select(r => r with { TimeMs = 0 }).ToList();
+        Assert.Equal(first, second);
+        var other = new DuelRunner(DuelTestWiring.Small(seed: 8), DuelTestWiring.Ov).Run();
+        Assert.NotEqual(first.Select(r => r.Seed), other.Rows.Select(r => r.Seed));
+    }
+
+    [Fact]
+    public void Summary_FindsBudgetsAndFitsExponents()
+    {
+        var summary = DuelSummary.From(SmallRun.Value);
+        Assert.NotEmpty(summary.Requirements);
+        Assert.Contains(summary.Requirements, r => r.Kind == "onepass" && r.Budget is not null);
+        var exact = summary.FitFor("critical", "exact", "flops");
+        Assert.NotNull(exact);
+        Assert.True(exact.Fit.Slope > 1.9, $"exact engine operation count slope {exact.Fit.Slope}");
+        foreach (var cell in summary.Cells) Assert.InRange(cell.Correct, 0, cell.Decided);
+    }
+
+    [Fact]
+    public void WithoutAConstruction_TheDuelStillRunsTheRowsThatNeedNone_AndSaysWhatItSkipped()
+    {
+        var result = new DuelRunner(DuelTestWiring.Small() with { Sizes = [16] }).Run();
+        Assert.True(result.Completed);
+        Assert.Contains(result.Skipped, s => s.Contains("no construction", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Rows, r => r.Kind is "transformer" or "window" or "lsh");
+        Assert.Contains(result.Rows, r => r.Kind == "onepass");
+        Assert.Contains(result.Rows, r => r.Kind == "exact");
+    }
+
+    [Fact]
+    public void Cancellation_ReturnsWhatFinished()
+    {
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.Done >= 3) cancel.Cancel();
+        });
+        var result = new DuelRunner(DuelTestWiring.Small(), DuelTestWiring.Ov).Run(progress, cancel.Token);
+        Assert.False(result.Completed);
+        Assert.NotEmpty(result.Rows);
+        Assert.True(result.Rows.Count < SmallRun.Value.Rows.Count);
+    }
+
+    [Fact]
+    public void SatFamily_WithoutTheReduction_IsAnError()
+    {
+        var experiment = DuelTestWiring.Small() with { Families = [new FamilySpec { Kind = "sat" }] };
+        var error = Assert.Throws<Core.InputException>(() => new DuelRunner(experiment, DuelTestWiring.Ov));
+        Assert.Contains("Subquad.Hardness", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class SynchronousProgress(Action<DuelProgress> report) : IProgress<DuelProgress>
+    {
+        public void Report(DuelProgress value) => report(value);
+    }
+}

@@ -1,0 +1,93 @@
+using Subquad.Core.Generators;
+using Subquad.Core.Problems;
+using Subquad.Core.Solvers;
+using Subquad.Lab.Families;
+using Subquad.Lab.StateLimit;
+
+namespace Subquad.Lab.Tests.StateLimit;
+
+public sealed class OnePassStrategyTests
+{
+    private static IEnumerable<Problem> Problems(int l) =>
+    [
+        Problem.OrthogonalVectors,
+        Problem.WithThreshold(ProblemKind.Lsd, Rational.FromInteger(0)),
+        Problem.WithThreshold(ProblemKind.Lsd, Rational.TryParse("0.25", out var q) ? q : default),
+        Problem.WithThreshold(ProblemKind.MinIp, Rational.FromInteger(1)),
+        Problem.WithThreshold(ProblemKind.MaxIp, Rational.FromInteger(Math.Max(1, l / 3))),
+        Problem.WithThreshold(ProblemKind.Msd, Rational.TryParse("0.75", out var h) ? h : default),
+    ];
+
+    [Theory]
+    [InlineData(RetentionPolicy.KeepFirst)]
+    [InlineData(RetentionPolicy.KeepByWeight)]
+    public void Strategy_WithRoomForEveryVector_IsExact(RetentionPolicy policy)
+    {
+        for (int seed = 0; seed < 60; seed++)
+        {
+            var random = new Random(seed);
+            int n = 2 + random.Next(30), l = 3 + random.Next(12);
+            bool bichromatic = seed % 2 == 1;
+            var a = InstanceGenerator.RandomBinary(n, l, 0.15 + (0.5 * random.NextDouble()), seed);
+            var instance = bichromatic
+                ? SimilarityInstance.Bichromatic(a, InstanceGenerator.RandomBinary(n, l, 0.4, seed + 1000))
+                : SimilarityInstance.Monochromatic(a);
+            foreach (var problem in Problems(l))
+            {
+                var truth = ExactSolvers.Oracle.Solve(instance, problem);
+                var result = new OnePassStrategy((long)n * l, policy).Run(instance, problem);
+                Assert.Equal(truth.Found, result.Found);
+                if (result.Found) Assert.True(Verifier.Verify(instance, problem, Answer.Pair(problem, result.I, result.J, PairScoring.Score(problem.Kind, instance.A, result.I, instance.Right, result.J))).IsValid);
+            }
+        }
+    }
+
+    [Fact]
+    public void Strategy_NeverAnswersYesWrongly_AtAnyBudget()
+    {
+        for (int seed = 0; seed < 40; seed++)
+        {
+            var instance = SimilarityInstance.Monochromatic(InstanceGenerator.RandomBinary(24, 10, 0.5, seed));
+            bool truth = ExactSolvers.Oracle.Solve(instance, Problem.OrthogonalVectors).Found;
+            foreach (long bits in new long[] { 0, 10, 35, 100, 240 })
+            {
+                var result = new OnePassStrategy(bits).Run(instance, Problem.OrthogonalVectors);
+                if (result.Found) Assert.True(truth);
+                Assert.True(result.StateBitsUsed <= bits);
+            }
+        }
+    }
+
+    [Fact]
+    public void Strategy_WithRoomForFewVectors_MissesPlantedWitnesses_Measurably()
+    {
+        // Planted OV instances of n = 128 with a margin: half are yes. Keeping 4 of 128 vectors finds a planted pair only
+        // when one of its rows is among the first 4; with room for all it finds every one.
+        var family = new PlantedFamily(0.3, 2);
+        int yes = 0, foundSmall = 0, foundAll = 0;
+        for (int seed = 0; seed < 80; seed++)
+        {
+            var instance = family.Generate(128, 16, Problem.OrthogonalVectors, false, seed);
+            if (!ExactSolvers.Oracle.Solve(instance, Problem.OrthogonalVectors).Found) continue;
+            yes++;
+            if (new OnePassStrategy(4 * 16).Run(instance, Problem.OrthogonalVectors).Found) foundSmall++;
+            if (new OnePassStrategy(128 * 16).Run(instance, Problem.OrthogonalVectors).Found) foundAll++;
+        }
+
+        Assert.InRange(yes, 25, 55);
+        Assert.Equal(yes, foundAll);
+        Assert.True(foundSmall < yes / 3, $"found {foundSmall} of {yes} with 4 vectors kept");
+    }
+
+    [Fact]
+    public void KeepByWeight_KeepsTheLightestForOv()
+    {
+        var instance = SimilarityInstance.Monochromatic(Core.Vectors.BinaryVectors.Parse("1111", "1011", "0001", "1101", "1000"));
+        // (2, 4) is the only orthogonal pair. Room for one vector: keep-first keeps row 0 and misses it; keep-by-weight
+        // trades down to the lightest row seen (row 2) and finds it when row 4 arrives.
+        Assert.False(new OnePassStrategy(4, RetentionPolicy.KeepFirst).Run(instance, Problem.OrthogonalVectors).Found);
+        var byWeight = new OnePassStrategy(4, RetentionPolicy.KeepByWeight).Run(instance, Problem.OrthogonalVectors);
+        Assert.True(byWeight.Found);
+        Assert.Equal((2, 4), (byWeight.I, byWeight.J));
+    }
+}
