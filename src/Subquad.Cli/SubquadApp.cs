@@ -70,6 +70,7 @@ internal static class SubquadApp
         root.Options.Add(CommonOptions.Verbose);
         root.Subcommands.Add(DemoCommand.Create(io));
         root.Subcommands.Add(InfoCommand.Create(io));
+        root.Subcommands.Add(NearDuplicatesCommand.Create(io));
         return root;
     }
 }
