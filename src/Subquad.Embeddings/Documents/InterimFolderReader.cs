@@ -25,6 +25,8 @@ internal static class InterimFolderReader
     /// <summary>Files above this size are skipped (16 MiB).</summary>
     public const long MaxBytes = 16L << 20;
 
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     /// <summary>Reads every text file under <paramref name="folder"/>, recursively.</summary>
     /// <exception cref="InputException">The folder does not exist or is a file.</exception>
     public static DocumentCorpus Read(string folder, CancellationToken cancellationToken = default)
@@ -132,7 +134,7 @@ internal static class InterimFolderReader
         {
             int nul = bytes.IndexOf((byte)0);
             if (nul >= 0) return (null, string.Create(CultureInfo.InvariantCulture, $"binary file (NUL byte at offset {nul})"));
-            int bom = bytes.StartsWith("\xEF\xBB\xBF"u8) ? 3 : 0;
+            int bom = bytes.StartsWith(Utf8ByteOrderMark) ? 3 : 0;
             bytes = bytes[bom..];
             var chars = ArrayPool<char>.Shared.Rent(bytes.Length);
             try
