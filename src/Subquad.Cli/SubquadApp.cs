@@ -78,6 +78,7 @@ internal static class SubquadApp
         root.Subcommands.Add(SatCommand.Create(io));
         root.Subcommands.Add(ReduceCommand.Create(io));
         root.Subcommands.Add(TransformerCommand.Create(io));
+        root.Subcommands.Add(NearDuplicatesCommand.Create(io));
         return root;
     }
 }
