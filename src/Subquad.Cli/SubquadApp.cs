@@ -72,7 +72,7 @@ internal static class SubquadApp
         root.Subcommands.Add(DuelCommand.Create(io));
         root.Subcommands.Add(InfoCommand.Create(io));
         root.Subcommands.Add(EmbedCommand.Create(io));
-        root.Subcommands.Add(GenerateCommand.Create(io));
+        root.Subcommands.Add(GenerateCommand.Create(io, HardnessGenerateCommands.Create(io)));
         root.Subcommands.Add(SolveCommand.Create(io));
         root.Subcommands.Add(BenchCommand.Create(io));
         root.Subcommands.Add(SatCommand.Create(io));
