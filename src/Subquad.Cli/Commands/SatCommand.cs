@@ -6,6 +6,7 @@ using Subquad.Core.Solvers;
 using Subquad.Hardness.Cnf;
 using Subquad.Hardness.Reductions;
 using Subquad.Hardness.Sat;
+using Subquad.Lab.Transformers;
 
 namespace Subquad.Cli.Commands;
 
@@ -19,8 +20,10 @@ internal static class SatCommand
     public static Command Create(CliIO io)
     {
         var file = new Argument<string>("file") { Description = "DIMACS CNF file (SATLIB files with the % trailer are fine)." };
-        var via = new Option<string>("--via") { Description = "Chain: ov (bichromatic OV), lsd (Lemma A.4 + Thm 3.1), bmaxip (A.4 + Lemma A.13), bmsd (A.4 + Thm 1.3 = A.13 + B.5).", DefaultValueFactory = _ => "ov" };
-        via.AcceptOnlyFromAmong(SatChain.All.Select(c => c.Name).ToArray());
+        var via = new Option<string>("--via") { Description = "Chain: ov (bichromatic OV), lsd (Lemma A.4 + Thm 3.1), bmaxip (A.4 + Lemma A.13), bmsd (A.4 + Thm 1.3 = A.13 + B.5), transformer (Cor 3.2: bichromatic LSD_0 decided by the one-head transformer of Thm C.2, which also names the pair), transformer-mono (A.4 + monochromatic LSD_0 by the transformer).", DefaultValueFactory = _ => "ov" };
+        via.AcceptOnlyFromAmong([.. SatChain.All.Select(c => c.Name), "transformer", "transformer-mono"]);
+        var runtime = new Option<string>("--runtime") { Description = "With --via transformer: own (Subquad's attention engine) or onnx (the exported graph in ONNX Runtime).", DefaultValueFactory = _ => "own" };
+        runtime.AcceptOnlyFromAmong("own", "onnx");
         var solver = new Option<string>("--solver") { Description = "Bottom solver: engine (the fastest exact solver) or oracle (brute force).", DefaultValueFactory = _ => "engine" };
         solver.AcceptOnlyFromAmong("engine", "oracle");
         var gamma = new Option<string>("--gamma") { Description = "gamma >= 1 for the lsd chain's gamma-LSD call (Thm 3.1).", DefaultValueFactory = _ => "1" };
@@ -28,7 +31,7 @@ internal static class SatCommand
         var memory = new Option<double>("--max-memory-gib") { Description = "Memory budget for the split-and-list halves, GiB.", DefaultValueFactory = _ => 2.0 };
         var command = new Command("sat", "Decide a CNF formula through Williams' split and list and the paper's reductions; prints s/v lines, exit 10 (SAT) or 20 (UNSAT).");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { via, solver, gamma, lenient, memory }) command.Options.Add(option);
+        foreach (var option in new Option[] { via, solver, runtime, gamma, lenient, memory }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
@@ -39,8 +42,17 @@ internal static class SatCommand
 
             double gib = parse.GetValue(memory);
             if (!(gib > 0)) throw new UsageException($"--max-memory-gib {gib}: must be positive");
-            var chain = parse.GetValue(via) == "lsd" ? SatChain.Lsd(g) : SatChain.Find(parse.GetValue(via)!)!;
-            var bottom = parse.GetValue(solver) == "oracle" ? ExactSolvers.Oracle : ExactSolvers.Default;
+            string route = parse.GetValue(via)!;
+            var chain = route switch
+            {
+                "lsd" => SatChain.Lsd(g),
+                "transformer" => SatChain.LsdZero,
+                "transformer-mono" => SatChain.LsdZeroMonochromatic,
+                _ => SatChain.Find(route)!,
+            };
+            ISimilaritySolver bottom = route.StartsWith("transformer", StringComparison.Ordinal)
+                ? new TransformerSolver(parse.GetValue(runtime) == "onnx" ? TransformerRuntime.Onnx : TransformerRuntime.Own)
+                : parse.GetValue(solver) == "oracle" ? ExactSolvers.Oracle : ExactSolvers.Default;
             var document = DimacsReader.ReadFile(path, new DimacsReadOptions { Lenient = parse.GetValue(lenient) });
             var options = new SplitAndListOptions { MemoryBudgetBytes = (long)(gib * (1L << 30)) };
             return Run(io, path, document, chain, bottom, options);

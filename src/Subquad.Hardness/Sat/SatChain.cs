@@ -29,6 +29,15 @@ public sealed record SatChain(string Name, string Target, Func<IReadOnlyList<ISi
     /// <summary>Lemma A.4 (bi to mono), then Thm 1.3 = Lemma A.13 + Lemma B.5: exact bichromatic MSD in dimension 3(m + 2).</summary>
     public static SatChain BMsd { get; } = new("bmsd", "exact bichromatic MSD", () => [BichromaticOvToOv.Instance, OvToBichromaticMaxIp.Instance, new BichromaticMaxIpToBichromaticMsd()]);
 
+    /// <summary>
+    /// Cor 3.2 in threshold form on the bichromatic OV of split and list: one bichromatic LSD_0 query, the one a
+    /// transformer answers (<c>--via transformer</c>: the colour-coded LSD_0 construction needs only l + 5 columns).
+    /// </summary>
+    public static SatChain LsdZero { get; } = new("lsd0", "bichromatic LSD_0", () => [OvToLsd.ThresholdZero]);
+
+    /// <summary>Lemma A.4 (bi to mono), then Cor 3.2: one monochromatic LSD_0 query (Thm 3.1's own setting).</summary>
+    public static SatChain LsdZeroMonochromatic { get; } = new("lsd0-mono", "LSD_0 (monochromatic)", () => [BichromaticOvToOv.Instance, OvToLsd.ThresholdZero]);
+
     /// <summary>The four chains of <c>subquad sat --via</c>.</summary>
     public static IReadOnlyList<SatChain> All { get; } = [Ov, Lsd(), BMaxIp, BMsd];
 
