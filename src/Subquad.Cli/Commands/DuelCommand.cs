@@ -21,7 +21,7 @@ internal static class DuelCommand
     /// SAT-derived family from Subquad.Hardness. None of them is in this branch yet; without them the duel runs the
     /// exact engine, the one-pass state-size limit and Mamba's cost, and the report says what it skipped.
     /// </summary>
-    internal static DuelWiring DefaultWiring() => DuelWiring.None;
+    internal static DuelWiring DefaultWiring() => Subquad.Lab.Transformers.TransformerWiring.Standard();
 
     public static Command Create(CliIO io) => Create(io, DefaultWiring);
 
@@ -129,7 +129,7 @@ internal static class DuelCommand
         return result.Completed ? ExitCodes.Ok : ExitCodes.Cancelled;
     }
 
-    private static void PrintTable(CliIO io, DuelResult result, DuelSummary summary, string report)
+    internal static void PrintTable(CliIO io, DuelResult result, DuelSummary summary, string report)
     {
         var e = result.Experiment;
         var sizes = e.Sizes.OrderBy(n => n).ToList();
