@@ -8,6 +8,8 @@ namespace Subquad.Core.Text;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
+/// <item>Hidden entries (names starting with '.', such as .git) are skipped and reported, folders without reading
+/// inside them.</item>
 /// <item>Links to folders are followed, but a folder whose real path was already walked is not walked again (no
 /// loops, no duplicates), and is reported as skipped.</item>
 /// <item>Files with a NUL byte (binary) or invalid UTF-8 are skipped and reported, not read as garbage; so are files
@@ -94,6 +96,13 @@ public static class TextFolder
         foreach (var entry in entries)
         {
             string childRelative = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
+            if (entry.Name.StartsWith('.'))
+            {
+                // .git, .DS_Store, editor swap files: never documents, and a repository's objects would flood the rows.
+                skipped.Add(new SkippedFile(childRelative, entry is DirectoryInfo ? "hidden folder (name starts with '.'), not read" : "hidden file (name starts with '.')"));
+                continue;
+            }
+
             string target = entry.FullName;
             bool isDirectory = entry is DirectoryInfo;
             if (entry.LinkTarget is not null)
