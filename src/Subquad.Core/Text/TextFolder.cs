@@ -22,17 +22,33 @@ public static class TextFolder
     /// <exception cref="InputException">The folder does not exist or is a file.</exception>
     public static (IReadOnlyList<TextDocument> Documents, IReadOnlyList<SkippedFile> Skipped) Read(string folder)
     {
+        var skipped = new List<SkippedFile>();
+        var documents = Enumerate(folder, skipped).ToList();
+        skipped.Sort((x, y) => string.CompareOrdinal(x.RelativePath, y.RelativePath));
+        return (documents, skipped);
+    }
+
+    /// <summary>
+    /// The documents under <paramref name="folder"/> one at a time, in order, so a caller that only needs each
+    /// document's words never holds the whole corpus; files that are not documents are added to
+    /// <paramref name="skipped"/> as they are met.
+    /// </summary>
+    /// <exception cref="InputException">The folder does not exist or is a file (thrown before the first document).</exception>
+    public static IEnumerable<TextDocument> Enumerate(string folder, List<SkippedFile> skipped)
+    {
         ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(skipped);
         if (File.Exists(folder)) throw new InputException(folder, null, "is a file; embed reads a folder of text files");
         if (!Directory.Exists(folder)) throw new InputException(folder, null, "folder not found");
         var files = new List<(string Relative, string Physical)>();
-        var skipped = new List<SkippedFile>();
         var visited = new HashSet<string>(StringComparer.Ordinal);
-        string root = RealPath(Path.GetFullPath(folder));
-        Walk(root, "", files, skipped, visited);
-
+        Walk(RealPath(Path.GetFullPath(folder)), "", files, skipped, visited);
         files.Sort((x, y) => string.CompareOrdinal(x.Relative, y.Relative));
-        var documents = new List<TextDocument>();
+        return Documents(files, skipped);
+    }
+
+    private static IEnumerable<TextDocument> Documents(List<(string Relative, string Physical)> files, List<SkippedFile> skipped)
+    {
         var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
         foreach (var (relative, physical) in files)
         {
@@ -67,11 +83,8 @@ public static class TextFolder
                 continue;
             }
 
-            documents.Add(new TextDocument(relative, text));
+            yield return new TextDocument(relative, text);
         }
-
-        skipped.Sort((x, y) => string.CompareOrdinal(x.RelativePath, y.RelativePath));
-        return (documents, skipped);
     }
 
     private static void Walk(string physical, string relative, List<(string, string)> files, List<SkippedFile> skipped, HashSet<string> visited)
