@@ -130,3 +130,20 @@ public class VerbTests : IDisposable
         Assert.Equal("i,j,name_i,name_j,score,inner_product,weight_i,weight_j", File.ReadAllLines(_temp.File("pairs.csv")).Single());
     }
 }
+
+/// <summary>The interactive path (progress bar on stderr) runs and still prints the answer.</summary>
+public class InteractiveSolveTests
+{
+    [Fact]
+    public void Solve_WithProgressBar_PrintsTheSameAnswer()
+    {
+        using var temp = new CliHarness.TempFolder();
+        CliHarness.Ok("generate", "random", "--n", "60", "--dim", "40", "--seed", "3", "-o", temp.File("x.npy"));
+        var plain = CliHarness.Ok("solve", temp.File("x.npy"), "--problem", "msd", "--format", "csv");
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = SubquadApp.Run(["solve", temp.File("x.npy"), "--problem", "msd", "--format", "csv"], output, error, interactive: true);
+        Assert.Equal(0, code);
+        Assert.Equal(plain.Out, output.ToString());
+    }
+}

@@ -60,6 +60,12 @@ internal static class EmbedCommand
                 io.Error.WriteLine($"note: only {result.Keywords.Count} words qualified (asked for {options.Count}); raise --max-df or lower --min-df for more");
             }
 
+            string root = Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+            if (Path.GetFullPath(path).StartsWith(root, StringComparison.Ordinal))
+            {
+                io.Error.WriteLine($"note: {path} is inside {dir}; embedding the folder again will meet it (binary files are skipped, text files are read as documents)");
+            }
+
             if (result.Skipped.Count > 0)
             {
                 io.Error.WriteLine($"skipped {result.Skipped.Count} file{(result.Skipped.Count == 1 ? "" : "s")}:");

@@ -92,7 +92,7 @@ internal static class InfoCommand
         if (format == OutputFormat.Json)
         {
             using var buffer = new MemoryStream();
-            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+            using (var json = new Utf8JsonWriter(buffer, JsonText.Options(indented: true)))
             {
                 json.WriteStartObject();
                 json.WriteString("file", path);

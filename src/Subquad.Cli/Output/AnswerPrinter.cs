@@ -101,7 +101,7 @@ internal static class AnswerPrinter
     public static string ToJson(SolveReport report)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, JsonText.Options(indented: true)))
         {
             json.WriteStartObject();
             json.WriteString("problem", report.Problem.Kind.CliName());

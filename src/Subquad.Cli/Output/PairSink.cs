@@ -70,7 +70,7 @@ internal abstract class PairSink : IDisposable
                 case OutputFormat.Json:
                     using (var buffer = new MemoryStream())
                     {
-                        using (var json = new Utf8JsonWriter(buffer)) AnswerPrinter.WritePair(json, row);
+                        using (var json = new Utf8JsonWriter(buffer, JsonText.Options(indented: false))) AnswerPrinter.WritePair(json, row);
                         _writer.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
                     }
 

@@ -22,7 +22,7 @@ public sealed record RowNamesSidecar
     [JsonPropertyName("source")]
     public string? Source { get; init; }
 
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The sidecar path for a vectors file: same folder, extension replaced by <c>.names.json</c>.</summary>
     public static string PathFor(string vectorsPath) =>

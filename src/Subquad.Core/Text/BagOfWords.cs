@@ -29,14 +29,23 @@ public static class BagOfWords
     /// <exception cref="InputException">No documents, or no keywords.</exception>
     public static BagOfWordsResult EmbedFolder(string folder, KeywordOptions? options = null, IReadOnlyList<string>? keywords = null)
     {
-        var (documents, skipped) = TextFolder.Read(folder);
-        if (documents.Count == 0)
+        // One document at a time: only its distinct words are kept, never the corpus text.
+        var skipped = new List<SkippedFile>();
+        var names = new List<string>();
+        var words = new List<IReadOnlySet<string>>();
+        foreach (var document in TextFolder.Enumerate(folder, skipped))
+        {
+            names.Add(document.RelativePath);
+            words.Add(Tokenizer.DistinctTokens(document.Text));
+        }
+
+        skipped.Sort((x, y) => string.CompareOrdinal(x.RelativePath, y.RelativePath));
+        if (names.Count == 0)
         {
             string why = skipped.Count == 0 ? "it has no files" : $"all {skipped.Count} files were skipped (first: {skipped[0].RelativePath}: {skipped[0].Reason})";
             throw new InputException(folder, null, $"contains no text documents: {why}");
         }
 
-        var words = documents.Select(d => (IReadOnlySet<string>)Tokenizer.DistinctTokens(d.Text)).ToList();
         if (keywords is null)
         {
             options ??= new KeywordOptions();
@@ -45,12 +54,11 @@ public static class BagOfWords
             {
                 int distinct = KeywordSelection.DocumentFrequency(words).Count;
                 throw new InputException(folder, null, distinct == 0
-                    ? $"has {documents.Count} documents but no words in them; nothing to embed"
-                    : $"has no keywords: none of its {distinct} words is in at least {options.MinDocuments} and at most {options.MaxDocumentFraction:0.###} of the {documents.Count} documents (raise --max-df, e.g. --max-df 1, or lower --min-df)");
+                    ? $"has {names.Count} documents but no words in them; nothing to embed"
+                    : $"has no keywords: none of its {distinct} words is in at least {options.MinDocuments} and at most {options.MaxDocumentFraction:0.###} of the {names.Count} documents (raise --max-df, e.g. --max-df 1, or lower --min-df)");
             }
         }
 
-        var names = documents.Select(d => d.RelativePath).ToList();
         var vectors = Embed(words, keywords, names, folder);
         var warnings = new List<string>();
         for (int i = 0; i < vectors.Count; i++)

@@ -8,6 +8,8 @@ namespace Subquad.Core.Text;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
+/// <item>Hidden entries (names starting with '.', such as .git) are skipped and reported, folders without reading
+/// inside them.</item>
 /// <item>Links to folders are followed, but a folder whose real path was already walked is not walked again (no
 /// loops, no duplicates), and is reported as skipped.</item>
 /// <item>Files with a NUL byte (binary) or invalid UTF-8 are skipped and reported, not read as garbage; so are files
@@ -20,17 +22,33 @@ public static class TextFolder
     /// <exception cref="InputException">The folder does not exist or is a file.</exception>
     public static (IReadOnlyList<TextDocument> Documents, IReadOnlyList<SkippedFile> Skipped) Read(string folder)
     {
+        var skipped = new List<SkippedFile>();
+        var documents = Enumerate(folder, skipped).ToList();
+        skipped.Sort((x, y) => string.CompareOrdinal(x.RelativePath, y.RelativePath));
+        return (documents, skipped);
+    }
+
+    /// <summary>
+    /// The documents under <paramref name="folder"/> one at a time, in order, so a caller that only needs each
+    /// document's words never holds the whole corpus; files that are not documents are added to
+    /// <paramref name="skipped"/> as they are met.
+    /// </summary>
+    /// <exception cref="InputException">The folder does not exist or is a file (thrown before the first document).</exception>
+    public static IEnumerable<TextDocument> Enumerate(string folder, List<SkippedFile> skipped)
+    {
         ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(skipped);
         if (File.Exists(folder)) throw new InputException(folder, null, "is a file; embed reads a folder of text files");
         if (!Directory.Exists(folder)) throw new InputException(folder, null, "folder not found");
         var files = new List<(string Relative, string Physical)>();
-        var skipped = new List<SkippedFile>();
         var visited = new HashSet<string>(StringComparer.Ordinal);
-        string root = RealPath(Path.GetFullPath(folder));
-        Walk(root, "", files, skipped, visited);
-
+        Walk(RealPath(Path.GetFullPath(folder)), "", files, skipped, visited);
         files.Sort((x, y) => string.CompareOrdinal(x.Relative, y.Relative));
-        var documents = new List<TextDocument>();
+        return Documents(files, skipped);
+    }
+
+    private static IEnumerable<TextDocument> Documents(List<(string Relative, string Physical)> files, List<SkippedFile> skipped)
+    {
         var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
         foreach (var (relative, physical) in files)
         {
@@ -65,11 +83,8 @@ public static class TextFolder
                 continue;
             }
 
-            documents.Add(new TextDocument(relative, text));
+            yield return new TextDocument(relative, text);
         }
-
-        skipped.Sort((x, y) => string.CompareOrdinal(x.RelativePath, y.RelativePath));
-        return (documents, skipped);
     }
 
     private static void Walk(string physical, string relative, List<(string, string)> files, List<SkippedFile> skipped, HashSet<string> visited)
@@ -94,6 +109,13 @@ public static class TextFolder
         foreach (var entry in entries)
         {
             string childRelative = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
+            if (entry.Name.StartsWith('.'))
+            {
+                // .git, .DS_Store, editor swap files: never documents, and a repository's objects would flood the rows.
+                skipped.Add(new SkippedFile(childRelative, entry is DirectoryInfo ? "hidden folder (name starts with '.'), not read" : "hidden file (name starts with '.')"));
+                continue;
+            }
+
             string target = entry.FullName;
             bool isDirectory = entry is DirectoryInfo;
             if (entry.LinkTarget is not null)

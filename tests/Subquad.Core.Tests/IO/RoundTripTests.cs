@@ -93,7 +93,7 @@ public class RoundTripTests
                 var back = CsvReader.Read(stream, "mem.csv", vectors.IsBinary ? null : VectorKind.Dense);
                 FoundationTestData.AssertSame(vectors, back);
             }
-        }, iter: 100, threads: 1, print: Print);
+        }, iter: 60, threads: 1, print: Print);
     }
 
     [Fact]

@@ -57,11 +57,15 @@ public class BagOfWordsTests
         File.WriteAllBytes(temp.File("latin1.txt"), [0x63, 0x61, 0x66, 0xE9]);
         File.WriteAllBytes(temp.File("bom.txt"), [0xEF, 0xBB, 0xBF, .. "apple"u8]);
         File.WriteAllText(temp.File("empty.txt"), "");
+        Directory.CreateDirectory(temp.File(".git"));
+        File.WriteAllText(temp.File(".git/HEAD"), "ref: refs/heads/main");
+        File.WriteAllText(temp.File(".notes.txt"), "apple");
         var result = BagOfWords.EmbedFolder(temp.Path, keywords: ["apple", "tree", "computer", "ten"]);
         Assert.Equal(["a.txt", "b.txt", "bom.txt", "empty.txt", "sub/B.txt", "sub/deeper/z.md"], result.Vectors.RowNames!);
-        Assert.Equal(["bin.dat", "latin1.txt"], result.Skipped.Select(s => s.RelativePath));
-        Assert.Contains("NUL", result.Skipped[0].Reason, StringComparison.Ordinal);
-        Assert.Contains("UTF-8", result.Skipped[1].Reason, StringComparison.Ordinal);
+        Assert.Equal([".git", ".notes.txt", "bin.dat", "latin1.txt"], result.Skipped.Select(s => s.RelativePath));
+        Assert.Contains("hidden folder", result.Skipped[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("NUL", result.Skipped[2].Reason, StringComparison.Ordinal);
+        Assert.Contains("UTF-8", result.Skipped[3].Reason, StringComparison.Ordinal);
         Assert.True(result.Vectors[2, 0]); // the BOM is not part of "apple"
         Assert.True(result.Vectors.IsZeroRow(3));
         Assert.Single(result.Warnings);
