@@ -96,10 +96,13 @@ internal static class BenchCommand
                     }
 
                     double pairs = instance.PairCount;
-                    double gflops = isDense ? 2.0 * d * pairs / best / 1e9 : double.NaN;
+                    // GFLOP/s and the peak fraction count every unique pair, so they only mean something for full solves:
+                    // a decision stops at its first witness.
+                    bool full = !problem.IsDecision;
+                    double gflops = isDense && full ? 2.0 * d * pairs / best / 1e9 : double.NaN;
                     rows.Add(new BenchRow(
                         isDense ? "dense" : "binary", n, d, isDense ? null : p, kind.CliName(), engine.Variant.ToString(), workers, options.Pruning,
-                        best, pairs / best, isDense ? gflops : null, isDense ? gflops / peak : null,
+                        best, pairs / best, isDense && full ? gflops : null, isDense && full ? gflops / peak : null,
                         Process.GetCurrentProcess().PeakWorkingSet64, inputBytes, answer!.ToString()));
                 }
             }
