@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using Subquad.Core.Kernels;
 
@@ -123,28 +124,29 @@ internal sealed unsafe class BinaryTileRunner
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AnyPass(int* counts, float* rowFactor, float* colFactor, bool maximise, bool cosine, int boundCount, float boundCosine)
     {
+        // Same arithmetic as Passes (count * (rowFactor * colFactor)), four pairs per vector.
         if (!cosine)
         {
-            if (maximise)
+            var limit = Vector128.Create(boundCount);
+            var hits = Vector128<int>.Zero;
+            for (int r = 0; r < T; r++)
             {
-                for (int k = 0; k < T * T; k++) if (counts[k] >= boundCount) return true;
-            }
-            else
-            {
-                for (int k = 0; k < T * T; k++) if (counts[k] <= boundCount) return true;
+                var row = Vector128.Load(counts + r * T);
+                hits |= maximise ? Vector128.GreaterThanOrEqual(row, limit) : Vector128.LessThanOrEqual(row, limit);
             }
 
-            return false;
+            return hits != Vector128<int>.Zero;
         }
 
+        var bound = Vector128.Create(boundCosine);
+        var columns = Vector128.Load(colFactor);
+        var any = Vector128<float>.Zero;
         for (int r = 0; r < T; r++)
         {
-            for (int s = 0; s < T; s++)
-            {
-                if (Passes(counts[r * T + s], rowFactor[r] * colFactor[s], maximise, true, 0, boundCosine)) return true;
-            }
+            var value = Vector128.ConvertToSingle(Vector128.Load(counts + r * T)) * (Vector128.Create(rowFactor[r]) * columns);
+            any |= maximise ? Vector128.GreaterThanOrEqual(value, bound) : Vector128.LessThanOrEqual(value, bound);
         }
 
-        return false;
+        return any != Vector128<float>.Zero;
     }
 }

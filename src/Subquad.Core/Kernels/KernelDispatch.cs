@@ -19,7 +19,7 @@ public static class KernelDispatch
     /// <summary>The environment variable that forces a variant (<c>Scalar</c>, <c>Vector128</c>, <c>Vector256</c>, <c>Vector512</c>).</summary>
     public const string EnvironmentVariable = "SUBQUAD_KERNEL";
 
-    private static readonly Lazy<KernelVariant> s_best = new(ChooseBest);
+    private static readonly Lazy<KernelVariant> s_best = new(() => Choose(ForcedName));
 
     /// <summary>The raw value of <c>SUBQUAD_KERNEL</c>, or null when unset.</summary>
     public static string? ForcedName => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } s ? s : null;
@@ -64,9 +64,9 @@ public static class KernelDispatch
     public static bool TryParse(string text, out KernelVariant variant) =>
         Enum.TryParse(text.Trim(), ignoreCase: true, out variant) && Enum.IsDefined(variant);
 
-    private static KernelVariant ChooseBest()
+    /// <summary>The variant for a value of <c>SUBQUAD_KERNEL</c> (null: unset): what <see cref="Best"/> caches.</summary>
+    internal static KernelVariant Choose(string? forced)
     {
-        string? forced = ForcedName;
         if (forced is not null)
         {
             if (!TryParse(forced, out var variant))

@@ -23,6 +23,20 @@ public class KernelDispatchTests
         }
     }
 
+    [Fact]
+    public void Choose_ForcedVariable_ForcesOrThrows()
+    {
+        Assert.Equal(KernelDispatch.Supported[^1], KernelDispatch.Choose(null));
+        Assert.Equal(KernelVariant.Scalar, KernelDispatch.Choose("Scalar"));
+        foreach (var variant in KernelDispatch.Supported) Assert.Equal(variant, KernelDispatch.Choose(variant.ToString().ToLowerInvariant()));
+        var unknown = Assert.Throws<PlatformNotSupportedException>(() => KernelDispatch.Choose("Avx512Popcnt"));
+        Assert.Contains("SUBQUAD_KERNEL=Avx512Popcnt", unknown.Message);
+        foreach (var variant in KernelDispatch.All.Where(v => !KernelDispatch.IsSupported(v)))
+        {
+            Assert.Throws<PlatformNotSupportedException>(() => KernelDispatch.Choose(variant.ToString()));
+        }
+    }
+
     [Theory]
     [InlineData("scalar", KernelVariant.Scalar)]
     [InlineData("Vector512", KernelVariant.Vector512)]
