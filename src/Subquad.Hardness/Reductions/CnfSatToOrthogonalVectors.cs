@@ -6,13 +6,14 @@
 //   <u(alpha), u(beta)> = 0 iff every clause is satisfied by alpha or by beta, i.e. iff alpha u beta satisfies the
 //   formula. So the formula is satisfiable iff (A, B) has an orthogonal pair.
 // Construction. Row x of A is the assignment with x_{v} = bit (v - 1) of x; row y of B has x_{h+v} = bit (v - 1) of y.
-//   Per clause, precompute the half's positive and negative literal masks P, Q; then the clause is unsatisfied by
-//   x iff (x & P) == 0 and (~x & Q) == 0. Empty clauses are 1 on both sides (the formula is unsatisfiable, and no
-//   pair is orthogonal); tautologies and duplicate literals need no special case. With m = 0 one all-zero column
-//   is added (dimension must be >= 1). The decoder joins the pair's halves and ALWAYS checks the assignment
+//   A clause is unsatisfied by a half iff it is unsatisfied by both quarters of the half, so each half is built as
+//   the AND of two tables over its quarter assignments (2^{N/4} rows each, computed clause by clause from the
+//   quarter's positive and negative literal masks P, Q: unsatisfied iff (x & P) == 0 and (~x & Q) == 0).
+//   Empty clauses are 1 on both sides (the formula is unsatisfiable, and no pair is orthogonal); tautologies and
+//   duplicate literals need no special case. With m = 0 one all-zero column is added (dimension must be >= 1). The decoder joins the pair's halves and ALWAYS checks the assignment
 //   against the formula before reporting it (a wrong witness throws: it means the solver below is wrong).
-// Size. 2^h + 2^{N-h} rows, dimension max(m, 1); O(2^{N/2} m) time. Refused, with the size in the message, when the
-//   padded rows exceed SplitAndListOptions.MemoryBudgetBytes or a side exceeds 2^30 rows.
+// Size. 2^h + 2^{N-h} rows, dimension max(m, 1); O(2^{N/2} m / 64 + 2^{N/4} m) time. Refused, with the size in the
+//   message, when the padded rows exceed SplitAndListOptions.MemoryBudgetBytes or a side exceeds 2^30 rows.
 // References. R. Williams, TCS 2005 (SETH => OVC); paper.md 2.3 and 3.2 (cited, not proved, by Alman & Yu).
 using System.Globalization;
 using Subquad.Core;
@@ -73,20 +74,14 @@ public static class CnfSatToOrthogonalVectors
     {
         int m = formula.ClauseCount, dimensions = Math.Max(m, 1);
         int rows = 1 << variables;
-        // Per clause: the literals of this half as masks over the half's variables.
-        var positive = new ulong[m];
-        var negative = new ulong[m];
-        for (int c = 0; c < m; c++)
-        {
-            foreach (int literal in formula.Clause(c))
-            {
-                int v = Math.Abs(literal) - 1 - firstVariable;
-                if (v < 0 || v >= variables) continue;
-                if (literal > 0) positive[c] |= 1UL << v;
-                else negative[c] |= 1UL << v;
-            }
-        }
+        int words = (m + 63) / 64;
 
+        // A clause is unsatisfied by the half iff it is unsatisfied by both quarters of the half's variables, so row
+        // x = low[x mod 2^lo] AND high[x >> lo], where low/high are the bit rows of the quarter assignments: the
+        // per-clause test runs 2^lo + 2^hi times instead of 2^variables times, and each row costs m/64 word ANDs.
+        int lo = variables / 2, hi = variables - lo;
+        var low = QuarterRows(formula, firstVariable, lo, words);
+        var high = QuarterRows(formula, firstVariable + lo, hi, words);
         var builder = new BinaryVectors.Builder(rows, dimensions);
         int chunk = 1 << 12;
         int chunks = (rows + chunk - 1) / chunk;
@@ -94,27 +89,52 @@ public static class CnfSatToOrthogonalVectors
         Parallel.For(0, chunks, parallel, t =>
         {
             int end = Math.Min(rows, (t + 1) * chunk);
+            int loMask = (1 << lo) - 1;
             for (int x = t * chunk; x < end; x++)
             {
-                ulong assignment = (ulong)x;
                 var row = builder.RowSpan(x);
-                for (int word = 0; word * 64 < m; word++)
-                {
-                    ulong bits = 0;
-                    int last = Math.Min(m, word * 64 + 64);
-                    for (int c = word * 64; c < last; c++)
-                    {
-                        bool unsatisfied = (assignment & positive[c]) == 0 && (~assignment & negative[c]) == 0;
-                        if (unsatisfied) bits |= 1UL << (c - word * 64);
-                    }
-
-                    row[word] = bits;
-                }
+                var l = low.AsSpan((x & loMask) * words, words);
+                var h = high.AsSpan((x >> lo) * words, words);
+                for (int w = 0; w < words; w++) row[w] = l[w] & h[w];
             }
         });
 
         string name = string.Create(CultureInfo.InvariantCulture, $"{source ?? "cnf"} half {side} (x{firstVariable + 1}..x{firstVariable + variables})");
         return builder.Build(null, name);
+    }
+
+    /// <summary>
+    /// For each assignment x of the <paramref name="count"/> variables from <paramref name="firstVariable"/> (0-based):
+    /// bit c is 1 iff x sets no literal of clause c true. Row x occupies words [x*words, (x+1)*words).
+    /// </summary>
+    private static ulong[] QuarterRows(CnfFormula formula, int firstVariable, int count, int words)
+    {
+        int m = formula.ClauseCount;
+        var positive = new ulong[m];
+        var negative = new ulong[m];
+        for (int c = 0; c < m; c++)
+        {
+            foreach (int literal in formula.Clause(c))
+            {
+                int v = Math.Abs(literal) - 1 - firstVariable;
+                if (v < 0 || v >= count) continue;
+                if (literal > 0) positive[c] |= 1UL << v;
+                else negative[c] |= 1UL << v;
+            }
+        }
+
+        var table = new ulong[(1 << count) * words];
+        for (int x = 0; x < 1 << count; x++)
+        {
+            ulong assignment = (ulong)x;
+            for (int c = 0; c < m; c++)
+            {
+                // Unsatisfied: no positive literal set and no negative literal cleared.
+                if ((assignment & positive[c]) == 0 && (~assignment & negative[c]) == 0) table[x * words + (c >> 6)] |= 1UL << (c & 63);
+            }
+        }
+
+        return table;
     }
 
     /// <summary>
