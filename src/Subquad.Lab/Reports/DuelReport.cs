@@ -147,10 +147,11 @@ public static class DuelReport
                 text.AppendLine(inv, $"| {group.Key.Family} | {group.Key.N} | {m[0].Mixer} | {m[0].StateBits} | {m[0].StateBits / m[0].Dimensions}{(m[0].StateBits / m[0].Dimensions >= group.Key.N ? " (all)" : "")} | {DuelSummary.Median(m.Select(r => r.TimeMs)):G3} ms | {Pct(accuracy)} |");
             }
 
-            foreach (string family in families)
+            text.AppendLine();
+            foreach (var fit in summary.Fits.Where(f => f.Kind.StartsWith("mamba", StringComparison.Ordinal) && f.Quantity == "flops"))
             {
-                var fit = summary.FitFor(family, "mamba", "time");
-                if (fit is not null) text.AppendLine(inv, $"\nMamba's forward time exponent on {family}: {Slope(fit)}.");
+                var time = summary.FitFor(fit.Family, fit.Kind, "time");
+                text.AppendLine(inv, $"- {fit.Kind} on {fit.Family}: flops exponent {Slope(fit)}, time exponent {Slope(time)} (linear in n per token; l = c log n makes the per-token cost grow like log^2 n).");
             }
 
             text.AppendLine();
