@@ -45,7 +45,7 @@ public sealed class DuelSummary
     public static IReadOnlyList<string> ReferenceKinds { get; } = ["exact", "transformer"];
 
     /// <summary>Kinds with a ladder.</summary>
-    public static IReadOnlyList<string> LadderKinds { get; } = [.. DuelContenders.AttentionKinds, "onepass"];
+    public static IReadOnlyList<string> LadderKinds { get; } = [.. DuelContenders.AttentionKinds, "linear-causal", "onepass"];
 
     /// <summary>Summarises a result.</summary>
     public static DuelSummary From(DuelResult result)

@@ -28,7 +28,7 @@ public static class DuelReport
         text.AppendLine(inv, $"- run: {(result.Completed ? "complete" : "**cancelled: partial results**")}, {result.Rows.Count} rows, {result.ElapsedSeconds:F1} s");
         foreach (string line in result.Skipped) text.AppendLine(inv, $"- skipped: {line}");
         text.AppendLine();
-        text.AppendLine("Budgets: window = W keys each side, lsh = hash rounds (buckets = n/32), performer = random features, linformer = rank, clustered = k-means clusters, taylor = order of the exp-kernel Taylor map, onepass = state bits S. Every heuristic runs on the construction's own Q, K, V with the sentinel row as its only global token; the one-pass strategy is what any recurrent model with S bits of state can at best do by keeping what fits.");
+        text.AppendLine("Budgets: window = W keys each side, lsh = hash rounds (buckets = n/32), performer = random features, linformer = rank, clustered = k-means clusters, taylor = order of the exp-kernel Taylor map (non-causal linear attention), linear-causal = the same map in causal recurrent linear attention reading the sentinel first (its state is in the rows), onepass = state bits S. Every heuristic runs on the construction's own Q, K, V with the sentinel row as its only global token; the one-pass strategy is what any recurrent model with S bits of state can at best do by keeping what fits.");
         text.AppendLine();
 
         var families = summary.Cells.Select(c => c.Family).Distinct().ToList();
