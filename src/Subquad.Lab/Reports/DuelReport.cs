@@ -129,6 +129,33 @@ public static class DuelReport
             text.AppendLine();
         }
 
+        var onePassCells = summary.Cells.Where(c => c.Kind == "onepass" && c.Budget is not null).ToList();
+        if (onePassCells.Count > 0)
+        {
+            text.AppendLine("## The state-size limit: one-pass accuracy against S and n");
+            text.AppendLine();
+            text.AppendLine("Any recurrent model is a one-pass algorithm whose memory is its state. Accuracy of keeping what fits in S bits (\"-\": not run, above the first S that reached the target, or below the first that holds one vector).");
+            text.AppendLine();
+            foreach (string family in families)
+            {
+                var cells = onePassCells.Where(c => c.Family == family).ToList();
+                if (cells.Count == 0) continue;
+                text.AppendLine(inv, $"### {family}");
+                text.AppendLine();
+                text.AppendLine("| S (bits) | " + string.Join(" | ", sizes.Select(n => $"n={n} (n l = {n * e.DimensionsFor(n)})")) + " |");
+                text.AppendLine("|---|" + string.Concat(sizes.Select(_ => "---|")));
+                foreach (long bits in cells.Select(c => c.Budget!.Value).Distinct().Order())
+                {
+                    var byN = cells.Where(c => c.Budget == bits).ToDictionary(c => c.N);
+                    text.Append(inv, $"| {bits} |");
+                    foreach (int n in sizes) text.Append(byN.TryGetValue(n, out var c) ? $" {Pct(c.Accuracy)} |" : " - |");
+                    text.AppendLine();
+                }
+
+                text.AppendLine();
+            }
+        }
+
         var mambaRows = result.Rows.Where(r => r.Kind is "mamba" or "onepass@mamba").ToList();
         if (mambaRows.Count > 0)
         {
