@@ -45,7 +45,7 @@ public sealed class DuelSummary
     public static IReadOnlyList<string> ReferenceKinds { get; } = ["exact", "transformer"];
 
     /// <summary>Kinds with a ladder.</summary>
-    public static IReadOnlyList<string> LadderKinds { get; } = [.. DuelContenders.AttentionKinds, "onepass"];
+    public static IReadOnlyList<string> LadderKinds { get; } = [.. DuelContenders.AttentionKinds, "linear-causal", "onepass"];
 
     /// <summary>Summarises a result.</summary>
     public static DuelSummary From(DuelResult result)
@@ -74,7 +74,8 @@ public sealed class DuelSummary
         }
 
         var fits = new List<ExponentFit>();
-        foreach (var group in cells.Where(c => ReferenceKinds.Contains(c.Kind) || c.Kind == "mamba").GroupBy(c => (c.Family, c.Kind)))
+        // Reference rows have no budget; Mamba rows are fitted per state size N (its budget), named "mamba N=16".
+        foreach (var group in cells.Where(c => ReferenceKinds.Contains(c.Kind) || c.Kind == "mamba").GroupBy(c => (c.Family, Kind: MambaKind(c.Kind, c.Budget))))
         {
             var points = group.OrderBy(c => c.N).ToList();
             AddFit(fits, group.Key.Family, group.Key.Kind, "time", points.Select(c => (double)c.N).ToList(), points.Select(c => c.MedianTimeMs).ToList());
@@ -91,6 +92,9 @@ public sealed class DuelSummary
 
         return new DuelSummary(cells, requirements, fits, fixedBudgets);
     }
+
+    /// <summary>The fit name of a row kind: "mamba N=16" for Mamba (one fit per state size), the kind otherwise.</summary>
+    public static string MambaKind(string kind, long? budget) => kind == "mamba" ? $"mamba N={budget}" : kind;
 
     /// <summary>The median (times: robust to the first call's JIT and to a busy machine).</summary>
     public static double Median(IEnumerable<double> values)

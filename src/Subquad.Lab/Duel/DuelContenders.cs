@@ -16,7 +16,7 @@ public static class DuelContenders
     public static IReadOnlyList<string> AttentionKinds { get; } = ["window", "lsh", "performer", "linformer", "clustered", "taylor"];
 
     /// <summary>Every kind a <see cref="MixerSpec"/> may name.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = [.. AttentionKinds, "onepass", "mamba"];
+    public static IReadOnlyList<string> Kinds { get; } = [.. AttentionKinds, "linear-causal", "onepass", "mamba"];
 
     /// <summary>The kind's default fixed budget (for accuracy versus n).</summary>
     public static long DefaultFixedBudget(string kind) => kind switch
@@ -27,6 +27,7 @@ public static class DuelContenders
         "linformer" => 16,
         "clustered" => 16,
         "taylor" => 2,
+        "linear-causal" => 2,
         "onepass" => 1024,
         "mamba" => 16,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown kind"),
@@ -60,11 +61,12 @@ public static class DuelContenders
         if (spec.Budgets is { } explicitBudgets) return explicitBudgets;
         double full = NaiveAttention.Instance.Cost(rows, weights).Flops;
         var ladder = new List<long>();
-        long start = spec.Kind == "taylor" ? 0 : 1;
+        var probe = spec.Kind == "linear-causal" ? spec with { Kind = "taylor" } : spec;
+        long start = probe.Kind == "taylor" ? 0 : 1;
         for (long budget = start; ladder.Count < 40; budget = budget == 0 ? 1 : budget * 2)
         {
-            if (spec.Kind == "taylor" && budget > 3) break;
-            double cost = CreateAttention(spec, budget, rows, 0).Cost(rows, weights).Flops;
+            if (probe.Kind == "taylor" && budget > 3) break;
+            double cost = CreateAttention(probe, budget, rows, 0).Cost(rows, weights).Flops;
             if (cost > 2 * full && ladder.Count > 0) break;
             ladder.Add(budget);
             if (cost > 2 * full) break;

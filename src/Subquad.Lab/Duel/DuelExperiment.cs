@@ -69,6 +69,7 @@ public sealed record DuelExperiment
             new MixerSpec { Kind = "linformer" },
             new MixerSpec { Kind = "clustered" },
             new MixerSpec { Kind = "taylor" },
+            new MixerSpec { Kind = "linear-causal" },
             new MixerSpec { Kind = "onepass" },
             new MixerSpec { Kind = "mamba", Budgets = [1, 16] },
         ],

@@ -188,6 +188,10 @@ public sealed class DuelRunner
             {
                 if (constructions is not null) RunAttentionLadder(familyName, n, spec, trials, constructions, cellRows, cancellationToken);
             }
+            else if (spec.Kind == "linear-causal")
+            {
+                if (constructions is not null) RunCausalLadder(familyName, n, spec, trials, constructions, cellRows, cancellationToken);
+            }
             else if (spec.Kind == "onepass")
             {
                 RunOnePassLadder(familyName, n, spec, trials, cellRows, cancellationToken);
@@ -234,6 +238,45 @@ public sealed class DuelRunner
                 int seed = Mix(Mix(trial.Seed, KindSeed(spec.Kind)), (int)budget);
                 var mixer = DuelContenders.CreateAttention(spec, budget, c.X.Rows, seed);
                 rung.Add(RunAttention(familyName, n, trial, c, mixer, spec.Kind, mixer.Name, budget, cancellationToken));
+            }
+
+            cellRows.AddRange(rung);
+            if (LadderDone(rung, budget, fixedBudget)) break;
+        }
+    }
+
+    /// <summary>
+    /// Causal linear attention with the Taylor-exp map of order = budget on the construction's own Q, K, V: a recurrent
+    /// model with a fixed state. It reads the sentinel row first (a causal model would otherwise never see it from a
+    /// document row), then the documents; phi2 gets the outputs back in the construction's order.
+    /// </summary>
+    private void RunCausalLadder(string familyName, int n, MixerSpec spec, List<Trial> trials, ConstructedInput[] constructions, List<DuelRow> cellRows, CancellationToken cancellationToken)
+    {
+        var first = constructions[0];
+        var ladder = DuelContenders.AttentionLadder(spec, first.X.Rows, first.Weights);
+        long fixedBudget = spec.FixedBudget ?? DuelContenders.DefaultFixedBudget(spec.Kind);
+        foreach (long budget in ladder)
+        {
+            var rung = new List<DuelRow>();
+            foreach (var trial in trials)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var c = constructions[trial.Index];
+                var mixer = CausalLinearAttention.ForConstruction(new TaylorExpFeatureMap((int)budget), c.Weights);
+                int rows = c.X.Rows, docs = c.DocumentRows, extra = rows - docs;
+                var clock = Stopwatch.StartNew();
+                var input = new Matrix(rows, c.X.Columns);
+                int Original(int r) => r < extra ? docs + r : r - extra; // position r of the causal order -> construction row
+                for (int r = 0; r < rows; r++) c.X.Row(Original(r)).CopyTo(input.Row(r));
+                var y = mixer.Forward(input, cancellationToken);
+                var output = new Matrix(rows, y.Columns);
+                for (int r = 0; r < rows; r++) y.Row(r).CopyTo(output.Row(Original(r)));
+                double value = c.Phi2(output);
+                clock.Stop();
+                bool finite = double.IsFinite(value);
+                bool answer = finite && value >= 0.5;
+                var cost = mixer.Cost(rows);
+                rung.Add(Row(familyName, n, trial.Instance.Dimensions, trial.Index, trial.Seed, spec.Kind, mixer.Name, budget, trial.Truth, answer, clock.Elapsed.TotalMilliseconds, cost.Flops, cost.StateNumbers, cost.StateBits, finite ? null : "non-finite output"));
             }
 
             cellRows.AddRange(rung);

@@ -3,7 +3,8 @@ namespace Subquad.Lab.Duel;
 /// <summary>
 /// A contender as data: its kind and its budget ladder. Kinds and what "budget" means for each:
 /// window (W), lsh (rounds; buckets = n / bucketSize), performer (features), linformer (rank), clustered (clusters),
-/// taylor (order of the Taylor-exp feature map), onepass (state bits S), mamba (SSM state size N per channel; the row
+/// taylor (order of the Taylor-exp feature map), linear-causal (the same map in causal recurrent linear attention, reading
+/// the sentinel first, then the documents), onepass (state bits S), mamba (SSM state size N per channel; the row
 /// reports Mamba's measured cost and the one-pass strategy at Mamba's state bits).
 /// </summary>
 public sealed record MixerSpec

@@ -63,11 +63,14 @@ public static class DuelPlots
     {
         var plot = new Plot();
         int series = 0;
-        foreach (string kind in Kinds(summary, family))
+        var kinds = Kinds(summary, family).SelectMany(k => k == "mamba"
+            ? summary.Cells.Where(c => c.Family == family && c.Kind == k).Select(c => DuelSummary.MambaKind(k, c.Budget)).Distinct()
+            : [k]);
+        foreach (string kind in kinds)
         {
-            bool reference = DuelSummary.ReferenceKinds.Contains(kind) || kind == "mamba";
+            bool reference = DuelSummary.ReferenceKinds.Contains(kind) || kind.StartsWith("mamba", StringComparison.Ordinal);
             List<(double N, double Ms)> points = reference
-                ? summary.Cells.Where(c => c.Family == family && c.Kind == kind).GroupBy(c => c.N).Select(g => ((double)g.Key, g.Average(c => c.MedianTimeMs))).ToList()
+                ? summary.Cells.Where(c => c.Family == family && DuelSummary.MambaKind(c.Kind, c.Budget) == kind).GroupBy(c => c.N).Select(g => ((double)g.Key, g.Average(c => c.MedianTimeMs))).ToList()
                 : summary.Requirements.Where(r => r.Family == family && r.Kind == kind && r.Budget is not null).Select(r => ((double)r.N, r.MedianTimeMs)).ToList();
             points = points.Where(p => p.Ms > 0).OrderBy(p => p.N).ToList();
             if (points.Count == 0) continue;

@@ -28,7 +28,7 @@ public static class DuelReport
         text.AppendLine(inv, $"- run: {(result.Completed ? "complete" : "**cancelled: partial results**")}, {result.Rows.Count} rows, {result.ElapsedSeconds:F1} s");
         foreach (string line in result.Skipped) text.AppendLine(inv, $"- skipped: {line}");
         text.AppendLine();
-        text.AppendLine("Budgets: window = W keys each side, lsh = hash rounds (buckets = n/32), performer = random features, linformer = rank, clustered = k-means clusters, taylor = order of the exp-kernel Taylor map, onepass = state bits S. Every heuristic runs on the construction's own Q, K, V with the sentinel row as its only global token; the one-pass strategy is what any recurrent model with S bits of state can at best do by keeping what fits.");
+        text.AppendLine("Budgets: window = W keys each side, lsh = hash rounds (buckets = n/32), performer = random features, linformer = rank, clustered = k-means clusters, taylor = order of the exp-kernel Taylor map (non-causal linear attention), linear-causal = the same map in causal recurrent linear attention reading the sentinel first (its state is in the rows), onepass = state bits S. Every heuristic runs on the construction's own Q, K, V with the sentinel row as its only global token; the one-pass strategy is what any recurrent model with S bits of state can at best do by keeping what fits.");
         text.AppendLine();
 
         var families = summary.Cells.Select(c => c.Family).Distinct().ToList();
@@ -129,6 +129,33 @@ public static class DuelReport
             text.AppendLine();
         }
 
+        var onePassCells = summary.Cells.Where(c => c.Kind == "onepass" && c.Budget is not null).ToList();
+        if (onePassCells.Count > 0)
+        {
+            text.AppendLine("## The state-size limit: one-pass accuracy against S and n");
+            text.AppendLine();
+            text.AppendLine("Any recurrent model is a one-pass algorithm whose memory is its state. Accuracy of keeping what fits in S bits (\"-\": not run, above the first S that reached the target, or below the first that holds one vector).");
+            text.AppendLine();
+            foreach (string family in families)
+            {
+                var cells = onePassCells.Where(c => c.Family == family).ToList();
+                if (cells.Count == 0) continue;
+                text.AppendLine(inv, $"### {family}");
+                text.AppendLine();
+                text.AppendLine("| S (bits) | " + string.Join(" | ", sizes.Select(n => $"n={n} (n l = {n * e.DimensionsFor(n)})")) + " |");
+                text.AppendLine("|---|" + string.Concat(sizes.Select(_ => "---|")));
+                foreach (long bits in cells.Select(c => c.Budget!.Value).Distinct().Order())
+                {
+                    var byN = cells.Where(c => c.Budget == bits).ToDictionary(c => c.N);
+                    text.Append(inv, $"| {bits} |");
+                    foreach (int n in sizes) text.Append(byN.TryGetValue(n, out var c) ? $" {Pct(c.Accuracy)} |" : " - |");
+                    text.AppendLine();
+                }
+
+                text.AppendLine();
+            }
+        }
+
         var mambaRows = result.Rows.Where(r => r.Kind is "mamba" or "onepass@mamba").ToList();
         if (mambaRows.Count > 0)
         {
@@ -147,10 +174,11 @@ public static class DuelReport
                 text.AppendLine(inv, $"| {group.Key.Family} | {group.Key.N} | {m[0].Mixer} | {m[0].StateBits} | {m[0].StateBits / m[0].Dimensions}{(m[0].StateBits / m[0].Dimensions >= group.Key.N ? " (all)" : "")} | {DuelSummary.Median(m.Select(r => r.TimeMs)):G3} ms | {Pct(accuracy)} |");
             }
 
-            foreach (string family in families)
+            text.AppendLine();
+            foreach (var fit in summary.Fits.Where(f => f.Kind.StartsWith("mamba", StringComparison.Ordinal) && f.Quantity == "flops"))
             {
-                var fit = summary.FitFor(family, "mamba", "time");
-                if (fit is not null) text.AppendLine(inv, $"\nMamba's forward time exponent on {family}: {Slope(fit)}.");
+                var time = summary.FitFor(fit.Family, fit.Kind, "time");
+                text.AppendLine(inv, $"- {fit.Kind} on {fit.Family}: flops exponent {Slope(fit)}, time exponent {Slope(time)} (linear in n per token; l = c log n makes the per-token cost grow like log^2 n).");
             }
 
             text.AppendLine();

@@ -14,7 +14,7 @@ public sealed class DuelRunnerTests
         Assert.True(result.Completed);
         Assert.Empty(result.Skipped);
         var kinds = result.Rows.Select(r => r.Kind).ToHashSet();
-        foreach (string kind in new[] { "exact", "transformer", "window", "lsh", "performer", "linformer", "clustered", "taylor", "onepass", "mamba", "onepass@mamba" })
+        foreach (string kind in new[] { "exact", "transformer", "window", "lsh", "performer", "linformer", "clustered", "taylor", "linear-causal", "onepass", "mamba", "onepass@mamba" })
         {
             Assert.Contains(kind, kinds);
         }
@@ -22,6 +22,16 @@ public sealed class DuelRunnerTests
         // The robust-scale construction through exact attention is always right, as the exact engine is by definition.
         Assert.All(result.Rows.Where(r => r.Kind is "exact" or "transformer"), r => Assert.True(r.Correct));
         Assert.All(result.Rows.Where(r => r.Kind == "mamba"), r => Assert.Null(r.Correct));
+
+        // Recurrent rows carry their state: causal linear attention with the order-p Taylor map on l + 1 = m inputs
+        // keeps f (d_out + 1) numbers, f = sum_{r <= p} m^r.
+        foreach (var row in result.Rows.Where(r => r.Kind == "linear-causal"))
+        {
+            long m = row.Dimensions + 1, f = 0, power = 1;
+            for (int r = 0; r <= row.Budget; r++, power *= m) f += power;
+            Assert.Equal(f * 2, row.StateNumbers);
+            Assert.Equal(f * 2 * 32, row.StateBits);
+        }
         Assert.Equal(2 * 2 * 4, result.Rows.Count(r => r.Kind == "transformer"));
     }
 

@@ -26,6 +26,7 @@ internal static class DuelTestWiring
             new MixerSpec { Kind = "linformer" },
             new MixerSpec { Kind = "clustered" },
             new MixerSpec { Kind = "taylor" },
+            new MixerSpec { Kind = "linear-causal" },
             new MixerSpec { Kind = "onepass" },
             new MixerSpec { Kind = "mamba", Budgets = [4] },
         ],

@@ -24,7 +24,13 @@ public sealed class Mamba : ISequenceMixer
         ArgumentOutOfRangeException.ThrowIfLessThan(bitsPerNumber, 1);
         Weights = weights;
         BitsPerNumber = bitsPerNumber;
+
+        // A = -exp(A_log), once: the weights are not changed after construction, and exp per token per state dominated the step.
+        _a = new Matrix(weights.Inner, weights.StateSize);
+        for (int i = 0; i < _a.Data.Length; i++) _a.Data[i] = -Math.Exp(weights.ALog.Data[i]);
     }
+
+    private readonly Matrix _a;
 
     /// <summary>The parameters.</summary>
     public MambaWeights Weights { get; }
@@ -133,7 +139,7 @@ public sealed class Mamba : ISequenceMixer
                 double dt = p.Delta[t, ch], xt = p.X[t, ch];
                 for (int s = 0; s < n; s++)
                 {
-                    a[t][(ch * n) + s] = Math.Exp(dt * -Math.Exp(w.ALog[ch, s]));
+                    a[t][(ch * n) + s] = Math.Exp(dt * _a[ch, s]);
                     bs[t][(ch * n) + s] = dt * p.B[t, s] * xt;
                 }
             }
@@ -212,7 +218,8 @@ public sealed class Mamba : ISequenceMixer
         for (int ch = 0; ch < e; ch++)
         {
             var h = state.H.Row(ch);
-            for (int s = 0; s < n; s++) h[s] = (Math.Exp(delta[ch] * -Math.Exp(w.ALog[ch, s])) * h[s]) + (delta[ch] * b[s] * x[ch]);
+            var a = _a.Row(ch);
+            for (int s = 0; s < n; s++) h[s] = (Math.Exp(delta[ch] * a[s]) * h[s]) + (delta[ch] * b[s] * x[ch]);
         }
 
         Readout(w, state.H, x, z, c, output);
