@@ -91,10 +91,12 @@ public class SolveAgreementTests : IDisposable
         var limited = CliHarness.Ok("solve", a, "--problem", "maxip", "--threshold", "3", "--all", "--limit", "4", "-o", _temp.File("p.csv"));
         Assert.Equal(5, File.ReadAllLines(_temp.File("p.csv")).Length);
         Assert.Contains("4 pairs", limited.Out, StringComparison.Ordinal);
-        CliHarness.Ok("solve", a, "--problem", "ov", "--all", "-o", _temp.File("ov.npy"), "--check");
+        var summary = CliHarness.Ok("solve", a, "--problem", "ov", "--all", "-o", _temp.File("ov.npy"), "--check", "--format", "csv");
         var ov = BruteForce.PairsMeeting(instance, Problem.OrthogonalVectors);
         var bytes = File.ReadAllBytes(_temp.File("ov.npy"));
         Assert.Equal(128 + 16 * ov.Count, bytes.Length);
+        Assert.StartsWith("problem,pairs_written,pairs_file,check,seconds\nOV," + ov.Count.ToString(CultureInfo.InvariantCulture) + ",", summary.Out, StringComparison.Ordinal);
+        Assert.Contains(",ok,", summary.Out, StringComparison.Ordinal);
         Assert.Contains($"'shape': ({ov.Count}, 2)", System.Text.Encoding.ASCII.GetString(bytes, 0, 128), StringComparison.Ordinal);
 
         var jsonLines = CliHarness.Ok("solve", a, "--problem", "maxip", "--threshold", "3", "--all", "--format", "json");

@@ -89,6 +89,14 @@ internal static class AnswerPrinter
 
     private static void PrintCsv(TextWriter output, SolveReport report)
     {
+        if (report.Mode == "all")
+        {
+            // The pairs went to a file; stdout gets the summary of the join.
+            output.WriteLine("problem,pairs_written,pairs_file,check,seconds");
+            output.WriteLine(string.Join(',', Csv.Quote(report.Problem.ToString()), (report.PairsWritten ?? 0).ToString(CultureInfo.InvariantCulture), Csv.Quote(report.PairsFile ?? ""), Csv.Quote(report.Check ?? ""), report.Seconds.ToString("R", CultureInfo.InvariantCulture)));
+            return;
+        }
+
         output.WriteLine("found," + PairRow.CsvHeader);
         foreach (var answer in report.Answers)
         {
