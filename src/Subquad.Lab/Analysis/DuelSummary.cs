@@ -2,19 +2,6 @@ using Subquad.Lab.Duel;
 
 namespace Subquad.Lab.Analysis;
 
-/// <summary>Accuracy, median time and mean operation count of one (family, contender, budget, n) cell.</summary>
-public sealed record AccuracyCell(string Family, string Kind, string Mixer, long? Budget, int N, int Trials, int Decided, int Correct, double MedianTimeMs, double MeanFlops, long StateBits)
-{
-    /// <summary>Correct / decided (NaN when nothing decided).</summary>
-    public double Accuracy => Decided == 0 ? double.NaN : (double)Correct / Decided;
-}
-
-/// <summary>The smallest budget on the ladder that reached the target on (family, kind, n); null Budget when none did.</summary>
-public sealed record BudgetRequirement(string Family, string Kind, int N, long? Budget, long LargestTried, double AccuracyAtLargest, double MeanFlops, double MedianTimeMs);
-
-/// <summary>A fitted exponent: cost ~ n^Slope for (family, kind), with what was fitted ("flops at 99%", "time").</summary>
-public sealed record ExponentFit(string Family, string Kind, string Quantity, LogLogFit Fit, int LargestN);
-
 /// <summary>
 /// The numbers the report is made of, computed from the rows alone: accuracy per cell, accuracy versus n at each kind's
 /// fixed budget, the budget needed for the target accuracy versus n, and the log-log exponents those imply.

@@ -33,12 +33,15 @@ public static class DuelContenders
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown kind"),
     };
 
-    /// <summary>The attention heuristic for (spec, budget) on <paramref name="rows"/> rows, seeded.</summary>
-    public static IAttentionMixer CreateAttention(MixerSpec spec, long budget, int rows, int seed)
+    /// <summary>
+    /// The attention heuristic for (spec, budget) on <paramref name="rows"/> rows, seeded. Window and LSH make the
+    /// trailing <paramref name="sentinelRows"/> rows global unless the spec says otherwise.
+    /// </summary>
+    public static IAttentionMixer CreateAttention(MixerSpec spec, long budget, int rows, int seed, int sentinelRows = 1)
     {
         ArgumentNullException.ThrowIfNull(spec);
         int b = (int)Math.Min(int.MaxValue, Math.Max(0, budget));
-        int global = spec.GlobalRows ?? 1;
+        int global = spec.GlobalRows ?? sentinelRows;
         return spec.Kind switch
         {
             "window" => new SlidingWindowAttention(Math.Max(1, b), globalRows: global),

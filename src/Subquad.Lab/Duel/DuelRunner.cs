@@ -236,7 +236,7 @@ public sealed class DuelRunner
             {
                 var c = constructions[trial.Index];
                 int seed = Mix(Mix(trial.Seed, KindSeed(spec.Kind)), (int)budget);
-                var mixer = DuelContenders.CreateAttention(spec, budget, c.X.Rows, seed);
+                var mixer = DuelContenders.CreateAttention(spec, budget, c.X.Rows, seed, c.X.Rows - c.DocumentRows);
                 rung.Add(RunAttention(familyName, n, trial, c, mixer, spec.Kind, mixer.Name, budget, cancellationToken));
             }
 

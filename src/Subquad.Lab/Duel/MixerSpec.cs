@@ -21,7 +21,7 @@ public sealed record MixerSpec
     /// <summary>LSH: rows per bucket (buckets = the even number nearest n / bucketSize, at least 2). Default 32.</summary>
     public int? BucketSize { get; init; }
 
-    /// <summary>Sparse heuristics (window, lsh): trailing global rows. Default 1: the construction's sentinel is visible to every row.</summary>
+    /// <summary>Sparse heuristics (window, lsh): trailing global rows. Default: the construction's sentinel rows (those after its documents), so the sentinel is visible to every row.</summary>
     public int? GlobalRows { get; init; }
 
     /// <summary>onepass: "first" or "weight" (<see cref="StateLimit.RetentionPolicy"/>). Default "first".</summary>

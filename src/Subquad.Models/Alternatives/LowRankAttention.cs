@@ -3,16 +3,6 @@ using Subquad.Models.Attention;
 
 namespace Subquad.Models.Alternatives;
 
-/// <summary>How Linformer's projections E, F (n x k) are made.</summary>
-public enum LowRankProjection
-{
-    /// <summary>Johnson-Lindenstrauss projections, entries N(0, 1/k) (Linformer Thm 1's random projections); E and F independent.</summary>
-    Random,
-
-    /// <summary>E = F = I_n (needs k = n): exactly full attention, the test case.</summary>
-    Identity,
-}
-
 /// <summary>
 /// Linformer (Wang et al. 2020; ALTERNATIVES.md 3.6) on the construction's own q, k, v: K' = E^T k (k x m) and
 /// V' = F^T v (k x d_out), then Y = softmax(q K'^T) V'. O(n k (m + d_out)). No temperature (Def 2.1). The projection

@@ -139,6 +139,21 @@ public sealed class AttentionHeuristicsTests
         Assert.True(errors[^1] < errors[0] / 4, $"errors {string.Join(", ", errors)}");
     }
 
+    [Fact]
+    public void Performer_OnTheOvConstruction_DoesNotConverge_LargeEntries()
+    {
+        // The construction's scores are -lambda <v_i, v_j> with lambda = ln(4 n (n+1) l) + 1 (about 10 here): the
+        // regime where fast attention is impossible (paper.md section 5). With 16x more features than on the moderate
+        // inputs above, the output is still far from exact attention, and more features do not bring it closer.
+        var (x, w) = AlternativeInputs.OvShaped(2, 40, 10, density: 0.3);
+        var exact = NaiveAttention.Instance.Forward(x, w);
+        double at256 = AlternativeInputs.MeanAbsoluteError(exact, new RandomFeatureAttention(256, 5).Forward(x, w));
+        double at4096 = AlternativeInputs.MeanAbsoluteError(exact, new RandomFeatureAttention(4096, 5).Forward(x, w));
+        double typical = exact.Data.Average(Math.Abs);
+        Assert.True(at4096 > 0.25 * typical, $"error {at4096} against mean |output| {typical}");
+        Assert.True(at4096 > 0.5 * at256, $"errors {at256} (256 features), {at4096} (4096 features)");
+    }
+
     [Theory]
     [MemberData(nameof(Seeds))]
     public void Linformer_MatchesExplicitSums(int seed)
