@@ -35,6 +35,7 @@ public static unsafe partial class BinaryInnerProducts
         if (x.Length != y.Length) throw new ArgumentException($"x has {x.Length} words but y has {y.Length}", nameof(y));
         return KernelDispatch.Require(variant) switch
         {
+            KernelVariant.Avx512VbmiPermute => InnerProductAvx512VbmiPermute(x, y),
             KernelVariant.Vector512 => InnerProductVector512(x, y),
             KernelVariant.Vector256 => InnerProductVector256(x, y),
             KernelVariant.Vector128 => InnerProductVector128(x, y),
@@ -45,6 +46,7 @@ public static unsafe partial class BinaryInnerProducts
     /// <summary>The 4 x 4 tile kernel of a variant, chosen once per solve (no hardware check per tile, STYLE 3.3.2).</summary>
     internal static delegate*<ulong**, ulong**, int, int*, void> TileKernel(KernelVariant variant) => KernelDispatch.Require(variant) switch
     {
+        KernelVariant.Avx512VbmiPermute => &Tile4x4Avx512VbmiPermute,
         KernelVariant.Vector512 => &Tile4x4Vector512,
         KernelVariant.Vector256 => &Tile4x4Vector256,
         KernelVariant.Vector128 => &Tile4x4Vector128,
