@@ -25,7 +25,7 @@ internal sealed unsafe class BinaryTileRunner
     public BinaryTileRunner(EngineContext context)
     {
         _context = context;
-        _kernel = BinaryInnerProducts.TileKernel(context.Variant);
+        _kernel = BinaryInnerProducts.TileKernel(context.Variant, context.Dimensions);
     }
 
     // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).

@@ -43,7 +43,17 @@ public static unsafe partial class BinaryInnerProducts
         };
     }
 
-    /// <summary>The 4 x 4 tile kernel of a variant, chosen once per solve (no hardware check per tile, STYLE 3.3.2).</summary>
+    /// <summary>
+    /// The 4 x 4 tile kernel of a variant for rows of <paramref name="dimensions"/> bits, chosen once per solve (no
+    /// hardware check per tile, STYLE 3.3.2). The 512-bit variants use the half-row tile for l &lt;= 256, where a
+    /// padded row would otherwise spend a whole zmm on at most 4 nonzero words.
+    /// </summary>
+    internal static delegate*<ulong**, ulong**, int, int*, void> TileKernel(KernelVariant variant, int dimensions) =>
+        dimensions <= 256 && KernelDispatch.Require(variant) is KernelVariant.Vector512 or KernelVariant.Avx512VbmiPermute
+            ? &Tile4x4HalfRowsVector512
+            : TileKernel(variant);
+
+    /// <summary>The general 4 x 4 tile kernel of a variant (any padded length).</summary>
     internal static delegate*<ulong**, ulong**, int, int*, void> TileKernel(KernelVariant variant) => KernelDispatch.Require(variant) switch
     {
         KernelVariant.Avx512VbmiPermute => &Tile4x4Avx512VbmiPermute,

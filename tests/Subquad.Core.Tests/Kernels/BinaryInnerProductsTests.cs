@@ -86,6 +86,35 @@ public unsafe class BinaryInnerProductsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void TileKernelForShortRows_EveryLength1To300Bits_MatchesScalar(KernelVariant variant)
+    {
+        RequireSupported(variant);
+        var random = new Random(13);
+        int* expected = stackalloc int[16];
+        int* actual = stackalloc int[16];
+        ulong** xs = stackalloc ulong*[4];
+        ulong** ys = stackalloc ulong*[4];
+        for (int l = 1; l <= 300; l++)
+        {
+            double density = l % 4 == 0 ? 1.0 : random.NextDouble();
+            var rows = Generators.InstanceGenerator.RandomBinary(8, l, density, random.Next(), nonZero: false);
+            fixed (ulong* words = rows.Words)
+            {
+                for (int r = 0; r < 4; r++)
+                {
+                    xs[r] = words + r * rows.WordsPerRow;
+                    ys[r] = words + (4 + r) * rows.WordsPerRow;
+                }
+
+                BinaryInnerProducts.Tile4x4(KernelVariant.Scalar, xs, ys, rows.WordsPerRow, expected);
+                BinaryInnerProducts.TileKernel(variant, l)(xs, ys, rows.WordsPerRow, actual);
+                for (int k = 0; k < 16; k++) Assert.Equal(expected[k], actual[k]);
+            }
+        }
+    }
+
     [Fact]
     public void InnerProduct_LengthMismatch_Throws() =>
         Assert.Throws<ArgumentException>(() => BinaryInnerProducts.InnerProduct(new ulong[3], new ulong[4], KernelVariant.Scalar));
