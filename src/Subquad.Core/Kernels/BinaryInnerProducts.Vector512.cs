@@ -169,4 +169,24 @@ public static unsafe partial class BinaryInnerProducts
             o[3] = (int)(second >> 16);
         }
     }
+
+    /// <summary>
+    /// The 4 x 8 tile for rows of one word (l &lt;= 64): <paramref name="y"/> holds the words of 8 right rows
+    /// contiguously (one zmm), each left word is broadcast to all 8 lanes, and one AND + popcount + SAD yields 8
+    /// counts at once (SAD sums the 8 bytes of each 64-bit lane: exactly one row's count).
+    /// <c>destination[r * 8 + c]</c> receives popcount(x[r][0] AND y[c]).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Tile4x8OneWordVector512(ulong** x, ulong* y, int* destination)
+    {
+        var table = NibbleTableVector512();
+        var lowNibble = Vector512.Create((byte)0x0F);
+        var b = Vector512.Load(y).AsByte();
+        for (int r = 0; r < TileRows; r++)
+        {
+            var a = Vector512.Create(x[r][0]).AsByte();
+            var counts = Avx512BW.SumAbsoluteDifferences(PopCountBytesVector512(a & b, table, lowNibble), Vector512<byte>.Zero).AsInt64();
+            Avx512F.ConvertToVector256Int32(counts).Store(destination + r * 8);
+        }
+    }
 }

@@ -53,6 +53,10 @@ public static unsafe partial class BinaryInnerProducts
             ? &Tile4x4HalfRowsVector512
             : TileKernel(variant);
 
+    /// <summary>True when rows of <paramref name="dimensions"/> bits fit one word and the variant has the 4 x 8 one-word tile.</summary>
+    internal static bool HasOneWordTile(KernelVariant variant, int dimensions) =>
+        dimensions <= 64 && KernelDispatch.Require(variant) is KernelVariant.Vector512 or KernelVariant.Avx512VbmiPermute;
+
     /// <summary>The general 4 x 4 tile kernel of a variant (any padded length).</summary>
     internal static delegate*<ulong**, ulong**, int, int*, void> TileKernel(KernelVariant variant) => KernelDispatch.Require(variant) switch
     {

@@ -116,6 +116,32 @@ public unsafe class BinaryInnerProductsTests
     }
 
     [Fact]
+    public void Tile4x8OneWord_RandomAndAllOnesWords_MatchScalar()
+    {
+        if (!KernelDispatch.IsSupported(KernelVariant.Vector512)) Assert.Skip("the one-word tile needs AVX-512BW, which this CPU lacks");
+        var random = new Random(14);
+        int* expected = stackalloc int[32];
+        int* actual = stackalloc int[32];
+        ulong** xs = stackalloc ulong*[4];
+        for (int round = 0; round < 500; round++)
+        {
+            var left = RandomWords(random, 4, round % 5 == 0 ? 1.0 : random.NextDouble());
+            var right = RandomWords(random, 8, round % 7 == 0 ? 1.0 : random.NextDouble());
+            fixed (ulong* l = left, r = right)
+            {
+                for (int i = 0; i < 4; i++) xs[i] = l + i;
+                BinaryInnerProducts.Tile4x8OneWordScalar(xs, r, expected);
+                BinaryInnerProducts.Tile4x8OneWordVector512(xs, r, actual);
+                for (int k = 0; k < 32; k++)
+                {
+                    Assert.Equal(BitOperations.PopCount(left[k / 8] & right[k % 8]), expected[k]);
+                    Assert.Equal(expected[k], actual[k]);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void InnerProduct_LengthMismatch_Throws() =>
         Assert.Throws<ArgumentException>(() => BinaryInnerProducts.InnerProduct(new ulong[3], new ulong[4], KernelVariant.Scalar));
 
