@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using Subquad.Core.Kernels;
+using Subquad.Core.Vectors;
 
 namespace Subquad.Core.Engine;
 
@@ -22,16 +23,27 @@ internal sealed unsafe class BinaryTileRunner
     private readonly EngineContext _context;
     private readonly delegate*<ulong**, ulong**, int, int*, void> _kernel;
 
+    private readonly bool _oneWord;
+    private readonly AlignedBuffer<ulong>? _packedWords;
+
     public BinaryTileRunner(EngineContext context)
     {
         _context = context;
-        _kernel = BinaryInnerProducts.TileKernel(context.Variant);
+        _kernel = BinaryInnerProducts.TileKernel(context.Variant, context.Dimensions);
+        _oneWord = BinaryInnerProducts.HasOneWordTile(context.Variant, context.Dimensions);
+        if (_oneWord) _packedWords = new AlignedBuffer<ulong>(context.Plan.BlockRows + 8);
     }
 
     // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(in BlockPairTask task, PairReducer reducer)
     {
+        if (_oneWord)
+        {
+            RunOneWord(task, reducer);
+            return;
+        }
+
         var c = _context;
         ulong** xs = stackalloc ulong*[T];
         ulong** ys = stackalloc ulong*[T];
@@ -83,6 +95,93 @@ internal sealed unsafe class BinaryTileRunner
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Rows of one word (l &lt;= 64): the right block's words are packed contiguously (8 rows per zmm) and each 4 x 8
+    /// tile costs one AND + popcount + SAD per left row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunOneWord(in BlockPairTask task, PairReducer reducer)
+    {
+        const int C = 8;
+        var c = _context;
+        ulong** xs = stackalloc ulong*[T];
+        int* counts = stackalloc int[T * C];
+        float* rowFactor = stackalloc float[T];
+        float* colFactor = stackalloc float[C];
+        bool maximise = c.Maximise, cosine = c.Cosine;
+        var zero = (ulong*)c.ZeroRow;
+        var rowsA = c.RowsA;
+        var rowsB = c.RowsB;
+        var invA = c.InverseSqrtA;
+        var invB = c.InverseSqrtB;
+        ulong* packed = _packedWords!.Pointer;
+        int width = task.EndB - task.StartB;
+        for (int q = 0; q < width; q++) packed[q] = *(ulong*)rowsB[task.StartB + q];
+        for (int q = width; q < width + C; q++) packed[q] = 0;
+
+        for (int p0 = task.StartA; p0 < task.EndA; p0 += T)
+        {
+            if (reducer.StopBeforeRow(p0)) return;
+            int rowsHere = Math.Min(T, task.EndA - p0);
+            for (int r = 0; r < T; r++)
+            {
+                xs[r] = r < rowsHere ? (ulong*)rowsA[p0 + r] : zero;
+                rowFactor[r] = r < rowsHere ? invA[p0 + r] : 0f;
+            }
+
+            Thresholds(reducer.FilterValue, maximise, cosine, out int boundCount, out float boundCosine);
+            for (int q0 = task.Diagonal ? p0 - (p0 - task.StartB) % C : task.StartB; q0 < task.EndB; q0 += C)
+            {
+                int colsHere = Math.Min(C, task.EndB - q0);
+                if (task.Diagonal && q0 + colsHere - 1 <= p0) continue;
+                for (int s = 0; s < C; s++) colFactor[s] = s < colsHere ? invB[q0 + s] : 0f;
+                BinaryInnerProducts.Tile4x8OneWordVector512(xs, packed + (q0 - task.StartB), counts);
+                if (!AnyPassEight(counts, rowFactor, colFactor, maximise, cosine, boundCount, boundCosine)) continue;
+
+                for (int r = 0; r < rowsHere; r++)
+                {
+                    for (int s = 0; s < colsHere; s++)
+                    {
+                        int p = p0 + r, q = q0 + s;
+                        if (task.Diagonal && q <= p) continue;
+                        if (!Passes(counts[r * C + s], rowFactor[r] * colFactor[s], maximise, cosine, boundCount, boundCosine)) continue;
+                        var (i, j) = c.Original(p, q);
+                        reducer.Offer(i, j, c.BinaryScore(i, j, counts[r * C + s]));
+                        Thresholds(reducer.FilterValue, maximise, cosine, out boundCount, out boundCosine);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The 4 x 8 tile's filter: the same arithmetic as <see cref="Passes"/>, eight pairs per vector.</summary>
+    private static bool AnyPassEight(int* counts, float* rowFactor, float* colFactor, bool maximise, bool cosine, int boundCount, float boundCosine)
+    {
+        if (!cosine)
+        {
+            var limit = Vector256.Create(boundCount);
+            var hits = Vector256<int>.Zero;
+            for (int r = 0; r < T; r++)
+            {
+                var row = Vector256.Load(counts + r * 8);
+                hits |= maximise ? Vector256.GreaterThanOrEqual(row, limit) : Vector256.LessThanOrEqual(row, limit);
+            }
+
+            return hits != Vector256<int>.Zero;
+        }
+
+        var bound = Vector256.Create(boundCosine);
+        var columns = Vector256.Load(colFactor);
+        var any = Vector256<float>.Zero;
+        for (int r = 0; r < T; r++)
+        {
+            var value = Vector256.ConvertToSingle(Vector256.Load(counts + r * 8)) * (Vector256.Create(rowFactor[r]) * columns);
+            any |= maximise ? Vector256.GreaterThanOrEqual(value, bound) : Vector256.LessThanOrEqual(value, bound);
+        }
+
+        return any != Vector256<float>.Zero;
     }
 
     /// <summary>Turns the bound L into the filter's integer and float32 thresholds (ties always pass).</summary>

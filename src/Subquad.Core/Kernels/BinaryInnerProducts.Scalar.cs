@@ -26,4 +26,13 @@ public static unsafe partial class BinaryInnerProducts
             }
         }
     }
+
+    /// <summary>The reference for <see cref="Tile4x8OneWordVector512"/>: 32 one-word popcounts.</summary>
+    internal static void Tile4x8OneWordScalar(ulong** x, ulong* y, int* destination)
+    {
+        for (int r = 0; r < TileRows; r++)
+        {
+            for (int c = 0; c < 8; c++) destination[r * 8 + c] = BitOperations.PopCount(x[r][0] & y[c]);
+        }
+    }
 }

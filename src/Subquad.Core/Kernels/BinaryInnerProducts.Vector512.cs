@@ -138,4 +138,55 @@ public static unsafe partial class BinaryInnerProducts
         var packed = s0 | Vector512.ShiftLeft(s1, 16) | Vector512.ShiftLeft(s2, 32) | Vector512.ShiftLeft(s3, 48);
         return Vector512.Sum(packed);
     }
+
+    /// <summary>
+    /// The 4 x 4 tile for rows of at most 256 bits (l &lt;= 256; the padding words 4..7 are zero and skipped): two
+    /// right rows share one zmm ([y0 | y1], [y2 | y3]) and each left row is loaded into both halves, so one AND +
+    /// popcount serves two pairs. The SAD lanes 0-3 belong to the first pair of a half, 4-7 to the second; every count
+    /// is at most 256, so two pairs share 16-bit fields of one sum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Tile4x4HalfRowsVector512(ulong** x, ulong** y, int words, int* destination)
+    {
+        Debug.Assert(words >= 4);
+        var table = NibbleTableVector512();
+        var lowNibble = Vector512.Create((byte)0x0F);
+        var b01 = Vector512.Create(Vector256.Load(y[0]), Vector256.Load(y[1])).AsByte();
+        var b23 = Vector512.Create(Vector256.Load(y[2]), Vector256.Load(y[3])).AsByte();
+        for (int r = 0; r < TileRows; r++)
+        {
+            var half = Vector256.Load(x[r]);
+            var a = Vector512.Create(half, half).AsByte();
+            var s01 = Avx512BW.SumAbsoluteDifferences(PopCountBytesVector512(a & b01, table, lowNibble), Vector512<byte>.Zero).AsUInt64();
+            var s23 = Avx512BW.SumAbsoluteDifferences(PopCountBytesVector512(a & b23, table, lowNibble), Vector512<byte>.Zero).AsUInt64();
+            var packed = s01 | Vector512.ShiftLeft(s23, 16);
+            ulong first = Vector256.Sum(packed.GetLower());
+            ulong second = Vector256.Sum(packed.GetUpper());
+            int* o = destination + r * TileRows;
+            o[0] = (int)(first & 0xFFFF);
+            o[2] = (int)(first >> 16);
+            o[1] = (int)(second & 0xFFFF);
+            o[3] = (int)(second >> 16);
+        }
+    }
+
+    /// <summary>
+    /// The 4 x 8 tile for rows of one word (l &lt;= 64): <paramref name="y"/> holds the words of 8 right rows
+    /// contiguously (one zmm), each left word is broadcast to all 8 lanes, and one AND + popcount + SAD yields 8
+    /// counts at once (SAD sums the 8 bytes of each 64-bit lane: exactly one row's count).
+    /// <c>destination[r * 8 + c]</c> receives popcount(x[r][0] AND y[c]).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Tile4x8OneWordVector512(ulong** x, ulong* y, int* destination)
+    {
+        var table = NibbleTableVector512();
+        var lowNibble = Vector512.Create((byte)0x0F);
+        var b = Vector512.Load(y).AsByte();
+        for (int r = 0; r < TileRows; r++)
+        {
+            var a = Vector512.Create(x[r][0]).AsByte();
+            var counts = Avx512BW.SumAbsoluteDifferences(PopCountBytesVector512(a & b, table, lowNibble), Vector512<byte>.Zero).AsInt64();
+            Avx512F.ConvertToVector256Int32(counts).Store(destination + r * 8);
+        }
+    }
 }

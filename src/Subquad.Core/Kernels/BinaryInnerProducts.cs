@@ -35,6 +35,7 @@ public static unsafe partial class BinaryInnerProducts
         if (x.Length != y.Length) throw new ArgumentException($"x has {x.Length} words but y has {y.Length}", nameof(y));
         return KernelDispatch.Require(variant) switch
         {
+            KernelVariant.Avx512VbmiPermute => InnerProductAvx512VbmiPermute(x, y),
             KernelVariant.Vector512 => InnerProductVector512(x, y),
             KernelVariant.Vector256 => InnerProductVector256(x, y),
             KernelVariant.Vector128 => InnerProductVector128(x, y),
@@ -42,9 +43,24 @@ public static unsafe partial class BinaryInnerProducts
         };
     }
 
-    /// <summary>The 4 x 4 tile kernel of a variant, chosen once per solve (no hardware check per tile, STYLE 3.3.2).</summary>
+    /// <summary>
+    /// The 4 x 4 tile kernel of a variant for rows of <paramref name="dimensions"/> bits, chosen once per solve (no
+    /// hardware check per tile, STYLE 3.3.2). The 512-bit variants use the half-row tile for l &lt;= 256, where a
+    /// padded row would otherwise spend a whole zmm on at most 4 nonzero words.
+    /// </summary>
+    internal static delegate*<ulong**, ulong**, int, int*, void> TileKernel(KernelVariant variant, int dimensions) =>
+        dimensions <= 256 && KernelDispatch.Require(variant) is KernelVariant.Vector512 or KernelVariant.Avx512VbmiPermute
+            ? &Tile4x4HalfRowsVector512
+            : TileKernel(variant);
+
+    /// <summary>True when rows of <paramref name="dimensions"/> bits fit one word and the variant has the 4 x 8 one-word tile.</summary>
+    internal static bool HasOneWordTile(KernelVariant variant, int dimensions) =>
+        dimensions <= 64 && KernelDispatch.Require(variant) is KernelVariant.Vector512 or KernelVariant.Avx512VbmiPermute;
+
+    /// <summary>The general 4 x 4 tile kernel of a variant (any padded length).</summary>
     internal static delegate*<ulong**, ulong**, int, int*, void> TileKernel(KernelVariant variant) => KernelDispatch.Require(variant) switch
     {
+        KernelVariant.Avx512VbmiPermute => &Tile4x4Avx512VbmiPermute,
         KernelVariant.Vector512 => &Tile4x4Vector512,
         KernelVariant.Vector256 => &Tile4x4Vector256,
         KernelVariant.Vector128 => &Tile4x4Vector128,

@@ -28,7 +28,7 @@ public static unsafe partial class DenseInnerProducts
     /// <summary>The tile kernel of a variant, chosen once per solve.</summary>
     internal static delegate*<float**, float*, int, float*, void> TileKernel(KernelVariant variant) => KernelDispatch.Require(variant) switch
     {
-        KernelVariant.Vector512 => &Tile8x32Vector512,
+        KernelVariant.Vector512 or KernelVariant.Avx512VbmiPermute => &Tile8x32Vector512,
         KernelVariant.Vector256 => &Tile8x32Vector256,
         KernelVariant.Vector128 => &Tile8x32Vector128,
         _ => &Tile8x32Scalar,

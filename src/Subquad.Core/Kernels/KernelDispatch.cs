@@ -16,7 +16,7 @@ namespace Subquad.Core.Kernels;
 /// </remarks>
 public static class KernelDispatch
 {
-    /// <summary>The environment variable that forces a variant (<c>Scalar</c>, <c>Vector128</c>, <c>Vector256</c>, <c>Vector512</c>).</summary>
+    /// <summary>The environment variable that forces a variant (<c>Scalar</c>, <c>Vector128</c>, <c>Vector256</c>, <c>Vector512</c>, <c>Avx512VbmiPermute</c>).</summary>
     public const string EnvironmentVariable = "SUBQUAD_KERNEL";
 
     private static readonly Lazy<KernelVariant> s_best = new(() => Choose(ForcedName));
@@ -24,7 +24,12 @@ public static class KernelDispatch
     /// <summary>The raw value of <c>SUBQUAD_KERNEL</c>, or null when unset.</summary>
     public static string? ForcedName => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } s ? s : null;
 
-    /// <summary>The variant every default solve uses: forced by <c>SUBQUAD_KERNEL</c>, else the widest supported.</summary>
+    /// <summary>
+    /// The variant every default solve uses: forced by <c>SUBQUAD_KERNEL</c>, else the widest supported portable
+    /// variant (Scalar &lt; Vector128 &lt; Vector256 &lt; Vector512). ISA-specific tricks
+    /// (<see cref="KernelVariant.Avx512VbmiPermute"/>) are opt-in until a benchmark on an idle machine shows they win
+    /// (STYLE 3.3.5); on the shared, loaded machine they were measured within noise of Vector512.
+    /// </summary>
     /// <exception cref="PlatformNotSupportedException">The forced variant is unknown or not supported by this CPU.</exception>
     public static KernelVariant Best => s_best.Value;
 
@@ -44,6 +49,7 @@ public static class KernelDispatch
         KernelVariant.Vector128 => Ssse3.IsSupported && Fma.IsSupported && Vector128.IsHardwareAccelerated ? null : "SSSE3 and FMA3",
         KernelVariant.Vector256 => Avx2.IsSupported && Fma.IsSupported && Vector256.IsHardwareAccelerated ? null : "AVX2 and FMA3",
         KernelVariant.Vector512 => Avx512BW.IsSupported && Avx512F.IsSupported ? null : "AVX-512F and AVX-512BW",
+        KernelVariant.Avx512VbmiPermute => Avx512BW.IsSupported && Avx512F.IsSupported && Avx512Vbmi.IsSupported ? null : "AVX-512F, AVX-512BW and AVX-512 VBMI",
         _ => "an instruction set this build does not know",
     };
 
@@ -77,6 +83,6 @@ public static class KernelDispatch
             return Require(variant);
         }
 
-        return Supported[^1];
+        return Supported.Where(v => v <= KernelVariant.Vector512).Max();
     }
 }

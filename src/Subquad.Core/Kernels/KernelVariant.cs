@@ -19,4 +19,10 @@ public enum KernelVariant
 
     /// <summary>512-bit vectors: AVX-512BW nibble-table popcount (VPSHUFB zmm + VPSADBW), AVX-512F FMA on zmm.</summary>
     Vector512,
+
+    /// <summary>
+    /// 512-bit vectors with AVX-512 VBMI: popcount by two VPERMB 64-entry tables (6 operations per vector instead of
+    /// the nibble table's 8); dense kernels are the <see cref="Vector512"/> ones.
+    /// </summary>
+    Avx512VbmiPermute,
 }

@@ -86,6 +86,61 @@ public unsafe class BinaryInnerProductsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void TileKernelForShortRows_EveryLength1To300Bits_MatchesScalar(KernelVariant variant)
+    {
+        RequireSupported(variant);
+        var random = new Random(13);
+        int* expected = stackalloc int[16];
+        int* actual = stackalloc int[16];
+        ulong** xs = stackalloc ulong*[4];
+        ulong** ys = stackalloc ulong*[4];
+        for (int l = 1; l <= 300; l++)
+        {
+            double density = l % 4 == 0 ? 1.0 : random.NextDouble();
+            var rows = Generators.InstanceGenerator.RandomBinary(8, l, density, random.Next(), nonZero: false);
+            fixed (ulong* words = rows.Words)
+            {
+                for (int r = 0; r < 4; r++)
+                {
+                    xs[r] = words + r * rows.WordsPerRow;
+                    ys[r] = words + (4 + r) * rows.WordsPerRow;
+                }
+
+                BinaryInnerProducts.Tile4x4(KernelVariant.Scalar, xs, ys, rows.WordsPerRow, expected);
+                BinaryInnerProducts.TileKernel(variant, l)(xs, ys, rows.WordsPerRow, actual);
+                for (int k = 0; k < 16; k++) Assert.Equal(expected[k], actual[k]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Tile4x8OneWord_RandomAndAllOnesWords_MatchScalar()
+    {
+        if (!KernelDispatch.IsSupported(KernelVariant.Vector512)) Assert.Skip("the one-word tile needs AVX-512BW, which this CPU lacks");
+        var random = new Random(14);
+        int* expected = stackalloc int[32];
+        int* actual = stackalloc int[32];
+        ulong** xs = stackalloc ulong*[4];
+        for (int round = 0; round < 500; round++)
+        {
+            var left = RandomWords(random, 4, round % 5 == 0 ? 1.0 : random.NextDouble());
+            var right = RandomWords(random, 8, round % 7 == 0 ? 1.0 : random.NextDouble());
+            fixed (ulong* l = left, r = right)
+            {
+                for (int i = 0; i < 4; i++) xs[i] = l + i;
+                BinaryInnerProducts.Tile4x8OneWordScalar(xs, r, expected);
+                BinaryInnerProducts.Tile4x8OneWordVector512(xs, r, actual);
+                for (int k = 0; k < 32; k++)
+                {
+                    Assert.Equal(BitOperations.PopCount(left[k / 8] & right[k % 8]), expected[k]);
+                    Assert.Equal(expected[k], actual[k]);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void InnerProduct_LengthMismatch_Throws() =>
         Assert.Throws<ArgumentException>(() => BinaryInnerProducts.InnerProduct(new ulong[3], new ulong[4], KernelVariant.Scalar));
