@@ -97,4 +97,23 @@ public class ExternalSolverTests
             }
         }
     }
+
+    [Fact]
+    public void ChainStages_CanBeSwapped_ThresholdLsdThenHalvingThenTensoring()
+    {
+        // A chain nobody ships: A.4, Cor 3.2 (LSD_0), the A.8 halving into bichromatic LSD_0 calls, and B.2 tensoring
+        // (q = 2: LSD_0 becomes LSD_{0^2}) before the oracle. Swapping stages is a list edit.
+        var custom = new SatChain("custom", "LSD_0 on tensored halves",
+            () => [Subquad.Hardness.Reductions.BichromaticOvToOv.Instance, Subquad.Hardness.Reductions.OvToLsd.ThresholdZero,
+                   Subquad.Hardness.Reductions.MonochromaticByHalving.Instance, new Subquad.Hardness.Reductions.Tensoring(2)]);
+        var random = new Random(1234);
+        for (int trial = 0; trial < 120; trial++)
+        {
+            var formula = Reductions.CnfSatToOrthogonalVectorsTests.RandomCnf(random, 7, 24);
+            bool expected = formula.SolveByEnumeration() is not null;
+            var report = SatDecider.Decide(formula, custom, BruteForce.Instance);
+            Assert.True(report.Outcome.Satisfiable == expected, $"trial {trial}\n{DimacsWriter.ToText(formula)}");
+            Assert.Equal(6, report.Stages.Count); // split and list, four reductions, the solve
+        }
+    }
 }
