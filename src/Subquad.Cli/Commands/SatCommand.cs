@@ -79,7 +79,8 @@ internal static class SatCommand
         output.WriteLine(Invariant($"c split and list built {report.OvVectors} vectors in {report.BuildSeconds:F3} s: {report.VectorsPerSecond:G4} vectors/s"));
         if (report.PairsScanned is long scanned)
         {
-            output.WriteLine(Invariant($"c solve scanned {scanned} pairs (row-major up to the first witness) in {report.SolveSeconds:F3} s: {report.PairsPerSecond:G4} pairs/s"));
+            string which = report.Outcome.Satisfiable ? "row-major up to the first witness" : "every pair: no witness";
+            output.WriteLine(Invariant($"c solve scanned {scanned} pairs ({which}) in {report.SolveSeconds:F3} s: {report.PairsPerSecond:G4} pairs/s"));
         }
         else
         {

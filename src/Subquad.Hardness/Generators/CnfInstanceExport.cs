@@ -146,7 +146,7 @@ public static class CnfInstanceExport
             ["queries"] = queryList,
             ["assumptions_not_used"] = new JsonArray(NamedAssumptions.All.Where(a => a.Name != "SETH => OVC").Select(a => (JsonNode)JsonValue.Create(a.Name + ": " + a.Citation)!).ToArray()),
         };
-        string json = sidecar.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        string json = sidecar.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         string sidecarPath = targets[^1];
         string temp = sidecarPath + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         File.WriteAllText(temp, json + "\n");

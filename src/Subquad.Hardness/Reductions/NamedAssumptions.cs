@@ -1,16 +1,7 @@
 // The results the paper cites without proof. They are modelled as named assumptions, not code: nothing here
 // pretends to implement them, and no chain in this project relies on them to compute an answer.
-using Subquad.Core.Problems;
-using Subquad.Core.Solvers;
 
 namespace Subquad.Hardness.Reductions;
-
-/// <summary>A cited result used as a hypothesis: its statement and where it comes from.</summary>
-/// <param name="Name">Short name.</param>
-/// <param name="Citation">Where it is proved.</param>
-/// <param name="Statement">What it says, in the paper's terms.</param>
-/// <param name="UsedBy">Which results of the paper depend on it.</param>
-public sealed record NamedAssumption(string Name, string Citation, string Statement, string UsedBy);
 
 /// <summary>The black boxes of the paper (paper.md section 7 item 11).</summary>
 public static class NamedAssumptions
@@ -38,25 +29,4 @@ public static class NamedAssumptions
 
     /// <summary>All of them, for <c>subquad reduce</c>'s sidecar and the docs.</summary>
     public static IReadOnlyList<NamedAssumption> All { get; } = [Williams2005, KarthikManurangsiB4, ChenB6];
-}
-
-/// <summary>
-/// The interface Theorem B.4 would implement: answer bichromatic (log n)-Additive-Max-IP in dimension c log n with a
-/// (1 + 1/log log n)-MSD solver in dimension (log n)^k. No implementation exists in this project (the gadgets live in
-/// the cited paper); the type documents where such a stage would plug in.
-/// </summary>
-public interface IKarthikManurangsiReduction
-{
-    /// <summary>Decides the additive instance (A, B, alpha, gap) using only approximate monochromatic MSD calls.</summary>
-    bool DecideAdditiveMaxIp(SimilarityInstance bichromatic, long alpha, long gap, ISimilaritySolver approximateMsd);
-}
-
-/// <summary>
-/// The interface Lemma B.6 (Chen) would implement: decide OV using a (log n)-Additive-BMax-IP algorithm. Not implemented
-/// here; the exact route OV -> BMax-IP of Lemma A.13 (<see cref="OvToBichromaticMaxIp"/>) is the executable one.
-/// </summary>
-public interface IChenReduction
-{
-    /// <summary>Decides OV on <paramref name="vectors"/> with an additive-approximate bichromatic Max-IP oracle.</summary>
-    bool DecideOv(SimilarityInstance vectors, Func<SimilarityInstance, long, long, bool> additiveMaxIp);
 }

@@ -52,7 +52,8 @@ public class SatlibTests
     {
         var satlib = TestData.RequireSatlib();
         var files = TestData.Manifest(satlib).Where(m => m.Path.StartsWith("uf20-91/", StringComparison.Ordinal)).ToList();
-        var sample = TestData.LongTests ? files : files.OrderBy(_ => 0).Where((_, i) => i % 100 == 37).ToList();
+        var seeded = new Random(2024);
+        var sample = TestData.LongTests ? files : files.OrderBy(_ => seeded.Next()).Take(10).ToList();
         foreach (var (path, _, _, expected) in sample)
         {
             var formula = DimacsReader.ReadFile(Path.Combine(satlib, path)).Formula;
