@@ -80,4 +80,13 @@ public sealed class TransformerCommandTests
             Directory.Delete(folder, true);
         }
     }
+
+    [Fact]
+    public void AsWritten_OnBichromaticInput_IsAUsageError()
+    {
+        var instance = SimilarityInstance.Bichromatic(BinaryVectors.Parse("10"), BinaryVectors.Parse("01"));
+        var (io, _, _) = Capture();
+        var ex = Assert.Throws<UsageException>(() => TransformerCommand.Run(io, instance, Request(Problem.OrthogonalVectors, variant: ConstructionVariant.AsWritten)));
+        Assert.Contains("bichromatic", ex.Message, StringComparison.Ordinal);
+    }
 }

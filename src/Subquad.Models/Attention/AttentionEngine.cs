@@ -172,28 +172,25 @@ public sealed class AttentionEngine : IAttentionMixer
     private static void ProjectRow<T>(int i, T[] xs, T[] qw, T[] kw, T[] vw, int d, int m, int o, T[] q, T[] kPacked, T[] vT, int mPad, int bc, long vStride)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // Row-times-matrix as axpys over the contiguous weight rows (vectorised by TensorPrimitives), summing the
+        // terms in index order k = 0..d-1 like the reference. Zero inputs are skipped: exact, and it keeps the
+        // one-hot phi1 blocks cheap.
         var row = new ReadOnlySpan<T>(xs, i * d, d);
+        var qRow = new Span<T>(q, i * mPad, m);
+        var kRow = new T[m];
+        var vRow = new T[o];
+        for (int k = 0; k < d; k++)
+        {
+            T xv = row[k];
+            if (xv == T.Zero) continue;
+            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(qw, k * m, m), xv, qRow, qRow);
+            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(kw, k * m, m), xv, kRow, kRow);
+            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(vw, k * o, o), xv, vRow, vRow);
+        }
+
         int tile = i / bc, jj = i % bc;
-        for (int c = 0; c < m; c++)
-        {
-            T qs = T.Zero, ks = T.Zero;
-            for (int k = 0; k < d; k++)
-            {
-                if (row[k] == T.Zero) continue; // exact: adds 0; keeps one-hot phi1 blocks cheap
-                qs += row[k] * qw[(k * m) + c];
-                ks += row[k] * kw[(k * m) + c];
-            }
-
-            q[((long)i * mPad) + c] = qs;
-            kPacked[((long)tile * bc * mPad) + ((long)c * bc) + jj] = ks;
-        }
-
-        for (int c = 0; c < o; c++)
-        {
-            T vs = T.Zero;
-            for (int k = 0; k < d; k++) vs += row[k] * vw[(k * o) + c];
-            vT[(c * vStride) + i] = vs;
-        }
+        for (int c = 0; c < m; c++) kPacked[((long)tile * bc * mPad) + ((long)c * bc) + jj] = kRow[c];
+        for (int c = 0; c < o; c++) vT[(c * vStride) + i] = vRow[c];
     }
 
     private static T[] Round<T>(double[] values)
