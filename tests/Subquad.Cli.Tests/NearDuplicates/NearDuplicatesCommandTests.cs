@@ -49,6 +49,18 @@ public sealed class NearDuplicatesCommandTests
     }
 
     [Fact]
+    public void Interactive_ProgressPath_GivesTheSameCsv()
+    {
+        using var folder = new NearDuplicatesFolder();
+        var (_, plain, _) = NearDuplicatesFolder.Run("near-duplicates", folder.Root, "--top", "4", "--format", "csv");
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = SubquadApp.Run(["near-duplicates", folder.Root, "--top", "4", "--format", "csv"], output, error, interactive: true);
+        Assert.True(exit == 0, error.ToString());
+        Assert.Equal(plain, output.ToString());
+    }
+
+    [Fact]
     public void Csv_TopK_QuotesNamesWithCommas()
     {
         using var folder = new NearDuplicatesFolder();
