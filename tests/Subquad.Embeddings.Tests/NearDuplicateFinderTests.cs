@@ -20,7 +20,7 @@ public sealed class NearDuplicateFinderTests(MiniLmFixture fixture)
     {
         using var folder = new TestCorpusFolder();
         string before = TestCorpusFolder.TreeHash(folder.Root);
-        var corpus = InterimFolderReader.Read(folder.Root);
+        var corpus = DocumentFolder.Read(folder.Root);
         using var own = model == EmbeddingModel.MiniLm ? null : DocumentEmbedders.Create(model);
         IDocumentEmbedder embedder = own ?? fixture.Embedder;
         var result = NearDuplicateFinder.Find(corpus, embedder, NearDuplicateQuery.AtLeast(T("0.8")), histogram: true);
@@ -93,7 +93,7 @@ public sealed class NearDuplicateFinderTests(MiniLmFixture fixture)
         try
         {
             using var embedder = DocumentEmbedders.Create(EmbeddingModel.Bow);
-            var result = NearDuplicateFinder.Find(InterimFolderReader.Read(folder.Root), embedder, NearDuplicateQuery.MostSimilar(3), histogram: true);
+            var result = NearDuplicateFinder.Find(DocumentFolder.Read(folder.Root), embedder, NearDuplicateQuery.MostSimilar(3), histogram: true);
             string path = NearDuplicateReport.Write(reportDir, result);
             string markdown = File.ReadAllText(path);
             Assert.Contains("## Similarity histogram", markdown, StringComparison.Ordinal);

@@ -90,10 +90,10 @@ public sealed class TfIdfAndBagOfWordsTests
     }
 
     [Fact]
-    public void InterimTokenizer_SplitsOnNonLettersAndLowercases()
+    public void DefaultTokenizer_IsCoreTokenizer_SplitsOnNonLettersAndLowercases()
     {
-        Assert.Equal(["don", "t", "stop", "naïve", "東京", "x2"], InterimTermTokenizer.Terms("Don't STOP: naïve 東京 x2!").ToArray());
-        Assert.Empty(InterimTermTokenizer.Terms(" ... "));
+        Assert.Equal(["don", "t", "stop", "naïve", "東京", "x2"], Subquad.Core.Text.Tokenizer.Tokens("Don't STOP: naïve 東京 x2!").ToArray());
+        Assert.Empty(Subquad.Core.Text.Tokenizer.Tokens(" ... "));
     }
 
     [Fact]

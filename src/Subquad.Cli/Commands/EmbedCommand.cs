@@ -3,6 +3,7 @@ using System.Globalization;
 using Subquad.Core;
 using Subquad.Core.IO;
 using Subquad.Core.Text;
+using Subquad.Embeddings.Embedders;
 
 namespace Subquad.Cli.Commands;
 
@@ -22,6 +23,8 @@ internal static class EmbedCommand
         var keywordFile = new Option<string?>("--keyword-file") { Description = "Use these keywords instead: one per line, '#' comments." };
         var maxDf = new Option<double>("--max-df") { Description = "Skip words present in more than this fraction of documents (0, 1].", DefaultValueFactory = _ => 0.5 };
         var minDf = new Option<int>("--min-df") { Description = "Skip words present in fewer than this many documents.", DefaultValueFactory = _ => 1 };
+        var model = new Option<string>("--model", "-m") { Description = "bow (the paper's bag of words, default), tfidf (dense TF-IDF rows) or minilm (384-d MiniLM sentence embeddings).", DefaultValueFactory = _ => "bow" };
+        model.AcceptOnlyFromAmong("bow", "tfidf", "minilm");
         var command = new Command("embed", "Turn a folder of text files into bag-of-words vectors (one row per file, one bit per keyword).");
         command.Arguments.Add(folder);
         command.Options.Add(output);
@@ -29,6 +32,7 @@ internal static class EmbedCommand
         command.Options.Add(keywordFile);
         command.Options.Add(maxDf);
         command.Options.Add(minDf);
+        command.Options.Add(model);
         command.SetAction(parse =>
         {
             string dir = parse.GetValue(folder)!;
@@ -43,6 +47,12 @@ internal static class EmbedCommand
             if (minimum < 1) throw new UsageException($"--min-df {minimum}: must be at least 1");
             VectorFile.FormatOf(path);
             RefuseInputs(dir, path, listFile);
+
+            if (parse.GetValue(model) != "bow")
+            {
+                if (count is not null || listFile is not null) throw new UsageException("--keywords and --keyword-file choose the bag-of-words columns; they do not apply to --model " + parse.GetValue(model));
+                return EmbedDense(io, dir, path, parse.GetValue(model)!);
+            }
 
             var list = listFile is null ? null : KeywordFile.Read(listFile);
             var options = new KeywordOptions { Count = count ?? 64, MaxDocumentFraction = fraction, MinDocuments = minimum };
@@ -76,6 +86,27 @@ internal static class EmbedCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>TF-IDF or MiniLM rows (Subquad.Embeddings) of the documents <see cref="TextFolder"/> reads.</summary>
+    private static int EmbedDense(CliIO io, string dir, string path, string modelName)
+    {
+        if (!EmbeddingModels.TryParse(modelName, out var kind)) throw new UsageException($"--model {modelName}: use {EmbeddingModels.Names}");
+        var (documents, skipped) = TextFolder.Read(dir);
+        if (documents.Count == 0) throw new InputException(dir, null, "has no readable text documents");
+        using var embedder = DocumentEmbedders.Create(kind, new DocumentEmbedderOptions { Tokenizer = Tokenizer.Tokens });
+        var embedding = embedder.Embed(documents.Select(d => new Subquad.Embeddings.Documents.TextDocument(d.RelativePath, d.Text)).ToList());
+        VectorFile.Write(path, embedding.Vectors);
+        string sidecar = new RowNamesSidecar { Rows = embedding.Vectors.RowNames!, Keywords = [], Source = dir }.WriteFor(path);
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"embedded {embedding.Vectors.Count} documents with {modelName} into {embedding.Vectors.Dimensions} dimensions ({embedding.DocumentsPerSecond:F1} documents/s) into {path}; row names in {sidecar}"));
+        foreach (int row in embedding.ZeroRows) io.Error.WriteLine($"warning: {embedding.Vectors.NameOf(row)} embeds to a zero vector (no terms); cosine problems will reject it");
+        if (skipped.Count > 0)
+        {
+            io.Error.WriteLine($"skipped {skipped.Count} file{(skipped.Count == 1 ? "" : "s")}:");
+            foreach (var skip in skipped) io.Error.WriteLine($"  {skip.RelativePath}: {skip.Reason}");
+        }
+
+        return ExitCodes.Ok;
     }
 
     /// <summary>Refuses an output (or its sidecar) that is one of the inputs: a document of the folder or the keyword file.</summary>

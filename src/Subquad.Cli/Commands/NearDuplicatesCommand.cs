@@ -62,7 +62,7 @@ internal static class NearDuplicatesCommand
     /// The one call that reads the folder. INTERIM: it uses this project's minimal reader until Core.Text's
     /// folder reader is merged; then only this method changes.
     /// </summary>
-    private static DocumentCorpus ReadDocuments(string folder) => InterimFolderReader.Read(folder);
+    private static DocumentCorpus ReadDocuments(string folder) => DocumentFolder.Read(folder);
 
     private static NearDuplicateQuery Query(string? threshold, int? top)
     {

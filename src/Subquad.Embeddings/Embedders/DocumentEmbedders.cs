@@ -21,7 +21,7 @@ public static class DocumentEmbedders
     public static IDocumentEmbedder Create(EmbeddingModel model, DocumentEmbedderOptions? options = null)
     {
         options ??= DocumentEmbedderOptions.Default;
-        var tokenizer = options.Tokenizer ?? InterimTermTokenizer.Terms;
+        var tokenizer = options.Tokenizer ?? Subquad.Core.Text.Tokenizer.Tokens;
         return model switch
         {
             EmbeddingModel.Bow => new BagOfWordsEmbedder(tokenizer, options.MaxTerms, options.Keywords),

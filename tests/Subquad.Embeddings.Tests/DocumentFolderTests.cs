@@ -4,14 +4,14 @@ using Subquad.Embeddings.Documents;
 
 namespace Subquad.Embeddings.Tests;
 
-public sealed class InterimFolderReaderTests
+public sealed class DocumentFolderTests
 {
     [Fact]
     public void Read_TestFolder_ListsDocumentsAndEverySkipWithItsReason_AndChangesNothing()
     {
         using var folder = new TestCorpusFolder();
         string before = TestCorpusFolder.TreeHash(folder.Root);
-        var corpus = InterimFolderReader.Read(folder.Root);
+        var corpus = DocumentFolder.Read(folder.Root);
         Assert.Equal(TestCorpusFolder.ExpectedDocuments, corpus.Documents.Select(d => d.Name).ToArray());
         Assert.Equal(TestCorpusFolder.ExpectedSkips.Select(s => s.Name).ToArray(), corpus.Skipped.Select(s => s.Name).ToArray());
         foreach (var ((_, word), skip) in TestCorpusFolder.ExpectedSkips.Zip(corpus.Skipped))
@@ -27,11 +27,11 @@ public sealed class InterimFolderReaderTests
     public void Read_MissingFolderOrAFile_IsAnInputError()
     {
         string missing = Path.Combine(Path.GetTempPath(), "subquad-missing-" + Guid.NewGuid().ToString("N"));
-        Assert.Contains("folder not found", Assert.Throws<InputException>(() => InterimFolderReader.Read(missing)).Message, StringComparison.Ordinal);
+        Assert.Contains("folder not found", Assert.Throws<InputException>(() => DocumentFolder.Read(missing)).Message, StringComparison.Ordinal);
         string file = Path.GetTempFileName();
         try
         {
-            Assert.Contains("is a file", Assert.Throws<InputException>(() => InterimFolderReader.Read(file)).Message, StringComparison.Ordinal);
+            Assert.Contains("is a file", Assert.Throws<InputException>(() => DocumentFolder.Read(file)).Message, StringComparison.Ordinal);
         }
         finally
         {
@@ -42,12 +42,12 @@ public sealed class InterimFolderReaderTests
     [Fact]
     public void Decode_Encodings()
     {
-        Assert.Equal("héllo", InterimFolderReader.Decode([0xEF, 0xBB, 0xBF, .. "héllo"u8]).Text);
-        Assert.Equal("héllo", InterimFolderReader.Decode([0xFF, 0xFE, .. Encoding.Unicode.GetBytes("héllo")]).Text);
-        Assert.Equal("héllo", InterimFolderReader.Decode([0xFE, 0xFF, .. Encoding.BigEndianUnicode.GetBytes("héllo")]).Text);
-        Assert.Equal("not valid UTF-8 text (byte 0xE9 at offset 4); convert it to UTF-8 to include it", InterimFolderReader.Decode([0xEF, 0xBB, 0xBF, (byte)'h', 0xE9, (byte)'x']).Reason);
-        Assert.Equal("not valid UTF-8 text (byte 0xC3 at offset 1); convert it to UTF-8 to include it", InterimFolderReader.Decode([(byte)'a', 0xC3]).Reason);
-        Assert.Equal("binary file (NUL byte at offset 1)", InterimFolderReader.Decode([(byte)'a', 0, (byte)'b']).Reason);
-        Assert.Equal("no text (only whitespace)", InterimFolderReader.Decode(" \r\n\t"u8).Reason);
+        Assert.Equal("héllo", DocumentFolder.Decode([0xEF, 0xBB, 0xBF, .. "héllo"u8]).Text);
+        Assert.Equal("héllo", DocumentFolder.Decode([0xFF, 0xFE, .. Encoding.Unicode.GetBytes("héllo")]).Text);
+        Assert.Equal("héllo", DocumentFolder.Decode([0xFE, 0xFF, .. Encoding.BigEndianUnicode.GetBytes("héllo")]).Text);
+        Assert.Equal("not valid UTF-8 text (byte 0xE9 at offset 4); convert it to UTF-8 to include it", DocumentFolder.Decode([0xEF, 0xBB, 0xBF, (byte)'h', 0xE9, (byte)'x']).Reason);
+        Assert.Equal("not valid UTF-8 text (byte 0xC3 at offset 1); convert it to UTF-8 to include it", DocumentFolder.Decode([(byte)'a', 0xC3]).Reason);
+        Assert.Equal("binary file (NUL byte at offset 1)", DocumentFolder.Decode([(byte)'a', 0, (byte)'b']).Reason);
+        Assert.Equal("no text (only whitespace)", DocumentFolder.Decode(" \r\n\t"u8).Reason);
     }
 }

@@ -7,9 +7,10 @@ using Subquad.Core;
 namespace Subquad.Embeddings.Documents;
 
 /// <summary>
-/// INTERIM: a minimal read-only folder reader so <c>subquad near-duplicates</c> works before the shared folder reader
-/// of <c>Subquad.Core.Text</c> is merged. After the merge the lead switches <see cref="NearDuplicates.NearDuplicateFinder"/>'s
-/// callers (one call in NearDuplicatesCommand) to Core.Text and deletes this file; nothing else depends on it.
+/// The read-only folder reader of <c>subquad near-duplicates</c>. Its rules are deliberately stricter than
+/// <see cref="Subquad.Core.Text.TextFolder"/> (which <c>subquad embed</c> uses): a symbolic link is never followed,
+/// because a link to a file is the same document and would be reported as a "near duplicate" of itself; a text of
+/// only whitespace has nothing to compare; UTF-16 files with a BOM are decoded. Every skip is reported with its reason.
 /// </summary>
 /// <remarks>
 /// Rules, each leaving a <see cref="SkippedFile"/> with its reason instead of failing the run:
@@ -20,7 +21,7 @@ namespace Subquad.Embeddings.Documents;
 /// read-only with sharing, so the folder is never modified. Order is ordinal by relative path ('/' separators),
 /// whatever order the file system lists entries in.
 /// </remarks>
-internal static class InterimFolderReader
+internal static class DocumentFolder
 {
     /// <summary>Files above this size are skipped (16 MiB).</summary>
     public const long MaxBytes = 16L << 20;
