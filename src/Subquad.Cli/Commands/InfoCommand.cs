@@ -55,6 +55,8 @@ internal static class InfoCommand
         table.AddRow("AVX2 / FMA", $"{Avx2.IsSupported} / {Fma.IsSupported}");
         table.AddRow("AVX-512 F / BW", $"{Avx512F.IsSupported} / {Avx512BW.IsSupported}");
         table.AddRow("POPCNT", Popcnt.X64.IsSupported.ToString());
+        table.AddRow("engine kernel", Subquad.Core.Kernels.KernelDispatch.Best.ToString() + (Subquad.Core.Kernels.KernelDispatch.ForcedName is { } forced ? $" (forced by SUBQUAD_KERNEL={Markup.Escape(forced)})" : " (widest supported)"));
+        table.AddRow("supported kernels", string.Join(", ", Subquad.Core.Kernels.KernelDispatch.Supported));
         foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("SUBQUAD_", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             table.AddRow(Markup.Escape(key), Markup.Escape(Environment.GetEnvironmentVariable(key) ?? ""));
