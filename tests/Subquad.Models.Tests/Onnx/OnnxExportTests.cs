@@ -32,7 +32,8 @@ public sealed class OnnxExportTests
     {
         var options = new ConstructionOptions { Variant = variant, Scale = scale };
         int tested = 0;
-        foreach (var c in TestInstances.Cases(kind, 25, 3300 + (int)kind, bichromatic, maxN: 120, maxL: 32))
+        int count = Environment.GetEnvironmentVariable("SUBQUAD_LONG_TESTS") == "1" ? 200 : 25;
+        foreach (var c in TestInstances.Cases(kind, count, 3300 + (int)kind, bichromatic, maxN: 120, maxL: 32))
         {
             if (variant == ConstructionVariant.AsWritten && kind is ProblemKind.MaxIp or ProblemKind.MinIp && c.Problem.Threshold!.Value.CompareTo(Rational.FromInteger(1)) < 0) continue;
             var construction = TransformerConstructions.Create(c.Problem, c.Instance, options);
