@@ -56,4 +56,15 @@ public class StoryTests : IDisposable
             Assert.Contains(satisfiable ? "s SATISFIABLE" : "s UNSATISFIABLE", result.Out, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void Transformer_ReadsNpy_AndAgreesWithOracle()
+    {
+        string file = _temp.File("docs.npy");
+        CliHarness.Ok("generate", "planted", "--n", "40", "--dim", "16", "--density", "0.3", "--seed", "5", "-o", file);
+        var result = CliHarness.Ok("transformer", file, "--problem", "lsd", "--threshold", "0", "--check", "--format", "csv");
+        Assert.Contains("answer,yes", result.Out, StringComparison.Ordinal);
+        var bad = CliHarness.Run("transformer", file, "--problem", "lsd", "--threshold", "1.5");
+        Assert.Equal(1, bad.Code);
+    }
 }

@@ -28,11 +28,17 @@ internal static class TransformerCommand
     /// Reads one vector file. Until Subquad.Core.IO's VectorFile.Read is in this tree it reads the plain text form
     /// (one vector per line as 0/1 characters, '#' comments); wiring the real reader is this one assignment.
     /// </summary>
-    internal static Func<string, VectorSet> LoadVectors { get; set; } = ReadZeroOneText;
+    internal static Func<string, VectorSet> LoadVectors { get; set; } = Load;
+
+    /// <summary>Any vectors file <c>solve</c> reads (.npy, .fvecs/.bvecs, CSV/TSV), as binary; or one 0/1 string per line in a .txt file.</summary>
+    private static VectorSet Load(string path) =>
+        string.Equals(Path.GetExtension(path), ".txt", StringComparison.OrdinalIgnoreCase)
+            ? ReadZeroOneText(path)
+            : Subquad.Core.IO.VectorFile.Read(path, Subquad.Core.IO.VectorKind.Binary);
 
     public static Command Create(CliIO io)
     {
-        var file = new Argument<string?>("FILE") { Description = "Binary vectors (one per line as 0/1 text until the .npy readers land).", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Argument<string?>("FILE") { Description = "Binary vectors: .npy, .bvecs, CSV/TSV of 0/1, or a .txt file with one 0/1 string per line.", Arity = ArgumentArity.ZeroOrOne };
         var against = new Option<string?>("--against") { Description = "Second set B: the problem becomes bichromatic over A x B." };
         var problem = new Option<string>("--problem") { Description = "ov, maxip, minip, msd or lsd.", DefaultValueFactory = _ => "ov" };
         var threshold = new Option<string?>("--threshold") { Description = "t: an integer in [0, l] for maxip/minip, a decimal in [0, 1] for msd/lsd (not for ov)." };

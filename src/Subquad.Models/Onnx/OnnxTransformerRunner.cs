@@ -23,7 +23,8 @@ public sealed class OnnxTransformerRunner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         ElementType = elementType;
-        using var options = new SessionOptions();
+        // Errors only: ONNX Runtime's graph-optimiser notes (an unused initializer removed) are not the user's concern.
+        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         if (intraOpThreads is { } threads) options.IntraOpNumThreads = threads;
         _session = new InferenceSession(model, options);
     }

@@ -1,0 +1,27 @@
+using System.Text.Json;
+
+namespace Subquad.Cli.Tests;
+
+/// <summary><c>subquad bench</c> (issue 3): rows per size and problem, oracle-checked answers, the fitted exponent.</summary>
+public class BenchCommandTests
+{
+    [Fact]
+    public void Bench_Json_HasRowsPerSizeAndProblem_AndAgreesWithOracle()
+    {
+        var result = CliHarness.Ok("bench", "--n", "150,300", "--dim", "100", "--problem", "msd,maxip", "--check", "--format", "json");
+        using var json = JsonDocument.Parse(result.Out);
+        var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r => Assert.True(r.GetProperty("pairsPerSecond").GetDouble() > 0));
+        Assert.Contains(rows, r => r.GetProperty("n").GetInt32() == 300 && r.GetProperty("problem").GetString() == "maxip");
+    }
+
+    [Fact]
+    public void Bench_DenseTable_And_BadArguments()
+    {
+        var table = CliHarness.Ok("bench", "--n", "100,200", "--dim", "40", "--dense", "--problem", "lsd");
+        Assert.Contains("lsd", table.Out, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, CliHarness.Run("bench", "--n", "1", "--dim", "10").Code);
+        Assert.Equal(1, CliHarness.Run("bench", "--n", "100", "--dim", "10", "--problem", "nope").Code);
+    }
+}
