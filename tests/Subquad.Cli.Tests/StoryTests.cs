@@ -67,4 +67,14 @@ public class StoryTests : IDisposable
         var bad = CliHarness.Run("transformer", file, "--problem", "lsd", "--threshold", "1.5");
         Assert.Equal(1, bad.Code);
     }
+
+    [Fact]
+    public void PrecisionSweep_Plot_WritesPngAndSvg()
+    {
+        string stem = _temp.File("precision");
+        var result = CliHarness.Ok("transformer", "--precision-sweep", "--sweep-n", "8", "--sweep-l", "4,8", "--trials", "1", "--plot", stem, "--format", "csv");
+        Assert.StartsWith("problem,format,significand_bits,n,l", result.Out, StringComparison.Ordinal);
+        Assert.True(new FileInfo(stem + ".png").Length > 1000);
+        Assert.Contains("<svg", File.ReadAllText(stem + ".svg"), StringComparison.Ordinal);
+    }
 }

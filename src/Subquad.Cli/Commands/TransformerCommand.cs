@@ -52,6 +52,7 @@ internal static class TransformerCommand
         var sweep = new Option<bool>("--precision-sweep") { Description = "Run the precision study (no FILE needed)." };
         var sweepN = new Option<string>("--sweep-n") { Description = "Document counts of the precision study.", DefaultValueFactory = _ => "16,64,256" };
         var sweepL = new Option<string>("--sweep-l") { Description = "Widths l of the precision study.", DefaultValueFactory = _ => "8,16,32,64" };
+        var plot = new Option<string?>("--plot") { Description = "With --precision-sweep: also draw bits needed versus l to PATH.png and PATH.svg." };
         var trials = new Option<int>("--trials") { Description = "Instances per precision-study cell.", DefaultValueFactory = _ => 6 };
         var bench = new Option<bool>("--bench") { Description = "Benchmark our engine against ONNX Runtime on the same constructed model (no FILE needed)." };
         var threads = new Option<int?>("--threads") { Description = "Threads for both runtimes in --bench (default: all cores)." };
@@ -61,7 +62,7 @@ internal static class TransformerCommand
 
         var command = new Command("transformer", "Run the paper's one-head transformer (Thm 4.1, C.1, C.2) on an instance, export it to ONNX, or study its precision.");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { against, problem, threshold, scale, variant, runtime, precision, export, search, check, sweep, sweepN, sweepL, trials, bench, benchN, threads, format, seed })
+        foreach (var option in new Option[] { against, problem, threshold, scale, variant, runtime, precision, export, search, check, sweep, sweepN, sweepL, trials, plot, bench, benchN, threads, format, seed })
         {
             command.Options.Add(option);
         }
@@ -71,7 +72,7 @@ internal static class TransformerCommand
             var fmt = parse.GetValue(format);
             if (parse.GetValue(sweep))
             {
-                RunSweep(io, ParseList(parse.GetValue(sweepN)!, "--sweep-n"), ParseList(parse.GetValue(sweepL)!, "--sweep-l"), parse.GetValue(trials), parse.GetValue(seed), fmt);
+                RunSweep(io, ParseList(parse.GetValue(sweepN)!, "--sweep-n"), ParseList(parse.GetValue(sweepL)!, "--sweep-l"), parse.GetValue(trials), parse.GetValue(seed), fmt, parse.GetValue(plot));
                 return ExitCodes.Ok;
             }
 
@@ -300,12 +301,17 @@ internal static class TransformerCommand
         return BinaryVectors.FromRows(rows, rows[0].Length, null, path);
     }
 
-    private static void RunSweep(CliIO io, int[] documents, int[] dimensions, int trials, int seed, OutputFormat format)
+    private static void RunSweep(CliIO io, int[] documents, int[] dimensions, int trials, int seed, OutputFormat format, string? plotStem)
     {
         var kinds = new[] { ProblemKind.Ov, ProblemKind.MaxIp, ProblemKind.MinIp, ProblemKind.Msd, ProblemKind.Lsd };
         var formats = new[] { FloatFormat.Float64, FloatFormat.Float32, FloatFormat.Float16, FloatFormat.BFloat16 };
         var progress = io.Interactive ? new Progress<string>(line => io.Error.WriteLine(line)) : null;
         var cells = PrecisionSweep.Run(kinds, documents, dimensions, formats, trials, seed, progress);
+        if (plotStem is not null)
+        {
+            foreach (string written in Subquad.Lab.Reports.PrecisionPlot.Write(cells, plotStem)) io.Error.WriteLine("wrote " + written);
+        }
+
         if (format == OutputFormat.Json)
         {
             io.Out.WriteLine(JsonSerializer.Serialize(cells.Select(c => new { problem = c.Kind.CliName(), format = c.Format.CliName(), bits = c.Format.SignificandBits(), n = c.Documents, l = c.Dimensions, c.Trials, c.Wrong, c.Lambda })));
@@ -338,7 +344,7 @@ internal static class TransformerCommand
             io.Console.Write(table);
         }
 
-        io.Out.WriteLine("cells read: bits needed (wrong answers at f64 f32 f16 bf16). Plot: pipe --format csv to the Lab's plotter.");
+        io.Out.WriteLine("cells read: bits needed (wrong answers at f64 f32 f16 bf16). Add --plot PATH for the figure.");
     }
 
     private static void RunBench(CliIO io, int[] documents, int? threads, int seed, OutputFormat format)

@@ -127,13 +127,13 @@ public static class DuelPlots
     private static IEnumerable<string> Kinds(DuelSummary summary, string family) =>
         summary.Cells.Where(c => c.Family == family).Select(c => c.Kind).Distinct();
 
-    private static ScottPlot.TickGenerators.NumericAutomatic PowerTicks(int logBase) => new()
+    internal static ScottPlot.TickGenerators.NumericAutomatic PowerTicks(int logBase) => new()
     {
         IntegerTicksOnly = true,
         LabelFormatter = value => Math.Pow(logBase, value).ToString("G4", CultureInfo.InvariantCulture),
     };
 
-    private static void Save(Plot plot, string stem)
+    internal static void Save(Plot plot, string stem)
     {
         plot.SavePng(stem + ".png", Width, Height);
         plot.SaveSvg(stem + ".svg", Width, Height);
