@@ -1,3 +1,5 @@
+using Subquad.Core.Text;
+
 namespace Subquad.Embeddings.Text;
 
 /// <summary>
@@ -44,13 +46,12 @@ public sealed class TermVocabulary
     {
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTerms, 1);
-        var frequencies = CountDocumentFrequencies(documents);
-        var chosen = frequencies
-            .OrderByDescending(p => p.Value)
-            .ThenBy(p => p.Key, StringComparer.Ordinal)
-            .Take(maxTerms)
-            .ToList();
-        return new TermVocabulary(chosen.Select(p => p.Key).ToList(), chosen.Select(p => p.Value).ToArray(), documents.Count);
+
+        // The same rule as `subquad embed` (Core's keyword selection), with no document-frequency cut-off.
+        var sets = DistinctTerms(documents);
+        var frequencies = KeywordSelection.DocumentFrequency(sets);
+        var chosen = KeywordSelection.Select(sets, new KeywordOptions { Count = maxTerms, MaxDocumentFraction = 1, MinDocuments = 1 });
+        return new TermVocabulary(chosen, chosen.Select(t => frequencies[t]).ToArray(), documents.Count);
     }
 
     /// <summary>A fixed list of keywords (the paper's "fix l keywords"), with document frequencies counted over <paramref name="documents"/>.</summary>
@@ -62,23 +63,10 @@ public sealed class TermVocabulary
         if (keywords.Count == 0) throw new ArgumentException("no keywords", nameof(keywords));
         var duplicate = keywords.GroupBy(k => k, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"keyword '{duplicate.Key}' is listed twice", nameof(keywords));
-        var frequencies = CountDocumentFrequencies(documents);
+        var frequencies = KeywordSelection.DocumentFrequency(DistinctTerms(documents));
         return new TermVocabulary(keywords.ToList(), keywords.Select(k => frequencies.GetValueOrDefault(k)).ToArray(), documents.Count);
     }
 
-    private static Dictionary<string, int> CountDocumentFrequencies(IReadOnlyList<IReadOnlyList<string>> documents)
-    {
-        var frequencies = new Dictionary<string, int>(StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var terms in documents)
-        {
-            seen.Clear();
-            foreach (var term in terms)
-            {
-                if (seen.Add(term)) frequencies[term] = frequencies.GetValueOrDefault(term) + 1;
-            }
-        }
-
-        return frequencies;
-    }
+    private static IReadOnlySet<string>[] DistinctTerms(IReadOnlyList<IReadOnlyList<string>> documents) =>
+        documents.Select(terms => (IReadOnlySet<string>)new HashSet<string>(terms, StringComparer.Ordinal)).ToArray();
 }
