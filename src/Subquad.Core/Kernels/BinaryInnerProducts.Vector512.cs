@@ -169,22 +169,46 @@ public static unsafe partial class BinaryInnerProducts
         var lowNibble = Vector512.Create((byte)0x0F);
         var b01 = Vector512.Create(Vector256.Load(y[0]), Vector256.Load(y[1])).AsByte();
         var b23 = Vector512.Create(Vector256.Load(y[2]), Vector256.Load(y[3])).AsByte();
-        for (int r = 0; r < TileRows; r++)
-        {
-            var half = Vector256.Load(x[r]);
-            var a = Vector512.Create(half, half).AsByte();
-            var s01 = Avx512BW.SumAbsoluteDifferences(PopCountBytesVector512(a & b01, table, lowNibble), Vector512<byte>.Zero).AsUInt64();
-            var s23 = Avx512BW.SumAbsoluteDifferences(PopCountBytesVector512(a & b23, table, lowNibble), Vector512<byte>.Zero).AsUInt64();
-            var packed = s01 | Vector512.ShiftLeft(s23, 16);
-            ulong first = Vector256.Sum(packed.GetLower());
-            ulong second = Vector256.Sum(packed.GetUpper());
-            int* o = destination + r * TileRows;
-            o[0] = (int)(first & 0xFFFF);
-            o[2] = (int)(first >> 16);
-            o[1] = (int)(second & 0xFFFF);
-            o[3] = (int)(second >> 16);
-        }
+        var a0 = BothHalvesVector512(x[0]);
+        var s01r0 = CountsVector512(a0 & b01, table, lowNibble);
+        var s23r0 = CountsVector512(a0 & b23, table, lowNibble);
+        var a1 = BothHalvesVector512(x[1]);
+        var s01r1 = CountsVector512(a1 & b01, table, lowNibble);
+        var s23r1 = CountsVector512(a1 & b23, table, lowNibble);
+        var a2 = BothHalvesVector512(x[2]);
+        var s01r2 = CountsVector512(a2 & b01, table, lowNibble);
+        var s23r2 = CountsVector512(a2 & b23, table, lowNibble);
+        var a3 = BothHalvesVector512(x[3]);
+        var s01r3 = CountsVector512(a3 & b01, table, lowNibble);
+        var s23r3 = CountsVector512(a3 & b23, table, lowNibble);
+
+        // Every SAD lane is at most 64 and a pair's count (4 lanes) at most 256, so four pairs share the 16-bit fields
+        // of a 64-bit lane: q holds rows 0-1, q2 rows 2-3; fields (s01, s23) of the first row, then of the second.
+        var q = s01r0 | Vector512.ShiftLeft(s23r0, 16) | Vector512.ShiftLeft(s01r1, 32) | Vector512.ShiftLeft(s23r1, 48);
+        var q2 = s01r2 | Vector512.ShiftLeft(s23r2, 16) | Vector512.ShiftLeft(s01r3, 32) | Vector512.ShiftLeft(s23r3, 48);
+        // Per 128-bit chunk k: [q[2k] + q[2k+1], q2[2k] + q2[2k+1]]; then chunk 0 + chunk 1 (lanes 0-3: right rows 0
+        // and 2) lands in chunk 0 and chunk 2 + chunk 3 (lanes 4-7: right rows 1 and 3) in chunk 2.
+        var a = Avx512F.UnpackLow(q, q2) + Avx512F.UnpackHigh(q, q2);
+        var sums = (a + Avx512F.Shuffle4x128(a, a, 0b10_11_00_01)).AsUInt16();
+        // 16-bit words 0-7 now hold (0,0) (0,2) (1,0) (1,2) (2,0) (2,2) (3,0) (3,2), words 16-23 the same rows with
+        // right rows 1 and 3: one VPERMW puts them in r * 4 + c order, one VPMOVZXWD widens them.
+        var order = Vector512.Create(
+            (ushort)0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Vector512.WidenLower(Avx512BW.PermuteVar32x16(sums, order)).AsInt32().Store(destination);
     }
+
+    /// <summary>The first 256 bits of a row in both halves of a zmm.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> BothHalvesVector512(ulong* row)
+    {
+        var half = Vector256.Load(row);
+        return Vector512.Create(half, half).AsByte();
+    }
+
+    /// <summary>popcount of every 64-bit lane (SAD of the byte counts against zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> CountsVector512(Vector512<byte> both, Vector512<byte> table, Vector512<byte> lowNibble) =>
+        Avx512BW.SumAbsoluteDifferences(PopCountBytesVector512(both, table, lowNibble), Vector512<byte>.Zero).AsUInt64();
 
     /// <summary>
     /// The 4 x 8 tile for rows of one word (l &lt;= 64): <paramref name="y"/> holds the words of 8 right rows
