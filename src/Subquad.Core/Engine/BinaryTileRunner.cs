@@ -44,6 +44,19 @@ internal sealed unsafe class BinaryTileRunner
             return;
         }
 
+        fixed (nint* rowsB = _context.RowsB)
+        fixed (float* invB = _context.InverseSqrtB)
+            RunTiles(task, reducer, rowsB, invB);
+    }
+
+    /// <summary>
+    /// The 4 x 4 tiles of one task. A full tile reads its 4 right row pointers and factors in place from the pinned
+    /// per-position arrays (no copying, no bounds checks); only the last, partial tile of a block is padded with the
+    /// zero row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunTiles(in BlockPairTask task, PairReducer reducer, nint* rowsBFixed, float* invBFixed)
+    {
         var c = _context;
         ulong** xs = stackalloc ulong*[T];
         ulong** ys = stackalloc ulong*[T];
@@ -72,14 +85,22 @@ internal sealed unsafe class BinaryTileRunner
             for (int q0 = task.Diagonal ? p0 : task.StartB; q0 < task.EndB; q0 += T)
             {
                 int colsHere = Math.Min(T, task.EndB - q0);
-                for (int s = 0; s < T; s++)
+                ulong** yTile = (ulong**)(rowsBFixed + q0);
+                float* colTile = invBFixed + q0;
+                if (colsHere < T)
                 {
-                    ys[s] = s < colsHere ? (ulong*)rowsB[q0 + s] : zero;
-                    colFactor[s] = s < colsHere ? invB[q0 + s] : 0f;
+                    for (int s = 0; s < T; s++)
+                    {
+                        ys[s] = s < colsHere ? (ulong*)rowsB[q0 + s] : zero;
+                        colFactor[s] = s < colsHere ? invB[q0 + s] : 0f;
+                    }
+
+                    yTile = ys;
+                    colTile = colFactor;
                 }
 
-                _kernel(xs, ys, words, counts);
-                if (!AnyPass(counts, rowFactor, colFactor, maximise, cosine, boundCount, boundCosine)) continue;
+                _kernel(xs, yTile, words, counts);
+                if (!AnyPass(counts, rowFactor, colTile, maximise, cosine, boundCount, boundCosine)) continue;
 
                 for (int r = 0; r < rowsHere; r++)
                 {
@@ -87,7 +108,7 @@ internal sealed unsafe class BinaryTileRunner
                     {
                         int p = p0 + r, q = q0 + s;
                         if (task.Diagonal && q <= p) continue;
-                        if (!Passes(counts[r * T + s], rowFactor[r] * colFactor[s], maximise, cosine, boundCount, boundCosine)) continue;
+                        if (!Passes(counts[r * T + s], rowFactor[r] * colTile[s], maximise, cosine, boundCount, boundCosine)) continue;
                         var (i, j) = c.Original(p, q);
                         reducer.Offer(i, j, c.BinaryScore(i, j, counts[r * T + s]));
                         Thresholds(reducer.FilterValue, maximise, cosine, out boundCount, out boundCosine);
@@ -223,7 +244,28 @@ internal sealed unsafe class BinaryTileRunner
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AnyPass(int* counts, float* rowFactor, float* colFactor, bool maximise, bool cosine, int boundCount, float boundCosine)
     {
-        // Same arithmetic as Passes (count * (rowFactor * colFactor)), four pairs per vector.
+        // Same arithmetic as Passes (count * (rowFactor * colFactor)): the whole tile in one vector where 512-bit
+        // vectors are hardware (one compare, or one convert + two multiplies + compare), else four pairs per vector.
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var tile = Vector512.Load(counts);
+            if (!cosine)
+            {
+                var hit = maximise ? Vector512.GreaterThanOrEqual(tile, Vector512.Create(boundCount)) : Vector512.LessThanOrEqual(tile, Vector512.Create(boundCount));
+                return hit != Vector512<int>.Zero;
+            }
+
+            var rows = Vector512.Create(
+                Vector256.Create(Vector128.Create(rowFactor[0]), Vector128.Create(rowFactor[1])),
+                Vector256.Create(Vector128.Create(rowFactor[2]), Vector128.Create(rowFactor[3])));
+            var columns4 = Vector128.Load(colFactor);
+            var columns8 = Vector256.Create(columns4, columns4);
+            var factor = rows * Vector512.Create(columns8, columns8);
+            var value = Vector512.ConvertToSingle(tile) * factor;
+            var pass = maximise ? Vector512.GreaterThanOrEqual(value, Vector512.Create(boundCosine)) : Vector512.LessThanOrEqual(value, Vector512.Create(boundCosine));
+            return pass != Vector512<float>.Zero;
+        }
+
         if (!cosine)
         {
             var limit = Vector128.Create(boundCount);
