@@ -85,30 +85,40 @@ public static unsafe partial class BinaryInnerProducts
             Vector512<byte> c30 = default, c31 = default, c32 = default, c33 = default;
             for (int v = 0; v < batch; v++, w += perVector)
             {
+                // (x AND y) >> 4 = (x >> 4) AND (y >> 4): each loaded row is shifted once and shared by the 4 pairs
+                // it meets, and one VPTERNLOG per nibble does both ANDs (the pair's AND and the nibble mask).
                 var b0 = Vector512.Load(y0 + w).AsByte();
                 var b1 = Vector512.Load(y1 + w).AsByte();
                 var b2 = Vector512.Load(y2 + w).AsByte();
                 var b3 = Vector512.Load(y3 + w).AsByte();
+                var h0 = HighNibblesVector512(b0);
+                var h1 = HighNibblesVector512(b1);
+                var h2 = HighNibblesVector512(b2);
+                var h3 = HighNibblesVector512(b3);
                 var a = Vector512.Load(x0 + w).AsByte();
-                c00 += PopCountBytesVector512(a & b0, table, lowNibble);
-                c01 += PopCountBytesVector512(a & b1, table, lowNibble);
-                c02 += PopCountBytesVector512(a & b2, table, lowNibble);
-                c03 += PopCountBytesVector512(a & b3, table, lowNibble);
+                var ah = HighNibblesVector512(a);
+                c00 += PairCountBytesVector512(a, ah, b0, h0, table, lowNibble);
+                c01 += PairCountBytesVector512(a, ah, b1, h1, table, lowNibble);
+                c02 += PairCountBytesVector512(a, ah, b2, h2, table, lowNibble);
+                c03 += PairCountBytesVector512(a, ah, b3, h3, table, lowNibble);
                 a = Vector512.Load(x1 + w).AsByte();
-                c10 += PopCountBytesVector512(a & b0, table, lowNibble);
-                c11 += PopCountBytesVector512(a & b1, table, lowNibble);
-                c12 += PopCountBytesVector512(a & b2, table, lowNibble);
-                c13 += PopCountBytesVector512(a & b3, table, lowNibble);
+                ah = HighNibblesVector512(a);
+                c10 += PairCountBytesVector512(a, ah, b0, h0, table, lowNibble);
+                c11 += PairCountBytesVector512(a, ah, b1, h1, table, lowNibble);
+                c12 += PairCountBytesVector512(a, ah, b2, h2, table, lowNibble);
+                c13 += PairCountBytesVector512(a, ah, b3, h3, table, lowNibble);
                 a = Vector512.Load(x2 + w).AsByte();
-                c20 += PopCountBytesVector512(a & b0, table, lowNibble);
-                c21 += PopCountBytesVector512(a & b1, table, lowNibble);
-                c22 += PopCountBytesVector512(a & b2, table, lowNibble);
-                c23 += PopCountBytesVector512(a & b3, table, lowNibble);
+                ah = HighNibblesVector512(a);
+                c20 += PairCountBytesVector512(a, ah, b0, h0, table, lowNibble);
+                c21 += PairCountBytesVector512(a, ah, b1, h1, table, lowNibble);
+                c22 += PairCountBytesVector512(a, ah, b2, h2, table, lowNibble);
+                c23 += PairCountBytesVector512(a, ah, b3, h3, table, lowNibble);
                 a = Vector512.Load(x3 + w).AsByte();
-                c30 += PopCountBytesVector512(a & b0, table, lowNibble);
-                c31 += PopCountBytesVector512(a & b1, table, lowNibble);
-                c32 += PopCountBytesVector512(a & b2, table, lowNibble);
-                c33 += PopCountBytesVector512(a & b3, table, lowNibble);
+                ah = HighNibblesVector512(a);
+                c30 += PairCountBytesVector512(a, ah, b0, h0, table, lowNibble);
+                c31 += PairCountBytesVector512(a, ah, b1, h1, table, lowNibble);
+                c32 += PairCountBytesVector512(a, ah, b2, h2, table, lowNibble);
+                c33 += PairCountBytesVector512(a, ah, b3, h3, table, lowNibble);
             }
 
             totals += ReduceTileVector512(
@@ -118,6 +128,23 @@ public static unsafe partial class BinaryInnerProducts
         }
 
         totals.Store(destination);
+    }
+
+    /// <summary>Every byte shifted right by 4 (a 16-bit shift: bits of the next byte enter bits 4-7, which the mask drops).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> HighNibblesVector512(Vector512<byte> value) => Vec.ShiftRightLogical(value.AsUInt16(), 4).AsByte();
+
+    /// <summary>
+    /// popcount of every byte of x AND y from x, y and their 4-bit-shifted copies: table[x &amp; y &amp; 15] +
+    /// table[(x &gt;&gt; 4) &amp; (y &gt;&gt; 4) &amp; 15], each index one VPTERNLOG (0x80: the AND of all three inputs).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> PairCountBytesVector512(
+        Vector512<byte> x, Vector512<byte> xHigh, Vector512<byte> y, Vector512<byte> yHigh, Vector512<byte> table, Vector512<byte> lowNibble)
+    {
+        var low = Avx512F.TernaryLogic(x, y, lowNibble, 0x80);
+        var high = Avx512F.TernaryLogic(xHigh, yHigh, lowNibble, 0x80);
+        return Avx512BW.Shuffle(table, low) + Avx512BW.Shuffle(table, high);
     }
 
     /// <summary>
