@@ -196,18 +196,24 @@ public static unsafe partial class BinaryInnerProducts
         var lowNibble = Vector512.Create((byte)0x0F);
         var b01 = Vector512.Create(Vector256.Load(y[0]), Vector256.Load(y[1])).AsByte();
         var b23 = Vector512.Create(Vector256.Load(y[2]), Vector256.Load(y[3])).AsByte();
+        var h01 = HighNibblesVector512(b01);
+        var h23 = HighNibblesVector512(b23);
         var a0 = BothHalvesVector512(x[0]);
-        var s01r0 = CountsVector512(a0 & b01, table, lowNibble);
-        var s23r0 = CountsVector512(a0 & b23, table, lowNibble);
+        var ah0 = HighNibblesVector512(a0);
+        var s01r0 = SadVector512(PairCountBytesVector512(a0, ah0, b01, h01, table, lowNibble));
+        var s23r0 = SadVector512(PairCountBytesVector512(a0, ah0, b23, h23, table, lowNibble));
         var a1 = BothHalvesVector512(x[1]);
-        var s01r1 = CountsVector512(a1 & b01, table, lowNibble);
-        var s23r1 = CountsVector512(a1 & b23, table, lowNibble);
+        var ah1 = HighNibblesVector512(a1);
+        var s01r1 = SadVector512(PairCountBytesVector512(a1, ah1, b01, h01, table, lowNibble));
+        var s23r1 = SadVector512(PairCountBytesVector512(a1, ah1, b23, h23, table, lowNibble));
         var a2 = BothHalvesVector512(x[2]);
-        var s01r2 = CountsVector512(a2 & b01, table, lowNibble);
-        var s23r2 = CountsVector512(a2 & b23, table, lowNibble);
+        var ah2 = HighNibblesVector512(a2);
+        var s01r2 = SadVector512(PairCountBytesVector512(a2, ah2, b01, h01, table, lowNibble));
+        var s23r2 = SadVector512(PairCountBytesVector512(a2, ah2, b23, h23, table, lowNibble));
         var a3 = BothHalvesVector512(x[3]);
-        var s01r3 = CountsVector512(a3 & b01, table, lowNibble);
-        var s23r3 = CountsVector512(a3 & b23, table, lowNibble);
+        var ah3 = HighNibblesVector512(a3);
+        var s01r3 = SadVector512(PairCountBytesVector512(a3, ah3, b01, h01, table, lowNibble));
+        var s23r3 = SadVector512(PairCountBytesVector512(a3, ah3, b23, h23, table, lowNibble));
 
         // Every SAD lane is at most 64 and a pair's count (4 lanes) at most 256, so four pairs share the 16-bit fields
         // of a 64-bit lane: q holds rows 0-1, q2 rows 2-3; fields (s01, s23) of the first row, then of the second.
@@ -232,10 +238,10 @@ public static unsafe partial class BinaryInnerProducts
         return Vector512.Create(half, half).AsByte();
     }
 
-    /// <summary>popcount of every 64-bit lane (SAD of the byte counts against zero).</summary>
+    /// <summary>The byte counts summed per 64-bit lane (SAD against zero).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ulong> CountsVector512(Vector512<byte> both, Vector512<byte> table, Vector512<byte> lowNibble) =>
-        Avx512BW.SumAbsoluteDifferences(PopCountBytesVector512(both, table, lowNibble), Vector512<byte>.Zero).AsUInt64();
+    private static Vector512<ulong> SadVector512(Vector512<byte> counts) =>
+        Avx512BW.SumAbsoluteDifferences(counts, Vector512<byte>.Zero).AsUInt64();
 
     /// <summary>
     /// The 4 x 8 tile for rows of one word (l &lt;= 64): <paramref name="y"/> holds the words of 8 right rows
