@@ -24,6 +24,10 @@ internal sealed unsafe class BinaryTileRunner
     private readonly delegate*<ulong**, ulong**, int, int*, void> _kernel;
 
     private readonly bool _oneWord;
+    private readonly delegate*<ulong**, nint*, int, int*, void> _strip;
+
+    /// <summary>Full tiles per strip call (<see cref="BinaryInnerProducts.StripKernel"/>): 16 tiles, 1 KiB of counts on the stack.</summary>
+    private const int StripTiles = 16;
     private readonly AlignedBuffer<ulong>? _packedWords;
 
     public BinaryTileRunner(EngineContext context)
@@ -31,6 +35,7 @@ internal sealed unsafe class BinaryTileRunner
         _context = context;
         _kernel = BinaryInnerProducts.TileKernel(context.Variant, context.Dimensions);
         _oneWord = BinaryInnerProducts.HasOneWordTile(context.Variant, context.Dimensions);
+        _strip = BinaryInnerProducts.StripKernel(context.Variant, context.Dimensions);
         if (_oneWord) _packedWords = new AlignedBuffer<ulong>(context.Plan.BlockRows + 8);
     }
 
@@ -61,10 +66,12 @@ internal sealed unsafe class BinaryTileRunner
         ulong** xs = stackalloc ulong*[T];
         ulong** ys = stackalloc ulong*[T];
         int* counts = stackalloc int[T * T];
+        int* stripCounts = stackalloc int[StripTiles * T * T];
         float* rowFactor = stackalloc float[T];
         float* colFactor = stackalloc float[T];
         bool maximise = c.Maximise, cosine = c.Cosine;
         int words = c.Words;
+        var strip = _strip;
         var zero = (ulong*)c.ZeroRow;
         var rowsA = c.RowsA;
         var rowsB = c.RowsB;
@@ -82,9 +89,12 @@ internal sealed unsafe class BinaryTileRunner
             }
 
             Thresholds(reducer.FilterValue, maximise, cosine, out int boundCount, out float boundCosine);
+            int stripLeft = 0;
+            int* stripNext = stripCounts;
             for (int q0 = task.Diagonal ? p0 : task.StartB; q0 < task.EndB; q0 += T)
             {
                 int colsHere = Math.Min(T, task.EndB - q0);
+                int* tileCounts = counts;
                 ulong** yTile = (ulong**)(rowsBFixed + q0);
                 float* colTile = invBFixed + q0;
                 if (colsHere < T)
@@ -97,10 +107,29 @@ internal sealed unsafe class BinaryTileRunner
 
                     yTile = ys;
                     colTile = colFactor;
+                    _kernel(xs, yTile, words, counts);
+                }
+                else if (strip != null)
+                {
+                    // Up to 16 full tiles of this left group in one call; the counts do not depend on the bound, so
+                    // filtering them one tile at a time afterwards sees the same bound as tile-by-tile kernels.
+                    if (stripLeft == 0)
+                    {
+                        stripLeft = Math.Min(StripTiles, (task.EndB - q0) / T);
+                        strip(xs, rowsBFixed + q0, stripLeft, stripCounts);
+                        stripNext = stripCounts;
+                    }
+
+                    tileCounts = stripNext;
+                    stripNext += T * T;
+                    stripLeft--;
+                }
+                else
+                {
+                    _kernel(xs, yTile, words, counts);
                 }
 
-                _kernel(xs, yTile, words, counts);
-                if (!AnyPass(counts, rowFactor, colTile, maximise, cosine, boundCount, boundCosine)) continue;
+                if (!AnyPass(tileCounts, rowFactor, colTile, maximise, cosine, boundCount, boundCosine)) continue;
 
                 for (int r = 0; r < rowsHere; r++)
                 {
@@ -108,9 +137,9 @@ internal sealed unsafe class BinaryTileRunner
                     {
                         int p = p0 + r, q = q0 + s;
                         if (task.Diagonal && q <= p) continue;
-                        if (!Passes(counts[r * T + s], rowFactor[r] * colTile[s], maximise, cosine, boundCount, boundCosine)) continue;
+                        if (!Passes(tileCounts[r * T + s], rowFactor[r] * colTile[s], maximise, cosine, boundCount, boundCosine)) continue;
                         var (i, j) = c.Original(p, q);
-                        reducer.Offer(i, j, c.BinaryScore(i, j, counts[r * T + s]));
+                        reducer.Offer(i, j, c.BinaryScore(i, j, tileCounts[r * T + s]));
                         Thresholds(reducer.FilterValue, maximise, cosine, out boundCount, out boundCosine);
                     }
                 }

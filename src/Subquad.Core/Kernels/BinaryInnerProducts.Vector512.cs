@@ -230,6 +230,49 @@ public static unsafe partial class BinaryInnerProducts
         Vector512.WidenLower(Avx512BW.PermuteVar32x16(sums, order)).AsInt32().Store(destination);
     }
 
+    /// <summary>
+    /// <see cref="Tile4x4HalfRowsVector512"/> for 4 left rows against <paramref name="tiles"/> consecutive 4-row tiles
+    /// of right row pointers (<paramref name="y"/>[4 t .. 4 t + 3]): the left rows and their shifted copies stay in
+    /// registers across the strip, so the per-tile cost is the right rows' loads and the counting alone.
+    /// <c>destination[16 t + r * 4 + c]</c> receives popcount(x[r] AND y[4 t + c]).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void TileStripHalfRowsVector512(ulong** x, nint* y, int tiles, int* destination)
+    {
+        var table = NibbleTableVector512();
+        var lowNibble = Vector512.Create((byte)0x0F);
+        var order = Vector512.Create(
+            (ushort)0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        var a0 = BothHalvesVector512(x[0]);
+        var a1 = BothHalvesVector512(x[1]);
+        var a2 = BothHalvesVector512(x[2]);
+        var a3 = BothHalvesVector512(x[3]);
+        var ah0 = HighNibblesVector512(a0);
+        var ah1 = HighNibblesVector512(a1);
+        var ah2 = HighNibblesVector512(a2);
+        var ah3 = HighNibblesVector512(a3);
+        for (int t = 0; t < tiles; t++)
+        {
+            nint* yt = y + t * TileRows;
+            var b01 = Vector512.Create(Vector256.Load((ulong*)yt[0]), Vector256.Load((ulong*)yt[1])).AsByte();
+            var b23 = Vector512.Create(Vector256.Load((ulong*)yt[2]), Vector256.Load((ulong*)yt[3])).AsByte();
+            var h01 = HighNibblesVector512(b01);
+            var h23 = HighNibblesVector512(b23);
+            // Same packing and reduction as Tile4x4HalfRowsVector512 (fields of at most 256 per pair).
+            var q = SadVector512(PairCountBytesVector512(a0, ah0, b01, h01, table, lowNibble))
+                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a0, ah0, b23, h23, table, lowNibble)), 16)
+                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a1, ah1, b01, h01, table, lowNibble)), 32)
+                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a1, ah1, b23, h23, table, lowNibble)), 48);
+            var q2 = SadVector512(PairCountBytesVector512(a2, ah2, b01, h01, table, lowNibble))
+                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a2, ah2, b23, h23, table, lowNibble)), 16)
+                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a3, ah3, b01, h01, table, lowNibble)), 32)
+                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a3, ah3, b23, h23, table, lowNibble)), 48);
+            var a = Avx512F.UnpackLow(q, q2) + Avx512F.UnpackHigh(q, q2);
+            var sums = (a + Avx512F.Shuffle4x128(a, a, 0b10_11_00_01)).AsUInt16();
+            Vector512.WidenLower(Avx512BW.PermuteVar32x16(sums, order)).AsInt32().Store(destination + t * TileRows * TileRows);
+        }
+    }
+
     /// <summary>The first 256 bits of a row in both halves of a zmm.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<byte> BothHalvesVector512(ulong* row)
