@@ -24,7 +24,7 @@ internal sealed unsafe class BinaryTileRunner
     private readonly delegate*<ulong**, ulong**, int, int*, void> _kernel;
 
     private readonly bool _oneWord;
-    private readonly delegate*<ulong**, nint*, int, int*, void> _strip;
+    private readonly delegate*<ulong**, nint*, int, int, int*, void> _strip;
 
     /// <summary>Full tiles per strip call (<see cref="BinaryInnerProducts.StripKernel"/>): 16 tiles, 1 KiB of counts on the stack.</summary>
     private const int StripTiles = 16;
@@ -116,7 +116,7 @@ internal sealed unsafe class BinaryTileRunner
                     if (stripLeft == 0)
                     {
                         stripLeft = Math.Min(StripTiles, (task.EndB - q0) / T);
-                        strip(xs, rowsBFixed + q0, stripLeft, stripCounts);
+                        strip(xs, rowsBFixed + q0, words, stripLeft, stripCounts);
                         stripNext = stripCounts;
                     }
 

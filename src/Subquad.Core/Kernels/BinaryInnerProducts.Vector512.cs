@@ -65,13 +65,31 @@ public static unsafe partial class BinaryInnerProducts
     /// 15872 &lt; 2^16, so fields never carry into each other) and sums it once: 4 horizontal sums per tile, not 16.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Tile4x4Vector512(ulong** x, ulong** y, int words, int* destination)
+    internal static void Tile4x4Vector512(ulong** x, ulong** y, int words, int* destination) =>
+        Tile4x4BodyVector512(x[0], x[1], x[2], x[3], y[0], y[1], y[2], y[3], words, destination);
+
+    /// <summary>
+    /// <see cref="Tile4x4Vector512"/> for 4 left rows against <paramref name="tiles"/> consecutive 4-row tiles of right
+    /// row pointers (<paramref name="y"/>[4 t .. 4 t + 3]) in one call: no call, pointer set-up or constant load per
+    /// tile. <c>destination[16 t + r * 4 + c]</c> receives popcount(x[r] AND y[4 t + c]).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void TileStripVector512(ulong** x, nint* y, int words, int tiles, int* destination)
+    {
+        ulong* x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+        for (int t = 0; t < tiles; t++)
+        {
+            nint* yt = y + t * TileRows;
+            Tile4x4BodyVector512(x0, x1, x2, x3, (ulong*)yt[0], (ulong*)yt[1], (ulong*)yt[2], (ulong*)yt[3], words, destination + t * TileRows * TileRows);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile4x4BodyVector512(ulong* x0, ulong* x1, ulong* x2, ulong* x3, ulong* y0, ulong* y1, ulong* y2, ulong* y3, int words, int* destination)
     {
         Debug.Assert(words % Vector512<ulong>.Count == 0);
         var table = NibbleTableVector512();
         var lowNibble = Vector512.Create((byte)0x0F);
-        ulong* x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
-        ulong* y0 = y[0], y1 = y[1], y2 = y[2], y3 = y[3];
         var totals = Vector512<int>.Zero;
         int perVector = Vector512<ulong>.Count;
         int vectors = words / perVector;
@@ -237,7 +255,7 @@ public static unsafe partial class BinaryInnerProducts
     /// <c>destination[16 t + r * 4 + c]</c> receives popcount(x[r] AND y[4 t + c]).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void TileStripHalfRowsVector512(ulong** x, nint* y, int tiles, int* destination)
+    internal static void TileStripHalfRowsVector512(ulong** x, nint* y, int words, int tiles, int* destination)
     {
         var table = NibbleTableVector512();
         var lowNibble = Vector512.Create((byte)0x0F);

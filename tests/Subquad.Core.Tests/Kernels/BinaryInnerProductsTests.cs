@@ -117,16 +117,18 @@ public unsafe class BinaryInnerProductsTests
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void StripKernelForShortRows_EveryLength1To300Bits_MatchesScalarTiles(KernelVariant variant)
+    public void StripKernel_EveryLength1To300BitsAndLongRows_MatchesScalarTiles(KernelVariant variant)
     {
         RequireSupported(variant);
         var random = new Random(17);
         const int Tiles = 5;
+        // 1..300 bits (half-row strips up to 256, the 4 x 4 strip past it) and rows past one 31-vector flush.
+        int[] lengths = [.. Enumerable.Range(1, 300), 1024, 16_000, 20_000];
         int* expected = stackalloc int[16];
         int* actual = stackalloc int[16 * (Tiles + 1)];
         ulong** xs = stackalloc ulong*[4];
         nint* ys = stackalloc nint[4 * Tiles];
-        for (int l = 1; l <= 300; l++)
+        foreach (int l in lengths)
         {
             var strip = BinaryInnerProducts.StripKernel(variant, l);
             if (strip == null) continue;
@@ -139,7 +141,7 @@ public unsafe class BinaryInnerProductsTests
                 for (int tiles = 1; tiles <= Tiles; tiles++)
                 {
                     for (int k = 0; k < 16 * (Tiles + 1); k++) actual[k] = -1;
-                    strip(xs, ys, tiles, actual);
+                    strip(xs, ys, rows.WordsPerRow, tiles, actual);
                     for (int t = 0; t < tiles; t++)
                     {
                         BinaryInnerProducts.Tile4x4(KernelVariant.Scalar, xs, (ulong**)(ys + 4 * t), rows.WordsPerRow, expected);
