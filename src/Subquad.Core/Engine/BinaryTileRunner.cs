@@ -24,6 +24,10 @@ internal sealed unsafe class BinaryTileRunner
     private readonly delegate*<ulong**, ulong**, int, int*, void> _kernel;
 
     private readonly bool _oneWord;
+    private readonly delegate*<ulong**, nint*, int, int, int*, void> _strip;
+
+    /// <summary>Full tiles per strip call (<see cref="BinaryInnerProducts.StripKernel"/>): 16 tiles, 1 KiB of counts on the stack.</summary>
+    private const int StripTiles = 16;
     private readonly AlignedBuffer<ulong>? _packedWords;
 
     public BinaryTileRunner(EngineContext context)
@@ -31,6 +35,7 @@ internal sealed unsafe class BinaryTileRunner
         _context = context;
         _kernel = BinaryInnerProducts.TileKernel(context.Variant, context.Dimensions);
         _oneWord = BinaryInnerProducts.HasOneWordTile(context.Variant, context.Dimensions);
+        _strip = BinaryInnerProducts.StripKernel(context.Variant, context.Dimensions);
         if (_oneWord) _packedWords = new AlignedBuffer<ulong>(context.Plan.BlockRows + 8);
     }
 
@@ -44,14 +49,29 @@ internal sealed unsafe class BinaryTileRunner
             return;
         }
 
+        fixed (nint* rowsB = _context.RowsB)
+        fixed (float* invB = _context.InverseSqrtB)
+            RunTiles(task, reducer, rowsB, invB);
+    }
+
+    /// <summary>
+    /// The 4 x 4 tiles of one task. A full tile reads its 4 right row pointers and factors in place from the pinned
+    /// per-position arrays (no copying, no bounds checks); only the last, partial tile of a block is padded with the
+    /// zero row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunTiles(in BlockPairTask task, PairReducer reducer, nint* rowsBFixed, float* invBFixed)
+    {
         var c = _context;
         ulong** xs = stackalloc ulong*[T];
         ulong** ys = stackalloc ulong*[T];
         int* counts = stackalloc int[T * T];
+        int* stripCounts = stackalloc int[StripTiles * T * T];
         float* rowFactor = stackalloc float[T];
         float* colFactor = stackalloc float[T];
         bool maximise = c.Maximise, cosine = c.Cosine;
         int words = c.Words;
+        var strip = _strip;
         var zero = (ulong*)c.ZeroRow;
         var rowsA = c.RowsA;
         var rowsB = c.RowsB;
@@ -69,17 +89,47 @@ internal sealed unsafe class BinaryTileRunner
             }
 
             Thresholds(reducer.FilterValue, maximise, cosine, out int boundCount, out float boundCosine);
+            int stripLeft = 0;
+            int* stripNext = stripCounts;
             for (int q0 = task.Diagonal ? p0 : task.StartB; q0 < task.EndB; q0 += T)
             {
                 int colsHere = Math.Min(T, task.EndB - q0);
-                for (int s = 0; s < T; s++)
+                int* tileCounts = counts;
+                ulong** yTile = (ulong**)(rowsBFixed + q0);
+                float* colTile = invBFixed + q0;
+                if (colsHere < T)
                 {
-                    ys[s] = s < colsHere ? (ulong*)rowsB[q0 + s] : zero;
-                    colFactor[s] = s < colsHere ? invB[q0 + s] : 0f;
+                    for (int s = 0; s < T; s++)
+                    {
+                        ys[s] = s < colsHere ? (ulong*)rowsB[q0 + s] : zero;
+                        colFactor[s] = s < colsHere ? invB[q0 + s] : 0f;
+                    }
+
+                    yTile = ys;
+                    colTile = colFactor;
+                    _kernel(xs, yTile, words, counts);
+                }
+                else if (strip != null)
+                {
+                    // Up to 16 full tiles of this left group in one call; the counts do not depend on the bound, so
+                    // filtering them one tile at a time afterwards sees the same bound as tile-by-tile kernels.
+                    if (stripLeft == 0)
+                    {
+                        stripLeft = Math.Min(StripTiles, (task.EndB - q0) / T);
+                        strip(xs, rowsBFixed + q0, words, stripLeft, stripCounts);
+                        stripNext = stripCounts;
+                    }
+
+                    tileCounts = stripNext;
+                    stripNext += T * T;
+                    stripLeft--;
+                }
+                else
+                {
+                    _kernel(xs, yTile, words, counts);
                 }
 
-                _kernel(xs, ys, words, counts);
-                if (!AnyPass(counts, rowFactor, colFactor, maximise, cosine, boundCount, boundCosine)) continue;
+                if (!AnyPass(tileCounts, rowFactor, colTile, maximise, cosine, boundCount, boundCosine)) continue;
 
                 for (int r = 0; r < rowsHere; r++)
                 {
@@ -87,9 +137,9 @@ internal sealed unsafe class BinaryTileRunner
                     {
                         int p = p0 + r, q = q0 + s;
                         if (task.Diagonal && q <= p) continue;
-                        if (!Passes(counts[r * T + s], rowFactor[r] * colFactor[s], maximise, cosine, boundCount, boundCosine)) continue;
+                        if (!Passes(tileCounts[r * T + s], rowFactor[r] * colTile[s], maximise, cosine, boundCount, boundCosine)) continue;
                         var (i, j) = c.Original(p, q);
-                        reducer.Offer(i, j, c.BinaryScore(i, j, counts[r * T + s]));
+                        reducer.Offer(i, j, c.BinaryScore(i, j, tileCounts[r * T + s]));
                         Thresholds(reducer.FilterValue, maximise, cosine, out boundCount, out boundCosine);
                     }
                 }
@@ -223,7 +273,28 @@ internal sealed unsafe class BinaryTileRunner
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AnyPass(int* counts, float* rowFactor, float* colFactor, bool maximise, bool cosine, int boundCount, float boundCosine)
     {
-        // Same arithmetic as Passes (count * (rowFactor * colFactor)), four pairs per vector.
+        // Same arithmetic as Passes (count * (rowFactor * colFactor)): the whole tile in one vector where 512-bit
+        // vectors are hardware (one compare, or one convert + two multiplies + compare), else four pairs per vector.
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var tile = Vector512.Load(counts);
+            if (!cosine)
+            {
+                var hit = maximise ? Vector512.GreaterThanOrEqual(tile, Vector512.Create(boundCount)) : Vector512.LessThanOrEqual(tile, Vector512.Create(boundCount));
+                return hit != Vector512<int>.Zero;
+            }
+
+            var rows = Vector512.Create(
+                Vector256.Create(Vector128.Create(rowFactor[0]), Vector128.Create(rowFactor[1])),
+                Vector256.Create(Vector128.Create(rowFactor[2]), Vector128.Create(rowFactor[3])));
+            var columns4 = Vector128.Load(colFactor);
+            var columns8 = Vector256.Create(columns4, columns4);
+            var factor = rows * Vector512.Create(columns8, columns8);
+            var value = Vector512.ConvertToSingle(tile) * factor;
+            var pass = maximise ? Vector512.GreaterThanOrEqual(value, Vector512.Create(boundCosine)) : Vector512.LessThanOrEqual(value, Vector512.Create(boundCosine));
+            return pass != Vector512<float>.Zero;
+        }
+
         if (!cosine)
         {
             var limit = Vector128.Create(boundCount);

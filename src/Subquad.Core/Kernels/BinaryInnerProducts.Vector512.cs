@@ -65,15 +65,32 @@ public static unsafe partial class BinaryInnerProducts
     /// 15872 &lt; 2^16, so fields never carry into each other) and sums it once: 4 horizontal sums per tile, not 16.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Tile4x4Vector512(ulong** x, ulong** y, int words, int* destination)
+    internal static void Tile4x4Vector512(ulong** x, ulong** y, int words, int* destination) =>
+        Tile4x4BodyVector512(x[0], x[1], x[2], x[3], y[0], y[1], y[2], y[3], words, destination);
+
+    /// <summary>
+    /// <see cref="Tile4x4Vector512"/> for 4 left rows against <paramref name="tiles"/> consecutive 4-row tiles of right
+    /// row pointers (<paramref name="y"/>[4 t .. 4 t + 3]) in one call: no call, pointer set-up or constant load per
+    /// tile. <c>destination[16 t + r * 4 + c]</c> receives popcount(x[r] AND y[4 t + c]).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void TileStripVector512(ulong** x, nint* y, int words, int tiles, int* destination)
+    {
+        ulong* x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+        for (int t = 0; t < tiles; t++)
+        {
+            nint* yt = y + t * TileRows;
+            Tile4x4BodyVector512(x0, x1, x2, x3, (ulong*)yt[0], (ulong*)yt[1], (ulong*)yt[2], (ulong*)yt[3], words, destination + t * TileRows * TileRows);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile4x4BodyVector512(ulong* x0, ulong* x1, ulong* x2, ulong* x3, ulong* y0, ulong* y1, ulong* y2, ulong* y3, int words, int* destination)
     {
         Debug.Assert(words % Vector512<ulong>.Count == 0);
         var table = NibbleTableVector512();
         var lowNibble = Vector512.Create((byte)0x0F);
-        ulong* x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
-        ulong* y0 = y[0], y1 = y[1], y2 = y[2], y3 = y[3];
-        long t00 = 0, t01 = 0, t02 = 0, t03 = 0, t10 = 0, t11 = 0, t12 = 0, t13 = 0;
-        long t20 = 0, t21 = 0, t22 = 0, t23 = 0, t30 = 0, t31 = 0, t32 = 0, t33 = 0;
+        var totals = Vector512<int>.Zero;
         int perVector = Vector512<ulong>.Count;
         int vectors = words / perVector;
         int w = 0;
@@ -86,57 +103,101 @@ public static unsafe partial class BinaryInnerProducts
             Vector512<byte> c30 = default, c31 = default, c32 = default, c33 = default;
             for (int v = 0; v < batch; v++, w += perVector)
             {
+                // (x AND y) >> 4 = (x >> 4) AND (y >> 4): each loaded row is shifted once and shared by the 4 pairs
+                // it meets, and one VPTERNLOG per nibble does both ANDs (the pair's AND and the nibble mask).
                 var b0 = Vector512.Load(y0 + w).AsByte();
                 var b1 = Vector512.Load(y1 + w).AsByte();
                 var b2 = Vector512.Load(y2 + w).AsByte();
                 var b3 = Vector512.Load(y3 + w).AsByte();
+                var h0 = HighNibblesVector512(b0);
+                var h1 = HighNibblesVector512(b1);
+                var h2 = HighNibblesVector512(b2);
+                var h3 = HighNibblesVector512(b3);
                 var a = Vector512.Load(x0 + w).AsByte();
-                c00 += PopCountBytesVector512(a & b0, table, lowNibble);
-                c01 += PopCountBytesVector512(a & b1, table, lowNibble);
-                c02 += PopCountBytesVector512(a & b2, table, lowNibble);
-                c03 += PopCountBytesVector512(a & b3, table, lowNibble);
+                var ah = HighNibblesVector512(a);
+                c00 += PairCountBytesVector512(a, ah, b0, h0, table, lowNibble);
+                c01 += PairCountBytesVector512(a, ah, b1, h1, table, lowNibble);
+                c02 += PairCountBytesVector512(a, ah, b2, h2, table, lowNibble);
+                c03 += PairCountBytesVector512(a, ah, b3, h3, table, lowNibble);
                 a = Vector512.Load(x1 + w).AsByte();
-                c10 += PopCountBytesVector512(a & b0, table, lowNibble);
-                c11 += PopCountBytesVector512(a & b1, table, lowNibble);
-                c12 += PopCountBytesVector512(a & b2, table, lowNibble);
-                c13 += PopCountBytesVector512(a & b3, table, lowNibble);
+                ah = HighNibblesVector512(a);
+                c10 += PairCountBytesVector512(a, ah, b0, h0, table, lowNibble);
+                c11 += PairCountBytesVector512(a, ah, b1, h1, table, lowNibble);
+                c12 += PairCountBytesVector512(a, ah, b2, h2, table, lowNibble);
+                c13 += PairCountBytesVector512(a, ah, b3, h3, table, lowNibble);
                 a = Vector512.Load(x2 + w).AsByte();
-                c20 += PopCountBytesVector512(a & b0, table, lowNibble);
-                c21 += PopCountBytesVector512(a & b1, table, lowNibble);
-                c22 += PopCountBytesVector512(a & b2, table, lowNibble);
-                c23 += PopCountBytesVector512(a & b3, table, lowNibble);
+                ah = HighNibblesVector512(a);
+                c20 += PairCountBytesVector512(a, ah, b0, h0, table, lowNibble);
+                c21 += PairCountBytesVector512(a, ah, b1, h1, table, lowNibble);
+                c22 += PairCountBytesVector512(a, ah, b2, h2, table, lowNibble);
+                c23 += PairCountBytesVector512(a, ah, b3, h3, table, lowNibble);
                 a = Vector512.Load(x3 + w).AsByte();
-                c30 += PopCountBytesVector512(a & b0, table, lowNibble);
-                c31 += PopCountBytesVector512(a & b1, table, lowNibble);
-                c32 += PopCountBytesVector512(a & b2, table, lowNibble);
-                c33 += PopCountBytesVector512(a & b3, table, lowNibble);
+                ah = HighNibblesVector512(a);
+                c30 += PairCountBytesVector512(a, ah, b0, h0, table, lowNibble);
+                c31 += PairCountBytesVector512(a, ah, b1, h1, table, lowNibble);
+                c32 += PairCountBytesVector512(a, ah, b2, h2, table, lowNibble);
+                c33 += PairCountBytesVector512(a, ah, b3, h3, table, lowNibble);
             }
 
-            ulong row0 = SumFourVector512(c00, c01, c02, c03), row1 = SumFourVector512(c10, c11, c12, c13);
-            ulong row2 = SumFourVector512(c20, c21, c22, c23), row3 = SumFourVector512(c30, c31, c32, c33);
-            t00 += (long)(row0 & 0xFFFF); t01 += (long)((row0 >> 16) & 0xFFFF); t02 += (long)((row0 >> 32) & 0xFFFF); t03 += (long)(row0 >> 48);
-            t10 += (long)(row1 & 0xFFFF); t11 += (long)((row1 >> 16) & 0xFFFF); t12 += (long)((row1 >> 32) & 0xFFFF); t13 += (long)(row1 >> 48);
-            t20 += (long)(row2 & 0xFFFF); t21 += (long)((row2 >> 16) & 0xFFFF); t22 += (long)((row2 >> 32) & 0xFFFF); t23 += (long)(row2 >> 48);
-            t30 += (long)(row3 & 0xFFFF); t31 += (long)((row3 >> 16) & 0xFFFF); t32 += (long)((row3 >> 32) & 0xFFFF); t33 += (long)(row3 >> 48);
+            totals += ReduceTileVector512(
+                PackFourVector512(c00, c01, c02, c03), PackFourVector512(c10, c11, c12, c13),
+                PackFourVector512(c20, c21, c22, c23), PackFourVector512(c30, c31, c32, c33));
             done += batch;
         }
 
-        destination[0] = (int)t00; destination[1] = (int)t01; destination[2] = (int)t02; destination[3] = (int)t03;
-        destination[4] = (int)t10; destination[5] = (int)t11; destination[6] = (int)t12; destination[7] = (int)t13;
-        destination[8] = (int)t20; destination[9] = (int)t21; destination[10] = (int)t22; destination[11] = (int)t23;
-        destination[12] = (int)t30; destination[13] = (int)t31; destination[14] = (int)t32; destination[15] = (int)t33;
+        totals.Store(destination);
     }
 
-    /// <summary>Four byte-count vectors (one flush, at most 248 per lane) to four 16-bit counts in one 64-bit word.</summary>
+    /// <summary>Every byte shifted right by 4 (a 16-bit shift: bits of the next byte enter bits 4-7, which the mask drops).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong SumFourVector512(Vector512<byte> c0, Vector512<byte> c1, Vector512<byte> c2, Vector512<byte> c3)
+    private static Vector512<byte> HighNibblesVector512(Vector512<byte> value) => Vec.ShiftRightLogical(value.AsUInt16(), 4).AsByte();
+
+    /// <summary>
+    /// popcount of every byte of x AND y from x, y and their 4-bit-shifted copies: table[x &amp; y &amp; 15] +
+    /// table[(x &gt;&gt; 4) &amp; (y &gt;&gt; 4) &amp; 15], each index one VPTERNLOG (0x80: the AND of all three inputs).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> PairCountBytesVector512(
+        Vector512<byte> x, Vector512<byte> xHigh, Vector512<byte> y, Vector512<byte> yHigh, Vector512<byte> table, Vector512<byte> lowNibble)
+    {
+        var low = Avx512F.TernaryLogic(x, y, lowNibble, 0x80);
+        var high = Avx512F.TernaryLogic(xHigh, yHigh, lowNibble, 0x80);
+        return Avx512BW.Shuffle(table, low) + Avx512BW.Shuffle(table, high);
+    }
+
+    /// <summary>
+    /// Four byte-count vectors of one left row (one flush, at most 248 per lane) to one vector of 64-bit lanes, each
+    /// holding four 16-bit fields (one per right row). A SAD lane is at most 8 * 248 = 1984 and the sum of all 8
+    /// lanes of a field at most 15872 &lt; 2^16, so summing lanes never carries from one field into the next.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> PackFourVector512(Vector512<byte> c0, Vector512<byte> c1, Vector512<byte> c2, Vector512<byte> c3)
     {
         var s0 = Avx512BW.SumAbsoluteDifferences(c0, Vector512<byte>.Zero).AsUInt64();
         var s1 = Avx512BW.SumAbsoluteDifferences(c1, Vector512<byte>.Zero).AsUInt64();
         var s2 = Avx512BW.SumAbsoluteDifferences(c2, Vector512<byte>.Zero).AsUInt64();
         var s3 = Avx512BW.SumAbsoluteDifferences(c3, Vector512<byte>.Zero).AsUInt64();
-        var packed = s0 | Vector512.ShiftLeft(s1, 16) | Vector512.ShiftLeft(s2, 32) | Vector512.ShiftLeft(s3, 48);
-        return Vector512.Sum(packed);
+        return s0 | Vector512.ShiftLeft(s1, 16) | Vector512.ShiftLeft(s2, 32) | Vector512.ShiftLeft(s3, 48);
+    }
+
+    /// <summary>
+    /// The horizontal sums of four packed rows (<see cref="PackFourVector512"/>) at once, as the 16 counts of the
+    /// tile in <c>destination</c> order (r * 4 + c): a transposed reduction (unpack + add, then 128-bit lane
+    /// shuffles + add) costs 7 vector operations for the whole tile where four separate horizontal sums cost about
+    /// 24, and the 16-bit fields widen to 32-bit counts with one VPMOVZXWD instead of 16 scalar extractions.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> ReduceTileVector512(Vector512<ulong> p0, Vector512<ulong> p1, Vector512<ulong> p2, Vector512<ulong> p3)
+    {
+        // Per 128-bit chunk k: [p0[2k] + p0[2k+1], p1[2k] + p1[2k+1]] (and p2, p3 in b).
+        var a = Avx512F.UnpackLow(p0, p1) + Avx512F.UnpackHigh(p0, p1);
+        var b = Avx512F.UnpackLow(p2, p3) + Avx512F.UnpackHigh(p2, p3);
+        // Chunks [a0 + a1, a2 + a3, b0 + b1, b2 + b3], then each pair of chunks summed: chunk 0 = [sum p0, sum p1],
+        // chunk 2 = [sum p2, sum p3].
+        var c = Avx512F.Shuffle4x128(a, b, 0b10_00_10_00) + Avx512F.Shuffle4x128(a, b, 0b11_01_11_01);
+        var d = c + Avx512F.Shuffle4x128(c, c, 0b10_11_00_01);
+        var rows = Avx512F.Shuffle4x128(d, d, 0b10_00_10_00);
+        return Vector512.WidenLower(rows.AsUInt16()).AsInt32();
     }
 
     /// <summary>
@@ -153,22 +214,95 @@ public static unsafe partial class BinaryInnerProducts
         var lowNibble = Vector512.Create((byte)0x0F);
         var b01 = Vector512.Create(Vector256.Load(y[0]), Vector256.Load(y[1])).AsByte();
         var b23 = Vector512.Create(Vector256.Load(y[2]), Vector256.Load(y[3])).AsByte();
-        for (int r = 0; r < TileRows; r++)
+        var h01 = HighNibblesVector512(b01);
+        var h23 = HighNibblesVector512(b23);
+        var a0 = BothHalvesVector512(x[0]);
+        var ah0 = HighNibblesVector512(a0);
+        var s01r0 = SadVector512(PairCountBytesVector512(a0, ah0, b01, h01, table, lowNibble));
+        var s23r0 = SadVector512(PairCountBytesVector512(a0, ah0, b23, h23, table, lowNibble));
+        var a1 = BothHalvesVector512(x[1]);
+        var ah1 = HighNibblesVector512(a1);
+        var s01r1 = SadVector512(PairCountBytesVector512(a1, ah1, b01, h01, table, lowNibble));
+        var s23r1 = SadVector512(PairCountBytesVector512(a1, ah1, b23, h23, table, lowNibble));
+        var a2 = BothHalvesVector512(x[2]);
+        var ah2 = HighNibblesVector512(a2);
+        var s01r2 = SadVector512(PairCountBytesVector512(a2, ah2, b01, h01, table, lowNibble));
+        var s23r2 = SadVector512(PairCountBytesVector512(a2, ah2, b23, h23, table, lowNibble));
+        var a3 = BothHalvesVector512(x[3]);
+        var ah3 = HighNibblesVector512(a3);
+        var s01r3 = SadVector512(PairCountBytesVector512(a3, ah3, b01, h01, table, lowNibble));
+        var s23r3 = SadVector512(PairCountBytesVector512(a3, ah3, b23, h23, table, lowNibble));
+
+        // Every SAD lane is at most 64 and a pair's count (4 lanes) at most 256, so four pairs share the 16-bit fields
+        // of a 64-bit lane: q holds rows 0-1, q2 rows 2-3; fields (s01, s23) of the first row, then of the second.
+        var q = s01r0 | Vector512.ShiftLeft(s23r0, 16) | Vector512.ShiftLeft(s01r1, 32) | Vector512.ShiftLeft(s23r1, 48);
+        var q2 = s01r2 | Vector512.ShiftLeft(s23r2, 16) | Vector512.ShiftLeft(s01r3, 32) | Vector512.ShiftLeft(s23r3, 48);
+        // Per 128-bit chunk k: [q[2k] + q[2k+1], q2[2k] + q2[2k+1]]; then chunk 0 + chunk 1 (lanes 0-3: right rows 0
+        // and 2) lands in chunk 0 and chunk 2 + chunk 3 (lanes 4-7: right rows 1 and 3) in chunk 2.
+        var a = Avx512F.UnpackLow(q, q2) + Avx512F.UnpackHigh(q, q2);
+        var sums = (a + Avx512F.Shuffle4x128(a, a, 0b10_11_00_01)).AsUInt16();
+        // 16-bit words 0-7 now hold (0,0) (0,2) (1,0) (1,2) (2,0) (2,2) (3,0) (3,2), words 16-23 the same rows with
+        // right rows 1 and 3: one VPERMW puts them in r * 4 + c order, one VPMOVZXWD widens them.
+        var order = Vector512.Create(
+            (ushort)0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Vector512.WidenLower(Avx512BW.PermuteVar32x16(sums, order)).AsInt32().Store(destination);
+    }
+
+    /// <summary>
+    /// <see cref="Tile4x4HalfRowsVector512"/> for 4 left rows against <paramref name="tiles"/> consecutive 4-row tiles
+    /// of right row pointers (<paramref name="y"/>[4 t .. 4 t + 3]): the left rows and their shifted copies stay in
+    /// registers across the strip, so the per-tile cost is the right rows' loads and the counting alone.
+    /// <c>destination[16 t + r * 4 + c]</c> receives popcount(x[r] AND y[4 t + c]).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void TileStripHalfRowsVector512(ulong** x, nint* y, int words, int tiles, int* destination)
+    {
+        var table = NibbleTableVector512();
+        var lowNibble = Vector512.Create((byte)0x0F);
+        var order = Vector512.Create(
+            (ushort)0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        var a0 = BothHalvesVector512(x[0]);
+        var a1 = BothHalvesVector512(x[1]);
+        var a2 = BothHalvesVector512(x[2]);
+        var a3 = BothHalvesVector512(x[3]);
+        var ah0 = HighNibblesVector512(a0);
+        var ah1 = HighNibblesVector512(a1);
+        var ah2 = HighNibblesVector512(a2);
+        var ah3 = HighNibblesVector512(a3);
+        for (int t = 0; t < tiles; t++)
         {
-            var half = Vector256.Load(x[r]);
-            var a = Vector512.Create(half, half).AsByte();
-            var s01 = Avx512BW.SumAbsoluteDifferences(PopCountBytesVector512(a & b01, table, lowNibble), Vector512<byte>.Zero).AsUInt64();
-            var s23 = Avx512BW.SumAbsoluteDifferences(PopCountBytesVector512(a & b23, table, lowNibble), Vector512<byte>.Zero).AsUInt64();
-            var packed = s01 | Vector512.ShiftLeft(s23, 16);
-            ulong first = Vector256.Sum(packed.GetLower());
-            ulong second = Vector256.Sum(packed.GetUpper());
-            int* o = destination + r * TileRows;
-            o[0] = (int)(first & 0xFFFF);
-            o[2] = (int)(first >> 16);
-            o[1] = (int)(second & 0xFFFF);
-            o[3] = (int)(second >> 16);
+            nint* yt = y + t * TileRows;
+            var b01 = Vector512.Create(Vector256.Load((ulong*)yt[0]), Vector256.Load((ulong*)yt[1])).AsByte();
+            var b23 = Vector512.Create(Vector256.Load((ulong*)yt[2]), Vector256.Load((ulong*)yt[3])).AsByte();
+            var h01 = HighNibblesVector512(b01);
+            var h23 = HighNibblesVector512(b23);
+            // Same packing and reduction as Tile4x4HalfRowsVector512 (fields of at most 256 per pair).
+            var q = SadVector512(PairCountBytesVector512(a0, ah0, b01, h01, table, lowNibble))
+                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a0, ah0, b23, h23, table, lowNibble)), 16)
+                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a1, ah1, b01, h01, table, lowNibble)), 32)
+                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a1, ah1, b23, h23, table, lowNibble)), 48);
+            var q2 = SadVector512(PairCountBytesVector512(a2, ah2, b01, h01, table, lowNibble))
+                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a2, ah2, b23, h23, table, lowNibble)), 16)
+                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a3, ah3, b01, h01, table, lowNibble)), 32)
+                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a3, ah3, b23, h23, table, lowNibble)), 48);
+            var a = Avx512F.UnpackLow(q, q2) + Avx512F.UnpackHigh(q, q2);
+            var sums = (a + Avx512F.Shuffle4x128(a, a, 0b10_11_00_01)).AsUInt16();
+            Vector512.WidenLower(Avx512BW.PermuteVar32x16(sums, order)).AsInt32().Store(destination + t * TileRows * TileRows);
         }
     }
+
+    /// <summary>The first 256 bits of a row in both halves of a zmm.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> BothHalvesVector512(ulong* row)
+    {
+        var half = Vector256.Load(row);
+        return Vector512.Create(half, half).AsByte();
+    }
+
+    /// <summary>The byte counts summed per 64-bit lane (SAD against zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> SadVector512(Vector512<byte> counts) =>
+        Avx512BW.SumAbsoluteDifferences(counts, Vector512<byte>.Zero).AsUInt64();
 
     /// <summary>
     /// The 4 x 8 tile for rows of one word (l &lt;= 64): <paramref name="y"/> holds the words of 8 right rows

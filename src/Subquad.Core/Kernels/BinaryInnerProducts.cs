@@ -53,6 +53,18 @@ public static unsafe partial class BinaryInnerProducts
             ? &Tile4x4HalfRowsVector512
             : TileKernel(variant);
 
+    /// <summary>
+    /// The strip kernel of a variant for rows of <paramref name="dimensions"/> bits, or null where it has none: one
+    /// call computes 4 left rows against <c>tiles</c> consecutive full 4-row tiles of right row pointers, tile t's
+    /// counts at <c>destination + 16 t</c> in the 4 x 4 tile's order. The 512-bit variants have it for l &lt;= 256
+    /// (<see cref="TileStripHalfRowsVector512"/>, left rows kept in registers); Vector512 has it for longer rows too
+    /// (<see cref="TileStripVector512"/>: no call and set-up per tile).
+    /// </summary>
+    internal static delegate*<ulong**, nint*, int, int, int*, void> StripKernel(KernelVariant variant, int dimensions) =>
+        dimensions <= 256 && KernelDispatch.Require(variant) is KernelVariant.Vector512 or KernelVariant.Avx512VbmiPermute
+            ? &TileStripHalfRowsVector512
+            : KernelDispatch.Require(variant) == KernelVariant.Vector512 ? &TileStripVector512 : null;
+
     /// <summary>True when rows of <paramref name="dimensions"/> bits fit one word and the variant has the 4 x 8 one-word tile.</summary>
     internal static bool HasOneWordTile(KernelVariant variant, int dimensions) =>
         dimensions <= 64 && KernelDispatch.Require(variant) is KernelVariant.Vector512 or KernelVariant.Avx512VbmiPermute;

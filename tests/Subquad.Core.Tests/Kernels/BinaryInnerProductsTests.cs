@@ -115,6 +115,45 @@ public unsafe class BinaryInnerProductsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void StripKernel_EveryLength1To300BitsAndLongRows_MatchesScalarTiles(KernelVariant variant)
+    {
+        RequireSupported(variant);
+        var random = new Random(17);
+        const int Tiles = 5;
+        // 1..300 bits (half-row strips up to 256, the 4 x 4 strip past it) and rows past one 31-vector flush.
+        int[] lengths = [.. Enumerable.Range(1, 300), 1024, 16_000, 20_000];
+        int* expected = stackalloc int[16];
+        int* actual = stackalloc int[16 * (Tiles + 1)];
+        ulong** xs = stackalloc ulong*[4];
+        nint* ys = stackalloc nint[4 * Tiles];
+        foreach (int l in lengths)
+        {
+            var strip = BinaryInnerProducts.StripKernel(variant, l);
+            if (strip == null) continue;
+            double density = l % 4 == 0 ? 1.0 : random.NextDouble();
+            var rows = Generators.InstanceGenerator.RandomBinary(4 + 4 * Tiles, l, density, random.Next(), nonZero: false);
+            fixed (ulong* words = rows.Words)
+            {
+                for (int r = 0; r < 4; r++) xs[r] = words + r * rows.WordsPerRow;
+                for (int q = 0; q < 4 * Tiles; q++) ys[q] = (nint)(words + (4 + q) * rows.WordsPerRow);
+                for (int tiles = 1; tiles <= Tiles; tiles++)
+                {
+                    for (int k = 0; k < 16 * (Tiles + 1); k++) actual[k] = -1;
+                    strip(xs, ys, rows.WordsPerRow, tiles, actual);
+                    for (int t = 0; t < tiles; t++)
+                    {
+                        BinaryInnerProducts.Tile4x4(KernelVariant.Scalar, xs, (ulong**)(ys + 4 * t), rows.WordsPerRow, expected);
+                        for (int k = 0; k < 16; k++) Assert.Equal(expected[k], actual[16 * t + k]);
+                    }
+
+                    Assert.Equal(-1, actual[16 * tiles]); // nothing written past the last tile
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Tile4x8OneWord_RandomAndAllOnesWords_MatchScalar()
     {
