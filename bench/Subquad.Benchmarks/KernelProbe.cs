@@ -20,6 +20,50 @@ internal static unsafe class KernelProbe
         }
     }
 
+    /// <summary>
+    /// The strip kernels (4 left rows against 16 right tiles) per row encoding at a few lengths, alternated in one
+    /// process so load hits all alike: raw rows with the nibble table against rows 6 bits per byte (VPERMB). <c>-- probe-packed</c>.
+    /// </summary>
+    public static void RunPacked()
+    {
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (int l in new[] { 320, 500, 700, 1024, 2048 })
+            {
+                double raw = Strip(&BinaryInnerProducts.TileStripVector512, (l + 511) / 512 * 8);
+                double six = Strip(&BinaryInnerProducts.TileStripPacked6Vector512, Packed6Rows.WordsFor(l));
+                Console.WriteLine($"l={l}: nibble {raw / 1e6:F0}, packed6 {six / 1e6:F0} Mpairs/s (1 thread), {six / raw:F2}x");
+            }
+        }
+    }
+
+    private static double Strip(delegate*<ulong**, nint*, int, int, int*, void> kernel, int words)
+    {
+        const int Right = 64;
+        var data = new ulong[(4 + Right) * words + 8];
+        var random = new Random(3);
+        for (int k = 0; k < data.Length; k++) data[k] = (ulong)random.NextInt64() & 0x3F3F3F3F3F3F3F3FUL;
+        var counts = new int[Right * 4];
+        fixed (ulong* d0 = data)
+        fixed (int* c = counts)
+        {
+            ulong* d = (ulong*)(((nint)d0 + 63) & ~(nint)63);
+            ulong** xs = stackalloc ulong*[4];
+            nint* ys = stackalloc nint[Right];
+            for (int i = 0; i < 4; i++) xs[i] = d + i * words;
+            for (int i = 0; i < Right; i++) ys[i] = (nint)(d + (4 + i) * words);
+            var watch = Stopwatch.StartNew();
+            long calls = 0;
+            while (watch.ElapsedMilliseconds < 300)
+            {
+                for (int i = 0; i < 20; i++) kernel(xs, ys, words, Right / 4, c);
+                calls += 20;
+            }
+
+            return calls * 4.0 * Right / watch.Elapsed.TotalSeconds;
+        }
+    }
+
     private static double Dense(KernelVariant variant, int d)
     {
         var rowsData = new float[8 * d];

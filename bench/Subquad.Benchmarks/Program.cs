@@ -16,6 +16,12 @@ public static class Program
             return;
         }
 
+        if (args is ["probe-packed"])
+        {
+            KernelProbe.RunPacked();
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

@@ -33,9 +33,18 @@ internal sealed unsafe class BinaryTileRunner
     public BinaryTileRunner(EngineContext context)
     {
         _context = context;
-        _kernel = BinaryInnerProducts.TileKernel(context.Variant, context.Dimensions);
         _oneWord = BinaryInnerProducts.HasOneWordTile(context.Variant, context.Dimensions);
-        _strip = BinaryInnerProducts.StripKernel(context.Variant, context.Dimensions);
+        if (context.Packed6)
+        {
+            _kernel = &BinaryInnerProducts.Tile4x4Packed6Vector512;
+            _strip = &BinaryInnerProducts.TileStripPacked6Vector512;
+        }
+        else
+        {
+            _kernel = BinaryInnerProducts.TileKernel(context.Variant, context.Dimensions);
+            _strip = BinaryInnerProducts.StripKernel(context.Variant, context.Dimensions);
+        }
+
         if (_oneWord) _packedWords = new AlignedBuffer<ulong>(context.Plan.BlockRows + 8);
     }
 

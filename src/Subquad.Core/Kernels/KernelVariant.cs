@@ -21,8 +21,9 @@ public enum KernelVariant
     Vector512,
 
     /// <summary>
-    /// 512-bit vectors with AVX-512 VBMI: popcount by two VPERMB 64-entry tables (6 operations per vector instead of
-    /// the nibble table's 8); dense kernels are the <see cref="Vector512"/> ones.
+    /// 512-bit vectors with AVX-512 VBMI: the engine re-encodes rows longer than 256 bits 6 bits per byte and counts
+    /// each AND with one VPERMB (<see cref="Packed6Rows"/>); single products use two VPERMB 64-entry tables on raw rows;
+    /// rows of at most 256 bits and dense kernels are the <see cref="Vector512"/> ones.
     /// </summary>
     Avx512VbmiPermute,
 }

@@ -155,6 +155,76 @@ public unsafe class BinaryInnerProductsTests
     }
 
     [Fact]
+    public void Packed6Rows_Encode_KeepsEveryBitOnceAndBits6To7Zero()
+    {
+        var random = new Random(19);
+        foreach (int l in (int[])[.. Enumerable.Range(1, 200), 383, 384, 385, 1023, 1024, 1025, 4099])
+        {
+            var rows = Generators.InstanceGenerator.RandomBinary(2, l, l % 5 == 0 ? 1.0 : random.NextDouble(), random.Next(), nonZero: false);
+            var x = new ulong[Packed6Rows.WordsFor(l)];
+            var y = new ulong[Packed6Rows.WordsFor(l)];
+            Packed6Rows.Encode(rows.Row(0), l, x);
+            Packed6Rows.Encode(rows.Row(1), l, y);
+            Assert.Equal(0, x.Length % 8);
+            Assert.All(x, w => Assert.Equal(0UL, w & 0xC0C0C0C0C0C0C0C0UL));
+            Assert.Equal(rows.Weight(0), x.Sum(w => BitOperations.PopCount(w)));
+            Assert.Equal(BinaryInnerProducts.InnerProductScalar(rows.Row(0), rows.Row(1)), BinaryInnerProducts.InnerProductScalar(x, y));
+        }
+    }
+
+    [Fact]
+    public void Packed6Kernels_OnEncodedRows_MatchScalarOnRawRows()
+    {
+        if (!KernelDispatch.IsSupported(KernelVariant.Avx512VbmiPermute)) Assert.Skip("the 6-bit kernels need AVX-512 VBMI, which this CPU lacks");
+        var random = new Random(23);
+        const int Tiles = 4;
+        // Every length up to 700 bits, and rows past one 42-vector flush (42 * 384 = 16,128 bits).
+        int[] lengths = [.. Enumerable.Range(1, 700), 1024, 16_128, 16_129, 20_000];
+        int* expected = stackalloc int[16];
+        int* actual = stackalloc int[16 * (Tiles + 1)];
+        ulong** xsRaw = stackalloc ulong*[4];
+        ulong** xs = stackalloc ulong*[4];
+        ulong** yRaw = stackalloc ulong*[4];
+        nint* ys = stackalloc nint[4 * Tiles];
+        foreach (int l in lengths)
+        {
+            int count = 4 + (4 * Tiles);
+            double density = l % 4 == 0 ? 1.0 : random.NextDouble();
+            var rows = Generators.InstanceGenerator.RandomBinary(count, l, density, random.Next(), nonZero: false);
+            int words = Packed6Rows.WordsFor(l);
+            var encoded = new ulong[count * words];
+            for (int r = 0; r < count; r++) Packed6Rows.Encode(rows.Row(r), l, encoded.AsSpan(r * words, words));
+            fixed (ulong* raw = rows.Words)
+            fixed (ulong* packed = encoded)
+            {
+                for (int r = 0; r < 4; r++)
+                {
+                    xsRaw[r] = raw + r * rows.WordsPerRow;
+                    xs[r] = packed + r * words;
+                }
+
+                for (int q = 0; q < 4 * Tiles; q++) ys[q] = (nint)(packed + (4 + q) * words);
+                for (int k = 0; k < 16 * (Tiles + 1); k++) actual[k] = -1;
+                int tiles = 1 + (l % Tiles);
+                BinaryInnerProducts.TileStripPacked6Vector512(xs, ys, words, tiles, actual);
+                for (int t = 0; t < tiles; t++)
+                {
+                    for (int c = 0; c < 4; c++) yRaw[c] = raw + (4 + (4 * t) + c) * rows.WordsPerRow;
+                    BinaryInnerProducts.Tile4x4(KernelVariant.Scalar, xsRaw, yRaw, rows.WordsPerRow, expected);
+                    for (int k = 0; k < 16; k++) Assert.Equal(expected[k], actual[16 * t + k]);
+                    if (t == 0)
+                    {
+                        BinaryInnerProducts.Tile4x4Packed6Vector512(xs, (ulong**)ys, words, actual + (16 * Tiles));
+                        for (int k = 0; k < 16; k++) Assert.Equal(expected[k], actual[(16 * Tiles) + k]);
+                    }
+                }
+
+                if (tiles < Tiles) Assert.Equal(-1, actual[16 * tiles]); // nothing written past the last tile
+            }
+        }
+    }
+
+    [Fact]
     public void Tile4x8OneWord_RandomAndAllOnesWords_MatchScalar()
     {
         if (!KernelDispatch.IsSupported(KernelVariant.Vector512)) Assert.Skip("the one-word tile needs AVX-512BW, which this CPU lacks");
