@@ -28,10 +28,10 @@ internal static unsafe class KernelProbe
     {
         for (int round = 0; round < 3; round++)
         {
-            foreach (int l in new[] { 320, 500, 700, 1024, 2048 })
+            foreach (int l in new[] { 128, 192, 320, 500, 700, 1024, 2048 })
             {
-                double raw = Strip(&BinaryInnerProducts.TileStripVector512, (l + 511) / 512 * 8);
-                double six = Strip(&BinaryInnerProducts.TileStripPacked6Vector512, Packed6Rows.WordsFor(l));
+                double raw = Strip(BinaryInnerProducts.StripKernel(KernelVariant.Vector512, l), (l + 511) / 512 * 8);
+                double six = Strip(BinaryInnerProducts.Packed6StripKernel(l), Packed6Rows.WordsFor(l));
                 Console.WriteLine($"l={l}: nibble {raw / 1e6:F0}, packed6 {six / 1e6:F0} Mpairs/s (1 thread), {six / raw:F2}x");
             }
         }

@@ -36,8 +36,8 @@ internal sealed unsafe class BinaryTileRunner
         _oneWord = BinaryInnerProducts.HasOneWordTile(context.Variant, context.Dimensions);
         if (context.Packed6)
         {
-            _kernel = &BinaryInnerProducts.Tile4x4Packed6Vector512;
-            _strip = &BinaryInnerProducts.TileStripPacked6Vector512;
+            _kernel = BinaryInnerProducts.Packed6TileKernel(context.Dimensions);
+            _strip = BinaryInnerProducts.Packed6StripKernel(context.Dimensions);
         }
         else
         {
@@ -98,11 +98,28 @@ internal sealed unsafe class BinaryTileRunner
             }
 
             Thresholds(reducer.FilterValue, maximise, cosine, out int boundCount, out float boundCosine);
-            int stripLeft = 0;
-            int* stripNext = stripCounts;
-            for (int q0 = task.Diagonal ? p0 : task.StartB; q0 < task.EndB; q0 += T)
+            for (int q0 = task.Diagonal ? p0 : task.StartB; q0 < task.EndB;)
             {
                 int colsHere = Math.Min(T, task.EndB - q0);
+                if (colsHere == T && strip != null)
+                {
+                    // Up to 16 full tiles of this left group in one call, then one vector filter over all of them at the
+                    // bound of this moment; only the tiles it flags are visited pair by pair. Bounds only tighten
+                    // (best so far, K-th best, or a fixed t), so a tile the filter skips could not pass later either.
+                    int tiles = Math.Min(StripTiles, (task.EndB - q0) / T);
+                    strip(xs, rowsBFixed + q0, words, tiles, stripCounts);
+                    uint flagged = StripPassMask(stripCounts, tiles, rowFactor, invBFixed + q0, maximise, cosine, boundCount, boundCosine);
+                    while (flagged != 0)
+                    {
+                        int t = System.Numerics.BitOperations.TrailingZeroCount(flagged);
+                        flagged &= flagged - 1;
+                        OfferTile(task, reducer, p0, rowsHere, q0 + (t * T), T, stripCounts + (t * T * T), rowFactor, invBFixed + q0 + (t * T), ref boundCount, ref boundCosine);
+                    }
+
+                    q0 += tiles * T;
+                    continue;
+                }
+
                 int* tileCounts = counts;
                 ulong** yTile = (ulong**)(rowsBFixed + q0);
                 float* colTile = invBFixed + q0;
@@ -116,44 +133,78 @@ internal sealed unsafe class BinaryTileRunner
 
                     yTile = ys;
                     colTile = colFactor;
-                    _kernel(xs, yTile, words, counts);
-                }
-                else if (strip != null)
-                {
-                    // Up to 16 full tiles of this left group in one call; the counts do not depend on the bound, so
-                    // filtering them one tile at a time afterwards sees the same bound as tile-by-tile kernels.
-                    if (stripLeft == 0)
-                    {
-                        stripLeft = Math.Min(StripTiles, (task.EndB - q0) / T);
-                        strip(xs, rowsBFixed + q0, words, stripLeft, stripCounts);
-                        stripNext = stripCounts;
-                    }
-
-                    tileCounts = stripNext;
-                    stripNext += T * T;
-                    stripLeft--;
-                }
-                else
-                {
-                    _kernel(xs, yTile, words, counts);
                 }
 
-                if (!AnyPass(tileCounts, rowFactor, colTile, maximise, cosine, boundCount, boundCosine)) continue;
-
-                for (int r = 0; r < rowsHere; r++)
+                _kernel(xs, yTile, words, counts);
+                if (AnyPass(tileCounts, rowFactor, colTile, maximise, cosine, boundCount, boundCosine))
                 {
-                    for (int s = 0; s < colsHere; s++)
-                    {
-                        int p = p0 + r, q = q0 + s;
-                        if (task.Diagonal && q <= p) continue;
-                        if (!Passes(tileCounts[r * T + s], rowFactor[r] * colTile[s], maximise, cosine, boundCount, boundCosine)) continue;
-                        var (i, j) = c.Original(p, q);
-                        reducer.Offer(i, j, c.BinaryScore(i, j, tileCounts[r * T + s]));
-                        Thresholds(reducer.FilterValue, maximise, cosine, out boundCount, out boundCosine);
-                    }
+                    OfferTile(task, reducer, p0, rowsHere, q0, colsHere, tileCounts, rowFactor, colTile, ref boundCount, ref boundCosine);
                 }
+
+                q0 += T;
             }
         }
+    }
+
+    /// <summary>The pairs of one flagged tile, each tested exactly at the current bound and offered to the reducer.</summary>
+    private void OfferTile(
+        in BlockPairTask task, PairReducer reducer, int p0, int rowsHere, int q0, int colsHere, int* tileCounts, float* rowFactor, float* colTile, ref int boundCount, ref float boundCosine)
+    {
+        var c = _context;
+        bool maximise = c.Maximise, cosine = c.Cosine;
+        for (int r = 0; r < rowsHere; r++)
+        {
+            for (int s = 0; s < colsHere; s++)
+            {
+                int p = p0 + r, q = q0 + s;
+                if (task.Diagonal && q <= p) continue;
+                if (!Passes(tileCounts[r * T + s], rowFactor[r] * colTile[s], maximise, cosine, boundCount, boundCosine)) continue;
+                var (i, j) = c.Original(p, q);
+                reducer.Offer(i, j, c.BinaryScore(i, j, tileCounts[r * T + s]));
+                Thresholds(reducer.FilterValue, maximise, cosine, out boundCount, out boundCosine);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Bit t set when tile t of a strip (counts at <c>16 t</c>, column factors at <c>4 t</c>) has a pair that passes
+    /// the filter: the arithmetic of <see cref="Passes"/>, 16 pairs per compare, the objective and score kind decided
+    /// once per strip instead of once per tile. Strips exist only for 512-bit variants, so Vector512 is hardware here.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint StripPassMask(int* counts, int tiles, float* rowFactor, float* colFactors, bool maximise, bool cosine, int boundCount, float boundCosine)
+    {
+        uint mask = 0;
+        if (!cosine)
+        {
+            var limit = Vector512.Create(boundCount);
+            if (maximise)
+            {
+                for (int t = 0; t < tiles; t++) mask |= Vector512.GreaterThanOrEqualAny(Vector512.Load(counts + (t * T * T)), limit) ? 1u << t : 0;
+            }
+            else
+            {
+                for (int t = 0; t < tiles; t++) mask |= Vector512.LessThanOrEqualAny(Vector512.Load(counts + (t * T * T)), limit) ? 1u << t : 0;
+            }
+
+            return mask;
+        }
+
+        // Lane r * 4 + s holds rowFactor[r] * colFactor[s], multiplied by the count as in Passes.
+        var rows = Vector512.Create(
+            Vector256.Create(Vector128.Create(rowFactor[0]), Vector128.Create(rowFactor[1])),
+            Vector256.Create(Vector128.Create(rowFactor[2]), Vector128.Create(rowFactor[3])));
+        var bound = Vector512.Create(boundCosine);
+        for (int t = 0; t < tiles; t++)
+        {
+            var columns4 = Vector128.Load(colFactors + (t * T));
+            var columns8 = Vector256.Create(columns4, columns4);
+            var value = Vector512.ConvertToSingle(Vector512.Load(counts + (t * T * T))) * (rows * Vector512.Create(columns8, columns8));
+            bool any = maximise ? Vector512.GreaterThanOrEqualAny(value, bound) : Vector512.LessThanOrEqualAny(value, bound);
+            mask |= any ? 1u << t : 0;
+        }
+
+        return mask;
     }
 
     /// <summary>

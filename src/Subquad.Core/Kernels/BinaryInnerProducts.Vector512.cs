@@ -166,23 +166,6 @@ public static unsafe partial class BinaryInnerProducts
         }
     }
 
-    /// <summary>Every byte shifted right by 4 (a 16-bit shift: bits of the next byte enter bits 4-7, which the mask drops).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<byte> HighNibblesVector512(Vector512<byte> value) => Vec.ShiftRightLogical(value.AsUInt16(), 4).AsByte();
-
-    /// <summary>
-    /// popcount of every byte of x AND y from x, y and their 4-bit-shifted copies: table[x &amp; y &amp; 15] +
-    /// table[(x &gt;&gt; 4) &amp; (y &gt;&gt; 4) &amp; 15], each index one VPTERNLOG (0x80: the AND of all three inputs).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<byte> PairCountBytesVector512(
-        Vector512<byte> x, Vector512<byte> xHigh, Vector512<byte> y, Vector512<byte> yHigh, Vector512<byte> table, Vector512<byte> lowNibble)
-    {
-        var low = Avx512F.TernaryLogic(x, y, lowNibble, 0x80);
-        var high = Avx512F.TernaryLogic(xHigh, yHigh, lowNibble, 0x80);
-        return Avx512BW.Shuffle(table, low) + Avx512BW.Shuffle(table, high);
-    }
-
     /// <summary>
     /// Four byte-count vectors of one left row (one flush, at most 252 per lane: 31 x 8 nibble-table or 42 x 6 packed
     /// counts) to one vector of 64-bit lanes, each holding four 16-bit fields (one per right row). A SAD lane is at most
@@ -226,46 +209,8 @@ public static unsafe partial class BinaryInnerProducts
     /// is at most 256, so two pairs share 16-bit fields of one sum.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Tile4x4HalfRowsVector512(ulong** x, ulong** y, int words, int* destination)
-    {
-        Debug.Assert(words >= 4);
-        var table = NibbleTableVector512();
-        var lowNibble = Vector512.Create((byte)0x0F);
-        var b01 = Vector512.Create(Vector256.Load(y[0]), Vector256.Load(y[1])).AsByte();
-        var b23 = Vector512.Create(Vector256.Load(y[2]), Vector256.Load(y[3])).AsByte();
-        var h01 = HighNibblesVector512(b01);
-        var h23 = HighNibblesVector512(b23);
-        var a0 = BothHalvesVector512(x[0]);
-        var ah0 = HighNibblesVector512(a0);
-        var s01r0 = SadVector512(PairCountBytesVector512(a0, ah0, b01, h01, table, lowNibble));
-        var s23r0 = SadVector512(PairCountBytesVector512(a0, ah0, b23, h23, table, lowNibble));
-        var a1 = BothHalvesVector512(x[1]);
-        var ah1 = HighNibblesVector512(a1);
-        var s01r1 = SadVector512(PairCountBytesVector512(a1, ah1, b01, h01, table, lowNibble));
-        var s23r1 = SadVector512(PairCountBytesVector512(a1, ah1, b23, h23, table, lowNibble));
-        var a2 = BothHalvesVector512(x[2]);
-        var ah2 = HighNibblesVector512(a2);
-        var s01r2 = SadVector512(PairCountBytesVector512(a2, ah2, b01, h01, table, lowNibble));
-        var s23r2 = SadVector512(PairCountBytesVector512(a2, ah2, b23, h23, table, lowNibble));
-        var a3 = BothHalvesVector512(x[3]);
-        var ah3 = HighNibblesVector512(a3);
-        var s01r3 = SadVector512(PairCountBytesVector512(a3, ah3, b01, h01, table, lowNibble));
-        var s23r3 = SadVector512(PairCountBytesVector512(a3, ah3, b23, h23, table, lowNibble));
-
-        // Every SAD lane is at most 64 and a pair's count (4 lanes) at most 256, so four pairs share the 16-bit fields
-        // of a 64-bit lane: q holds rows 0-1, q2 rows 2-3; fields (s01, s23) of the first row, then of the second.
-        var q = s01r0 | Vector512.ShiftLeft(s23r0, 16) | Vector512.ShiftLeft(s01r1, 32) | Vector512.ShiftLeft(s23r1, 48);
-        var q2 = s01r2 | Vector512.ShiftLeft(s23r2, 16) | Vector512.ShiftLeft(s01r3, 32) | Vector512.ShiftLeft(s23r3, 48);
-        // Per 128-bit chunk k: [q[2k] + q[2k+1], q2[2k] + q2[2k+1]]; then chunk 0 + chunk 1 (lanes 0-3: right rows 0
-        // and 2) lands in chunk 0 and chunk 2 + chunk 3 (lanes 4-7: right rows 1 and 3) in chunk 2.
-        var a = Avx512F.UnpackLow(q, q2) + Avx512F.UnpackHigh(q, q2);
-        var sums = (a + Avx512F.Shuffle4x128(a, a, 0b10_11_00_01)).AsUInt16();
-        // 16-bit words 0-7 now hold (0,0) (0,2) (1,0) (1,2) (2,0) (2,2) (3,0) (3,2), words 16-23 the same rows with
-        // right rows 1 and 3: one VPERMW puts them in r * 4 + c order, one VPMOVZXWD widens them.
-        var order = Vector512.Create(
-            (ushort)0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        Vector512.WidenLower(Avx512BW.PermuteVar32x16(sums, order)).AsInt32().Store(destination);
-    }
+    internal static void Tile4x4HalfRowsVector512(ulong** x, ulong** y, int words, int* destination) =>
+        TileStripHalfRowsBodyVector512<NibblePairCounter>(x, (nint*)y, 1, destination);
 
     /// <summary>
     /// <see cref="Tile4x4HalfRowsVector512"/> for 4 left rows against <paramref name="tiles"/> consecutive 4-row tiles
@@ -274,36 +219,54 @@ public static unsafe partial class BinaryInnerProducts
     /// <c>destination[16 t + r * 4 + c]</c> receives popcount(x[r] AND y[4 t + c]).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void TileStripHalfRowsVector512(ulong** x, nint* y, int words, int tiles, int* destination)
+    internal static void TileStripHalfRowsVector512(ulong** x, nint* y, int words, int tiles, int* destination) =>
+        TileStripHalfRowsBodyVector512<NibblePairCounter>(x, y, tiles, destination);
+
+    /// <summary>
+    /// The half-row tile on rows re-encoded 6 bits per byte (<see cref="Packed6Rows"/>), for l &lt;= 192: an encoded
+    /// row then fits 32 bytes, and one AND + VPERMB + add serves two pairs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Tile4x4HalfRowsPacked6Vector512(ulong** x, ulong** y, int words, int* destination) =>
+        TileStripHalfRowsBodyVector512<Packed6PairCounter>(x, (nint*)y, 1, destination);
+
+    /// <summary><see cref="TileStripHalfRowsVector512"/> on rows re-encoded 6 bits per byte (l &lt;= 192).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void TileStripHalfRowsPacked6Vector512(ulong** x, nint* y, int words, int tiles, int* destination) =>
+        TileStripHalfRowsBodyVector512<Packed6PairCounter>(x, y, tiles, destination);
+
+    /// <summary>The half-row strip body shared by the counting schemes (only the first 256 bits of a row are read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileStripHalfRowsBodyVector512<TCounter>(ulong** x, nint* y, int tiles, int* destination)
+        where TCounter : struct, IPairByteCounter<TCounter>
     {
-        var table = NibbleTableVector512();
-        var lowNibble = Vector512.Create((byte)0x0F);
+        var counter = TCounter.Create();
         var order = Vector512.Create(
             (ushort)0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         var a0 = BothHalvesVector512(x[0]);
         var a1 = BothHalvesVector512(x[1]);
         var a2 = BothHalvesVector512(x[2]);
         var a3 = BothHalvesVector512(x[3]);
-        var ah0 = HighNibblesVector512(a0);
-        var ah1 = HighNibblesVector512(a1);
-        var ah2 = HighNibblesVector512(a2);
-        var ah3 = HighNibblesVector512(a3);
+        var ah0 = counter.Prepare(a0);
+        var ah1 = counter.Prepare(a1);
+        var ah2 = counter.Prepare(a2);
+        var ah3 = counter.Prepare(a3);
         for (int t = 0; t < tiles; t++)
         {
             nint* yt = y + t * TileRows;
             var b01 = Vector512.Create(Vector256.Load((ulong*)yt[0]), Vector256.Load((ulong*)yt[1])).AsByte();
             var b23 = Vector512.Create(Vector256.Load((ulong*)yt[2]), Vector256.Load((ulong*)yt[3])).AsByte();
-            var h01 = HighNibblesVector512(b01);
-            var h23 = HighNibblesVector512(b23);
+            var h01 = counter.Prepare(b01);
+            var h23 = counter.Prepare(b23);
             // Same packing and reduction as Tile4x4HalfRowsVector512 (fields of at most 256 per pair).
-            var q = SadVector512(PairCountBytesVector512(a0, ah0, b01, h01, table, lowNibble))
-                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a0, ah0, b23, h23, table, lowNibble)), 16)
-                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a1, ah1, b01, h01, table, lowNibble)), 32)
-                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a1, ah1, b23, h23, table, lowNibble)), 48);
-            var q2 = SadVector512(PairCountBytesVector512(a2, ah2, b01, h01, table, lowNibble))
-                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a2, ah2, b23, h23, table, lowNibble)), 16)
-                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a3, ah3, b01, h01, table, lowNibble)), 32)
-                | Vector512.ShiftLeft(SadVector512(PairCountBytesVector512(a3, ah3, b23, h23, table, lowNibble)), 48);
+            var q = SadVector512(counter.Count(a0, ah0, b01, h01))
+                | Vector512.ShiftLeft(SadVector512(counter.Count(a0, ah0, b23, h23)), 16)
+                | Vector512.ShiftLeft(SadVector512(counter.Count(a1, ah1, b01, h01)), 32)
+                | Vector512.ShiftLeft(SadVector512(counter.Count(a1, ah1, b23, h23)), 48);
+            var q2 = SadVector512(counter.Count(a2, ah2, b01, h01))
+                | Vector512.ShiftLeft(SadVector512(counter.Count(a2, ah2, b23, h23)), 16)
+                | Vector512.ShiftLeft(SadVector512(counter.Count(a3, ah3, b01, h01)), 32)
+                | Vector512.ShiftLeft(SadVector512(counter.Count(a3, ah3, b23, h23)), 48);
             var a = Avx512F.UnpackLow(q, q2) + Avx512F.UnpackHigh(q, q2);
             var sums = (a + Avx512F.Shuffle4x128(a, a, 0b10_11_00_01)).AsUInt16();
             Vector512.WidenLower(Avx512BW.PermuteVar32x16(sums, order)).AsInt32().Store(destination + t * TileRows * TileRows);

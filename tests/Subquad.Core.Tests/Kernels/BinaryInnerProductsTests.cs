@@ -206,7 +206,9 @@ public unsafe class BinaryInnerProductsTests
                 for (int q = 0; q < 4 * Tiles; q++) ys[q] = (nint)(packed + (4 + q) * words);
                 for (int k = 0; k < 16 * (Tiles + 1); k++) actual[k] = -1;
                 int tiles = 1 + (l % Tiles);
-                BinaryInnerProducts.TileStripPacked6Vector512(xs, ys, words, tiles, actual);
+                // Half rows up to 192 bits, whole rows past it (the engine never packs 193..256, but the whole-row
+                // kernel is exact for every length).
+                BinaryInnerProducts.Packed6StripKernel(l)(xs, ys, words, tiles, actual);
                 for (int t = 0; t < tiles; t++)
                 {
                     for (int c = 0; c < 4; c++) yRaw[c] = raw + (4 + (4 * t) + c) * rows.WordsPerRow;
@@ -214,7 +216,7 @@ public unsafe class BinaryInnerProductsTests
                     for (int k = 0; k < 16; k++) Assert.Equal(expected[k], actual[16 * t + k]);
                     if (t == 0)
                     {
-                        BinaryInnerProducts.Tile4x4Packed6Vector512(xs, (ulong**)ys, words, actual + (16 * Tiles));
+                        BinaryInnerProducts.Packed6TileKernel(l)(xs, (ulong**)ys, words, actual + (16 * Tiles));
                         for (int k = 0; k < 16; k++) Assert.Equal(expected[k], actual[(16 * Tiles) + k]);
                     }
                 }
