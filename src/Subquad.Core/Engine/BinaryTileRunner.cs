@@ -30,6 +30,14 @@ internal sealed unsafe class BinaryTileRunner
     private const int StripTiles = 16;
     private readonly AlignedBuffer<ulong>? _packedWords;
 
+    // 6-bit rows (EngineContext.Packed6): this worker's encoded left band (kept while its tasks run) and the current
+    // task's encoded right block, with row pointers into them.
+    private readonly AlignedBuffer<ulong>? _encodedA;
+    private readonly AlignedBuffer<ulong>? _encodedB;
+    private readonly nint[] _encodedRowsA = [];
+    private readonly nint[] _encodedRowsB = [];
+    private int _encodedBand = -1;
+
     public BinaryTileRunner(EngineContext context)
     {
         _context = context;
@@ -46,6 +54,19 @@ internal sealed unsafe class BinaryTileRunner
         }
 
         if (_oneWord) _packedWords = new AlignedBuffer<ulong>(context.Plan.BlockRows + 8);
+        if (context.Packed6)
+        {
+            int rows = context.Plan.BlockRows;
+            _encodedA = new AlignedBuffer<ulong>((long)rows * context.Words);
+            _encodedB = new AlignedBuffer<ulong>((long)rows * context.Words);
+            _encodedRowsA = new nint[rows];
+            _encodedRowsB = new nint[rows];
+            for (int r = 0; r < rows; r++)
+            {
+                _encodedRowsA[r] = (nint)(_encodedA.Pointer + ((long)r * context.Words));
+                _encodedRowsB[r] = (nint)(_encodedB.Pointer + ((long)r * context.Words));
+            }
+        }
     }
 
     // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
@@ -58,9 +79,44 @@ internal sealed unsafe class BinaryTileRunner
             return;
         }
 
-        fixed (nint* rowsB = _context.RowsB)
         fixed (float* invB = _context.InverseSqrtB)
-            RunTiles(task, reducer, rowsB, invB);
+        {
+            if (_context.Packed6)
+            {
+                if (_encodedBand != task.BandA)
+                {
+                    Encode(_context.RowsA, task.StartA, task.EndA, _encodedRowsA);
+                    _encodedBand = task.BandA;
+                }
+
+                // A diagonal task's right block is its left band.
+                if (!task.Diagonal) Encode(_context.RowsB, task.StartB, task.EndB, _encodedRowsB);
+                fixed (nint* encodedA = _encodedRowsA)
+                fixed (nint* encodedB = _encodedRowsB)
+                {
+                    // Position-indexed views: row pointer of position p at [p].
+                    nint* rowsA = encodedA - task.StartA;
+                    nint* rowsB = task.Diagonal ? rowsA : encodedB - task.StartB;
+                    RunTiles(task, reducer, rowsA, rowsB, invB);
+                }
+
+                return;
+            }
+
+            fixed (nint* rowsA = _context.RowsA)
+            fixed (nint* rowsB = _context.RowsB)
+                RunTiles(task, reducer, rowsA, rowsB, invB);
+        }
+    }
+
+    /// <summary>Encodes the rows of positions [start, end) 6 bits per byte into the buffers behind <paramref name="destination"/>.</summary>
+    private void Encode(nint[] rows, int start, int end, nint[] destination)
+    {
+        var c = _context;
+        for (int p = start; p < end; p++)
+        {
+            Packed6Rows.EncodeVector512((ulong*)rows[p], c.RawWords, c.Dimensions, (ulong*)destination[p - start]);
+        }
     }
 
     /// <summary>
@@ -69,7 +125,7 @@ internal sealed unsafe class BinaryTileRunner
     /// zero row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RunTiles(in BlockPairTask task, PairReducer reducer, nint* rowsBFixed, float* invBFixed)
+    private void RunTiles(in BlockPairTask task, PairReducer reducer, nint* rowsA, nint* rowsB, float* invBFixed)
     {
         var c = _context;
         ulong** xs = stackalloc ulong*[T];
@@ -82,8 +138,6 @@ internal sealed unsafe class BinaryTileRunner
         int words = c.Words;
         var strip = _strip;
         var zero = (ulong*)c.ZeroRow;
-        var rowsA = c.RowsA;
-        var rowsB = c.RowsB;
         var invA = c.InverseSqrtA;
         var invB = c.InverseSqrtB;
 
@@ -107,7 +161,7 @@ internal sealed unsafe class BinaryTileRunner
                     // bound of this moment; only the tiles it flags are visited pair by pair. Bounds only tighten
                     // (best so far, K-th best, or a fixed t), so a tile the filter skips could not pass later either.
                     int tiles = Math.Min(StripTiles, (task.EndB - q0) / T);
-                    strip(xs, rowsBFixed + q0, words, tiles, stripCounts);
+                    strip(xs, rowsB + q0, words, tiles, stripCounts);
                     uint flagged = StripPassMask(stripCounts, tiles, rowFactor, invBFixed + q0, maximise, cosine, boundCount, boundCosine);
                     while (flagged != 0)
                     {
@@ -121,7 +175,7 @@ internal sealed unsafe class BinaryTileRunner
                 }
 
                 int* tileCounts = counts;
-                ulong** yTile = (ulong**)(rowsBFixed + q0);
+                ulong** yTile = (ulong**)(rowsB + q0);
                 float* colTile = invBFixed + q0;
                 if (colsHere < T)
                 {

@@ -13,10 +13,6 @@ internal sealed unsafe class EngineContext
 {
     private readonly AlignedBuffer<ulong>? _zeroRow;
 
-    // Owners of the encoded rows RowsA / RowsB point into (pinned; kept alive with the context).
-    private readonly Packed6Rows? _packedA;
-    private readonly Packed6Rows? _packedB;
-
     public EngineContext(SimilarityInstance instance, ProblemKind scoreKind, bool maximise, KernelVariant variant, int blockRows, bool sortForPruning, bool pruning)
     {
         Instance = instance;
@@ -55,23 +51,13 @@ internal sealed unsafe class EngineContext
             var b = (BinaryVectors)instance.Right;
             BinaryA = a;
             BinaryB = b;
+            // Rows longer than a word may be counted 6 bits per byte: each worker encodes its band and each task's
+            // right block as it goes (BinaryTileRunner), so no encoded copy of the input is ever held.
             Packed6 = BinaryInnerProducts.UsesPacked6(Variant, Dimensions);
-            if (Packed6)
-            {
-                // The kernels read rows 6 bits per byte (same popcounts, fewer operations): encoded once, O(n l).
-                _packedA = new Packed6Rows(a, OrderA);
-                _packedB = Monochromatic ? _packedA : new Packed6Rows(b, OrderB);
-                Words = _packedA.WordsPerRow;
-                RowsA = _packedA.Pointers();
-                RowsB = Monochromatic ? RowsA : _packedB.Pointers();
-            }
-            else
-            {
-                Words = a.WordsPerRow;
-                RowsA = Pointers(a, OrderA);
-                RowsB = Monochromatic ? RowsA : Pointers(b, OrderB);
-            }
-
+            RawWords = a.WordsPerRow;
+            Words = Packed6 ? Packed6Rows.WordsFor(Dimensions) : RawWords;
+            RowsA = Pointers(a, OrderA);
+            RowsB = Monochromatic ? RowsA : Pointers(b, OrderB);
             WeightsA = Permute(a.Weights, OrderA);
             WeightsB = Monochromatic ? WeightsA : Permute(b.Weights, OrderB);
             InverseSqrtA = WeightsA.Select(w => w == 0 ? 0f : (float)(1.0 / Math.Sqrt(w))).ToArray();
@@ -140,7 +126,10 @@ internal sealed unsafe class EngineContext
     /// <summary>Words per row as the kernels read them (the encoded length when <see cref="Packed6"/>).</summary>
     public int Words { get; }
 
-    /// <summary>True when RowsA / RowsB point at rows re-encoded 6 bits per byte (<see cref="Packed6Rows"/>).</summary>
+    /// <summary>Words per row of the input (RowsA / RowsB).</summary>
+    public int RawWords { get; }
+
+    /// <summary>True when the kernels read rows re-encoded 6 bits per byte (<see cref="Packed6Rows"/>), encoded per task.</summary>
     public bool Packed6 { get; }
 
     public nint[] RowsA { get; } = [];

@@ -173,6 +173,31 @@ public unsafe class BinaryInnerProductsTests
     }
 
     [Fact]
+    public void Packed6Rows_EncodeVector512_EqualsScalarEncode()
+    {
+        if (!KernelDispatch.IsSupported(KernelVariant.Avx512VbmiPermute)) Assert.Skip("the vector encoder needs AVX-512 VBMI, which this CPU lacks");
+        var random = new Random(29);
+        foreach (int l in (int[])[.. Enumerable.Range(1, 1100), 4099, 20_000])
+        {
+            // Three rows: the encoder must not read past the row it encodes (the last row ends the buffer).
+            var rows = Generators.InstanceGenerator.RandomBinary(3, l, l % 5 == 0 ? 1.0 : random.NextDouble(), random.Next(), nonZero: false);
+            int words = Packed6Rows.WordsFor(l);
+            var expected = new ulong[words];
+            var actual = new ulong[words + 8];
+            for (int r = 0; r < 3; r++)
+            {
+                Packed6Rows.Encode(rows.Row(r), l, expected);
+                Array.Fill(actual, 0xDEADBEEFUL);
+                fixed (ulong* raw = rows.Words)
+                fixed (ulong* output = actual)
+                    Packed6Rows.EncodeVector512(raw + (r * rows.WordsPerRow), rows.WordsPerRow, l, output);
+                Assert.Equal(expected, actual.AsSpan(0, words).ToArray());
+                Assert.Equal(0xDEADBEEFUL, actual[words]); // nothing written past the encoded row
+            }
+        }
+    }
+
+    [Fact]
     public void Packed6Kernels_OnEncodedRows_MatchScalarOnRawRows()
     {
         if (!KernelDispatch.IsSupported(KernelVariant.Avx512VbmiPermute)) Assert.Skip("the 6-bit kernels need AVX-512 VBMI, which this CPU lacks");
