@@ -35,14 +35,22 @@ public sealed class TransformerCommandTests
         }
     }
 
-    [Fact]
-    public void Search_PrintsTheOraclesPair()
+    [Theory]
+    [InlineData(false, FloatFormat.Float64)]
+    [InlineData(true, FloatFormat.Float64)]
+    [InlineData(true, FloatFormat.Float32)]
+    public void Search_PrintsTheOraclesPair(bool onnx, FloatFormat precision)
     {
         var instance = SimilarityInstance.Monochromatic(InstanceGenerator.RandomBinary(15, 12, 0.4, 3));
         var (io, output, _) = Capture();
-        TransformerCommand.Run(io, instance, Request(Problem.Exact(ProblemKind.Msd), search: true));
+        TransformerCommand.Run(io, instance, Request(Problem.Exact(ProblemKind.Msd), onnx, search: true, precision));
         Assert.Contains("\"agrees\":\"yes\"", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains(onnx ? "onnx runtime" : "own engine", output.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Search_OnnxAtHalfPrecision_IsAUsageError() =>
+        Assert.Throws<UsageException>(() => TransformerCommand.Run(Capture().Io, SimilarityInstance.Monochromatic(InstanceGenerator.RandomBinary(6, 8, 0.4, 1)), Request(Problem.Exact(ProblemKind.Msd), onnx: true, search: true, FloatFormat.Float16)));
 
     [Fact]
     public void AsWritten_MaxIpCounterexample_IsReportedAsDisagreeing()

@@ -119,9 +119,23 @@ internal static class TransformerCommand
         var clock = Stopwatch.StartNew();
         if (request.Search)
         {
-            if (request.Onnx) throw new UsageException("--search runs many forward passes with our engine; drop --runtime onnx");
             if (request.Variant != ConstructionVariant.Corrected || request.Scale != ConstructionScale.Robust) throw new UsageException("--search needs --variant corrected --scale robust");
-            var result = PairSearch.Solve(instance, request.Problem.Kind, Mixer(request.Precision));
+            SearchResult result;
+            if (request.Onnx)
+            {
+                // Every pass (each threshold decision and the final index read-out) is its own exported graph.
+                var element = OnnxElement(request.Precision);
+                result = PairSearch.Solve(instance, request.Problem.Kind, construction =>
+                {
+                    using var runner = new OnnxTransformerRunner(construction, element);
+                    return runner.Run(construction.EncodeRaw(instance)).Attention;
+                });
+            }
+            else
+            {
+                result = PairSearch.Solve(instance, request.Problem.Kind, Mixer(request.Precision));
+            }
+
             clock.Stop();
             rows.Add(("problem", request.Kind() + " (exact, by transformer search)"));
             rows.Add(("answer", result.Answer.HasPair ? $"pair ({result.Answer.I}, {result.Answer.J}) score {result.Answer.Score.Value.ToString("G6", CultureInfo.InvariantCulture)}" : "no"));
@@ -151,8 +165,7 @@ internal static class TransformerCommand
             double phi2;
             if (request.Onnx)
             {
-                if (request.Precision is FloatFormat.Float16 or FloatFormat.BFloat16) throw new UsageException("--runtime onnx runs f64 or f32; f16/bf16 are emulated by --runtime own");
-                using var runner = new OnnxTransformerRunner(construction, request.Precision == FloatFormat.Float32 ? OnnxElementType.Float32 : OnnxElementType.Float64);
+                using var runner = new OnnxTransformerRunner(construction, OnnxElement(request.Precision));
                 phi2 = runner.Run(construction.EncodeRaw(instance)).Tf;
             }
             else
@@ -180,6 +193,14 @@ internal static class TransformerCommand
         rows.Add(("time", clock.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture) + " ms"));
         Print(io, "transformer", rows, request.Format);
     }
+
+    /// <summary>The ONNX element type for a precision; f16 and bf16 exist only as our engine's emulation.</summary>
+    private static OnnxElementType OnnxElement(FloatFormat precision) => precision switch
+    {
+        FloatFormat.Float64 => OnnxElementType.Float64,
+        FloatFormat.Float32 => OnnxElementType.Float32,
+        _ => throw new UsageException("--runtime onnx runs f64 or f32; f16/bf16 are emulated by --runtime own"),
+    };
 
     private static string Kind(this Request request) => request.Problem.Kind.PaperName();
 

@@ -29,7 +29,24 @@ public static class PairSearch
     public static SearchResult Solve(SimilarityInstance instance, ProblemKind kind, IAttentionMixer? mixer = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        mixer ??= AttentionEngine.Default;
+        var unit = mixer ?? AttentionEngine.Default;
+        return Solve(instance, kind, construction =>
+        {
+            var input = construction.Build(instance);
+            return unit.Forward(input.X, input.Weights, cancellationToken);
+        });
+    }
+
+    /// <summary>
+    /// Runs the search with any runtime: <paramref name="attention"/> evaluates a construction on
+    /// <paramref name="instance"/> and returns its attention output (rows 0..n, the sentinel last), e.g. our engine on
+    /// phi1(E) or ONNX Runtime on the exported graph (<c>OnnxTransformerRunner.Run(construction.EncodeRaw(instance))</c>).
+    /// Every decision and the final pair are read from those outputs alone.
+    /// </summary>
+    public static SearchResult Solve(SimilarityInstance instance, ProblemKind kind, Func<SentinelConstruction, Matrix> attention)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(attention);
         var exact = kind == ProblemKind.Ov ? Problem.OrthogonalVectors : Problem.Exact(kind);
         instance.Validate(exact);
         if (!instance.IsBinary) throw new ArgumentException("the paper's constructions take binary vectors", nameof(instance));
@@ -59,7 +76,7 @@ public static class PairSearch
             var (value, gap, label) = Candidate(index);
             var construction = TransformerConstructions.CreateAt(label, shape, value, gap, new ConstructionOptions());
             passes++;
-            return construction.Decide(instance, mixer, cancellationToken);
+            return construction.Decide(attention(construction));
         }
 
         int optimum;
@@ -96,9 +113,8 @@ public static class PairSearch
 
         var (v, g, p) = Candidate(optimum);
         var search = TransformerConstructions.CreateAt(p, shape, v, g, new ConstructionOptions { Search = true });
-        var input = search.Build(instance);
         passes++;
-        var output = mixer.Forward(input.X, input.Weights, cancellationToken);
+        var output = attention(search);
         var pair = search.DecodePair(output);
         if (pair is null) return new SearchResult(Answer.No(exact), passes, search);
         var (i, j) = pair.Value;
