@@ -120,17 +120,22 @@ internal sealed unsafe class BinaryTileRunner
     private void Encode(nint[] rows, int start, int end, nint[] destination)
     {
         var c = _context;
-        if (!c.Packed6)
-        {
-            long bytes = (long)c.Words * sizeof(ulong);
-            for (int p = start; p < end; p++) Buffer.MemoryCopy((void*)rows[p], (void*)destination[p - start], bytes, bytes);
-            return;
-        }
-
         for (int p = start; p < end; p++)
         {
-            Packed6Rows.EncodeVector512((ulong*)rows[p], c.RawWords, c.Dimensions, (ulong*)destination[p - start]);
+            // Sorted rows are scattered, so the hardware prefetcher cannot guess the next one: ask for it 8 rows ahead.
+            if (p + Lookahead < end) Prefetch(rows[p + Lookahead], c.RawWords);
+            if (c.Packed6) Packed6Rows.EncodeVector512((ulong*)rows[p], c.RawWords, c.Dimensions, (ulong*)destination[p - start]);
+            else Buffer.MemoryCopy((void*)rows[p], (void*)destination[p - start], (long)c.RawWords * sizeof(ulong), (long)c.RawWords * sizeof(ulong));
         }
+    }
+
+    private const int Lookahead = 8;
+
+    /// <summary>Prefetches every cache line of a row (a hint: no effect on results).</summary>
+    private static void Prefetch(nint row, int words)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        for (int w = 0; w < words; w += 8) System.Runtime.Intrinsics.X86.Sse.Prefetch0((void*)(row + (w * sizeof(ulong))));
     }
 
     /// <summary>
