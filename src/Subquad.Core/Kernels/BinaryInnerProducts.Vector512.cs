@@ -99,7 +99,7 @@ public static unsafe partial class BinaryInnerProducts
     /// times slower).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TileStripBodyVector512<TCounter>(ulong** x, nint* y, int words, int tiles, int* destination)
+    internal static void TileStripBodyVector512<TCounter>(ulong** x, nint* y, int words, int tiles, int* destination)
         where TCounter : struct, IPairByteCounter<TCounter>
     {
         Debug.Assert(words % Vector512<ulong>.Count == 0);

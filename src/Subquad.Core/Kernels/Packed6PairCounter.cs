@@ -18,9 +18,7 @@ internal readonly struct Packed6PairCounter : IPairByteCounter<Packed6PairCounte
     /// <summary>42 vectors: at most 6 per byte each, 252 &lt; 256.</summary>
     public static int VectorsPerFlush => 42;
 
-    public static Packed6PairCounter Create() => new(Vector512.Create(
-        (byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5,
-        1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5, 2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6));
+    public static Packed6PairCounter Create() => new(BinaryInnerProducts.Low6TableAvx512VbmiPermute());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector512<byte> Prepare(Vector512<byte> row) => default;
