@@ -72,6 +72,13 @@ public sealed class AttentionEngine : IAttentionMixer
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weights);
         if (x.Columns != weights.InputWidth) throw new ArgumentException($"X has {x.Columns} columns but d_in = {weights.InputWidth}", nameof(x));
+        if (_kernel == AttentionKernel.Vector512)
+        {
+            return _options.Precision == AttentionPrecision.Float64
+                ? RunTiled<double>(x, weights, cancellationToken)
+                : RunTiled<float>(x, weights, cancellationToken);
+        }
+
         return _options.Precision == AttentionPrecision.Float64
             ? Run<double>(x, weights, cancellationToken)
             : Run<float>(x, weights, cancellationToken);
@@ -111,6 +118,120 @@ public sealed class AttentionEngine : IAttentionMixer
             return state;
         }, _ => { });
         return output;
+    }
+
+    // The Vector512 path (AttentionTiles): keys packed in L1-sized panels, a 4 x 4-vector score block, a fused
+    // max / exp / sum / value pass per row, projections by a register-blocked FMA row kernel, nothing on the hot path
+    // that can run as tier-0 code. Same streaming softmax as Run, so the same exactness argument holds.
+    private unsafe Matrix RunTiled<T>(Matrix x, AttentionWeights weights, CancellationToken cancellationToken)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = x.Rows, d = x.Columns, m = weights.EmbeddingDimension, o = weights.OutputWidth;
+        var output = new Matrix(n, o);
+        if (n == 0) return output;
+        int lanes = Vector512<T>.Count, p = AttentionTiles.PanelWidth<T>();
+        int br = _options.RowTile;
+        int bc = RoundUp(_options.KeyTile, p);
+        int keyTiles = (n + bc - 1) / bc, rowTiles = (n + br - 1) / br;
+        long keysPad = (long)keyTiles * bc;
+
+        // Weights rounded to T and zero padded to a multiple of 4W columns: [K | V] side by side, so one pass over a
+        // row of X gives its key and its value; Q alone (query rows are projected inside their row tile).
+        int kvWidth = RoundUp(m + o, 4 * lanes), qWidth = RoundUp(Math.Max(m, 1), 4 * lanes);
+        var kvWeights = new T[(long)d * kvWidth];
+        var qWeights = new T[(long)d * qWidth];
+        for (int k = 0; k < d; k++)
+        {
+            for (int c = 0; c < m; c++)
+            {
+                kvWeights[((long)k * kvWidth) + c] = T.CreateTruncating(weights.K[k, c]);
+                qWeights[((long)k * qWidth) + c] = T.CreateTruncating(weights.Q[k, c]);
+            }
+
+            for (int c = 0; c < o; c++) kvWeights[((long)k * kvWidth) + m + c] = T.CreateTruncating(weights.V[k, c]);
+        }
+
+        // Pass 1: keys into panels, values transposed (o x keysPad); padding stays zero.
+        var panels = new T[keysPad * m];
+        var valuesT = new T[o * keysPad];
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism ?? -1 };
+        const int projectChunk = 256;
+        Parallel.For(0, (n + projectChunk - 1) / projectChunk, parallel, () => new T[kvWidth], (chunk, _, row) =>
+        {
+            ProjectKeysAndValues(x, chunk * projectChunk, Math.Min(n, (chunk + 1) * projectChunk), kvWeights, kvWidth, m, o, p, keysPad, row, panels, valuesT);
+            return row;
+        }, _ => { });
+
+        // Pass 2: row tiles on all cores, each streaming over every key tile.
+        Parallel.For(0, rowTiles, parallel, () => new TiledState<T>(br, bc, m, o, qWidth), (tile, _, state) =>
+        {
+            RowTileTiled(x, tile, n, br, bc, m, o, keyTiles, keysPad, qWeights, qWidth, panels, valuesT, state, output);
+            return state;
+        }, _ => { });
+        return output;
+    }
+
+    private static int RoundUp(int value, int unit) => (value + unit - 1) / unit * unit;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ProjectKeysAndValues<T>(Matrix x, int from, int to, T[] kvWeights, int kvWidth, int m, int o, int p, long keysPad, T[] row, T[] panels, T[] valuesT)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int d = x.Columns;
+        fixed (double* xs = x.Data)
+        fixed (T* w = kvWeights, r = row, kp = panels, vt = valuesT)
+        {
+            for (int j = from; j < to; j++)
+            {
+                AttentionTiles.ProjectRowVector512(xs + ((long)j * d), d, w, kvWidth, r);
+                T* panel = kp + ((long)(j / p) * m * p) + (j % p);
+                for (int c = 0; c < m; c++) panel[(long)c * p] = r[c];
+                for (int c = 0; c < o; c++) vt[(c * keysPad) + j] = r[m + c];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void RowTileTiled<T>(Matrix x, int tile, int n, int br, int bc, int m, int o, int keyTiles, long keysPad, T[] qWeights, int qWidth, T[] panels, T[] valuesT, TiledState<T> state, Matrix output)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i0 = tile * br;
+        int rows = Math.Min(br, n - i0);
+        int rowBlocks = (rows + AttentionTiles.RowBlock - 1) / AttentionTiles.RowBlock;
+        int d = x.Columns, p = AttentionTiles.PanelWidth<T>();
+        fixed (double* xs = x.Data)
+        fixed (T* qw = qWeights, q = state.Queries, projected = state.Projected, kp = panels, vt = valuesT, scores = state.Scores, acc = state.Accumulator)
+        {
+            // Queries of this tile, stride m; rows past n up to the last row block are zero (their scores are ignored).
+            for (int r = 0; r < rows; r++)
+            {
+                AttentionTiles.ProjectRowVector512(xs + ((long)(i0 + r) * d), d, qw, qWidth, projected);
+                for (int c = 0; c < m; c++) q[(r * m) + c] = projected[c];
+            }
+
+            new Span<T>(q + (rows * m), (rowBlocks * AttentionTiles.RowBlock * m) - (rows * m)).Clear();
+            var max = state.Max;
+            var sum = state.Sum;
+            max.AsSpan().Fill(T.NegativeInfinity);
+            sum.AsSpan().Clear();
+            new Span<T>(acc, br * o).Clear();
+            for (int kt = 0; kt < keyTiles; kt++)
+            {
+                int j0 = kt * bc;
+                int valid = Math.Min(bc, n - j0);
+                int panelCount = (valid + p - 1) / p;
+                AttentionTiles.ScorePanelsVector512(q, rowBlocks, kp + ((long)j0 * m), panelCount, m, scores, bc);
+                for (int r = 0; r < rows; r++)
+                {
+                    AttentionTiles.SoftmaxRowVector512(scores + ((long)r * bc), valid, vt + j0, keysPad, o, ref max[r], ref sum[r], acc + (r * o));
+                }
+            }
+
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < o; c++) output[i0 + r, c] = double.CreateTruncating(acc[(r * o) + c] / sum[r]);
+            }
+        }
     }
 
     // AggressiveOptimization: the hot loops are compiled fully optimised at once. Under tiered compilation a
@@ -316,6 +437,32 @@ public sealed class AttentionEngine : IAttentionMixer
         if (typeof(T) == typeof(float)) return Vector256.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
         if (typeof(T) == typeof(double)) return Vector256.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
         return (a * b) + c;
+    }
+
+    private sealed class TiledState<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public TiledState(int br, int bc, int m, int o, int qWidth)
+        {
+            Queries = new T[Math.Max(1, br * m)];
+            Projected = new T[qWidth];
+            Scores = new T[br * bc];
+            Max = new T[br];
+            Sum = new T[br];
+            Accumulator = new T[Math.Max(1, br * o)];
+        }
+
+        public T[] Queries { get; }
+
+        public T[] Projected { get; }
+
+        public T[] Scores { get; }
+
+        public T[] Max { get; }
+
+        public T[] Sum { get; }
+
+        public T[] Accumulator { get; }
     }
 
     private sealed class TileState<T>

@@ -1,0 +1,281 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Subquad.Models.Attention;
+
+/// <summary>
+/// The Vector512 kernels of <see cref="AttentionEngine"/>'s tiled path: projection rows, the score micro-kernel over
+/// packed key panels, and the fused streaming-softmax row update. Scalar references: <see cref="AttentionTiles"/>'s
+/// Scalar file (scores, projections) and <see cref="Math.Exp(double)"/> (the float32 exp).
+/// </summary>
+/// <remarks>
+/// Shape legend: d = d_in, m = embedding dimension, o = d_out, W = Vector512 lanes of T (16 float, 8 double),
+/// P = <see cref="PanelVectors"/> * W keys per panel.
+/// <para>
+/// Key panel layout: key j lives in panel g = j / P at lane j % P, and panel g is the contiguous block
+/// panels[(g m + c) P + lane] for c = 0..m-1. One k-step of the score kernel therefore reads P consecutive values
+/// (4 cache lines), and a panel (m P values, 25.6 KB for m = 100 in float32) stays in L1 while every query row block
+/// of the row tile passes over it. The former layout ([tile][c][bc] with bc = 256) strided by 1 KB per c and re-read
+/// the whole 100 KB key tile from L2 for every 4 query rows.
+/// </para>
+/// <para>
+/// Every method here is AggressiveOptimization and calls nothing that is not inlined: a one-shot forward pass must
+/// not run tier-0 code (measured on this machine: the tier-0 TensorPrimitives calls of the former row update made the
+/// first calls at n = 1,024 about 8x slower than the steady state).
+/// </para>
+/// </remarks>
+internal static unsafe partial class AttentionTiles
+{
+    /// <summary>Vectors of keys per score block: 4 query rows x 4 vectors = 16 accumulators.</summary>
+    public const int PanelVectors = 4;
+
+    /// <summary>Query rows per score block.</summary>
+    public const int RowBlock = 4;
+
+    /// <summary>Keys per panel for element type T.</summary>
+    public static int PanelWidth<T>() => PanelVectors * Vector512<T>.Count;
+
+    /// <summary>
+    /// destination[0..width) = sum_k x[k] w[k, 0..width) for row-major w (d x width, width a multiple of 4W, zero
+    /// padded). Terms are added in index order k = 0..d-1 with one fused multiply-add each; zero x[k] are skipped
+    /// (exact: 0 * finite adds 0, and it keeps one-hot phi1 blocks cheap).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ProjectRowVector512<T>(double* x, int d, T* w, int width, T* destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int lanes = Vector512<T>.Count;
+        for (int col = 0; col < width; col += 4 * lanes)
+        {
+            Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default;
+            T* wc = w + col;
+            for (int k = 0; k < d; k++, wc += width)
+            {
+                double xv = x[k];
+                if (xv == 0) continue;
+                var b = Vector512.Create(T.CreateTruncating(xv));
+                a0 = Fma(b, Vector512.Load(wc), a0);
+                a1 = Fma(b, Vector512.Load(wc + lanes), a1);
+                a2 = Fma(b, Vector512.Load(wc + (2 * lanes)), a2);
+                a3 = Fma(b, Vector512.Load(wc + (3 * lanes)), a3);
+            }
+
+            a0.Store(destination + col);
+            a1.Store(destination + col + lanes);
+            a2.Store(destination + col + (2 * lanes));
+            a3.Store(destination + col + (3 * lanes));
+        }
+    }
+
+    /// <summary>
+    /// scores[r, g P + lane] = q_r . key(g P + lane) for r &lt; 4 rowBlocks and g &lt; panelCount: 4 query rows
+    /// (broadcast scalars) x 4 key vectors = 16 accumulators per k-step, 4 vector loads and 4 broadcasts per 16 FMAs.
+    /// Panels outer, row blocks inner, so one panel is read from L2 once per row tile and then from L1.
+    /// </summary>
+    /// <param name="q">Query rows, row-major with stride m, 4 rowBlocks rows (unused rows zero).</param>
+    /// <param name="rowBlocks">Blocks of 4 query rows.</param>
+    /// <param name="panels">The first key panel of the tile.</param>
+    /// <param name="panelCount">Panels to score.</param>
+    /// <param name="m">Embedding dimension.</param>
+    /// <param name="scores">Row-major output with stride scoreStride.</param>
+    /// <param name="scoreStride">At least panelCount P.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ScorePanelsVector512<T>(T* q, int rowBlocks, T* panels, int panelCount, int m, T* scores, int scoreStride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int lanes = Vector512<T>.Count;
+        int p = PanelVectors * lanes;
+        for (int g = 0; g < panelCount; g++)
+        {
+            T* panel = panels + ((long)g * m * p);
+            for (int rb = 0; rb < rowBlocks; rb++)
+            {
+                T* q0 = q + ((long)rb * RowBlock * m);
+                T* q1 = q0 + m, q2 = q1 + m, q3 = q2 + m;
+                Vector512<T> a00 = default, a01 = default, a02 = default, a03 = default;
+                Vector512<T> a10 = default, a11 = default, a12 = default, a13 = default;
+                Vector512<T> a20 = default, a21 = default, a22 = default, a23 = default;
+                Vector512<T> a30 = default, a31 = default, a32 = default, a33 = default;
+                T* kc = panel;
+                for (int c = 0; c < m; c++, kc += p)
+                {
+                    var k0 = Vector512.Load(kc);
+                    var k1 = Vector512.Load(kc + lanes);
+                    var k2 = Vector512.Load(kc + (2 * lanes));
+                    var k3 = Vector512.Load(kc + (3 * lanes));
+                    var b = Vector512.Create(q0[c]);
+                    a00 = Fma(b, k0, a00); a01 = Fma(b, k1, a01); a02 = Fma(b, k2, a02); a03 = Fma(b, k3, a03);
+                    b = Vector512.Create(q1[c]);
+                    a10 = Fma(b, k0, a10); a11 = Fma(b, k1, a11); a12 = Fma(b, k2, a12); a13 = Fma(b, k3, a13);
+                    b = Vector512.Create(q2[c]);
+                    a20 = Fma(b, k0, a20); a21 = Fma(b, k1, a21); a22 = Fma(b, k2, a22); a23 = Fma(b, k3, a23);
+                    b = Vector512.Create(q3[c]);
+                    a30 = Fma(b, k0, a30); a31 = Fma(b, k1, a31); a32 = Fma(b, k2, a32); a33 = Fma(b, k3, a33);
+                }
+
+                T* s = scores + ((long)rb * RowBlock * scoreStride) + ((long)g * p);
+                a00.Store(s); a01.Store(s + lanes); a02.Store(s + (2 * lanes)); a03.Store(s + (3 * lanes));
+                s += scoreStride;
+                a10.Store(s); a11.Store(s + lanes); a12.Store(s + (2 * lanes)); a13.Store(s + (3 * lanes));
+                s += scoreStride;
+                a20.Store(s); a21.Store(s + lanes); a22.Store(s + (2 * lanes)); a23.Store(s + (3 * lanes));
+                s += scoreStride;
+                a30.Store(s); a31.Store(s + lanes); a32.Store(s + (2 * lanes)); a33.Store(s + (3 * lanes));
+            }
+        }
+    }
+
+    /// <summary>
+    /// One streaming-softmax step for one query row over one key tile (see <see cref="AttentionEngine"/>): with
+    /// mu' = max(mu, max_j s_j), rescale sum and accumulator by exp(mu - mu') and add exp(s_j - mu') and
+    /// exp(s_j - mu') v_j. Max, exp, sum and the value products are fused into two passes over the row
+    /// (one when d_out = 1 after the max); lanes j &gt;= valid are masked out.
+    /// </summary>
+    /// <param name="s">The row's scores (at least valid rounded up to W readable values); overwritten with the
+    /// exps when o &gt; 1.</param>
+    /// <param name="valid">Keys of this tile that exist (1..tile width).</param>
+    /// <param name="values">V^T at the tile's first key: values[c vStride + j].</param>
+    /// <param name="vStride">Row stride of V^T (readable, zero padded, up to valid rounded up to W).</param>
+    /// <param name="o">d_out.</param>
+    /// <param name="max">Running maximum mu (negative infinity before the first tile).</param>
+    /// <param name="sum">Running sum l.</param>
+    /// <param name="accumulator">Running a, o values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SoftmaxRowVector512<T>(T* s, int valid, T* values, long vStride, int o, ref T max, ref T sum, T* accumulator)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int lanes = Vector512<T>.Count;
+        int full = valid / lanes, rest = valid - (full * lanes);
+        var tailMask = Vector512.LessThan(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(rest)));
+        var negativeInfinity = Vector512.Create(T.NegativeInfinity);
+
+        // Pass 1: the tile maximum (two chains to halve the max latency).
+        var m0 = negativeInfinity;
+        var m1 = negativeInfinity;
+        int i = 0;
+        for (; i + 1 < full; i += 2)
+        {
+            m0 = Vector512.MaxNative(m0, Vector512.Load(s + (i * lanes)));
+            m1 = Vector512.MaxNative(m1, Vector512.Load(s + ((i + 1) * lanes)));
+        }
+
+        if (i < full) m0 = Vector512.MaxNative(m0, Vector512.Load(s + (i * lanes)));
+        if (rest > 0) m1 = Vector512.MaxNative(m1, Vector512.ConditionalSelect(tailMask, Vector512.Load(s + (full * lanes)), negativeInfinity));
+        T tileMax = HorizontalMax(Vector512.MaxNative(m0, m1));
+        T oldMax = max;
+        T newMax = T.Max(oldMax, tileMax);
+        T rescale = T.IsNegativeInfinity(oldMax) ? T.Zero : T.Exp(oldMax - newMax);
+        var mu = Vector512.Create(newMax);
+
+        // Pass 2: exps, their sum and (d_out = 1) the value product, in one sweep.
+        if (o == 1)
+        {
+            Vector512<T> sv = default, av = default;
+            for (i = 0; i < full; i++)
+            {
+                var e = Exp(Vector512.Load(s + (i * lanes)) - mu);
+                sv += e;
+                av = Fma(e, Vector512.Load(values + (i * lanes)), av);
+            }
+
+            if (rest > 0)
+            {
+                var e = Vector512.ConditionalSelect(tailMask, Exp(Vector512.Load(s + (full * lanes)) - mu), Vector512<T>.Zero);
+                sv += e;
+                av = Fma(e, Vector512.Load(values + (full * lanes)), av);
+            }
+
+            sum = (sum * rescale) + Vector512.Sum(sv);
+            accumulator[0] = (accumulator[0] * rescale) + Vector512.Sum(av);
+        }
+        else
+        {
+            Vector512<T> sv = default;
+            for (i = 0; i < full; i++)
+            {
+                var e = Exp(Vector512.Load(s + (i * lanes)) - mu);
+                sv += e;
+                e.Store(s + (i * lanes));
+            }
+
+            int covered = full;
+            if (rest > 0)
+            {
+                var e = Vector512.ConditionalSelect(tailMask, Exp(Vector512.Load(s + (full * lanes)) - mu), Vector512<T>.Zero);
+                sv += e;
+                e.Store(s + (full * lanes));
+                covered++;
+            }
+
+            sum = (sum * rescale) + Vector512.Sum(sv);
+            for (int c = 0; c < o; c++)
+            {
+                T* v = values + (c * vStride);
+                Vector512<T> av = default;
+                for (i = 0; i < covered; i++) av = Fma(Vector512.Load(s + (i * lanes)), Vector512.Load(v + (i * lanes)), av);
+                accumulator[c] = (accumulator[c] * rescale) + Vector512.Sum(av);
+            }
+        }
+
+        max = newMax;
+    }
+
+    /// <summary>
+    /// e^x for x &lt;= 0 in float32, for the softmax weights exp(s - mu). Method: k = round(x log2 e), f = x - k ln 2
+    /// by Cody-Waite (ln 2 split as 355/512 plus a float correction, so k * hi is exact), e^f by its degree-7 Taylor
+    /// polynomial (|f| &lt;= ln2/2: truncation &lt;= 0.3466^8/8! = 5e-9 relative) in Horner form, times 2^k built in the
+    /// exponent bits. Inputs below -86 are clamped to -86 (2^k must stay a normal float), so there the result is off
+    /// by at most e^-86 = 4.5e-38 absolutely, which no softmax sum (&gt;= 1) can notice. Error bound, measured
+    /// against float64 Math.Exp on a dense sweep of [-86, 0] (test ExpNonPositive_Vector512_IsWithinBound): relative
+    /// 2.5e-7 (about 2 ulp).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ExpNonPositiveVector512(Vector512<float> x)
+    {
+        x = Vector512.MaxNative(x, Vector512.Create(-86f));
+        var k = Vector512.Round(x * Vector512.Create(1.44269504088896341f));
+        var f = Vector512.FusedMultiplyAdd(k, Vector512.Create(-0.693359375f), x);
+        f = Vector512.FusedMultiplyAdd(k, Vector512.Create(2.12194440054690583e-4f), f);
+        var p = Vector512.Create(1f / 5040);
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1f / 720));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1f / 120));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1f / 24));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1f / 6));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(0.5f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512<float>.One);
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512<float>.One);
+        var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(k) + Vector512.Create(127), 23).AsSingle();
+        return p * scale;
+    }
+
+    // float: the polynomial above (TensorPrimitives' float exp widens to double: several times the work). double:
+    // the runtime's vector exp, the same algorithm TensorPrimitives.Exp<double> uses, so the float64 path keeps its
+    // 1e-12 agreement with the reference.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Exp<T>(Vector512<T> x)
+    {
+        if (typeof(T) == typeof(float)) return ExpNonPositiveVector512(x.As<T, float>()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector512.Exp(x.As<T, double>()).As<double, T>();
+        throw new NotSupportedException(typeof(T).Name);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T HorizontalMax<T>(Vector512<T> v)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var h = Vector256.MaxNative(v.GetLower(), v.GetUpper());
+        var g = Vector128.MaxNative(h.GetLower(), h.GetUpper());
+        T result = g[0];
+        for (int i = 1; i < Vector128<T>.Count; i++) result = T.Max(result, g[i]);
+        return result;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+    {
+        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector512.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+        return (a * b) + c;
+    }
+}
