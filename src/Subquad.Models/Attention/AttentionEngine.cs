@@ -156,14 +156,14 @@ public sealed class AttentionEngine : IAttentionMixer
         var valuesT = new T[o * keysPad];
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism ?? -1 };
         const int projectChunk = 256;
-        Parallel.For(0, (n + projectChunk - 1) / projectChunk, parallel, () => new T[kvWidth], (chunk, _, row) =>
+        Parallel.For(0, (n + projectChunk - 1) / projectChunk, parallel, () => (new T[kvWidth], new int[Math.Max(1, d)]), (chunk, _, scratch) =>
         {
-            ProjectKeysAndValues(x, chunk * projectChunk, Math.Min(n, (chunk + 1) * projectChunk), kvWeights, kvWidth, m, o, p, keysPad, row, panels, valuesT);
-            return row;
+            ProjectKeysAndValues(x, chunk * projectChunk, Math.Min(n, (chunk + 1) * projectChunk), kvWeights, kvWidth, m, o, p, keysPad, scratch.Item1, scratch.Item2, panels, valuesT);
+            return scratch;
         }, _ => { });
 
         // Pass 2: row tiles on all cores, each streaming over every key tile.
-        Parallel.For(0, rowTiles, parallel, () => new TiledState<T>(br, bc, m, o, qWidth), (tile, _, state) =>
+        Parallel.For(0, rowTiles, parallel, () => new TiledState<T>(br, bc, d, m, o, qWidth), (tile, _, state) =>
         {
             RowTileTiled(x, tile, n, br, bc, m, o, keyTiles, keysPad, qWeights, qWidth, panels, valuesT, state, output);
             return state;
@@ -174,16 +174,17 @@ public sealed class AttentionEngine : IAttentionMixer
     private static int RoundUp(int value, int unit) => (value + unit - 1) / unit * unit;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ProjectKeysAndValues<T>(Matrix x, int from, int to, T[] kvWeights, int kvWidth, int m, int o, int p, long keysPad, T[] row, T[] panels, T[] valuesT)
+    private static unsafe void ProjectKeysAndValues<T>(Matrix x, int from, int to, T[] kvWeights, int kvWidth, int m, int o, int p, long keysPad, T[] row, int[] nonzero, T[] panels, T[] valuesT)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = x.Columns;
         fixed (double* xs = x.Data)
         fixed (T* w = kvWeights, r = row, kp = panels, vt = valuesT)
+        fixed (int* nz = nonzero)
         {
             for (int j = from; j < to; j++)
             {
-                AttentionTiles.ProjectRowVector512(xs + ((long)j * d), d, w, kvWidth, r);
+                AttentionTiles.ProjectRowVector512(xs + ((long)j * d), d, w, kvWidth, r, nz);
                 T* panel = kp + ((long)(j / p) * m * p) + (j % p);
                 for (int c = 0; c < m; c++) panel[(long)c * p] = r[c];
                 for (int c = 0; c < o; c++) vt[(c * keysPad) + j] = r[m + c];
@@ -200,21 +201,22 @@ public sealed class AttentionEngine : IAttentionMixer
         int rowBlocks = (rows + AttentionTiles.RowBlock - 1) / AttentionTiles.RowBlock;
         int d = x.Columns, p = AttentionTiles.PanelWidth<T>();
         fixed (double* xs = x.Data)
-        fixed (T* qw = qWeights, q = state.Queries, projected = state.Projected, kp = panels, vt = valuesT, scores = state.Scores, acc = state.Accumulator)
+        fixed (T* qw = qWeights, q = state.Queries, projected = state.Projected, kp = panels, vt = valuesT, scores = state.Scores)
+        fixed (Vector512<T>* sum = state.Sum, acc = state.Accumulator)
+        fixed (int* nz = state.Nonzero)
         {
             // Queries of this tile, stride m; rows past n up to the last row block are zero (their scores are ignored).
             for (int r = 0; r < rows; r++)
             {
-                AttentionTiles.ProjectRowVector512(xs + ((long)(i0 + r) * d), d, qw, qWidth, projected);
+                AttentionTiles.ProjectRowVector512(xs + ((long)(i0 + r) * d), d, qw, qWidth, projected, nz);
                 for (int c = 0; c < m; c++) q[(r * m) + c] = projected[c];
             }
 
             new Span<T>(q + (rows * m), (rowBlocks * AttentionTiles.RowBlock * m) - (rows * m)).Clear();
             var max = state.Max;
-            var sum = state.Sum;
             max.AsSpan().Fill(T.NegativeInfinity);
-            sum.AsSpan().Clear();
-            new Span<T>(acc, br * o).Clear();
+            state.Sum.AsSpan().Clear();
+            state.Accumulator.AsSpan().Clear();
             for (int kt = 0; kt < keyTiles; kt++)
             {
                 int j0 = kt * bc;
@@ -223,19 +225,18 @@ public sealed class AttentionEngine : IAttentionMixer
                 AttentionTiles.ScorePanelsVector512(q, rowBlocks, kp + ((long)j0 * m), panelCount, m, scores, bc);
                 for (int r = 0; r < rows; r++)
                 {
-                    AttentionTiles.SoftmaxRowVector512(scores + ((long)r * bc), valid, vt + j0, keysPad, o, ref max[r], ref sum[r], acc + (r * o));
+                    AttentionTiles.SoftmaxRowVector512(scores + ((long)r * bc), valid, vt + j0, keysPad, o, ref max[r], sum + r, acc + (r * o));
                 }
             }
 
             for (int r = 0; r < rows; r++)
             {
-                for (int c = 0; c < o; c++) output[i0 + r, c] = double.CreateTruncating(acc[(r * o) + c] / sum[r]);
+                T total = Vector512.Sum(sum[r]);
+                for (int c = 0; c < o; c++) output[i0 + r, c] = double.CreateTruncating(Vector512.Sum(acc[(r * o) + c]) / total);
             }
         }
     }
 
-    // AggressiveOptimization: the hot loops are compiled fully optimised at once. Under tiered compilation a
-    // one-shot forward pass otherwise spends its time in tier-0 generic vector code (measured: several times slower).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowTile<T>(AttentionKernel kernel, int tile, int n, int br, int bc, int m, int mPad, int o, int keyTiles, T[] q, T[] kPacked, T[] vT, TileState<T> state, Matrix output)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -442,27 +443,31 @@ public sealed class AttentionEngine : IAttentionMixer
     private sealed class TiledState<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public TiledState(int br, int bc, int m, int o, int qWidth)
+        public TiledState(int br, int bc, int d, int m, int o, int qWidth)
         {
+            Nonzero = new int[Math.Max(1, d)];
             Queries = new T[Math.Max(1, br * m)];
             Projected = new T[qWidth];
             Scores = new T[br * bc];
             Max = new T[br];
-            Sum = new T[br];
-            Accumulator = new T[Math.Max(1, br * o)];
+            Sum = new Vector512<T>[br];
+            Accumulator = new Vector512<T>[Math.Max(1, br * o)];
         }
 
         public T[] Queries { get; }
 
         public T[] Projected { get; }
 
+        public int[] Nonzero { get; }
+
         public T[] Scores { get; }
 
         public T[] Max { get; }
 
-        public T[] Sum { get; }
+        // Lane-wise partial sums, reduced once after the last key tile.
+        public Vector512<T>[] Sum { get; }
 
-        public T[] Accumulator { get; }
+        public Vector512<T>[] Accumulator { get; }
     }
 
     private sealed class TileState<T>

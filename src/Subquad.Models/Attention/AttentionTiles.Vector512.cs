@@ -39,22 +39,31 @@ internal static unsafe partial class AttentionTiles
     /// <summary>
     /// destination[0..width) = sum_k x[k] w[k, 0..width) for row-major w (d x width, width a multiple of 4W, zero
     /// padded). Terms are added in index order k = 0..d-1 with one fused multiply-add each; zero x[k] are skipped
-    /// (exact: 0 * finite adds 0, and it keeps one-hot phi1 blocks cheap).
+    /// (exact: 0 * finite adds 0, and the constructions' phi1 rows are one-hot blocks, d_in can be about n when
+    /// position features are on). The nonzero positions are first collected without branches into
+    /// <paramref name="nonzero"/> (d ints): a per-k "is it zero" branch mispredicts on random 0/1 rows and was measured
+    /// to cost more than the multiply-adds.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ProjectRowVector512<T>(double* x, int d, T* w, int width, T* destination)
+    public static void ProjectRowVector512<T>(double* x, int d, T* w, int width, T* destination, int* nonzero)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int count = 0;
+        for (int k = 0; k < d; k++)
+        {
+            nonzero[count] = k;
+            count += x[k] != 0 ? 1 : 0;
+        }
+
         int lanes = Vector512<T>.Count;
         for (int col = 0; col < width; col += 4 * lanes)
         {
             Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default;
-            T* wc = w + col;
-            for (int k = 0; k < d; k++, wc += width)
+            for (int t = 0; t < count; t++)
             {
-                double xv = x[k];
-                if (xv == 0) continue;
-                var b = Vector512.Create(T.CreateTruncating(xv));
+                int k = nonzero[t];
+                var b = Vector512.Create(T.CreateTruncating(x[k]));
+                T* wc = w + ((long)k * width) + col;
                 a0 = Fma(b, Vector512.Load(wc), a0);
                 a1 = Fma(b, Vector512.Load(wc + lanes), a1);
                 a2 = Fma(b, Vector512.Load(wc + (2 * lanes)), a2);
@@ -128,9 +137,12 @@ internal static unsafe partial class AttentionTiles
 
     /// <summary>
     /// One streaming-softmax step for one query row over one key tile (see <see cref="AttentionEngine"/>): with
-    /// mu' = max(mu, max_j s_j), rescale sum and accumulator by exp(mu - mu') and add exp(s_j - mu') and
-    /// exp(s_j - mu') v_j. Max, exp, sum and the value products are fused into two passes over the row
-    /// (one when d_out = 1 after the max); lanes j &gt;= valid are masked out.
+    /// mu' = max(mu, max_j s_j), rescale sum and accumulators by exp(mu - mu') and add exp(s_j - mu') and
+    /// exp(s_j - mu') v_j. Max, exp, sum and the value products are fused into two passes over the row (the second
+    /// stores the exps back only when d_out &gt; 1); lanes j &gt;= valid are masked out. The sum and the accumulators
+    /// stay vectors (lane-wise partial sums) until the caller reduces them after the last tile, and the rescale is
+    /// skipped when the maximum did not move (factor exactly 1), so a tile costs one horizontal max and no
+    /// horizontal sums or scalar exp.
     /// </summary>
     /// <param name="s">The row's scores (at least valid rounded up to W readable values); overwritten with the
     /// exps when o &gt; 1.</param>
@@ -139,10 +151,10 @@ internal static unsafe partial class AttentionTiles
     /// <param name="vStride">Row stride of V^T (readable, zero padded, up to valid rounded up to W).</param>
     /// <param name="o">d_out.</param>
     /// <param name="max">Running maximum mu (negative infinity before the first tile).</param>
-    /// <param name="sum">Running sum l.</param>
-    /// <param name="accumulator">Running a, o values.</param>
+    /// <param name="sum">Running lane-wise sum l (zero before the first tile).</param>
+    /// <param name="accumulator">Running lane-wise a, o vectors (zero before the first tile).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SoftmaxRowVector512<T>(T* s, int valid, T* values, long vStride, int o, ref T max, ref T sum, T* accumulator)
+    public static void SoftmaxRowVector512<T>(T* s, int valid, T* values, long vStride, int o, ref T max, Vector512<T>* sum, Vector512<T>* accumulator)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int lanes = Vector512<T>.Count;
@@ -164,17 +176,31 @@ internal static unsafe partial class AttentionTiles
         if (rest > 0) m1 = Vector512.MaxNative(m1, Vector512.ConditionalSelect(tailMask, Vector512.Load(s + (full * lanes)), negativeInfinity));
         T tileMax = HorizontalMax(Vector512.MaxNative(m0, m1));
         T oldMax = max;
-        T newMax = T.Max(oldMax, tileMax);
-        T rescale = T.IsNegativeInfinity(oldMax) ? T.Zero : T.Exp(oldMax - newMax);
-        var mu = Vector512.Create(newMax);
+        if (tileMax > oldMax)
+        {
+            // exp(-inf) = 0 also covers the first tile (sum and accumulators are still zero).
+            var rescale = Vector512.Create(T.IsNegativeInfinity(oldMax) ? T.Zero : T.Exp(oldMax - tileMax));
+            *sum *= rescale;
+            for (int c = 0; c < o; c++) accumulator[c] *= rescale;
+            max = tileMax;
+        }
+
+        var mu = Vector512.Create(max);
+
+        // A vector whose every s_j - mu is below the underflow cutoff contributes exactly +0 (its exps round to zero in
+        // T), so it is skipped: exact, and with the constructions' large scores almost every vector is such (99.7% of
+        // the scores sit more than 104 below their row maximum in the Max-IP_t benchmark model).
+        var cutoff = Vector512.Create(typeof(T) == typeof(float) ? T.CreateTruncating(FloatExpUnderflow) : T.CreateTruncating(DoubleExpUnderflow));
 
         // Pass 2: exps, their sum and (d_out = 1) the value product, in one sweep.
         if (o == 1)
         {
-            Vector512<T> sv = default, av = default;
+            Vector512<T> sv = *sum, av = *accumulator;
             for (i = 0; i < full; i++)
             {
-                var e = Exp(Vector512.Load(s + (i * lanes)) - mu);
+                var x = Vector512.Load(s + (i * lanes)) - mu;
+                if (Vector512.LessThanAll(x, cutoff)) continue;
+                var e = Exp(x);
                 sv += e;
                 av = Fma(e, Vector512.Load(values + (i * lanes)), av);
             }
@@ -186,15 +212,16 @@ internal static unsafe partial class AttentionTiles
                 av = Fma(e, Vector512.Load(values + (full * lanes)), av);
             }
 
-            sum = (sum * rescale) + Vector512.Sum(sv);
-            accumulator[0] = (accumulator[0] * rescale) + Vector512.Sum(av);
+            *sum = sv;
+            *accumulator = av;
         }
         else
         {
-            Vector512<T> sv = default;
+            Vector512<T> sv = *sum;
             for (i = 0; i < full; i++)
             {
-                var e = Exp(Vector512.Load(s + (i * lanes)) - mu);
+                var x = Vector512.Load(s + (i * lanes)) - mu;
+                var e = Vector512.LessThanAll(x, cutoff) ? Vector512<T>.Zero : Exp(x);
                 sv += e;
                 e.Store(s + (i * lanes));
             }
@@ -208,33 +235,36 @@ internal static unsafe partial class AttentionTiles
                 covered++;
             }
 
-            sum = (sum * rescale) + Vector512.Sum(sv);
+            *sum = sv;
             for (int c = 0; c < o; c++)
             {
                 T* v = values + (c * vStride);
-                Vector512<T> av = default;
+                var av = accumulator[c];
                 for (i = 0; i < covered; i++) av = Fma(Vector512.Load(s + (i * lanes)), Vector512.Load(v + (i * lanes)), av);
-                accumulator[c] = (accumulator[c] * rescale) + Vector512.Sum(av);
+                accumulator[c] = av;
             }
         }
-
-        max = newMax;
     }
 
     /// <summary>
-    /// e^x for x &lt;= 0 in float32, for the softmax weights exp(s - mu). Method: k = round(x log2 e), f = x - k ln 2
+    /// e^x for x &lt;= 0 in float32, for the softmax weights exp(s - mu). Method: k = round(x log2 e) by the
+    /// 1.5 * 2^23 shifter (its low mantissa bits are then k, so 2^k is built from them with one shift), f = x - k ln 2
     /// by Cody-Waite (ln 2 split as 355/512 plus a float correction, so k * hi is exact), e^f by its degree-7 Taylor
-    /// polynomial (|f| &lt;= ln2/2: truncation &lt;= 0.3466^8/8! = 5e-9 relative) in Horner form, times 2^k built in the
-    /// exponent bits. Inputs below -86 are clamped to -86 (2^k must stay a normal float), so there the result is off
-    /// by at most e^-86 = 4.5e-38 absolutely, which no softmax sum (&gt;= 1) can notice. Error bound, measured
-    /// against float64 Math.Exp on a dense sweep of [-86, 0] (test ExpNonPositive_Vector512_IsWithinBound): relative
-    /// 2.5e-7 (about 2 ulp).
+    /// polynomial (|f| &lt;= ln2/2: truncation &lt;= 0.3466^8/8! = 5e-9 relative) in Horner form, times 2^k.
+    /// Range: x &lt; -104 gives exactly 0 (what float rounding of e^x gives: e^-104 &lt; 2^-150); x in [-104, -86)
+    /// gives e^-86 = 4.5e-38 (2^k must stay a normal float), off by at most that absolutely, which no softmax sum
+    /// (&gt;= 1) can notice; x in [-86, 0] is within a relative 2^-23 = 1.2e-7 (one ulp of 1) of float64 Math.Exp
+    /// (test ExpNonPositive_Vector512_IsWithinOneUlp; a sweep of 86 million points at step 1e-6 measured at most
+    /// 7.9e-8, at x = -5.89).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> ExpNonPositiveVector512(Vector512<float> x)
     {
+        var underflow = Vector512.LessThan(x, Vector512.Create(FloatExpUnderflow));
         x = Vector512.MaxNative(x, Vector512.Create(-86f));
-        var k = Vector512.Round(x * Vector512.Create(1.44269504088896341f));
+        var shifter = Vector512.Create(12582912f);
+        var t = Vector512.FusedMultiplyAdd(x, Vector512.Create(1.44269504088896341f), shifter);
+        var k = t - shifter;
         var f = Vector512.FusedMultiplyAdd(k, Vector512.Create(-0.693359375f), x);
         f = Vector512.FusedMultiplyAdd(k, Vector512.Create(2.12194440054690583e-4f), f);
         var p = Vector512.Create(1f / 5040);
@@ -245,9 +275,15 @@ internal static unsafe partial class AttentionTiles
         p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(0.5f));
         p = Vector512.FusedMultiplyAdd(p, f, Vector512<float>.One);
         p = Vector512.FusedMultiplyAdd(p, f, Vector512<float>.One);
-        var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(k) + Vector512.Create(127), 23).AsSingle();
-        return p * scale;
+        var scale = Vector512.ShiftLeft(t.AsInt32() + Vector512.Create(127), 23).AsSingle();
+        return Vector512.AndNot(p * scale, underflow);
     }
+
+    /// <summary>Below this, float32 e^x rounds to +0 (e^-104 = 6.8e-46 &lt; 2^-150, half the least subnormal).</summary>
+    public const float FloatExpUnderflow = -104f;
+
+    /// <summary>Below this, float64 e^x rounds to +0 (ln 2^-1075 = -745.13).</summary>
+    public const double DoubleExpUnderflow = -746d;
 
     // float: the polynomial above (TensorPrimitives' float exp widens to double: several times the work). double:
     // the runtime's vector exp, the same algorithm TensorPrimitives.Exp<double> uses, so the float64 path keeps its
