@@ -9,8 +9,9 @@ namespace Subquad.Models.Attention;
 /// <summary>
 /// The fast attention unit of Def 2.1: softmax(X Q K^T X^T) X V computed in row tiles with a running max and a running
 /// sum (the streaming-softmax form), so memory is O(n (m + d_out)) and the n x n score matrix never exists. Row tiles
-/// run on all cores; scores come from a register-blocked SIMD micro-kernel; exp, sums and the value products use
-/// TensorPrimitives. float64 or float32.
+/// run on all cores. With Vector512 (<see cref="AttentionKernel.Vector512"/>, the default where accelerated) the tiled
+/// kernels of <see cref="AttentionTiles"/> do everything; the Vector256 and scalar kernels score with a 4 x 2 block
+/// and use TensorPrimitives for exp, sums and the value products. float64 or float32.
 /// </summary>
 /// <remarks>
 /// Shape legend: n = rows of X, d = d_in, m = embedding dimension, o = d_out, Br = <see cref="AttentionEngineOptions.RowTile"/>,
@@ -135,37 +136,41 @@ public sealed class AttentionEngine : IAttentionMixer
         int keyTiles = (n + bc - 1) / bc, rowTiles = (n + br - 1) / br;
         long keysPad = (long)keyTiles * bc;
 
-        // Weights rounded to T and zero padded to a multiple of 4W columns: [K | V] side by side, so one pass over a
-        // row of X gives its key and its value; Q alone (query rows are projected inside their row tile).
-        int kvWidth = RoundUp(m + o, 4 * lanes), qWidth = RoundUp(Math.Max(m, 1), 4 * lanes);
-        var kvWeights = new T[(long)d * kvWidth];
-        var qWeights = new T[(long)d * qWidth];
+        // Weights rounded to T, side by side as [Q | K | V] (Q padded to whole vectors, the total to 4W columns), so one
+        // pass over the nonzeros of a row of X gives its query, key and value (measured: separate Q and [K | V] passes
+        // made the projections a third of the time at n = 1,024).
+        int qStride = RoundUp(Math.Max(m, 1), lanes);
+        int width = RoundUp(qStride + m + o, 4 * lanes);
+        var combined = new T[(long)d * width];
         for (int k = 0; k < d; k++)
         {
+            long row = (long)k * width;
             for (int c = 0; c < m; c++)
             {
-                kvWeights[((long)k * kvWidth) + c] = T.CreateTruncating(weights.K[k, c]);
-                qWeights[((long)k * qWidth) + c] = T.CreateTruncating(weights.Q[k, c]);
+                combined[row + c] = T.CreateTruncating(weights.Q[k, c]);
+                combined[row + qStride + c] = T.CreateTruncating(weights.K[k, c]);
             }
 
-            for (int c = 0; c < o; c++) kvWeights[((long)k * kvWidth) + m + c] = T.CreateTruncating(weights.V[k, c]);
+            for (int c = 0; c < o; c++) combined[row + qStride + m + c] = T.CreateTruncating(weights.V[k, c]);
         }
 
-        // Pass 1: keys into panels, values transposed (o x keysPad); padding stays zero.
+        // Pass 1: queries row-major (stride qStride, rows up to a whole row block, padding zero), keys into panels,
+        // values transposed (o x keysPad, padding zero: masked lanes multiply it).
+        var queries = new T[(long)RoundUp(n, AttentionTiles.RowBlock) * qStride];
         var panels = new T[keysPad * m];
         var valuesT = new T[o * keysPad];
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism ?? -1 };
         const int projectChunk = 256;
-        Parallel.For(0, (n + projectChunk - 1) / projectChunk, parallel, () => (new T[kvWidth], new int[Math.Max(1, d)]), (chunk, _, scratch) =>
+        Parallel.For(0, (n + projectChunk - 1) / projectChunk, parallel, () => (new T[width], new int[Math.Max(1, d)]), (chunk, _, scratch) =>
         {
-            ProjectKeysAndValues(x, chunk * projectChunk, Math.Min(n, (chunk + 1) * projectChunk), kvWeights, kvWidth, m, o, p, keysPad, scratch.Item1, scratch.Item2, panels, valuesT);
+            Project(x, chunk * projectChunk, Math.Min(n, (chunk + 1) * projectChunk), combined, width, qStride, m, o, p, keysPad, scratch.Item1, scratch.Item2, queries, panels, valuesT);
             return scratch;
         }, _ => { });
 
         // Pass 2: row tiles on all cores, each streaming over every key tile.
-        Parallel.For(0, rowTiles, parallel, () => new TiledState<T>(br, bc, d, m, o, qWidth), (tile, _, state) =>
+        Parallel.For(0, rowTiles, parallel, () => new TiledState<T>(br, bc, o), (tile, _, state) =>
         {
-            RowTileTiled(x, tile, n, br, bc, m, o, keyTiles, keysPad, qWeights, qWidth, panels, valuesT, state, output);
+            RowTileTiled(tile, n, br, bc, m, o, keyTiles, keysPad, queries, qStride, panels, valuesT, state, output);
             return state;
         }, _ => { });
         return output;
@@ -174,45 +179,39 @@ public sealed class AttentionEngine : IAttentionMixer
     private static int RoundUp(int value, int unit) => (value + unit - 1) / unit * unit;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ProjectKeysAndValues<T>(Matrix x, int from, int to, T[] kvWeights, int kvWidth, int m, int o, int p, long keysPad, T[] row, int[] nonzero, T[] panels, T[] valuesT)
+    private static unsafe void Project<T>(Matrix x, int from, int to, T[] combined, int width, int qStride, int m, int o, int p, long keysPad, T[] row, int[] nonzero, T[] queries, T[] panels, T[] valuesT)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int d = x.Columns;
+        int d = x.Columns, lanes = Vector512<T>.Count;
         fixed (double* xs = x.Data)
-        fixed (T* w = kvWeights, r = row, kp = panels, vt = valuesT)
+        fixed (T* w = combined, r = row, qs = queries, kp = panels, vt = valuesT)
         fixed (int* nz = nonzero)
         {
             for (int j = from; j < to; j++)
             {
-                AttentionTiles.ProjectRowVector512(xs + ((long)j * d), d, w, kvWidth, r, nz);
+                AttentionTiles.ProjectRowVector512(xs + ((long)j * d), d, w, width, r, nz);
+                T* q = qs + ((long)j * qStride);
+                for (int c = 0; c < qStride; c += lanes) Vector512.Store(Vector512.Load(r + c), q + c);
+                T* key = r + qStride;
                 T* panel = kp + ((long)(j / p) * m * p) + (j % p);
-                for (int c = 0; c < m; c++) panel[(long)c * p] = r[c];
-                for (int c = 0; c < o; c++) vt[(c * keysPad) + j] = r[m + c];
+                for (int c = 0; c < m; c++) panel[(long)c * p] = key[c];
+                for (int c = 0; c < o; c++) vt[(c * keysPad) + j] = key[m + c];
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void RowTileTiled<T>(Matrix x, int tile, int n, int br, int bc, int m, int o, int keyTiles, long keysPad, T[] qWeights, int qWidth, T[] panels, T[] valuesT, TiledState<T> state, Matrix output)
+    private static unsafe void RowTileTiled<T>(int tile, int n, int br, int bc, int m, int o, int keyTiles, long keysPad, T[] queries, int qStride, T[] panels, T[] valuesT, TiledState<T> state, Matrix output)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i0 = tile * br;
         int rows = Math.Min(br, n - i0);
         int rowBlocks = (rows + AttentionTiles.RowBlock - 1) / AttentionTiles.RowBlock;
-        int d = x.Columns, p = AttentionTiles.PanelWidth<T>();
-        fixed (double* xs = x.Data)
-        fixed (T* qw = qWeights, q = state.Queries, projected = state.Projected, kp = panels, vt = valuesT, scores = state.Scores)
+        int p = AttentionTiles.PanelWidth<T>();
+        fixed (T* qs = queries, kp = panels, vt = valuesT, scores = state.Scores)
         fixed (Vector512<T>* sum = state.Sum, acc = state.Accumulator)
-        fixed (int* nz = state.Nonzero)
         {
-            // Queries of this tile, stride m; rows past n up to the last row block are zero (their scores are ignored).
-            for (int r = 0; r < rows; r++)
-            {
-                AttentionTiles.ProjectRowVector512(xs + ((long)(i0 + r) * d), d, qw, qWidth, projected, nz);
-                for (int c = 0; c < m; c++) q[(r * m) + c] = projected[c];
-            }
-
-            new Span<T>(q + (rows * m), (rowBlocks * AttentionTiles.RowBlock * m) - (rows * m)).Clear();
+            T* q = qs + ((long)i0 * qStride);
             var max = state.Max;
             max.AsSpan().Fill(T.NegativeInfinity);
             state.Sum.AsSpan().Clear();
@@ -222,7 +221,7 @@ public sealed class AttentionEngine : IAttentionMixer
                 int j0 = kt * bc;
                 int valid = Math.Min(bc, n - j0);
                 int panelCount = (valid + p - 1) / p;
-                AttentionTiles.ScorePanelsVector512(q, rowBlocks, kp + ((long)j0 * m), panelCount, m, scores, bc);
+                AttentionTiles.ScorePanelsVector512(q, qStride, rowBlocks, kp + ((long)j0 * m), panelCount, m, scores, bc);
                 for (int r = 0; r < rows; r++)
                 {
                     AttentionTiles.SoftmaxRowVector512(scores + ((long)r * bc), valid, vt + j0, keysPad, o, ref max[r], sum + r, acc + (r * o));
@@ -237,6 +236,8 @@ public sealed class AttentionEngine : IAttentionMixer
         }
     }
 
+    // AggressiveOptimization: the hot loops are compiled fully optimised at once. Under tiered compilation a
+    // one-shot forward pass otherwise spends its time in tier-0 generic vector code (measured: several times slower).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowTile<T>(AttentionKernel kernel, int tile, int n, int br, int bc, int m, int mPad, int o, int keyTiles, T[] q, T[] kPacked, T[] vT, TileState<T> state, Matrix output)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -443,22 +444,13 @@ public sealed class AttentionEngine : IAttentionMixer
     private sealed class TiledState<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public TiledState(int br, int bc, int d, int m, int o, int qWidth)
+        public TiledState(int br, int bc, int o)
         {
-            Nonzero = new int[Math.Max(1, d)];
-            Queries = new T[Math.Max(1, br * m)];
-            Projected = new T[qWidth];
             Scores = new T[br * bc];
             Max = new T[br];
             Sum = new Vector512<T>[br];
             Accumulator = new Vector512<T>[Math.Max(1, br * o)];
         }
-
-        public T[] Queries { get; }
-
-        public T[] Projected { get; }
-
-        public int[] Nonzero { get; }
 
         public T[] Scores { get; }
 

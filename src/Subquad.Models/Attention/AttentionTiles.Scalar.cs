@@ -12,7 +12,7 @@ internal static partial class AttentionTiles
     public static long PanelIndex(int j, int c, int m, int p) => ((((long)(j / p) * m) + c) * p) + (j % p);
 
     /// <summary>The reference of <see cref="ScorePanelsVector512{T}"/>: plain dot products in index order.</summary>
-    public static void ScorePanelsScalar<T>(ReadOnlySpan<T> q, int rowBlocks, ReadOnlySpan<T> panels, int panelCount, int m, int p, Span<T> scores, int scoreStride)
+    public static void ScorePanelsScalar<T>(ReadOnlySpan<T> q, int qStride, int rowBlocks, ReadOnlySpan<T> panels, int panelCount, int m, int p, Span<T> scores, int scoreStride)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int r = 0; r < rowBlocks * RowBlock; r++)
@@ -20,7 +20,7 @@ internal static partial class AttentionTiles
             for (int j = 0; j < panelCount * p; j++)
             {
                 T sum = T.Zero;
-                for (int c = 0; c < m; c++) sum += q[(r * m) + c] * panels[(int)PanelIndex(j, c, m, p)];
+                for (int c = 0; c < m; c++) sum += q[(r * qStride) + c] * panels[(int)PanelIndex(j, c, m, p)];
                 scores[(r * scoreStride) + j] = sum;
             }
         }

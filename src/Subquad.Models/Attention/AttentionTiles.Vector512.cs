@@ -55,8 +55,33 @@ internal static unsafe partial class AttentionTiles
             count += x[k] != 0 ? 1 : 0;
         }
 
+        // Eight column vectors per pass where they remain (one index and one broadcast per 8 multiply-adds), then four.
         int lanes = Vector512<T>.Count;
-        for (int col = 0; col < width; col += 4 * lanes)
+        int col = 0;
+        for (; col + (8 * lanes) <= width; col += 8 * lanes)
+        {
+            Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            for (int t = 0; t < count; t++)
+            {
+                int k = nonzero[t];
+                var b = Vector512.Create(T.CreateTruncating(x[k]));
+                T* wc = w + ((long)k * width) + col;
+                a0 = Fma(b, Vector512.Load(wc), a0);
+                a1 = Fma(b, Vector512.Load(wc + lanes), a1);
+                a2 = Fma(b, Vector512.Load(wc + (2 * lanes)), a2);
+                a3 = Fma(b, Vector512.Load(wc + (3 * lanes)), a3);
+                a4 = Fma(b, Vector512.Load(wc + (4 * lanes)), a4);
+                a5 = Fma(b, Vector512.Load(wc + (5 * lanes)), a5);
+                a6 = Fma(b, Vector512.Load(wc + (6 * lanes)), a6);
+                a7 = Fma(b, Vector512.Load(wc + (7 * lanes)), a7);
+            }
+
+            T* dc = destination + col;
+            a0.Store(dc); a1.Store(dc + lanes); a2.Store(dc + (2 * lanes)); a3.Store(dc + (3 * lanes));
+            a4.Store(dc + (4 * lanes)); a5.Store(dc + (5 * lanes)); a6.Store(dc + (6 * lanes)); a7.Store(dc + (7 * lanes));
+        }
+
+        for (; col < width; col += 4 * lanes)
         {
             Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default;
             for (int t = 0; t < count; t++)
@@ -70,10 +95,8 @@ internal static unsafe partial class AttentionTiles
                 a3 = Fma(b, Vector512.Load(wc + (3 * lanes)), a3);
             }
 
-            a0.Store(destination + col);
-            a1.Store(destination + col + lanes);
-            a2.Store(destination + col + (2 * lanes));
-            a3.Store(destination + col + (3 * lanes));
+            T* dc = destination + col;
+            a0.Store(dc); a1.Store(dc + lanes); a2.Store(dc + (2 * lanes)); a3.Store(dc + (3 * lanes));
         }
     }
 
@@ -82,7 +105,8 @@ internal static unsafe partial class AttentionTiles
     /// (broadcast scalars) x 4 key vectors = 16 accumulators per k-step, 4 vector loads and 4 broadcasts per 16 FMAs.
     /// Panels outer, row blocks inner, so one panel is read from L2 once per row tile and then from L1.
     /// </summary>
-    /// <param name="q">Query rows, row-major with stride m, 4 rowBlocks rows (unused rows zero).</param>
+    /// <param name="q">Query rows, row-major with stride qStride &gt;= m, 4 rowBlocks rows (unused rows zero).</param>
+    /// <param name="qStride">Row stride of q.</param>
     /// <param name="rowBlocks">Blocks of 4 query rows.</param>
     /// <param name="panels">The first key panel of the tile.</param>
     /// <param name="panelCount">Panels to score.</param>
@@ -90,7 +114,7 @@ internal static unsafe partial class AttentionTiles
     /// <param name="scores">Row-major output with stride scoreStride.</param>
     /// <param name="scoreStride">At least panelCount P.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ScorePanelsVector512<T>(T* q, int rowBlocks, T* panels, int panelCount, int m, T* scores, int scoreStride)
+    public static void ScorePanelsVector512<T>(T* q, int qStride, int rowBlocks, T* panels, int panelCount, int m, T* scores, int scoreStride)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int lanes = Vector512<T>.Count;
@@ -100,8 +124,8 @@ internal static unsafe partial class AttentionTiles
             T* panel = panels + ((long)g * m * p);
             for (int rb = 0; rb < rowBlocks; rb++)
             {
-                T* q0 = q + ((long)rb * RowBlock * m);
-                T* q1 = q0 + m, q2 = q1 + m, q3 = q2 + m;
+                T* q0 = q + ((long)rb * RowBlock * qStride);
+                T* q1 = q0 + qStride, q2 = q1 + qStride, q3 = q2 + qStride;
                 Vector512<T> a00 = default, a01 = default, a02 = default, a03 = default;
                 Vector512<T> a10 = default, a11 = default, a12 = default, a13 = default;
                 Vector512<T> a20 = default, a21 = default, a22 = default, a23 = default;

@@ -76,17 +76,17 @@ public sealed unsafe class AttentionTilesTests
     {
         int p = AttentionTiles.PanelWidth<T>();
         int rows = rowBlocks * AttentionTiles.RowBlock, keys = panelCount * p, stride = keys + (random.Next(0, 3) * Vector512<T>.Count);
-        var q = new T[rows * m];
+        int qStride = m + random.Next(0, 3);
+        var q = new T[rows * qStride];
         var panels = new T[keys * m];
-        var magnitude = new double[rows * m];
         for (int i = 0; i < q.Length; i++) q[i] = T.CreateTruncating((2 * random.NextDouble()) - 1);
         for (int i = 0; i < panels.Length; i++) panels[i] = T.CreateTruncating((2 * random.NextDouble()) - 1);
         var expected = new T[rows * stride];
         var actual = new T[rows * stride];
-        AttentionTiles.ScorePanelsScalar<T>(q, rowBlocks, panels, panelCount, m, p, expected, stride);
+        AttentionTiles.ScorePanelsScalar<T>(q, qStride, rowBlocks, panels, panelCount, m, p, expected, stride);
         fixed (T* qp = q, kp = panels, sp = actual)
         {
-            AttentionTiles.ScorePanelsVector512(qp, rowBlocks, kp, panelCount, m, sp, stride);
+            AttentionTiles.ScorePanelsVector512(qp, qStride, rowBlocks, kp, panelCount, m, sp, stride);
         }
 
         for (int r = 0; r < rows; r++)
@@ -107,7 +107,7 @@ public sealed unsafe class AttentionTilesTests
         var random = new Random(23);
         for (int trial = 0; trial < 50; trial++)
         {
-            int d = random.Next(1, 120), width = 64 * random.Next(1, 4);
+            int d = random.Next(1, 120), width = 64 * random.Next(1, 6);
             var x = new double[d];
             for (int k = 0; k < d; k++) x[k] = random.NextDouble() < 0.6 ? 0 : (2 * random.NextDouble()) - 1;
             var w = new float[d * width];
