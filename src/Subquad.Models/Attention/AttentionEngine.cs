@@ -161,11 +161,21 @@ public sealed class AttentionEngine : IAttentionMixer
         var valuesT = new T[o * keysPad];
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism ?? -1 };
         const int projectChunk = 256;
-        Parallel.For(0, (n + projectChunk - 1) / projectChunk, parallel, () => (new T[width], new int[Math.Max(1, d)]), (chunk, _, scratch) =>
+        // Up to 2,048 rows the projections (under 0.5 ms) run on the calling thread: one hand-off to the thread pool less,
+        // and on the shared 2-core machine a pool thread preempted mid-chunk held up the whole call (n = 1,024 at load
+        // 14, minimum of 41 runs: 2.5-3.5 ms this way against 4.3-14 ms with a parallel projection).
+        if (n <= SerialProjectionRows)
         {
-            Project(x, chunk * projectChunk, Math.Min(n, (chunk + 1) * projectChunk), combined, width, qStride, m, o, p, keysPad, scratch.Item1, scratch.Item2, queries, panels, valuesT);
-            return scratch;
-        }, _ => { });
+            Project(x, 0, n, combined, width, qStride, m, o, p, keysPad, new T[width], new int[Math.Max(1, d)], queries, panels, valuesT);
+        }
+        else
+        {
+            Parallel.For(0, (n + projectChunk - 1) / projectChunk, parallel, () => (new T[width], new int[Math.Max(1, d)]), (chunk, _, scratch) =>
+            {
+                Project(x, chunk * projectChunk, Math.Min(n, (chunk + 1) * projectChunk), combined, width, qStride, m, o, p, keysPad, scratch.Item1, scratch.Item2, queries, panels, valuesT);
+                return scratch;
+            }, _ => { });
+        }
 
         // Pass 2: row tiles on all cores, each streaming over every key tile.
         Parallel.For(0, rowTiles, parallel, () => new TiledState<T>(br, bc, o), (tile, _, state) =>
@@ -175,6 +185,8 @@ public sealed class AttentionEngine : IAttentionMixer
         }, _ => { });
         return output;
     }
+
+    private const int SerialProjectionRows = 2048;
 
     private static int RoundUp(int value, int unit) => (value + unit - 1) / unit * unit;
 

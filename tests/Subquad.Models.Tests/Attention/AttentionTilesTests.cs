@@ -128,6 +128,28 @@ public sealed unsafe class AttentionTilesTests
     }
 
     [Fact]
+    public void TiledEngine_PastTheSerialProjectionLimit_MatchesReference()
+    {
+        // Above 2,048 rows the projections run in parallel chunks of 256 rows; 2,049 and 2,600 end mid-chunk and mid-panel.
+        RequireVector512();
+        var random = new Random(41);
+        foreach (int n in new[] { 2049, 2600 })
+        {
+            var x = Random(random, n, 7, 1, zeroFraction: 0.3);
+            var w = new AttentionWeights(Random(random, 7, 9, 2), Random(random, 7, 9, 2), Random(random, 7, 2, 1));
+            var expected = AttentionReference.AttentionForward(x, w);
+            var f64 = new AttentionEngine(new AttentionEngineOptions { Kernel = AttentionKernel.Vector512 }).Forward(x, w);
+            var f32 = new AttentionEngine(new AttentionEngineOptions { Kernel = AttentionKernel.Vector512, Precision = AttentionPrecision.Float32 }).Forward(x, w);
+            for (int i = 0; i < expected.Data.Length; i++)
+            {
+                double e = expected.Data[i];
+                Assert.True(Math.Abs(e - f64.Data[i]) <= 1e-12 * Math.Max(1, Math.Abs(e)), $"f64 n = {n}, entry {i}: {f64.Data[i]} vs {e}");
+                Assert.True(Math.Abs(e - f32.Data[i]) <= 1e-4 * Math.Max(1, Math.Abs(e)), $"f32 n = {n}, entry {i}: {f32.Data[i]} vs {e}");
+            }
+        }
+    }
+
+    [Fact]
     public void TiledEngine_EveryN1To300_MatchesReference()
     {
         RequireVector512();
