@@ -14,7 +14,8 @@ public sealed record AttentionEngineOptions
     /// 476 against 617-730 ms on the loaded 2-core machine).</summary>
     public int RowTile { get; init; } = 64;
 
-    /// <summary>Key rows per streamed tile (a multiple of 32).</summary>
+    /// <summary>Key rows per streamed tile (a multiple of 32; the Vector512 path rounds it up to whole key panels of
+    /// 4 vectors, 64 keys in float32 and 32 in float64).</summary>
     public int KeyTile { get; init; } = 256;
 
     /// <summary>Threads; null = all cores.</summary>
