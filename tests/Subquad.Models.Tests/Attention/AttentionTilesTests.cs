@@ -101,6 +101,66 @@ public sealed unsafe class AttentionTilesTests
     }
 
     [Fact]
+    public void SoftmaxRow_Vector512_MatchesAPlainSoftmaxOverAllTiles()
+    {
+        // A row streamed over several tiles (the maximum moving up, down and not at all between tiles, tails of every
+        // length, some tiles entirely underflowing) must give the plain softmax-weighted sums: a / l = sum_j
+        // softmax_j v_j, and l = sum_j exp(s_j - max_j s_j).
+        RequireVector512();
+        var random = new Random(57);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            int o = trial % 3 == 0 ? 3 : 1, tiles = random.Next(1, 5), width = 64 * random.Next(1, 4);
+            var valid = new int[tiles];
+            for (int t = 0; t < tiles; t++) valid[t] = t < tiles - 1 ? width : random.Next(1, width + 1);
+            var scores = new List<double>();
+            var values = new List<double[]>();
+            double shift = 0;
+            var state = new float[] { float.NegativeInfinity };
+            var sum = Vector512<float>.Zero;
+            var accumulator = new Vector512<float>[o];
+            for (int t = 0; t < tiles; t++)
+            {
+                // Each tile draws around its own level: later tiles can raise the maximum by hundreds or stay far below it.
+                shift = random.Next(4) switch { 0 => shift + 300, 1 => shift - 300, _ => shift };
+                var s = new float[width];
+                var v = new float[o * width];
+                for (int j = 0; j < width; j++) s[j] = (float)(shift + (random.NextDouble() * 20) - 10);
+                for (int i = 0; i < v.Length; i++) v[i] = (float)((2 * random.NextDouble()) - 1);
+                for (int j = 0; j < valid[t]; j++)
+                {
+                    scores.Add(s[j]);
+                    values.Add(Enumerable.Range(0, o).Select(c => (double)v[(c * width) + j]).ToArray());
+                }
+
+                fixed (float* sp = s, vp = v)
+                fixed (Vector512<float>* ap = accumulator)
+                {
+                    AttentionTiles.SoftmaxRowVector512(sp, valid[t], vp, width, o, ref state[0], &sum, ap);
+                }
+            }
+
+            double max = scores.Max(), l = 0;
+            var a = new double[o];
+            for (int j = 0; j < scores.Count; j++)
+            {
+                double e = Math.Exp(scores[j] - max);
+                l += e;
+                for (int c = 0; c < o; c++) a[c] += e * values[j][c];
+            }
+
+            Assert.Equal(max, state[0]);
+            double total = Vector512.Sum(sum);
+            Assert.True(Math.Abs(total - l) <= 1e-5 * l, $"trial {trial}: sum {total} vs {l}");
+            for (int c = 0; c < o; c++)
+            {
+                double got = Vector512.Sum(accumulator[c]) / total, expected = a[c] / l;
+                Assert.True(Math.Abs(got - expected) <= 1e-5, $"trial {trial}, column {c}: {got} vs {expected}");
+            }
+        }
+    }
+
+    [Fact]
     public void ProjectRow_Vector512_MatchesScalar()
     {
         RequireVector512();
