@@ -374,6 +374,7 @@ internal static class TransformerCommand
         // so d_in = m = l + 4 = 100 and d_out = 1, on a random instance with n documents split evenly.
         const int l = 96;
         var results = new List<BenchRow>();
+        string loadBefore = LoadAverage();
         foreach (int n in documents)
         {
             var instance = SimilarityInstance.Bichromatic(InstanceGenerator.RandomBinary(n / 2, l, 0.3, seed), InstanceGenerator.RandomBinary(n - (n / 2), l, 0.3, seed + 1));
@@ -382,7 +383,7 @@ internal static class TransformerCommand
             var raw = construction.EncodeRaw(instance);
             var engine32 = new AttentionEngine(new AttentionEngineOptions { Precision = AttentionPrecision.Float32, MaxDegreeOfParallelism = threads });
             var engine64 = new AttentionEngine(new AttentionEngineOptions { MaxDegreeOfParallelism = threads });
-            // Warm-up (JIT, thread pool), then the minimum of three interleaved repetitions per runtime: the machine
+            // Warm-up (JIT, thread pool), then the minimum of 3-25 interleaved repetitions per runtime: the machine
             // may be shared, and the minimum is the least disturbed run.
             // Warm-up until tiered compilation has promoted the TensorPrimitives and kernel code (>= 0.5 s or 20 runs):
             // one-shot timings at small n otherwise measure tier-0 code.
@@ -405,7 +406,11 @@ internal static class TransformerCommand
             double ownCpuMs = double.MaxValue, ortCpuMs = ortFits ? double.MaxValue : double.NaN;
             bool same = true;
             Matrix ours = null!;
-            for (int rep = 0; rep < (large ? 1 : 3); rep++)
+            // At least three interleaved repetitions, more while under a second has passed (up to 25): at small n one run
+            // is a few ms, and on a shared machine the minimum of three such runs still catches a time slice lost to
+            // other processes now and then, on either side.
+            var repetitions = Stopwatch.StartNew();
+            for (int rep = 0; large ? rep < 1 : rep < 3 || (rep < 25 && repetitions.Elapsed.TotalSeconds < 1); rep++)
             {
                 long before = GC.GetTotalAllocatedBytes(true);
                 var cpu = self.TotalProcessorTime;
@@ -451,7 +456,7 @@ internal static class TransformerCommand
         double ortCpuExponent = FitExponent(fitted.Where(r => !double.IsNaN(r.OrtCpuMs)).Select(r => ((double)r.N, r.OrtCpuMs)));
         if (format == OutputFormat.Json)
         {
-            io.Out.WriteLine(JsonSerializer.Serialize(new { rows = results, ownExponent, ortExponent, ownCpuExponent, ortCpuExponent }));
+            io.Out.WriteLine(JsonSerializer.Serialize(new { rows = results, ownExponent, ortExponent, ownCpuExponent, ortCpuExponent, loadBefore, loadAfter = LoadAverage() }));
             return;
         }
 
@@ -462,7 +467,7 @@ internal static class TransformerCommand
             return;
         }
 
-        var table = new Table().Title($"one construction (Max-IP_t corrected, bichromatic, d_in = m = 100, d_out = 1): our engine vs ONNX Runtime (both float32, {(threads is null ? "all cores" : threads + " thread(s)")})");
+        var table = new Table().Title($"one construction (Max-IP_t corrected, bichromatic, d_in = m = 100, d_out = 1): our engine vs ONNX Runtime (both float32, {(threads is null ? "all cores" : threads + " thread(s)")}, minimum of 3-25 interleaved runs)");
         foreach (var column in new[] { "n", "own f32", "own f64", "onnx runtime f32", "speed-up", "cpu own / ort", "own allocated", "ORT n^2 scores", "ORT peak WS delta", "same answer" }) table.AddColumn(column);
         foreach (var r in results)
         {
@@ -481,6 +486,20 @@ internal static class TransformerCommand
 
         io.Console.Write(table);
         io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fitted time exponent (log time vs log n, n >= {fitted[0].N}): wall own {ownExponent:F2}, onnx runtime {ortExponent:F2}; cpu own {ownCpuExponent:F2}, onnx runtime {ortCpuExponent:F2}"));
+        io.Out.WriteLine($"load average (1, 5, 15 min) before: {loadBefore}; after: {LoadAverage()}; {Environment.ProcessorCount} logical cores");
+    }
+
+    // Timings on a shared machine mean little without the load next to them (Linux only; elsewhere "n/a").
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
     }
 
     private static string Bytes(long bytes) => bytes >= 1 << 30 ? $"{bytes / (double)(1 << 30):F2} GiB" : $"{bytes / (double)(1 << 20):F1} MiB";

@@ -12,6 +12,7 @@ public enum AttentionKernel
     /// <summary>4 query rows x 2 Vector256 key lanes per step.</summary>
     Vector256,
 
-    /// <summary>4 query rows x 2 Vector512 key lanes per step.</summary>
+    /// <summary>The tiled path (<see cref="AttentionTiles"/>): keys packed in panels of 4 Vector512s, 4 query rows x 4
+    /// vectors per step, fused max / exp / sum / value pass per row, register-blocked projections.</summary>
     Vector512,
 }
