@@ -25,15 +25,18 @@ public static unsafe partial class BinaryInnerProducts
     private static Vector512<byte> NibbleTableVector512() =>
         Vector512.Create(Vector256.Create(Vector128.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4)));
 
-    private static ulong SumBytesVector512(Vector512<byte> counts) =>
-        Vec.Sum(Avx512BW.SumAbsoluteDifferences(counts, Vector512<byte>.Zero).AsUInt64());
-
     /// <summary>popcount(x AND y) for any length: byte counters across up to 31 vectors, then a scalar tail.</summary>
-    internal static long InnerProductVector512(ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> y)
+    internal static long InnerProductVector512(ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> y) => InnerProductBodyVector512<NibblePairCounter>(x, y);
+
+    /// <summary>
+    /// The span inner product shared by the 512-bit counting schemes on raw rows: byte counters for up to
+    /// <see cref="IPairByteCounter{TSelf}.VectorsPerFlush"/> vectors, one SAD sum per flush, then a scalar tail.
+    /// </summary>
+    internal static long InnerProductBodyVector512<TCounter>(ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> y)
+        where TCounter : struct, IPairByteCounter<TCounter>
     {
         Debug.Assert(x.Length == y.Length);
-        var table = NibbleTableVector512();
-        var lowNibble = Vec.Create((byte)0x0F);
+        var counter = TCounter.Create();
         ref ulong xRef = ref MemoryMarshal.GetReference(x);
         ref ulong yRef = ref MemoryMarshal.GetReference(y);
         int perVector = Vector512<ulong>.Count;
@@ -42,15 +45,16 @@ public static unsafe partial class BinaryInnerProducts
         int w = 0;
         for (int done = 0; done < vectors;)
         {
-            int batch = Math.Min(VectorsPerFlush, vectors - done);
+            int batch = Math.Min(TCounter.VectorsPerFlush, vectors - done);
             var counts = Vector512<byte>.Zero;
             for (int v = 0; v < batch; v++, w += perVector)
             {
-                var both = Vec.LoadUnsafe(ref xRef, (nuint)w) & Vec.LoadUnsafe(ref yRef, (nuint)w);
-                counts += PopCountBytesVector512(both.AsByte(), table, lowNibble);
+                var a = Vec.LoadUnsafe(ref xRef, (nuint)w).AsByte();
+                var b = Vec.LoadUnsafe(ref yRef, (nuint)w).AsByte();
+                counts += counter.Count(a, counter.Prepare(a), b, counter.Prepare(b));
             }
 
-            total += (long)SumBytesVector512(counts);
+            total += (long)Vec.Sum(Avx512BW.SumAbsoluteDifferences(counts, Vector512<byte>.Zero).AsUInt64());
             done += batch;
         }
 
