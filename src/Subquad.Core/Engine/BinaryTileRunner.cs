@@ -79,7 +79,7 @@ internal sealed unsafe class BinaryTileRunner
     {
         if (_oneWord)
         {
-            RunOneWord(task, reducer);
+            fixed (nint* rowsA = _context.RowsA) RunOneWord(task, reducer, rowsA);
             return;
         }
 
@@ -163,12 +163,7 @@ internal sealed unsafe class BinaryTileRunner
         for (int p0 = task.StartA; p0 < task.EndA; p0 += T)
         {
             if (reducer.StopBeforeRow(p0)) return;
-            int rowsHere = Math.Min(T, task.EndA - p0);
-            for (int r = 0; r < T; r++)
-            {
-                xs[r] = r < rowsHere ? (ulong*)rowsA[p0 + r] : zero;
-                rowFactor[r] = r < rowsHere ? invA[p0 + r] : 0f;
-            }
+            int rowsHere = LeftGroup(rowsA, invA, p0, task.EndA, zero, xs, rowFactor);
 
             Thresholds(reducer.FilterValue, maximise, cosine, out int boundCount, out float boundCosine);
             for (int q0 = task.Diagonal ? p0 : task.StartB; q0 < task.EndB;)
@@ -186,7 +181,7 @@ internal sealed unsafe class BinaryTileRunner
                     {
                         int t = System.Numerics.BitOperations.TrailingZeroCount(flagged);
                         flagged &= flagged - 1;
-                        OfferTile(task, reducer, p0, rowsHere, q0 + (t * T), T, stripCounts + (t * T * T), rowFactor, invBFixed + q0 + (t * T), ref boundCount, ref boundCosine);
+                        OfferTile(task, reducer, p0, rowsHere, q0 + (t * T), T, stripCounts + (t * T * T), T, rowFactor, invBFixed + q0 + (t * T), ref boundCount, ref boundCosine);
                     }
 
                     q0 += tiles * T;
@@ -211,7 +206,7 @@ internal sealed unsafe class BinaryTileRunner
                 _kernel(xs, yTile, words, counts);
                 if (AnyPass(tileCounts, rowFactor, colTile, maximise, cosine, boundCount, boundCosine))
                 {
-                    OfferTile(task, reducer, p0, rowsHere, q0, colsHere, tileCounts, rowFactor, colTile, ref boundCount, ref boundCosine);
+                    OfferTile(task, reducer, p0, rowsHere, q0, colsHere, tileCounts, T, rowFactor, colTile, ref boundCount, ref boundCosine);
                 }
 
                 q0 += T;
@@ -219,9 +214,28 @@ internal sealed unsafe class BinaryTileRunner
         }
     }
 
-    /// <summary>The pairs of one flagged tile, each tested exactly at the current bound and offered to the reducer.</summary>
+    /// <summary>
+    /// Points <paramref name="xs"/> at the (up to) 4 left rows from position <paramref name="p0"/> and loads their
+    /// 1/sqrt weights; missing rows are the zero row with factor 0. Returns how many rows are real.
+    /// </summary>
+    private static int LeftGroup(nint* rowsA, float[] invA, int p0, int end, ulong* zero, ulong** xs, float* rowFactor)
+    {
+        int rowsHere = Math.Min(T, end - p0);
+        for (int r = 0; r < T; r++)
+        {
+            xs[r] = r < rowsHere ? (ulong*)rowsA[p0 + r] : zero;
+            rowFactor[r] = r < rowsHere ? invA[p0 + r] : 0f;
+        }
+
+        return rowsHere;
+    }
+
+    /// <summary>
+    /// The pairs of one flagged tile (counts at <c>tileCounts[r * stride + s]</c>: 4 for the 4 x 4 tiles, 8 for the
+    /// one-word tile), each tested exactly at the current bound and offered to the reducer.
+    /// </summary>
     private void OfferTile(
-        in BlockPairTask task, PairReducer reducer, int p0, int rowsHere, int q0, int colsHere, int* tileCounts, float* rowFactor, float* colTile, ref int boundCount, ref float boundCosine)
+        in BlockPairTask task, PairReducer reducer, int p0, int rowsHere, int q0, int colsHere, int* tileCounts, int stride, float* rowFactor, float* colTile, ref int boundCount, ref float boundCosine)
     {
         var c = _context;
         bool maximise = c.Maximise, cosine = c.Cosine;
@@ -231,9 +245,9 @@ internal sealed unsafe class BinaryTileRunner
             {
                 int p = p0 + r, q = q0 + s;
                 if (task.Diagonal && q <= p) continue;
-                if (!Passes(tileCounts[r * T + s], rowFactor[r] * colTile[s], maximise, cosine, boundCount, boundCosine)) continue;
+                if (!Passes(tileCounts[(r * stride) + s], rowFactor[r] * colTile[s], maximise, cosine, boundCount, boundCosine)) continue;
                 var (i, j) = c.Original(p, q);
-                reducer.Offer(i, j, c.BinaryScore(i, j, tileCounts[r * T + s]));
+                reducer.Offer(i, j, c.BinaryScore(i, j, tileCounts[(r * stride) + s]));
                 Thresholds(reducer.FilterValue, maximise, cosine, out boundCount, out boundCosine);
             }
         }
@@ -285,7 +299,7 @@ internal sealed unsafe class BinaryTileRunner
     /// tile costs one AND + popcount + SAD per left row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RunOneWord(in BlockPairTask task, PairReducer reducer)
+    private void RunOneWord(in BlockPairTask task, PairReducer reducer, nint* rowsA)
     {
         const int C = 8;
         var c = _context;
@@ -295,7 +309,6 @@ internal sealed unsafe class BinaryTileRunner
         float* colFactor = stackalloc float[C];
         bool maximise = c.Maximise, cosine = c.Cosine;
         var zero = (ulong*)c.ZeroRow;
-        var rowsA = c.RowsA;
         var rowsB = c.RowsB;
         var invA = c.InverseSqrtA;
         var invB = c.InverseSqrtB;
@@ -307,12 +320,7 @@ internal sealed unsafe class BinaryTileRunner
         for (int p0 = task.StartA; p0 < task.EndA; p0 += T)
         {
             if (reducer.StopBeforeRow(p0)) return;
-            int rowsHere = Math.Min(T, task.EndA - p0);
-            for (int r = 0; r < T; r++)
-            {
-                xs[r] = r < rowsHere ? (ulong*)rowsA[p0 + r] : zero;
-                rowFactor[r] = r < rowsHere ? invA[p0 + r] : 0f;
-            }
+            int rowsHere = LeftGroup(rowsA, invA, p0, task.EndA, zero, xs, rowFactor);
 
             Thresholds(reducer.FilterValue, maximise, cosine, out int boundCount, out float boundCosine);
             for (int q0 = task.Diagonal ? p0 - (p0 - task.StartB) % C : task.StartB; q0 < task.EndB; q0 += C)
@@ -322,19 +330,7 @@ internal sealed unsafe class BinaryTileRunner
                 for (int s = 0; s < C; s++) colFactor[s] = s < colsHere ? invB[q0 + s] : 0f;
                 BinaryInnerProducts.Tile4x8OneWordVector512(xs, packed + (q0 - task.StartB), counts);
                 if (!AnyPassEight(counts, rowFactor, colFactor, maximise, cosine, boundCount, boundCosine)) continue;
-
-                for (int r = 0; r < rowsHere; r++)
-                {
-                    for (int s = 0; s < colsHere; s++)
-                    {
-                        int p = p0 + r, q = q0 + s;
-                        if (task.Diagonal && q <= p) continue;
-                        if (!Passes(counts[r * C + s], rowFactor[r] * colFactor[s], maximise, cosine, boundCount, boundCosine)) continue;
-                        var (i, j) = c.Original(p, q);
-                        reducer.Offer(i, j, c.BinaryScore(i, j, counts[r * C + s]));
-                        Thresholds(reducer.FilterValue, maximise, cosine, out boundCount, out boundCosine);
-                    }
-                }
+                OfferTile(task, reducer, p0, rowsHere, q0, colsHere, counts, C, rowFactor, colFactor, ref boundCount, ref boundCosine);
             }
         }
     }
