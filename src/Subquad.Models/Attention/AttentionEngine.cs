@@ -342,7 +342,6 @@ public sealed class AttentionEngine : IAttentionMixer
     {
         switch (kernel)
         {
-            case AttentionKernel.Vector512: ScoreTileVector512(q, kTile, scores, br, bc, m, mPad); break;
             case AttentionKernel.Vector256: ScoreTileVector256(q, kTile, scores, br, bc, m, mPad); break;
             default: ScoreTileScalar(q, kTile, scores, br, bc, m, mPad); break;
         }
@@ -364,42 +363,8 @@ public sealed class AttentionEngine : IAttentionMixer
     }
 
     // Register blocking: 4 query rows x 2 vectors of keys = 8 accumulators, each k-step loads 2 key vectors and
-    // broadcasts 4 query scalars, so loads per multiply-add drop from 2 to 0.75 (llm.c matmul_forward's idea).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void ScoreTileVector512<T>(ReadOnlySpan<T> q, ReadOnlySpan<T> kTile, Span<T> scores, int br, int bc, int m, int mPad)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int w = Vector512<T>.Count;
-        ref T qRef = ref MemoryMarshal.GetReference(q);
-        ref T kRef = ref MemoryMarshal.GetReference(kTile);
-        ref T sRef = ref MemoryMarshal.GetReference(scores);
-        for (int r = 0; r < br; r += 4)
-        {
-            for (int jj = 0; jj < bc; jj += 2 * w)
-            {
-                Vector512<T> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
-                for (int c = 0; c < m; c++)
-                {
-                    var k0 = Vector512.LoadUnsafe(ref kRef, (nuint)((c * bc) + jj));
-                    var k1 = Vector512.LoadUnsafe(ref kRef, (nuint)((c * bc) + jj + w));
-                    var q0 = Vector512.Create(Unsafe.Add(ref qRef, (r * mPad) + c));
-                    var q1 = Vector512.Create(Unsafe.Add(ref qRef, ((r + 1) * mPad) + c));
-                    var q2 = Vector512.Create(Unsafe.Add(ref qRef, ((r + 2) * mPad) + c));
-                    var q3 = Vector512.Create(Unsafe.Add(ref qRef, ((r + 3) * mPad) + c));
-                    a00 = Fma512(q0, k0, a00); a01 = Fma512(q0, k1, a01);
-                    a10 = Fma512(q1, k0, a10); a11 = Fma512(q1, k1, a11);
-                    a20 = Fma512(q2, k0, a20); a21 = Fma512(q2, k1, a21);
-                    a30 = Fma512(q3, k0, a30); a31 = Fma512(q3, k1, a31);
-                }
-
-                a00.StoreUnsafe(ref sRef, (nuint)((r * bc) + jj)); a01.StoreUnsafe(ref sRef, (nuint)((r * bc) + jj + w));
-                a10.StoreUnsafe(ref sRef, (nuint)(((r + 1) * bc) + jj)); a11.StoreUnsafe(ref sRef, (nuint)(((r + 1) * bc) + jj + w));
-                a20.StoreUnsafe(ref sRef, (nuint)(((r + 2) * bc) + jj)); a21.StoreUnsafe(ref sRef, (nuint)(((r + 2) * bc) + jj + w));
-                a30.StoreUnsafe(ref sRef, (nuint)(((r + 3) * bc) + jj)); a31.StoreUnsafe(ref sRef, (nuint)(((r + 3) * bc) + jj + w));
-            }
-        }
-    }
-
+    // broadcasts 4 query scalars, so loads per multiply-add drop from 2 to 0.75 (llm.c matmul_forward's idea). The
+    // Vector512 kernel no longer comes here: it runs the tiled path (AttentionTiles).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScoreTileVector256<T>(ReadOnlySpan<T> q, ReadOnlySpan<T> kTile, Span<T> scores, int br, int bc, int m, int mPad)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -437,14 +402,6 @@ public sealed class AttentionEngine : IAttentionMixer
 
     // Fused multiply-add where the type has one (float, double): one rounding per step instead of two, and one
     // instruction. The typeof checks are JIT-time constants, so each instantiation keeps exactly one branch.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma512<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c)
-    {
-        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector512.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
-        return (a * b) + c;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<T> Fma256<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)
     {
