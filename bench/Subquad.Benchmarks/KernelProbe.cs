@@ -28,11 +28,12 @@ internal static unsafe class KernelProbe
     {
         for (int round = 0; round < 3; round++)
         {
-            foreach (int l in new[] { 128, 192, 320, 500, 700, 1024, 2048 })
+            foreach (int l in new[] { 96, 128, 192, 256, 320, 500, 700, 1024, 2048 })
             {
                 double raw = Strip(BinaryInnerProducts.StripKernel(KernelVariant.Vector512, l), (l + 511) / 512 * 8);
-                double six = Strip(BinaryInnerProducts.Packed6StripKernel(l), Packed6Rows.WordsFor(l));
-                Console.WriteLine($"l={l}: nibble {raw / 1e6:F0}, packed6 {six / 1e6:F0} Mpairs/s (1 thread), {six / raw:F2}x");
+                double six = l is > 192 and <= 256 ? double.NaN : Strip(BinaryInnerProducts.Packed6StripKernel(l), Packed6Rows.WordsFor(l));
+                double tiles = TileStrip(Packed6Tiles.ChunksFor(l), Packed6Rows.WordsFor(l));
+                Console.WriteLine($"l={l}: nibble {raw / 1e6:F0}, packed6 {six / 1e6:F0}, packed6 tiles {tiles / 1e6:F0} Mpairs/s (1 thread), {tiles / raw:F2}x nibble");
             }
         }
     }
@@ -57,6 +58,32 @@ internal static unsafe class KernelProbe
             while (watch.ElapsedMilliseconds < 300)
             {
                 for (int i = 0; i < 20; i++) kernel(xs, ys, words, Right / 4, c);
+                calls += 20;
+            }
+
+            return calls * 4.0 * Right / watch.Elapsed.TotalSeconds;
+        }
+    }
+
+    private static double TileStrip(int chunks, int words)
+    {
+        const int Right = 64;
+        var data = new ulong[(4 * words) + Packed6Tiles.WordsFor(Right, chunks) + 8];
+        var random = new Random(3);
+        for (int k = 0; k < data.Length; k++) data[k] = (ulong)random.NextInt64() & 0x3F3F3F3F3F3F3F3FUL;
+        var counts = new int[Right * 4];
+        fixed (ulong* d0 = data)
+        fixed (int* c = counts)
+        {
+            ulong* d = (ulong*)(((nint)d0 + 63) & ~(nint)63);
+            ulong** xs = stackalloc ulong*[4];
+            for (int i = 0; i < 4; i++) xs[i] = d + i * words;
+            ulong* tiles = d + 4 * words;
+            var watch = Stopwatch.StartNew();
+            long calls = 0;
+            while (watch.ElapsedMilliseconds < 300)
+            {
+                for (int i = 0; i < 20; i++) BinaryInnerProducts.TileStripPacked6TilesVector512(xs, tiles, chunks, Right / 4, c);
                 calls += 20;
             }
 

@@ -41,34 +41,40 @@ internal sealed unsafe class BinaryTileRunner
     private int _encodedBand = -1;
     private readonly bool _staged;
 
+    // Rows encoded 6 bits per byte (EngineContext.Packed6): the left band as above, the right block in tiles of 4 rows
+    // interleaved by 16-byte chunks (Packed6Tiles), counted by the tiles kernel (one byte accumulator per left row and
+    // tile). _scratch holds one right row between encoding and scattering its chunks.
+    private readonly bool _packed6Tiles;
+    private readonly int _chunks;
+    private readonly AlignedBuffer<ulong>? _tilesB;
+    private readonly AlignedBuffer<ulong>? _scratch;
+
     public BinaryTileRunner(EngineContext context)
     {
         _context = context;
         _oneWord = BinaryInnerProducts.HasOneWordTile(context.Variant, context.Dimensions);
-        if (context.Packed6)
-        {
-            _kernel = BinaryInnerProducts.Packed6TileKernel(context.Dimensions);
-            _strip = BinaryInnerProducts.Packed6StripKernel(context.Dimensions);
-        }
-        else
-        {
-            _kernel = BinaryInnerProducts.TileKernel(context.Variant, context.Dimensions);
-            _strip = BinaryInnerProducts.StripKernel(context.Variant, context.Dimensions);
-        }
-
+        _packed6Tiles = context.Packed6;
+        _kernel = BinaryInnerProducts.TileKernel(context.Variant, context.Dimensions);
+        _strip = BinaryInnerProducts.StripKernel(context.Variant, context.Dimensions);
         if (_oneWord) _packedWords = new AlignedBuffer<ulong>(context.Plan.BlockRows + 8);
         _staged = context.Packed6 || (!context.IdentityOrder && !_oneWord);
         if (_staged)
         {
             int rows = context.Plan.BlockRows;
             _encodedA = new AlignedBuffer<ulong>((long)rows * context.Words);
-            _encodedB = new AlignedBuffer<ulong>((long)rows * context.Words);
             _encodedRowsA = new nint[rows];
-            _encodedRowsB = new nint[rows];
-            for (int r = 0; r < rows; r++)
+            for (int r = 0; r < rows; r++) _encodedRowsA[r] = (nint)(_encodedA.Pointer + ((long)r * context.Words));
+            if (_packed6Tiles)
             {
-                _encodedRowsA[r] = (nint)(_encodedA.Pointer + ((long)r * context.Words));
-                _encodedRowsB[r] = (nint)(_encodedB.Pointer + ((long)r * context.Words));
+                _chunks = Packed6Tiles.ChunksFor(context.Dimensions);
+                _tilesB = new AlignedBuffer<ulong>(Packed6Tiles.WordsFor(rows, _chunks));
+                _scratch = new AlignedBuffer<ulong>(context.Words);
+            }
+            else
+            {
+                _encodedB = new AlignedBuffer<ulong>((long)rows * context.Words);
+                _encodedRowsB = new nint[rows];
+                for (int r = 0; r < rows; r++) _encodedRowsB[r] = (nint)(_encodedB.Pointer + ((long)r * context.Words));
             }
         }
     }
@@ -91,6 +97,13 @@ internal sealed unsafe class BinaryTileRunner
                 {
                     Encode(_context.RowsA, task.StartA, task.EndA, _encodedRowsA);
                     _encodedBand = task.BandA;
+                }
+
+                if (_packed6Tiles)
+                {
+                    BuildTiles(task);
+                    fixed (nint* encodedA = _encodedRowsA) RunPacked6Tiles(task, reducer, encodedA - task.StartA, invB);
+                    return;
                 }
 
                 // A diagonal task's right block is its left band.
@@ -130,6 +143,81 @@ internal sealed unsafe class BinaryTileRunner
     }
 
     private const int Lookahead = 8;
+
+    /// <summary>
+    /// Lays the task's right rows out in <see cref="Packed6Tiles"/> (the last tile padded with zero rows). A diagonal
+    /// task's right block is its left band, already encoded; other blocks are encoded row by row through the scratch
+    /// row. O(B l) per task of O(B^2 l) work.
+    /// </summary>
+    private void BuildTiles(in BlockPairTask task)
+    {
+        var c = _context;
+        ulong* tiles = _tilesB!.Pointer;
+        ulong* scratch = _scratch!.Pointer;
+        int tileWords = _chunks * Packed6Tiles.WordsPerChunkGroup;
+        int rows = task.EndB - task.StartB;
+        for (int i = 0; i < rows; i++)
+        {
+            ulong* encoded;
+            if (task.Diagonal)
+            {
+                encoded = (ulong*)_encodedRowsA[i];
+            }
+            else
+            {
+                int q = task.StartB + i;
+                if (q + Lookahead < task.EndB) Prefetch(c.RowsB[q + Lookahead], c.RawWords);
+                Packed6Rows.EncodeVector512((ulong*)c.RowsB[q], c.RawWords, c.Dimensions, scratch);
+                encoded = scratch;
+            }
+
+            Packed6Tiles.Store(encoded, _chunks, tiles + ((long)(i / T) * tileWords), i % T);
+        }
+
+        for (int i = rows; i % T != 0; i++) Packed6Tiles.Store(null, _chunks, tiles + ((long)(i / T) * tileWords), i % T);
+    }
+
+    /// <summary>
+    /// The tiles of one task on 6-bit rows: for each group of 4 left rows, strips of up to 16 right tiles counted by
+    /// <see cref="BinaryInnerProducts.TileStripPacked6TilesVector512"/>, then the strip filter as in
+    /// <see cref="RunTiles"/>. The last tile of a block may hold zero padding rows; their column factors are the zero
+    /// padding of <see cref="EngineContext.InverseSqrtB"/>, and <see cref="OfferTile"/> never offers them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunPacked6Tiles(in BlockPairTask task, PairReducer reducer, nint* rowsA, float* invB)
+    {
+        var c = _context;
+        ulong** xs = stackalloc ulong*[T];
+        int* stripCounts = stackalloc int[StripTiles * T * T];
+        float* rowFactor = stackalloc float[T];
+        bool maximise = c.Maximise, cosine = c.Cosine;
+        var zero = (ulong*)c.ZeroRow;
+        int chunks = _chunks, tileWords = chunks * Packed6Tiles.WordsPerChunkGroup;
+        int tileCount = (task.EndB - task.StartB + T - 1) / T;
+        ulong* tiles = _tilesB!.Pointer;
+        for (int p0 = task.StartA; p0 < task.EndA; p0 += T)
+        {
+            if (reducer.StopBeforeRow(p0)) return;
+            int rowsHere = LeftGroup(rowsA, c.InverseSqrtA, p0, task.EndA, zero, xs, rowFactor);
+            Thresholds(reducer.FilterValue, maximise, cosine, out int boundCount, out float boundCosine);
+
+            // On a diagonal task the left group's own tile is the first with pairs p < q (blocks start on a tile).
+            for (int t0 = task.Diagonal ? (p0 - task.StartB) / T : 0; t0 < tileCount; t0 += StripTiles)
+            {
+                int count = Math.Min(StripTiles, tileCount - t0);
+                BinaryInnerProducts.TileStripPacked6TilesVector512(xs, tiles + ((long)t0 * tileWords), chunks, count, stripCounts);
+                int q0 = task.StartB + (t0 * T);
+                uint flagged = StripPassMask(stripCounts, count, rowFactor, invB + q0, maximise, cosine, boundCount, boundCosine);
+                while (flagged != 0)
+                {
+                    int t = System.Numerics.BitOperations.TrailingZeroCount(flagged);
+                    flagged &= flagged - 1;
+                    int qt = q0 + (t * T);
+                    OfferTile(task, reducer, p0, rowsHere, qt, Math.Min(T, task.EndB - qt), stripCounts + (t * T * T), T, rowFactor, invB + qt, ref boundCount, ref boundCosine);
+                }
+            }
+        }
+    }
 
     /// <summary>Prefetches every cache line of a row (a hint: no effect on results).</summary>
     private static void Prefetch(nint row, int words)

@@ -60,8 +60,8 @@ internal sealed unsafe class EngineContext
             RowsB = Monochromatic ? RowsA : Pointers(b, OrderB);
             WeightsA = Permute(a.Weights, OrderA);
             WeightsB = Monochromatic ? WeightsA : Permute(b.Weights, OrderB);
-            InverseSqrtA = WeightsA.Select(w => w == 0 ? 0f : (float)(1.0 / Math.Sqrt(w))).ToArray();
-            InverseSqrtB = Monochromatic ? InverseSqrtA : WeightsB.Select(w => w == 0 ? 0f : (float)(1.0 / Math.Sqrt(w))).ToArray();
+            InverseSqrtA = InverseSqrtPadded(WeightsA);
+            InverseSqrtB = Monochromatic ? InverseSqrtA : InverseSqrtPadded(WeightsB);
             _zeroRow = new AlignedBuffer<ulong>(Words);
             ZeroRow = (nint)_zeroRow.Pointer;
             BandMinWeightA = BandReduce(WeightsA, Plan.BlockRows, Math.Min);
@@ -142,8 +142,13 @@ internal sealed unsafe class EngineContext
 
     public int[] WeightsB { get; } = [];
 
+    /// <summary>
+    /// 1/sqrt(weight) by position (0 for weight 0), followed by <see cref="Kernels.BinaryInnerProducts.TileRows"/>
+    /// zeros: the column factors of a block's last tile, padded with zero rows, can then be read as a whole.
+    /// </summary>
     public float[] InverseSqrtA { get; } = [];
 
+    /// <inheritdoc cref="InverseSqrtA"/>
     public float[] InverseSqrtB { get; } = [];
 
     public int[] BandMinWeightA { get; } = [];
@@ -233,6 +238,13 @@ internal sealed unsafe class EngineContext
         DenseVectors d => d.Norms.ToArray(),
         _ => throw new ArgumentException("unknown vector set", nameof(set)),
     };
+
+    private static float[] InverseSqrtPadded(int[] weights)
+    {
+        var factors = new float[weights.Length + Kernels.BinaryInnerProducts.TileRows];
+        for (int i = 0; i < weights.Length; i++) factors[i] = weights[i] == 0 ? 0f : (float)(1.0 / Math.Sqrt(weights[i]));
+        return factors;
+    }
 
     private static T[] Permute<T>(ReadOnlySpan<T> values, int[] order)
     {

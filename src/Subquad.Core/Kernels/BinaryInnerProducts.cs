@@ -77,7 +77,7 @@ public static unsafe partial class BinaryInnerProducts
     /// tried and were no faster than the nibble table (VPERMT2B is not a single uop here).
     /// </summary>
     internal static bool UsesPacked6(KernelVariant variant, int dimensions) =>
-        dimensions > 64 && (dimensions <= HalfRowPacked6Bits || dimensions > 256)
+        dimensions > 64
         && KernelDispatch.Require(variant) == KernelVariant.Avx512VbmiPermute;
 
     /// <summary>The longest row whose 6-bit encoding fits 32 bytes (the half-row kernels' half of a zmm).</summary>
