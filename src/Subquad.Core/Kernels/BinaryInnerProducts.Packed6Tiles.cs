@@ -33,11 +33,7 @@ public static unsafe partial class BinaryInnerProducts
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void TileStripPacked6TilesVector512(ulong** x, ulong* tiles, int chunks, int tileCount, int* destination)
     {
-        // The table is built here, not by a call: the JIT then keeps it in a register (a called helper's result is
-        // spilled and every VPERMB reloads it).
-        var table = Vector512.Create(
-            (byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5,
-            1, 2, 2, 3, 2, 3, 3, 4, 2, 3, 3, 4, 3, 4, 4, 5, 2, 3, 3, 4, 3, 4, 4, 5, 3, 4, 4, 5, 4, 5, 5, 6);
+        var table = Low6TableAvx512VbmiPermute();
         var ones = Vector512.Create((short)1);
         // Lane c holds dword r of pair (r, c) after the flush (index c * 4 + r); the output is row-major (r * 4 + c).
         var transpose = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);

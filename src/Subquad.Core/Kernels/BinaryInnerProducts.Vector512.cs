@@ -82,19 +82,6 @@ public static unsafe partial class BinaryInnerProducts
         TileStripBodyVector512<NibblePairCounter>(x, y, words, tiles, destination);
 
     /// <summary>
-    /// The 4 x 4 tile on rows re-encoded 6 bits per byte (<see cref="Packed6Rows"/>; <paramref name="words"/> is the
-    /// encoded length): one VPERMB lookup per AND (<see cref="Packed6PairCounter"/>), 42 vectors per flush.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Tile4x4Packed6Vector512(ulong** x, ulong** y, int words, int* destination) =>
-        TileStripBodyVector512<Packed6PairCounter>(x, (nint*)y, words, 1, destination);
-
-    /// <summary><see cref="TileStripVector512"/> on rows re-encoded 6 bits per byte (<see cref="Packed6Rows"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void TileStripPacked6Vector512(ulong** x, nint* y, int words, int tiles, int* destination) =>
-        TileStripBodyVector512<Packed6PairCounter>(x, y, words, tiles, destination);
-
-    /// <summary>
     /// The register-tiled body shared by every 512-bit counting scheme, for 4 left rows against <paramref name="tiles"/>
     /// consecutive 4-row tiles of right row pointers: 4 right rows (and what
     /// <see cref="IPairByteCounter{TSelf}.Prepare"/> derives from them) in registers, each left row loaded once for its
@@ -171,9 +158,9 @@ public static unsafe partial class BinaryInnerProducts
     }
 
     /// <summary>
-    /// Four byte-count vectors of one left row (one flush, at most 252 per lane: 31 x 8 nibble-table or 42 x 6 packed
-    /// counts) to one vector of 64-bit lanes, each holding four 16-bit fields (one per right row). A SAD lane is at most
-    /// 8 * 252 = 2016 and the sum of all 8 lanes of a field at most 16128 &lt; 2^16, so summing lanes never carries
+    /// Four byte-count vectors of one left row (one flush, at most 248 per lane: 31 x 8 nibble-table or
+    /// <see cref="RawPermutePairCounter"/> counts) to one vector of 64-bit lanes, each holding four 16-bit fields (one per right row). A SAD lane is at most
+    /// 8 * 248 = 1984 and the sum of all 8 lanes of a field at most 15872 &lt; 2^16, so summing lanes never carries
     /// from one field into the next.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -225,19 +212,6 @@ public static unsafe partial class BinaryInnerProducts
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void TileStripHalfRowsVector512(ulong** x, nint* y, int words, int tiles, int* destination) =>
         TileStripHalfRowsBodyVector512<NibblePairCounter>(x, y, tiles, destination);
-
-    /// <summary>
-    /// The half-row tile on rows re-encoded 6 bits per byte (<see cref="Packed6Rows"/>), for l &lt;= 192: an encoded
-    /// row then fits 32 bytes, and one AND + VPERMB + add serves two pairs.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Tile4x4HalfRowsPacked6Vector512(ulong** x, ulong** y, int words, int* destination) =>
-        TileStripHalfRowsBodyVector512<Packed6PairCounter>(x, (nint*)y, 1, destination);
-
-    /// <summary><see cref="TileStripHalfRowsVector512"/> on rows re-encoded 6 bits per byte (l &lt;= 192).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void TileStripHalfRowsPacked6Vector512(ulong** x, nint* y, int words, int tiles, int* destination) =>
-        TileStripHalfRowsBodyVector512<Packed6PairCounter>(x, y, tiles, destination);
 
     /// <summary>The half-row strip body shared by the counting schemes (only the first 256 bits of a row are read).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -67,29 +67,18 @@ public static unsafe partial class BinaryInnerProducts
 
     /// <summary>
     /// True when the engine should re-encode rows of <paramref name="dimensions"/> bits 6 per byte
-    /// (<see cref="Packed6Rows"/>) and count them with <see cref="Packed6StripKernel"/>: the variant is
-    /// <see cref="KernelVariant.Avx512VbmiPermute"/> and the rows are longer than one word (the 4 x 8 one-word tile
-    /// stays) but not in (192, 256] bits, where an encoded row no longer fits the half-row kernel's 32 bytes. Each AND
-    /// then costs 3 single-uop operations per 384 bits and pair (AND, VPERMB, add) against the nibble table's 6 (+ a
-    /// shared shift) per 512 bits. The probe (<c>bench/Subquad.Benchmarks -- probe-packed</c>, one thread, three
-    /// rounds) measured 1.5-1.85x at l = 320, 1.05-1.15x at l = 500 (two encoded vectors against one raw), 1.6-1.8x at
-    /// l = 700, 1.25-1.7x at l = 1024 and 1.3-1.4x at l = 2048. Rows 7 bits per byte with the 128-entry VPERMT2B were
-    /// tried and were no faster than the nibble table (VPERMT2B is not a single uop here).
+    /// (<see cref="Packed6Rows"/>), lay the right rows out in <see cref="Packed6Tiles"/> and count them with
+    /// <see cref="TileStripPacked6TilesVector512"/>: the variant is <see cref="KernelVariant.Avx512VbmiPermute"/> and
+    /// the rows are longer than one word (the 4 x 8 one-word tile stays). Each AND then costs 3 single-uop operations
+    /// per 96 bits and 4 pairs (AND, VPERMB, add), against the nibble table's 6.5 per 128 bits and pair, and a 4 x 4
+    /// tile flushes 4 byte accumulators instead of 16. The probe (<c>bench/Subquad.Benchmarks -- probe-packed</c>, one
+    /// thread, three rounds) measured 1.4-1.6x the nibble strip at l = 1024 and 256, 1.7-2.2x at l = 128-192 and
+    /// 2-2.4x at l = 320. Rows 7 bits per byte with the 128-entry VPERMT2B were tried and were no faster than the
+    /// nibble table (VPERMT2B is not a single uop here).
     /// </summary>
     internal static bool UsesPacked6(KernelVariant variant, int dimensions) =>
         dimensions > 64
         && KernelDispatch.Require(variant) == KernelVariant.Avx512VbmiPermute;
-
-    /// <summary>The longest row whose 6-bit encoding fits 32 bytes (the half-row kernels' half of a zmm).</summary>
-    internal const int HalfRowPacked6Bits = 192;
-
-    /// <summary>The tile kernel for rows encoded by <see cref="Packed6Rows"/> (half rows up to 192 bits).</summary>
-    internal static delegate*<ulong**, ulong**, int, int*, void> Packed6TileKernel(int dimensions) =>
-        dimensions <= HalfRowPacked6Bits ? &Tile4x4HalfRowsPacked6Vector512 : &Tile4x4Packed6Vector512;
-
-    /// <summary>The strip kernel for rows encoded by <see cref="Packed6Rows"/> (half rows up to 192 bits).</summary>
-    internal static delegate*<ulong**, nint*, int, int, int*, void> Packed6StripKernel(int dimensions) =>
-        dimensions <= HalfRowPacked6Bits ? &TileStripHalfRowsPacked6Vector512 : &TileStripPacked6Vector512;
 
     /// <summary>True when rows of <paramref name="dimensions"/> bits fit one word and the variant has the 4 x 8 one-word tile.</summary>
     internal static bool HasOneWordTile(KernelVariant variant, int dimensions) =>

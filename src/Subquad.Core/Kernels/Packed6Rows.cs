@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Subquad.Core.Kernels;
 
 /// <summary>
-/// Binary rows re-encoded 6 bits per byte for <see cref="Packed6PairCounter"/>: bits [48 g, 48 g + 48) of a row go to
+/// Binary rows re-encoded 6 bits per byte for the tiles kernel (<see cref="BinaryInnerProducts.TileStripPacked6TilesVector512"/>): bits [48 g, 48 g + 48) of a row go to
 /// word g, six to a byte (bits 0-5; bits 6-7 of every byte stay zero), so one VPERMB lookup counts a byte. The map is
 /// the same for every row, so popcount(x AND y) is unchanged; only the layout differs. Encoded rows are padded with
 /// zero words to 512 bits (l = 1024: 192 bytes where the raw row has 128).

@@ -9,8 +9,8 @@ namespace Subquad.Core.Kernels;
 /// ignores index bits 6-7, so the low lookup needs no mask; each loaded row is shifted right by 6 once (a 16-bit
 /// shift: bits 6-7 of each byte land in its bits 0-1, and table2 ignores the neighbour's bits above them) and shared
 /// by the 4 pairs it meets ((x AND y) &gt;&gt; 6 = (x &gt;&gt; 6) AND (y &gt;&gt; 6)): 5 operations per 512 bits and pair,
-/// two of them VPERMB. The engine prefers 6-bit rows (<see cref="Packed6PairCounter"/>); this counter serves rows
-/// that are not re-encoded.
+/// two of them VPERMB. The engine re-encodes rows 6 bits per byte instead (<see cref="Packed6Rows"/>, one
+/// VPERMB per AND); this counter serves rows that are not re-encoded.
 /// </summary>
 internal readonly struct RawPermutePairCounter : IPairByteCounter<RawPermutePairCounter>
 {

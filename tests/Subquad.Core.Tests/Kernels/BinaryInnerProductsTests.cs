@@ -198,29 +198,35 @@ public unsafe class BinaryInnerProductsTests
     }
 
     [Fact]
-    public void Packed6Kernels_OnEncodedRows_MatchScalarOnRawRows()
+    public void Packed6TilesKernel_OnEncodedRows_MatchesScalarOnRawRows()
     {
         if (!KernelDispatch.IsSupported(KernelVariant.Avx512VbmiPermute)) Assert.Skip("the 6-bit kernels need AVX-512 VBMI, which this CPU lacks");
         var random = new Random(23);
         const int Tiles = 4;
-        // Every length up to 700 bits, and rows past one 42-vector flush (42 * 384 = 16,128 bits).
-        int[] lengths = [.. Enumerable.Range(1, 700), 1024, 16_128, 16_129, 20_000];
+        // Every length up to 700 bits, and rows around the 42-chunk flush (42 * 96 = 4,032 bits; all-ones rows at
+        // 4,128 = 43 chunks overflow a byte lane if the flush comes one chunk late).
+        int[] lengths = [.. Enumerable.Range(1, 700), 1024, 4031, 4032, 4033, 4128, 8065, 20_000];
         int* expected = stackalloc int[16];
         int* actual = stackalloc int[16 * (Tiles + 1)];
+        int* reference = stackalloc int[16 * Tiles];
         ulong** xsRaw = stackalloc ulong*[4];
         ulong** xs = stackalloc ulong*[4];
         ulong** yRaw = stackalloc ulong*[4];
-        nint* ys = stackalloc nint[4 * Tiles];
         foreach (int l in lengths)
         {
-            int count = 4 + (4 * Tiles);
+            // The last tile is short of 1-3 rows for most lengths: its padding rows must count 0.
+            int rightRows = (4 * Tiles) - (l % 4);
             double density = l % 4 == 0 ? 1.0 : random.NextDouble();
-            var rows = Generators.InstanceGenerator.RandomBinary(count, l, density, random.Next(), nonZero: false);
-            int words = Packed6Rows.WordsFor(l);
-            var encoded = new ulong[count * words];
-            for (int r = 0; r < count; r++) Packed6Rows.Encode(rows.Row(r), l, encoded.AsSpan(r * words, words));
+            var rows = Generators.InstanceGenerator.RandomBinary(4 + rightRows, l, density, random.Next(), nonZero: false);
+            int words = Packed6Rows.WordsFor(l), chunks = Packed6Tiles.ChunksFor(l);
+            var encoded = new ulong[(4 + rightRows) * words];
+            for (int r = 0; r < 4 + rightRows; r++) Packed6Rows.Encode(rows.Row(r), l, encoded.AsSpan(r * words, words));
+            var tiles = new ulong[Packed6Tiles.WordsFor(rightRows, chunks)];
+            var zeroRaw = new ulong[rows.WordsPerRow];
             fixed (ulong* raw = rows.Words)
             fixed (ulong* packed = encoded)
+            fixed (ulong* tileWords = tiles)
+            fixed (ulong* zero = zeroRaw)
             {
                 for (int r = 0; r < 4; r++)
                 {
@@ -228,25 +234,33 @@ public unsafe class BinaryInnerProductsTests
                     xs[r] = packed + r * words;
                 }
 
-                for (int q = 0; q < 4 * Tiles; q++) ys[q] = (nint)(packed + (4 + q) * words);
-                for (int k = 0; k < 16 * (Tiles + 1); k++) actual[k] = -1;
-                int tiles = 1 + (l % Tiles);
-                // Half rows up to 192 bits, whole rows past it (the engine never packs 193..256, but the whole-row
-                // kernel is exact for every length).
-                BinaryInnerProducts.Packed6StripKernel(l)(xs, ys, words, tiles, actual);
-                for (int t = 0; t < tiles; t++)
+                for (int q = 0; q < 4 * Tiles; q++)
                 {
-                    for (int c = 0; c < 4; c++) yRaw[c] = raw + (4 + (4 * t) + c) * rows.WordsPerRow;
-                    BinaryInnerProducts.Tile4x4(KernelVariant.Scalar, xsRaw, yRaw, rows.WordsPerRow, expected);
-                    for (int k = 0; k < 16; k++) Assert.Equal(expected[k], actual[16 * t + k]);
-                    if (t == 0)
+                    ulong* tile = tileWords + (q / 4 * chunks * Packed6Tiles.WordsPerChunkGroup);
+                    Packed6Tiles.Store(q < rightRows ? packed + (4 + q) * words : null, chunks, tile, q % 4);
+                }
+
+                for (int k = 0; k < 16 * (Tiles + 1); k++) actual[k] = -1;
+                int count = 1 + (l % Tiles);
+                BinaryInnerProducts.TileStripPacked6TilesVector512(xs, tileWords, chunks, count, actual);
+                BinaryInnerProducts.TileStripPacked6TilesScalar(xs, tileWords, chunks, count, reference);
+                for (int t = 0; t < count; t++)
+                {
+                    for (int c = 0; c < 4; c++)
                     {
-                        BinaryInnerProducts.Packed6TileKernel(l)(xs, (ulong**)ys, words, actual + (16 * Tiles));
-                        for (int k = 0; k < 16; k++) Assert.Equal(expected[k], actual[(16 * Tiles) + k]);
+                        int q = (4 * t) + c;
+                        yRaw[c] = q < rightRows ? raw + (4 + q) * rows.WordsPerRow : zero;
+                    }
+
+                    BinaryInnerProducts.Tile4x4(KernelVariant.Scalar, xsRaw, yRaw, rows.WordsPerRow, expected);
+                    for (int k = 0; k < 16; k++)
+                    {
+                        Assert.Equal(expected[k], actual[16 * t + k]);
+                        Assert.Equal(expected[k], reference[16 * t + k]);
                     }
                 }
 
-                if (tiles < Tiles) Assert.Equal(-1, actual[16 * tiles]); // nothing written past the last tile
+                Assert.Equal(-1, actual[16 * count]); // nothing written past the last tile
             }
         }
     }
