@@ -28,7 +28,7 @@ internal static class BenchCommand
         var density = new Option<double>("--density") { Description = "Probability of a one in binary rows.", DefaultValueFactory = _ => 0.05 };
         var problems = new Option<string>("--problem") { Description = "Comma-separated problems: msd, lsd, maxip, minip, ov.", DefaultValueFactory = _ => "msd,maxip" };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
-        var kernel = new Option<string?>("--kernel") { Description = "Force a kernel variant: Scalar, Vector128, Vector256, Vector512." };
+        var kernel = new Option<string?>("--kernel") { Description = "Force a kernel variant: Scalar, Vector128, Vector256, Vector512, Avx512VbmiPermute (the default where AVX-512 VBMI exists)." };
         var noPruning = new Option<bool>("--no-pruning") { Description = "Visit every block pair (pruning never changes the answer)." };
         var repeat = new Option<int>("--repeat") { Description = "Runs per size; the fastest is reported.", DefaultValueFactory = _ => 1 };
         var save = new Option<string?>("--save-npy") { Description = "Also write each generated instance to PREFIX_n<N>.npy (for the numpy/FAISS comparison in bench/compare.sh)." };
