@@ -30,16 +30,25 @@ internal static unsafe class KernelProbe
         {
             foreach (int l in new[] { 96, 128, 192, 256, 320, 500, 700, 1024, 2048 })
             {
-                double raw = Strip(BinaryInnerProducts.StripKernel(KernelVariant.Vector512, l), (l + 511) / 512 * 8);
-                double tiles = TileStrip(Packed6Tiles.ChunksFor(l), Packed6Rows.WordsFor(l));
+                double raw = Strip(l, tiles: false);
+                double tiles = Strip(l, tiles: true);
                 Console.WriteLine($"l={l}: nibble {raw / 1e6:F0}, packed6 tiles {tiles / 1e6:F0} Mpairs/s (1 thread), {tiles / raw:F2}x");
             }
         }
     }
 
-    private static double Strip(delegate*<ulong**, nint*, int, int, int*, void> kernel, int words)
+    /// <summary>
+    /// Pairs per second of a strip kernel (4 left rows against 16 right tiles), one thread: the nibble strip on raw
+    /// rows, or the 6-bit tiles kernel (<paramref name="tiles"/>) on the Packed6Tiles layout of the same words.
+    /// </summary>
+    private static double Strip(int l, bool tiles)
     {
         const int Right = 64;
+        int words = tiles ? Packed6Rows.WordsFor(l) : (l + 511) / 512 * 8;
+        int chunks = Packed6Tiles.ChunksFor(l);
+        var kernel = BinaryInnerProducts.StripKernel(KernelVariant.Vector512, l);
+        // Random words with bits 6-7 of every byte clear: valid 6-bit rows and raw rows alike. The right tiles
+        // (16 * chunks zmm) fit the space of the 64 right rows (words >= 2 chunks).
         var data = new ulong[(4 + Right) * words + 8];
         var random = new Random(3);
         for (int k = 0; k < data.Length; k++) data[k] = (ulong)random.NextInt64() & 0x3F3F3F3F3F3F3F3FUL;
@@ -56,33 +65,12 @@ internal static unsafe class KernelProbe
             long calls = 0;
             while (watch.ElapsedMilliseconds < 300)
             {
-                for (int i = 0; i < 20; i++) kernel(xs, ys, words, Right / 4, c);
-                calls += 20;
-            }
+                for (int i = 0; i < 20; i++)
+                {
+                    if (tiles) BinaryInnerProducts.TileStripPacked6TilesVector512(xs, d + 4 * words, chunks, Right / 4, c);
+                    else kernel(xs, ys, words, Right / 4, c);
+                }
 
-            return calls * 4.0 * Right / watch.Elapsed.TotalSeconds;
-        }
-    }
-
-    private static double TileStrip(int chunks, int words)
-    {
-        const int Right = 64;
-        var data = new ulong[(4 * words) + Packed6Tiles.WordsFor(Right, chunks) + 8];
-        var random = new Random(3);
-        for (int k = 0; k < data.Length; k++) data[k] = (ulong)random.NextInt64() & 0x3F3F3F3F3F3F3F3FUL;
-        var counts = new int[Right * 4];
-        fixed (ulong* d0 = data)
-        fixed (int* c = counts)
-        {
-            ulong* d = (ulong*)(((nint)d0 + 63) & ~(nint)63);
-            ulong** xs = stackalloc ulong*[4];
-            for (int i = 0; i < 4; i++) xs[i] = d + i * words;
-            ulong* tiles = d + 4 * words;
-            var watch = Stopwatch.StartNew();
-            long calls = 0;
-            while (watch.ElapsedMilliseconds < 300)
-            {
-                for (int i = 0; i < 20; i++) BinaryInnerProducts.TileStripPacked6TilesVector512(xs, tiles, chunks, Right / 4, c);
                 calls += 20;
             }
 

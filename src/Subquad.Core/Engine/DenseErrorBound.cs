@@ -1,8 +1,8 @@
 namespace Subquad.Core.Engine;
 
 /// <summary>
-/// How far the engine's float32 inner product can lie from the oracle's float64 score, so that float32
-/// pre-selection never drops a pair the oracle could pick.
+/// How far the engine's float32 inner product (or its int8 screen, <see cref="Int8Cosine"/>) can lie from the
+/// oracle's float64 score, so that pre-selection never drops a pair the oracle could pick.
 /// </summary>
 /// <remarks>
 /// <para>Notation: u = 2^-24 (float32 unit round-off), w = 2^-53 (float64), gamma_d = d u / (1 - d u).</para>
@@ -45,6 +45,39 @@ public static class DenseErrorBound
         if (!(maxNormProduct < 1e36)) return double.PositiveInfinity;
         double roundOff = 1.01 * (Gamma32(d) * (1 + 5 * U) + 4 * U + 3 * (d + 2) * W + (2 * d + 8) * W);
         return roundOff + 4.0 * (d + 1) * Underflow / minNormProduct;
+    }
+
+    /// <summary>
+    /// The bound E on |screen value - s64| for the int8 screen of cosine kinds (<see cref="Kernels.Int8Rows"/>): x is
+    /// s_x q_x + e_x with ||e_x|| &lt;= E_x, so x.y - s_x s_y q_x.q_y = s_x q_x.e_y + e_x.s_y q_y + e_x.e_y, and with
+    /// ||s_x q_x|| &lt;= ||x|| + E_x (triangle inequality) and Cauchy-Schwarz on each term it is at most
+    /// ||x|| E_y + ||y|| E_x + 3 E_x E_y. Divided by ||x|| ||y||, with rho = E / ||x|| bounded over the left rows
+    /// (<paramref name="rhoA"/>) and the right rows (<paramref name="rhoB"/>): rho_A + rho_B + 3 rho_A rho_B. The
+    /// screen computes the exact integer q_x.q_y times float32 factors s / ||x|| (each within u + 2w) in two float32
+    /// products: at most 5u + 4w relative to |s_x s_y q_x.q_y| / (||x|| ||y||) &lt;= (1 + rho_A)(1 + rho_B), taken as 8u.
+    /// The oracle's float64 cosine is within (2d + 8) w of the true one. The sum, rounded up by 1%.
+    /// </summary>
+    public static double Int8Cosine(int d, double rhoA, double rhoB)
+    {
+        if (!(rhoA >= 0 && rhoB >= 0 && rhoA + rhoB < 1)) return double.PositiveInfinity;
+        double quantization = rhoA + rhoB + (3 * rhoA * rhoB);
+        double rounding = 8 * U * (1 + rhoA) * (1 + rhoB);
+        return 1.01 * (quantization + rounding + ((2.0 * d + 8) * W));
+    }
+
+    /// <summary>
+    /// The bound E on |screen value - s64| for the int8 screen of inner-product kinds: ||x|| E_y + ||y|| E_x + 3 E_x E_y
+    /// as in <see cref="Int8Cosine"/>, with the largest norms and error norms of the left (A) and right (B) rows; the
+    /// float32 products (3u relative to |s_x s_y q_x.q_y| &lt;= (||x|| + E_x)(||y|| + E_y), taken as 8u), the oracle's
+    /// float64 round-off (2 (d + 2) w ||x|| ||y||), and float32 underflow (scales are at least 2^-57 by the
+    /// quantizer's range, so products stay normal; 8 2^-149 kept anyway).
+    /// </summary>
+    public static double Int8InnerProduct(int d, double normA, double errorA, double normB, double errorB)
+    {
+        double quantization = (normA * errorB) + (normB * errorA) + (3 * errorA * errorB);
+        double rounding = 8 * U * (normA + errorA) * (normB + errorB);
+        double bound = 1.01 * (quantization + rounding + (2.0 * (d + 2) * W * normA * normB)) + (8 * Underflow);
+        return double.IsNaN(bound) ? double.PositiveInfinity : bound;
     }
 
     /// <summary>The bound E on |fl32 - s64| for an inner product of rows with norms at most <paramref name="normProduct"/> (product).</summary>

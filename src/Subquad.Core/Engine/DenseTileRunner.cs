@@ -12,6 +12,14 @@ namespace Subquad.Core.Engine;
 /// (<see cref="DenseErrorBound"/>) of the reducer's bound is re-scored in float64. Per worker: one packed band and one
 /// tile, never a score matrix.
 /// </summary>
+/// <remarks>
+/// Where <see cref="DenseInnerProducts.UsesInt8Screen"/> holds, tasks are screened with int8 inner products instead
+/// (<see cref="RunInt8"/>): the band is quantized into 24-row int8 panels once per band, each task's right block into
+/// unsigned rows, and a 4 x 24 VPDPBUSD tile (about 3x the float32 tile's multiply-adds per second) gives
+/// s_x s_y q_x.q_y, within <see cref="DenseErrorBound.Int8Cosine"/> / <see cref="DenseErrorBound.Int8InnerProduct"/>
+/// of the oracle's score, so the same re-scoring in float64 keeps the answer bit-identical. A task whose rows do not
+/// quantize (magnitudes beyond 2^+-50) or whose bound exceeds <see cref="MaxScreenError"/> runs the float32 path.
+/// </remarks>
 internal sealed unsafe class DenseTileRunner
 {
     private const int Sr = DenseInnerProducts.StripRows;
@@ -23,6 +31,28 @@ internal sealed unsafe class DenseTileRunner
     private readonly AlignedBuffer<float> _zeroRow;
     private int _packedBand = -1;
 
+    // The int8 screen (null / empty where it is not used).
+    private const int Qr = Int8Rows.PanelRows;
+    private const int Qs = DenseInnerProducts.Int8TileRows;
+    private readonly bool _int8;
+    private readonly int _paddedLength;
+    private readonly AlignedBuffer<sbyte>? _int8Panels;
+    private readonly AlignedBuffer<byte>? _int8Rows;
+    private readonly AlignedBuffer<byte>? _int8ZeroRow;
+    private readonly AlignedBuffer<int>? _int8Tile;
+    private readonly float[] _panelFactors = [];
+    private readonly int[] _panelInit = [];
+    private readonly float[] _rowFactors = [];
+    private int _int8Band = -1;
+    private Int8Stats _bandStats;
+
+    /// <summary>
+    /// The largest screen error bound (cosine units, or relative to the largest norm product for inner products) at
+    /// which a task is screened in int8; beyond it the float32 path is cheaper than re-scoring the extra candidates.
+    /// Random Gaussian rows at d = 256 give about 0.03.
+    /// </summary>
+    private const double MaxScreenError = 0.1;
+
     public DenseTileRunner(EngineContext context)
     {
         _context = context;
@@ -32,11 +62,34 @@ internal sealed unsafe class DenseTileRunner
         _panels = new AlignedBuffer<float>((long)panelsPerBlock * Pr * d);
         _tile = new AlignedBuffer<float>(Sr * Pr);
         _zeroRow = new AlignedBuffer<float>(d);
+        _int8 = DenseInnerProducts.UsesInt8Screen(context.Variant, context.Dimensions);
+        if (_int8)
+        {
+            int rows = context.Plan.BlockRows;
+            int int8Panels = (rows + Qr - 1) / Qr;
+            _paddedLength = Int8Rows.PaddedLength(d);
+            _int8Panels = new AlignedBuffer<sbyte>((long)int8Panels * Qr * _paddedLength);
+            _int8Rows = new AlignedBuffer<byte>((long)rows * _paddedLength);
+            _int8ZeroRow = new AlignedBuffer<byte>(_paddedLength);
+            _int8ZeroRow.Span.Fill(128); // q = 0
+            _int8Tile = new AlignedBuffer<int>(Qs * Qr);
+            _panelFactors = new float[int8Panels * Qr];
+            _panelInit = new int[int8Panels * Qr];
+            _rowFactors = new float[rows + Qs];
+        }
     }
 
     // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(in BlockPairTask task, PairReducer reducer)
+    {
+        if (_int8 && RunInt8(task, reducer)) return;
+        RunFloat(task, reducer);
+    }
+
+    /// <summary>The float32 path: 8 x 32 FMA tiles, candidates within <see cref="DenseErrorBound.Cosine"/> re-scored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunFloat(in BlockPairTask task, PairReducer reducer)
     {
         var c = _context;
         int d = c.Dimensions;
@@ -99,6 +152,180 @@ internal sealed unsafe class DenseTileRunner
                 }
             }
         }
+    }
+
+    /// <summary>Over a set of quantized rows: all quantized (Ok), the largest rho = E / ||x||, norm, and error norm E.</summary>
+    private record struct Int8Stats(bool Ok, double Rho, double Norm, double Error)
+    {
+        public static Int8Stats Empty => new(true, 0, 0, 0);
+
+        public void Add(double norm, double error, bool cosine)
+        {
+            Norm = Math.Max(Norm, norm);
+            Error = Math.Max(Error, error);
+            if (cosine) Rho = Math.Max(Rho, error / norm);
+        }
+    }
+
+    /// <summary>
+    /// Quantizes the row at position <paramref name="p"/> of a side into <paramref name="destination"/> (d4 bytes, q
+    /// XOR <paramref name="flip"/>), folds its norms into <paramref name="stats"/> and returns its factor (s / ||x|| for
+    /// cosine kinds, s for inner products) and quantized sum; a row that does not quantize clears stats.Ok.
+    /// </summary>
+    private (float Factor, int Sum) QuantizeRow(DenseVectors values, int[] order, double[] norms, int p, byte* destination, byte flip, ref Int8Stats stats)
+    {
+        var c = _context;
+        var result = Int8Rows.QuantizeVector512(values.Pointer + ((long)order[p] * values.Stride), c.Dimensions, destination, flip);
+        if (!result.Ok)
+        {
+            stats.Ok = false;
+            return (0f, 0);
+        }
+
+        stats.Add(norms[p], result.ErrorNorm, c.Cosine);
+        return ((float)(c.Cosine ? result.Scale / norms[p] : result.Scale), result.Sum);
+    }
+
+    /// <summary>
+    /// The int8 screen of one task (see the class remarks). Returns false, having offered nothing, when the task must
+    /// run in float32 instead.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool RunInt8(in BlockPairTask task, PairReducer reducer)
+    {
+        var c = _context;
+        int length = _paddedLength, groups = length / 4;
+        sbyte* panels = _int8Panels!.Pointer;
+        byte* rowBytes = _int8Rows!.Pointer;
+        if (_int8Band != task.BandA)
+        {
+            // Each band row is quantized into the first right-row slot (free until the block is quantized below), then
+            // scattered k-group by k-group into its panel slot; the last panel's missing rows are zeros.
+            int bandRows = task.EndA - task.StartA;
+            int panelCount = (bandRows + Qr - 1) / Qr;
+            var stats = Int8Stats.Empty;
+            for (int i = 0; i < panelCount * Qr; i++)
+            {
+                sbyte* panel = panels + ((long)(i / Qr) * Qr * length);
+                if (i < bandRows)
+                {
+                    (_panelFactors[i], int sum) = QuantizeRow(c.DenseA!, c.OrderA, c.NormsA, task.StartA + i, rowBytes, 0, ref stats);
+                    _panelInit[i] = -128 * sum;
+                    Int8Rows.StoreInPanel(rowBytes, groups, panel, i % Qr);
+                }
+                else
+                {
+                    _panelFactors[i] = 0f;
+                    _panelInit[i] = 0;
+                    Int8Rows.StoreInPanel(null, groups, panel, i % Qr);
+                }
+            }
+
+            _bandStats = stats;
+            _int8Band = task.BandA;
+        }
+
+        if (!_bandStats.Ok) return false;
+        var blockStats = Int8Stats.Empty;
+        for (int q = task.StartB; q < task.EndB; q++)
+        {
+            (_rowFactors[q - task.StartB], _) = QuantizeRow(c.DenseB!, c.OrderB, c.NormsB, q, rowBytes + ((long)(q - task.StartB) * length), 0x80, ref blockStats);
+        }
+
+        // The band was quantized into the first right-row slot: a later task of the same band finds it quantized in
+        // its panels, so the overwrite above is harmless.
+        if (!blockStats.Ok) return false;
+        double error = c.Cosine
+            ? DenseErrorBound.Int8Cosine(c.Dimensions, _bandStats.Rho, blockStats.Rho)
+            : DenseErrorBound.Int8InnerProduct(c.Dimensions, _bandStats.Norm, _bandStats.Error, blockStats.Norm, blockStats.Error);
+        double scale = c.Cosine ? 1.0 : _bandStats.Norm * blockStats.Norm;
+        if (!(error <= MaxScreenError * scale)) return false;
+        RunInt8Tiles(task, reducer, error);
+        return true;
+    }
+
+    /// <summary>The 4 x 24 int8 tiles of one task, each filtered at the reducer's bound widened by the screen's bound.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunInt8Tiles(in BlockPairTask task, PairReducer reducer, double error)
+    {
+        var c = _context;
+        int length = _paddedLength, groups = length / 4;
+        bool maximise = c.Maximise;
+        sbyte* panels = _int8Panels!.Pointer;
+        byte* rowBytes = _int8Rows!.Pointer;
+        byte* zeroRow = _int8ZeroRow!.Pointer;
+        int* tile = _int8Tile!.Pointer;
+        byte** rows = stackalloc byte*[Qs];
+        float* rowFactor = stackalloc float[Qs];
+        int panelCount = (task.EndA - task.StartA + Qr - 1) / Qr;
+        fixed (float* panelFactors = _panelFactors)
+        fixed (int* panelInit = _panelInit)
+        {
+            for (int pn = 0; pn < panelCount; pn++)
+            {
+                int p0 = task.StartA + (pn * Qr);
+                if (reducer.StopBeforeRow(p0)) return;
+                int cols = Math.Min(Qr, task.EndA - p0);
+                float* columnFactor = panelFactors + (pn * Qr);
+                sbyte* panel = panels + ((long)pn * Qr * length);
+                float bound = Threshold(reducer.FilterValue, error, maximise);
+                // On a diagonal task (StartA == StartB, panels start on multiples of 4 from it) the tile at p0 is the
+                // first with pairs q > p.
+                for (int q0 = task.Diagonal ? p0 : task.StartB; q0 < task.EndB; q0 += Qs)
+                {
+                    int rowsHere = Math.Min(Qs, task.EndB - q0);
+                    for (int r = 0; r < Qs; r++)
+                    {
+                        rows[r] = r < rowsHere ? rowBytes + ((long)(q0 - task.StartB + r) * length) : zeroRow;
+                        rowFactor[r] = r < rowsHere ? _rowFactors[q0 - task.StartB + r] : 0f;
+                    }
+
+                    DenseInnerProducts.Tile4x24Int8Vnni(rows, panel, panelInit + (pn * Qr), groups, tile);
+                    if (!float.IsInfinity(bound) && !AnyPassInt8(tile, rowFactor, columnFactor, bound, maximise)) continue;
+
+                    for (int r = 0; r < rowsHere; r++)
+                    {
+                        for (int s = 0; s < cols; s++)
+                        {
+                            int p = p0 + s, q = q0 + r;
+                            if (task.Diagonal && q <= p) continue;
+                            float value = (float)tile[(r * Qr) + s] * columnFactor[s] * rowFactor[r];
+                            if (maximise ? value < bound : value > bound) continue;
+                            var (i, j) = c.Original(p, q);
+                            reducer.Offer(i, j, c.DenseScore(i, j));
+                            bound = Threshold(reducer.FilterValue, error, maximise);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when some scaled value of an int8 tile reaches the bound: (float)D * f_p * f_r, the arithmetic of the
+    /// per-pair test in <see cref="RunInt8Tiles"/>, 8 pairs per vector.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool AnyPassInt8(int* tile, float* rowFactor, float* columnFactor, float bound, bool maximise)
+    {
+        var limit = Vector256.Create(bound);
+        var f0 = Vector256.Load(columnFactor);
+        var f1 = Vector256.Load(columnFactor + 8);
+        var f2 = Vector256.Load(columnFactor + 16);
+        var hits = Vector256<float>.Zero;
+        for (int r = 0; r < Qs; r++)
+        {
+            var rf = Vector256.Create(rowFactor[r]);
+            int* line = tile + (r * Qr);
+            var v0 = Vector256.ConvertToSingle(Vector256.Load(line)) * f0 * rf;
+            var v1 = Vector256.ConvertToSingle(Vector256.Load(line + 8)) * f1 * rf;
+            var v2 = Vector256.ConvertToSingle(Vector256.Load(line + 16)) * f2 * rf;
+            hits |= maximise
+                ? Vector256.GreaterThanOrEqual(v0, limit) | Vector256.GreaterThanOrEqual(v1, limit) | Vector256.GreaterThanOrEqual(v2, limit)
+                : Vector256.LessThanOrEqual(v0, limit) | Vector256.LessThanOrEqual(v1, limit) | Vector256.LessThanOrEqual(v2, limit);
+        }
+
+        return hits != Vector256<float>.Zero;
     }
 
     /// <summary>
