@@ -116,6 +116,54 @@ public class TiledEngineOracleTests
         }
     }
 
+    /// <summary>
+    /// The dense int8 screen (the VBMI variant where AVX-VNNI exists) on rows it handles worst: rows scaled by factors
+    /// from 2^-70 to 2^70 (outside [2^-50, 2^50] a task falls back to float32), one-spike rows that quantize coarsely,
+    /// and near-duplicates; every problem kind, exact, gamma and threshold, and the top-K list, equal to the oracle.
+    /// </summary>
+    [Fact]
+    public void Solve_Int8ScreenOnScaledSpikyAndOutOfRangeRows_MatchesOracle()
+    {
+        if (!DenseInnerProducts.UsesInt8Screen(KernelVariant.Avx512VbmiPermute, 8)) Assert.Skip("the int8 screen needs AVX-512 VBMI and AVX-VNNI, which this CPU lacks");
+        var random = new Random(61);
+        int instances = EngineInstances.Long ? 600 : 150;
+        for (int c = 0; c < instances; c++)
+        {
+            int n = random.Next(2, 130), d = random.Next(1, 120);
+            var builder = new Subquad.Core.Vectors.DenseVectors.Builder(n, d);
+            int exponentRange = random.Next(3) switch { 0 => 0, 1 => 20, _ => 70 };
+            for (int i = 0; i < n; i++)
+            {
+                var row = builder.RowSpan(i);
+                if (i > 0 && random.Next(4) == 0)
+                {
+                    builder.RowSpan(random.Next(i)).CopyTo(row);
+                    int k = random.Next(d);
+                    row[k] = MathF.BitIncrement(row[k]);
+                    continue;
+                }
+
+                float scale = MathF.ScaleB(1f, random.Next(-exponentRange, exponentRange + 1));
+                for (int k = 0; k < d; k++) row[k] = scale * (float)(random.NextDouble() * 2 - 1);
+                if (random.Next(3) == 0) row[random.Next(d)] = scale * 300f; // a spike
+                row[random.Next(d)] += scale; // never the zero row
+            }
+
+            var instance = SimilarityInstance.Monochromatic(builder.Build());
+            var engine = new TiledEngine(KernelVariant.Avx512VbmiPermute, 32 * random.Next(1, 3));
+            var options = new SolveOptions { Threads = random.Next(1, 3), Pruning = random.Next(2) == 0 };
+            foreach (var problem in EngineInstances.Problems(random, instance).ToList())
+            {
+                var expected = Oracle(instance, problem);
+                if (expected is null) continue;
+                Assert.Equal(expected, engine.Solve(instance, problem, options));
+            }
+
+            var kind = Enum.GetValues<ProblemKind>()[random.Next(4)];
+            Assert.Equal(BruteForce.TopPairs(instance, kind, 7), engine.TopPairs(instance, kind, 7, options));
+        }
+    }
+
     [Fact]
     public void TopPairs_RandomInstances_MatchOracleList()
     {
