@@ -15,6 +15,7 @@ internal static unsafe class KernelProbe
         {
             double peak = FmaPeak.MeasureGflops(1, TimeSpan.FromMilliseconds(300));
             Console.WriteLine($"FMA peak 1 thread: {peak:F1} GFLOP/s");
+            if (System.Runtime.Intrinsics.X86.AvxVnni.IsSupported) Console.WriteLine($"int8 VPDPBUSD peak 1 thread: {FmaPeak.MeasureInt8Gops(1, TimeSpan.FromMilliseconds(300)):F1} GOP/s");
             foreach (var variant in KernelDispatch.Supported) Console.WriteLine($"  dense {variant}: {Dense(variant, 256):F1} GFLOP/s");
             foreach (var variant in KernelDispatch.Supported) Console.WriteLine($"  binary {variant} l=1024: {Binary(variant, 16) / 1e6:F1} Mpairs/s, l=512: {Binary(variant, 8) / 1e6:F1} Mpairs/s");
         }

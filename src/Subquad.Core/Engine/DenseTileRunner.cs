@@ -35,11 +35,13 @@ internal sealed unsafe class DenseTileRunner
     // The int8 screen (null / empty where it is not used).
     private const int Qr = Int8Rows.PanelRows;
     private const int Qs = DenseInnerProducts.Int8TileRows;
+
+    /// <summary>Right tiles per int8 strip call (128 rows; 12 KiB of counts).</summary>
+    private const int Int8StripTiles = 32;
     private readonly bool _int8;
     private readonly int _paddedLength;
     private readonly AlignedBuffer<sbyte>? _int8Panels;
     private readonly AlignedBuffer<byte>? _int8Rows;
-    private readonly AlignedBuffer<byte>? _int8ZeroRow;
     private readonly AlignedBuffer<int>? _int8Tile;
     private readonly float[] _panelFactors = [];
     private readonly int[] _panelInit = [];
@@ -84,10 +86,8 @@ internal sealed unsafe class DenseTileRunner
             int int8Panels = (rows + Qr - 1) / Qr;
             _paddedLength = Int8Rows.PaddedLength(d);
             _int8Panels = new AlignedBuffer<sbyte>((long)int8Panels * Qr * _paddedLength);
-            _int8Rows = new AlignedBuffer<byte>((long)rows * _paddedLength);
-            _int8ZeroRow = new AlignedBuffer<byte>(_paddedLength);
-            _int8ZeroRow.Span.Fill(128); // q = 0
-            _int8Tile = new AlignedBuffer<int>(Qs * Qr);
+            _int8Rows = new AlignedBuffer<byte>((long)(rows + Qs) * _paddedLength); // + a last tile's padding rows
+            _int8Tile = new AlignedBuffer<int>(Int8StripTiles * Qs * Qr);
             _panelFactors = new float[int8Panels * Qr];
             _panelInit = new int[int8Panels * Qr];
             _rowFactors = new float[rows + Qs];
@@ -250,6 +250,14 @@ internal sealed unsafe class DenseTileRunner
         // The band was quantized into the first right-row slot: a later task of the same band finds it quantized in
         // its panels, so the overwrite above is harmless.
         if (!blockStats.Ok) return false;
+
+        // The last tile's missing rows: q = 0 (bytes 128) with factor 0, so they score 0 and are never offered.
+        for (int q = task.EndB - task.StartB; q % Qs != 0; q++)
+        {
+            new Span<byte>(rowBytes + ((long)q * length), length).Fill(128);
+            _rowFactors[q] = 0f;
+        }
+
         double error = c.Cosine
             ? DenseErrorBound.Int8Cosine(c.Dimensions, _bandStats.Rho, blockStats.Rho)
             : DenseErrorBound.Int8InnerProduct(c.Dimensions, _bandStats.Norm, _bandStats.Error, blockStats.Norm, blockStats.Error);
@@ -284,16 +292,14 @@ internal sealed unsafe class DenseTileRunner
         bool maximise = c.Maximise;
         sbyte* panels = _int8Panels!.Pointer;
         byte* rowBytes = _int8Rows!.Pointer;
-        byte* zeroRow = _int8ZeroRow!.Pointer;
-        int* tile = _int8Tile!.Pointer;
-        byte** rows = stackalloc byte*[Qs];
-        float* rowFactor = stackalloc float[Qs];
+        int* strip = _int8Tile!.Pointer;
         int panelCount = (task.EndA - task.StartA + Qr - 1) / Qr;
         double floatError = c.DenseError(task);
         var a = c.DenseA!;
         var b = c.DenseB!;
         long candidates = 0, screened = 0;
         fixed (float* panelFactors = _panelFactors)
+        fixed (float* rowFactors = _rowFactors)
         fixed (int* panelInit = _panelInit)
         {
             for (int pn = 0; pn < panelCount; pn++)
@@ -307,37 +313,38 @@ internal sealed unsafe class DenseTileRunner
                 float bound = Threshold(reducer.FilterValue, error, maximise);
                 float floatBound = Threshold(reducer.FilterValue, floatError, maximise);
                 // On a diagonal task (StartA == StartB, panels start on multiples of 4 from it) the tile at p0 is the
-                // first with pairs q > p.
-                for (int q0 = task.Diagonal ? p0 : task.StartB; q0 < task.EndB; q0 += Qs)
+                // first with pairs q > p. Strips of up to Int8StripTiles tiles per kernel call, then the filter per tile at
+                // the bound of this moment (bounds only tighten).
+                for (int s0 = task.Diagonal ? p0 : task.StartB; s0 < task.EndB; s0 += Int8StripTiles * Qs)
                 {
-                    int rowsHere = Math.Min(Qs, task.EndB - q0);
-                    for (int r = 0; r < Qs; r++)
+                    int tiles = Math.Min(Int8StripTiles, (task.EndB - s0 + Qs - 1) / Qs);
+                    DenseInnerProducts.Strip4x24Int8Vnni(rowBytes + ((long)(s0 - task.StartB) * length), length, tiles, panel, panelInit + (pn * Qr), strip);
+                    screened += (long)tiles * Qs * Qr;
+                    for (int t = 0; t < tiles; t++)
                     {
-                        rows[r] = r < rowsHere ? rowBytes + ((long)(q0 - task.StartB + r) * length) : zeroRow;
-                        rowFactor[r] = r < rowsHere ? _rowFactors[q0 - task.StartB + r] : 0f;
-                    }
-
-                    DenseInnerProducts.Tile4x24Int8Vnni(rows, panel, panelInit + (pn * Qr), groups, tile);
-                    screened += Qs * Qr;
-                    if (!float.IsInfinity(bound) && !AnyPassInt8(tile, rowFactor, columnFactor, bound, maximise)) continue;
-
-                    for (int r = 0; r < rowsHere; r++)
-                    {
-                        for (int s = 0; s < cols; s++)
+                        int q0 = s0 + (t * Qs);
+                        int* tile = strip + (t * Qs * Qr);
+                        float* rowFactor = rowFactors + (q0 - task.StartB);
+                        if (!float.IsInfinity(bound) && !AnyPassInt8(tile, rowFactor, columnFactor, bound, maximise)) continue;
+                        int rowsHere = Math.Min(Qs, task.EndB - q0);
+                        for (int r = 0; r < rowsHere; r++)
                         {
-                            int p = p0 + s, q = q0 + r;
-                            if (task.Diagonal && q <= p) continue;
-                            float value = (float)tile[(r * Qr) + s] * columnFactor[s] * rowFactor[r];
-                            if (maximise ? value < bound : value > bound) continue;
-                            candidates++;
-                            var x = new ReadOnlySpan<float>(a.Pointer + ((long)c.OrderA[p] * a.Stride), a.Stride);
-                            var y = new ReadOnlySpan<float>(b.Pointer + ((long)c.OrderB[q] * b.Stride), b.Stride);
-                            float confirm = TensorPrimitives.Dot(x, y) * c.ScaleA[p] * c.ScaleB[q];
-                            if (maximise ? confirm < floatBound : confirm > floatBound) continue; // NaN passes
-                            var (i, j) = c.Original(p, q);
-                            reducer.Offer(i, j, c.DenseScore(i, j));
-                            bound = Threshold(reducer.FilterValue, error, maximise);
-                            floatBound = Threshold(reducer.FilterValue, floatError, maximise);
+                            for (int s = 0; s < cols; s++)
+                            {
+                                int p = p0 + s, q = q0 + r;
+                                if (task.Diagonal && q <= p) continue;
+                                float value = (float)tile[(r * Qr) + s] * columnFactor[s] * rowFactor[r];
+                                if (maximise ? value < bound : value > bound) continue;
+                                candidates++;
+                                var x = new ReadOnlySpan<float>(a.Pointer + ((long)c.OrderA[p] * a.Stride), a.Stride);
+                                var y = new ReadOnlySpan<float>(b.Pointer + ((long)c.OrderB[q] * b.Stride), b.Stride);
+                                float confirm = TensorPrimitives.Dot(x, y) * c.ScaleA[p] * c.ScaleB[q];
+                                if (maximise ? confirm < floatBound : confirm > floatBound) continue; // NaN passes
+                                var (i, j) = c.Original(p, q);
+                                reducer.Offer(i, j, c.DenseScore(i, j));
+                                bound = Threshold(reducer.FilterValue, error, maximise);
+                                floatBound = Threshold(reducer.FilterValue, floatError, maximise);
+                            }
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Subquad.Core.Kernels;
 
@@ -78,6 +79,54 @@ public static class FmaPeak
             return (long)Steps * 12 * 8 * 2;
         }
     }
+
+    /// <summary>
+    /// This machine's int8 multiply-add peak in-process, in G operations per second (2 per multiply-add, as GFLOP/s
+    /// count an FMA): every core runs 12 independent VPDPBUSD chains (AVX-VNNI, 32 multiply-adds each) for a fixed
+    /// time. The dense engine's int8 screen (<see cref="DenseInnerProducts.UsesInt8Screen"/>) is reported against it.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The CPU lacks AVX-VNNI.</exception>
+    public static double MeasureInt8Gops(int threads, TimeSpan duration)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        if (!AvxVnni.IsSupported) throw new PlatformNotSupportedException("the int8 peak needs AVX-VNNI");
+        long totalOps = 0;
+        var watch = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
+        {
+            long ops = 0;
+            var local = Stopwatch.StartNew();
+            while (local.Elapsed < duration) ops += Int8Burst();
+            Interlocked.Add(ref totalOps, ops);
+        })).ToList();
+        foreach (var w in workers) w.Start();
+        foreach (var w in workers) w.Join();
+        return totalOps / watch.Elapsed.TotalSeconds / 1e9;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static long Int8Burst()
+    {
+        const int Steps = 100_000;
+        var x = Vector256.Create((byte)1);
+        var y = Vector256.Create((sbyte)1);
+        Vector256<int> c0 = Vector256<int>.Zero, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+        for (int s = 0; s < Steps; s++)
+        {
+            c0 = AvxVnni.MultiplyWideningAndAdd(c0, x, y); c1 = AvxVnni.MultiplyWideningAndAdd(c1, x, y);
+            c2 = AvxVnni.MultiplyWideningAndAdd(c2, x, y); c3 = AvxVnni.MultiplyWideningAndAdd(c3, x, y);
+            c4 = AvxVnni.MultiplyWideningAndAdd(c4, x, y); c5 = AvxVnni.MultiplyWideningAndAdd(c5, x, y);
+            c6 = AvxVnni.MultiplyWideningAndAdd(c6, x, y); c7 = AvxVnni.MultiplyWideningAndAdd(c7, x, y);
+            c8 = AvxVnni.MultiplyWideningAndAdd(c8, x, y); c9 = AvxVnni.MultiplyWideningAndAdd(c9, x, y);
+            c10 = AvxVnni.MultiplyWideningAndAdd(c10, x, y); c11 = AvxVnni.MultiplyWideningAndAdd(c11, x, y);
+        }
+
+        Int8Sink = (c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11).ToScalar();
+        return (long)Steps * 12 * 32 * 2;
+    }
+
+    /// <summary>Keeps the int8 loop's result alive so the JIT cannot drop it.</summary>
+    public static int Int8Sink { get; private set; }
 
     /// <summary>Keeps the loop's result alive so the JIT cannot drop it.</summary>
     public static float Sink { get; private set; }

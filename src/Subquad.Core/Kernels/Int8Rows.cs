@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Subquad.Core.Kernels;
 
 /// <summary>
-/// Dense rows quantized to 8 bits for the engine's int8 screen (<see cref="DenseInnerProducts.Tile4x24Int8Vnni"/>):
+/// Dense rows quantized to 8 bits for the engine's int8 screen (<see cref="DenseInnerProducts.Strip4x24Int8Vnni"/>):
 /// q = round(x / s) in [-127, 127] with s = max |x_k| / 127, together with a rigorous bound E &gt;= ||x - s q|| that
 /// makes the screen exact (<see cref="Engine.DenseErrorBound.Int8Cosine"/>).
 /// </summary>

@@ -104,18 +104,19 @@ public unsafe class Int8ScreenTests
     }
 
     [Fact]
-    public void Tile4x24Int8_MatchesScalar_ForEveryGroupCount()
+    public void Strip4x24Int8_MatchesScalar_ForEveryGroupAndTileCount()
     {
         if (!AvxVnni.IsSupported) Assert.Skip("the int8 tile needs AVX-VNNI, which this CPU lacks");
         var random = new Random(43);
-        var expected = new int[96];
-        var actual = new int[96];
-        byte** rows = stackalloc byte*[4];
         for (int groups = 1; groups <= 130; groups += groups < 20 ? 1 : 9)
         {
-            var right = new byte[4 * groups * 4];
-            var panel = new sbyte[24 * groups * 4];
+            int tiles = 1 + (groups % 5), length = 4 * groups;
+            var right = new byte[4 * tiles * length];
+            var panel = new sbyte[24 * length];
             var init = new int[24];
+            var expected = new int[96 * tiles];
+            var actual = new int[(96 * tiles) + 1];
+            actual[96 * tiles] = -7;
             bool extremes = groups % 3 == 0;
             for (int k = 0; k < right.Length; k++) right[k] = extremes ? (byte)255 : (byte)random.Next(256);
             for (int k = 0; k < panel.Length; k++) panel[k] = extremes ? (sbyte)(k % 2 == 0 ? 127 : -127) : (sbyte)random.Next(-127, 128);
@@ -124,12 +125,12 @@ public unsafe class Int8ScreenTests
             fixed (sbyte* p = panel)
             fixed (int* i = init, e = expected, o = actual)
             {
-                for (int s = 0; s < 4; s++) rows[s] = r + (s * groups * 4);
-                DenseInnerProducts.Tile4x24Int8Scalar(rows, p, i, groups, e);
-                DenseInnerProducts.Tile4x24Int8Vnni(rows, p, i, groups, o);
+                DenseInnerProducts.Strip4x24Int8Scalar(r, length, tiles, p, i, e);
+                DenseInnerProducts.Strip4x24Int8Vnni(r, length, tiles, p, i, o);
             }
 
-            Assert.Equal(expected, actual);
+            Assert.Equal(expected, actual[..(96 * tiles)]);
+            Assert.Equal(-7, actual[96 * tiles]); // nothing written past the last tile
         }
     }
 
@@ -218,5 +219,19 @@ public unsafe class Int8ScreenTests
 
         // The bound is rigorous but not absurdly loose: some pair comes within a factor 20 of it.
         Assert.True(worstCosineRatio > 0.05, $"worst ratio {worstCosineRatio}");
+    }
+
+    [Fact]
+    public void Int8Peak_IsPositiveAndAboveTheFmaPeaksMultiplyAddRate()
+    {
+        if (!AvxVnni.IsSupported)
+        {
+            Assert.Throws<PlatformNotSupportedException>(() => FmaPeak.MeasureInt8Gops(1, TimeSpan.FromMilliseconds(20)));
+            return;
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => FmaPeak.MeasureInt8Gops(0, TimeSpan.FromMilliseconds(20)));
+        double gops = FmaPeak.MeasureInt8Gops(1, TimeSpan.FromMilliseconds(100));
+        Assert.True(double.IsFinite(gops) && gops > 1, $"{gops}");
     }
 }
