@@ -222,7 +222,7 @@ public unsafe class Int8ScreenTests
     }
 
     [Fact]
-    public void Int8Peak_IsPositiveAndAboveTheFmaPeaksMultiplyAddRate()
+    public void Int8Peak_IsPositiveAndFinite_AndRejectsBadArguments()
     {
         if (!AvxVnni.IsSupported)
         {
