@@ -38,7 +38,8 @@ run_case() { # name, subquad bench args..., problems for python
 import json, sys
 engine = json.load(open(sys.argv[1]))
 base = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
-print(f"== {sys.argv[3]} (FMA peak {engine.get('fmaPeakGflops')})")
+peaks = f"FMA peak {engine.get('fmaPeakGflops')}" + (f", int8 peak {engine['int8PeakGops']} GOP/s: 'of peak' is against it" if engine.get("int8PeakGops") else "")
+print(f"== {sys.argv[3]} ({peaks})")
 for row in engine["rows"]:
     p, t = row["problem"], row["seconds"]
     extra = f", {row['gflops']:.0f} GFLOP/s = {row['fractionOfPeak']:.0%} of peak" if row.get("gflops") else ""
