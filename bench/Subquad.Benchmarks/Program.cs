@@ -16,6 +16,12 @@ public static class Program
             return;
         }
 
+        if (args is ["probe-quant"])
+        {
+            QuantProbe.Run();
+            return;
+        }
+
         if (args is ["probe-packed"])
         {
             KernelProbe.RunPacked();
