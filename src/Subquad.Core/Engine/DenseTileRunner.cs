@@ -169,38 +169,6 @@ internal sealed unsafe class DenseTileRunner
         }
     }
 
-    /// <summary>Over a set of quantized rows: all quantized (Ok), the largest rho = E / ||x||, norm, and error norm E.</summary>
-    private record struct Int8Stats(bool Ok, double Rho, double Norm, double Error)
-    {
-        public static Int8Stats Empty => new(true, 0, 0, 0);
-
-        public void Add(double norm, double error, bool cosine)
-        {
-            Norm = Math.Max(Norm, norm);
-            Error = Math.Max(Error, error);
-            if (cosine) Rho = Math.Max(Rho, error / norm);
-        }
-    }
-
-    /// <summary>
-    /// Quantizes the row at position <paramref name="p"/> of a side into <paramref name="destination"/> (d4 bytes, q
-    /// XOR <paramref name="flip"/>), folds its norms into <paramref name="stats"/> and returns its factor (s / ||x|| for
-    /// cosine kinds, s for inner products) and quantized sum; a row that does not quantize clears stats.Ok.
-    /// </summary>
-    private (float Factor, int Sum) QuantizeRow(DenseVectors values, int[] order, double[] norms, int p, byte* destination, byte flip, ref Int8Stats stats)
-    {
-        var c = _context;
-        var result = Int8Rows.QuantizeVector512(values.Pointer + ((long)order[p] * values.Stride), c.Dimensions, destination, flip);
-        if (!result.Ok)
-        {
-            stats.Ok = false;
-            return (0f, 0);
-        }
-
-        stats.Add(norms[p], result.ErrorNorm, c.Cosine);
-        return ((float)(c.Cosine ? result.Scale / norms[p] : result.Scale), result.Sum);
-    }
-
     /// <summary>
     /// The int8 screen of one task (see the class remarks). Returns false, having offered nothing, when the task must
     /// run in float32 instead.
@@ -224,7 +192,7 @@ internal sealed unsafe class DenseTileRunner
                 sbyte* panel = panels + ((long)(i / Qr) * Qr * length);
                 if (i < bandRows)
                 {
-                    (_panelFactors[i], int sum) = QuantizeRow(c.DenseA!, c.OrderA, c.NormsA, task.StartA + i, rowBytes, 0, ref stats);
+                    (_panelFactors[i], int sum) = QuantizedRows.Quantize(c, c.DenseA!, c.OrderA, c.NormsA, task.StartA + i, rowBytes, 0, ref stats);
                     _panelInit[i] = -128 * sum;
                     Int8Rows.StoreInPanel(rowBytes, groups, panel, i % Qr);
                 }
@@ -241,14 +209,22 @@ internal sealed unsafe class DenseTileRunner
         }
 
         if (!_bandStats.Ok) return false;
-        var blockStats = Int8Stats.Empty;
-        for (int q = task.StartB; q < task.EndB; q++)
+        Int8Stats blockStats;
+        byte* blockRows;
+        if (c.QuantizedB is { } shared)
         {
-            (_rowFactors[q - task.StartB], _) = QuantizeRow(c.DenseB!, c.OrderB, c.NormsB, q, rowBytes + ((long)(q - task.StartB) * length), 0x80, ref blockStats);
+            blockStats = shared.Stats(task.BandB);
+            blockRows = shared.Row(task.StartB);
+            fixed (float* factors = shared.Factors) return blockStats.Ok && RunInt8Checked(task, reducer, blockStats, blockRows, factors + task.StartB);
         }
 
-        // The band was quantized into the first right-row slot: a later task of the same band finds it quantized in
-        // its panels, so the overwrite above is harmless.
+        blockStats = Int8Stats.Empty;
+        blockRows = rowBytes;
+        for (int q = task.StartB; q < task.EndB; q++)
+        {
+            (_rowFactors[q - task.StartB], _) = QuantizedRows.Quantize(c, c.DenseB!, c.OrderB, c.NormsB, q, rowBytes + ((long)(q - task.StartB) * length), 0x80, ref blockStats);
+        }
+
         if (!blockStats.Ok) return false;
 
         // The last tile's missing rows: q = 0 (bytes 128) with factor 0, so they score 0 and are never offered.
@@ -258,12 +234,22 @@ internal sealed unsafe class DenseTileRunner
             _rowFactors[q] = 0f;
         }
 
+        fixed (float* factors = _rowFactors) return RunInt8Checked(task, reducer, blockStats, blockRows, factors);
+    }
+
+    /// <summary>
+    /// The screen's bound for the task from the band's and the block's stats; false (nothing done) when it exceeds
+    /// <see cref="MaxScreenError"/>; else the task's tiles, finishing in float32 if the screen retires midway.
+    /// </summary>
+    private bool RunInt8Checked(in BlockPairTask task, PairReducer reducer, Int8Stats blockStats, byte* blockRows, float* rowFactors)
+    {
+        var c = _context;
         double error = c.Cosine
             ? DenseErrorBound.Int8Cosine(c.Dimensions, _bandStats.Rho, blockStats.Rho)
             : DenseErrorBound.Int8InnerProduct(c.Dimensions, _bandStats.Norm, _bandStats.Error, blockStats.Norm, blockStats.Error);
         double scale = c.Cosine ? 1.0 : _bandStats.Norm * blockStats.Norm;
         if (!(error <= MaxScreenError * scale)) return false;
-        int resume = RunInt8Tiles(task, reducer, error);
+        int resume = RunInt8Tiles(task, reducer, error, blockRows, rowFactors);
         if (resume < task.EndA)
         {
             // Retired mid-task: the rest of the band runs in float32 (its panels packed from the resume position, so
@@ -285,13 +271,12 @@ internal sealed unsafe class DenseTileRunner
     /// or the left position to resume from in float32 when the screen retired (<see cref="RetireFraction"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int RunInt8Tiles(in BlockPairTask task, PairReducer reducer, double error)
+    private int RunInt8Tiles(in BlockPairTask task, PairReducer reducer, double error, byte* rowBytes, float* rowFactors)
     {
         var c = _context;
         int length = _paddedLength, groups = length / 4;
         bool maximise = c.Maximise;
         sbyte* panels = _int8Panels!.Pointer;
-        byte* rowBytes = _int8Rows!.Pointer;
         int* strip = _int8Tile!.Pointer;
         int panelCount = (task.EndA - task.StartA + Qr - 1) / Qr;
         double floatError = c.DenseError(task);
@@ -299,7 +284,6 @@ internal sealed unsafe class DenseTileRunner
         var b = c.DenseB!;
         long candidates = 0, screened = 0;
         fixed (float* panelFactors = _panelFactors)
-        fixed (float* rowFactors = _rowFactors)
         fixed (int* panelInit = _panelInit)
         {
             for (int pn = 0; pn < panelCount; pn++)

@@ -13,7 +13,7 @@ internal sealed unsafe class EngineContext
 {
     private readonly AlignedBuffer<ulong>? _zeroRow;
 
-    public EngineContext(SimilarityInstance instance, ProblemKind scoreKind, bool maximise, KernelVariant variant, int blockRows, bool sortForPruning, bool pruning)
+    public EngineContext(SimilarityInstance instance, ProblemKind scoreKind, bool maximise, KernelVariant variant, int blockRows, bool sortForPruning, bool pruning, long int8CopyBudget = QuantizedRows.BudgetBytes)
     {
         Instance = instance;
         ScoreKind = scoreKind;
@@ -83,6 +83,11 @@ internal sealed unsafe class EngineContext
             BandMinNormB = Monochromatic ? BandMinNormA : BandReduce(NormsB, Plan.BlockRows, Math.Min);
             ScaleA = NormsA.Select(n => Cosine ? (float)(1.0 / n) : 1f).ToArray();
             ScaleB = Monochromatic ? ScaleA : NormsB.Select(n => Cosine ? (float)(1.0 / n) : 1f).ToArray();
+            if (DenseInnerProducts.UsesInt8Screen(Variant, Dimensions)
+                && (long)CountB * Int8Rows.PaddedLength(Dimensions) <= int8CopyBudget)
+            {
+                QuantizedB = new QuantizedRows(this, b, OrderB, NormsB, Plan.BlockRows);
+            }
         }
     }
 
@@ -178,6 +183,9 @@ internal sealed unsafe class EngineContext
 
     /// <summary>Per position: float32 1/||x|| for cosine kinds (the tile is scaled after the kernel), 1 otherwise.</summary>
     public float[] ScaleA { get; } = [];
+
+    /// <summary>The right side quantized once for the int8 screen, where it fits <see cref="QuantizedRows.BudgetBytes"/>; else null.</summary>
+    public QuantizedRows? QuantizedB { get; }
 
     public float[] ScaleB { get; } = [];
 

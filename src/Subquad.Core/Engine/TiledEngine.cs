@@ -46,6 +46,12 @@ public sealed class TiledEngine : ISimilaritySolver
     /// <summary>The kernel variant this engine runs.</summary>
     public KernelVariant Variant => _variant ?? KernelDispatch.Best;
 
+    /// <summary>
+    /// The largest one-off int8 copy of the right side the dense screen may build (<see cref="QuantizedRows"/>); above
+    /// it each worker quantizes every task's block. Tests set 0 to run that path on small inputs.
+    /// </summary>
+    internal long Int8CopyBudget { get; init; } = QuantizedRows.BudgetBytes;
+
     /// <inheritdoc/>
     public Answer Solve(SimilarityInstance instance, Problem problem, CancellationToken cancellationToken = default) =>
         Solve(instance, problem, SolveOptions.Default with { CancellationToken = cancellationToken });
@@ -178,7 +184,7 @@ public sealed class TiledEngine : ISimilaritySolver
     }
 
     private EngineContext Prepare(SimilarityInstance instance, ProblemKind scoreKind, bool maximise, bool sortForPruning, SolveOptions options) =>
-        new(instance, scoreKind, maximise, Variant, BlockRowsFor(instance), sortForPruning, options.Pruning);
+        new(instance, scoreKind, maximise, Variant, BlockRowsFor(instance), sortForPruning, options.Pruning, Int8CopyBudget);
 
     /// <summary>Rows are sorted by weight (binary MSD, Max-IP) or norm (dense Max-IP) only where that makes the block bounds bite.</summary>
     private static bool SortsForPruning(SimilarityInstance instance, ProblemKind kind, SolveOptions options) =>

@@ -150,7 +150,7 @@ public class TiledEngineOracleTests
             }
 
             var instance = SimilarityInstance.Monochromatic(builder.Build());
-            var engine = new TiledEngine(KernelVariant.Avx512VbmiPermute, 32 * random.Next(1, 3));
+            var engine = new TiledEngine(KernelVariant.Avx512VbmiPermute, 32 * random.Next(1, 3)) { Int8CopyBudget = c % 2 == 0 ? 0 : QuantizedRows.BudgetBytes };
             var options = new SolveOptions { Threads = random.Next(1, 3), Pruning = random.Next(2) == 0 };
             foreach (var problem in EngineInstances.Problems(random, instance).ToList())
             {
