@@ -13,25 +13,24 @@ namespace Subquad.Core.Kernels;
 public static class FmaPeak
 {
     /// <summary>GFLOP/s (2 flops per lane per FMA) over <paramref name="threads"/> threads for about <paramref name="duration"/>.</summary>
-    public static double MeasureGflops(int threads, TimeSpan duration)
+    public static double MeasureGflops(int threads, TimeSpan duration) => Measure(threads, duration, Burst);
+
+    /// <summary>Runs <paramref name="burst"/> on every thread for about <paramref name="duration"/>: G operations per second.</summary>
+    private static double Measure(int threads, TimeSpan duration, Func<long> burst)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        long totalFlops = 0;
+        long total = 0;
         var watch = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
         {
-            long flops = 0;
+            long operations = 0;
             var local = Stopwatch.StartNew();
-            while (local.Elapsed < duration)
-            {
-                flops += Burst();
-            }
-
-            Interlocked.Add(ref totalFlops, flops);
+            while (local.Elapsed < duration) operations += burst();
+            Interlocked.Add(ref total, operations);
         })).ToList();
         foreach (var w in workers) w.Start();
         foreach (var w in workers) w.Join();
-        return totalFlops / watch.Elapsed.TotalSeconds / 1e9;
+        return total / watch.Elapsed.TotalSeconds / 1e9;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -90,18 +89,7 @@ public static class FmaPeak
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         if (!AvxVnni.IsSupported) throw new PlatformNotSupportedException("the int8 peak needs AVX-VNNI");
-        long totalOps = 0;
-        var watch = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
-        {
-            long ops = 0;
-            var local = Stopwatch.StartNew();
-            while (local.Elapsed < duration) ops += Int8Burst();
-            Interlocked.Add(ref totalOps, ops);
-        })).ToList();
-        foreach (var w in workers) w.Start();
-        foreach (var w in workers) w.Join();
-        return totalOps / watch.Elapsed.TotalSeconds / 1e9;
+        return Measure(threads, duration, Int8Burst);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
