@@ -49,9 +49,21 @@ internal sealed unsafe class BinaryTileRunner
     private readonly AlignedBuffer<ulong>? _tilesB;
     private readonly AlignedBuffer<ulong>? _scratch;
 
+    // Bit-sliced counting (EngineContext.Sliced): the task's right block transposed, the band's set-bit lists.
+    private readonly ulong[] _slices = [];
+    private int[] _bandBits = [];
+    private readonly int[] _bandBitStart = [];
+    private int _bitsBand = -1;
+
     public BinaryTileRunner(EngineContext context)
     {
         _context = context;
+        if (context.Sliced)
+        {
+            _slices = GC.AllocateArray<ulong>(context.RawWords * 64 * 8, pinned: true);
+            _bandBitStart = new int[context.Plan.BlockRows + 1];
+        }
+
         _oneWord = BinaryInnerProducts.HasOneWordTile(context.Variant, context.Dimensions);
         _packed6Tiles = context.Packed6;
         _kernel = BinaryInnerProducts.TileKernel(context.Variant, context.Dimensions);
@@ -83,6 +95,12 @@ internal sealed unsafe class BinaryTileRunner
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(in BlockPairTask task, PairReducer reducer)
     {
+        if (_context.Sliced)
+        {
+            RunSliced(task, reducer);
+            return;
+        }
+
         if (_oneWord)
         {
             fixed (nint* rowsA = _context.RowsA) RunOneWord(task, reducer, rowsA);
@@ -143,6 +161,115 @@ internal sealed unsafe class BinaryTileRunner
     }
 
     private const int Lookahead = 8;
+
+    /// <summary>
+    /// A task counted bit-sliced (<see cref="BitSlices"/>): the right block transposed once, then each left row's
+    /// counts against all right rows in bit planes, filtered there by a bit-sliced comparison with the bound (cosine
+    /// kinds: the count the block's lightest or heaviest right row would need, a conservative test), and only flagged
+    /// lanes read back and tested exactly as in <see cref="OfferTile"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunSliced(in BlockPairTask task, PairReducer reducer)
+    {
+        var c = _context;
+        int lanes = task.EndB - task.StartB;
+        bool maximise = c.Maximise, cosine = c.Cosine;
+        if (_bitsBand != task.BandA) CollectBits(task);
+        var planes = stackalloc Vector512<ulong>[12];
+        fixed (nint* rowsB = c.RowsB)
+        fixed (ulong* slices = _slices)
+        fixed (int* bits = _bandBits)
+        {
+            BitSlices.Transpose(rowsB + task.StartB, lanes, c.RawWords, slices);
+            var valid = LaneMask(0, lanes);
+            double minWeightB = c.BandMinWeightB[task.BandB], maxWeightB = c.BandMaxWeightB[task.BandB];
+            for (int p = task.StartA; p < task.EndA; p++)
+            {
+                if (reducer.StopBeforeRow(p)) return;
+                int start = _bandBitStart[p - task.StartA], m = _bandBitStart[p - task.StartA + 1] - start;
+                int planeCount = BitSlices.PlanesFor(m);
+                BitSlices.Count(slices, bits + start, m, planes, planeCount);
+                Thresholds(reducer.FilterValue, maximise, cosine, out int boundCount, out float boundCosine);
+                long threshold = SlicedThreshold(maximise, cosine, boundCount, boundCosine, c.WeightsA[p], minWeightB, maxWeightB);
+                var flagged = (maximise ? BitSlices.AtLeast(planes, planeCount, threshold) : BitSlices.AtMost(planes, planeCount, threshold)) & valid;
+                if (task.Diagonal) flagged &= LaneMask(p - task.StartB + 1, lanes);
+                if (flagged == Vector512<ulong>.Zero) continue;
+                float rowFactor = c.InverseSqrtA[p];
+                for (int w = 0; w < 8; w++)
+                {
+                    for (ulong word = flagged.GetElement(w); word != 0; word &= word - 1)
+                    {
+                        int lane = (64 * w) + System.Numerics.BitOperations.TrailingZeroCount(word);
+                        int count = BitSlices.LaneCount(planes, planeCount, lane);
+                        int q = task.StartB + lane;
+                        if (!Passes(count, rowFactor * c.InverseSqrtB[q], maximise, cosine, boundCount, boundCosine)) continue;
+                        var (i, j) = c.Original(p, q);
+                        reducer.Offer(i, j, c.BinaryScore(i, j, count));
+                        Thresholds(reducer.FilterValue, maximise, cosine, out boundCount, out boundCosine);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The count a lane must reach (maximising) or not exceed (minimising) to be looked at. Inner products: the
+    /// integer bound itself. Cosine: count * f_a * f_b &gt;= L needs count &gt;= L sqrt(w_a w_b) &gt;= L sqrt(w_a min w_b)
+    /// (for L &gt;= 0; below 0 every lane), and &lt;= L needs count &lt;= L sqrt(w_a max w_b); both widened by 1e-6 and
+    /// rounded outward, so the test only ever flags more lanes than the exact one.
+    /// </summary>
+    private static long SlicedThreshold(bool maximise, bool cosine, int boundCount, float boundCosine, int weightA, double minWeightB, double maxWeightB)
+    {
+        if (!cosine) return boundCount;
+        if (float.IsNaN(boundCosine)) return maximise ? long.MinValue : long.MaxValue;
+        if (maximise)
+        {
+            if (boundCosine <= 0f) return long.MinValue;
+            if (float.IsPositiveInfinity(boundCosine)) return long.MaxValue;
+            return (long)Math.Floor(boundCosine * Math.Sqrt((double)weightA * minWeightB) * (1 - 1e-6));
+        }
+
+        if (boundCosine < 0f) return -1;
+        if (float.IsPositiveInfinity(boundCosine)) return long.MaxValue;
+        return (long)Math.Ceiling(boundCosine * Math.Sqrt((double)weightA * maxWeightB) * (1 + 1e-6));
+    }
+
+    /// <summary>Lanes [from, to) set.</summary>
+    private static Vector512<ulong> LaneMask(int from, int to)
+    {
+        Span<ulong> words = stackalloc ulong[8];
+        for (int w = 0; w < 8; w++)
+        {
+            int lo = Math.Clamp(from - (64 * w), 0, 64), hi = Math.Clamp(to - (64 * w), 0, 64);
+            ulong upTo = hi == 64 ? ulong.MaxValue : (1UL << hi) - 1;
+            ulong below = lo == 64 ? ulong.MaxValue : (1UL << lo) - 1;
+            words[w] = lo >= hi ? 0 : upTo & ~below;
+        }
+
+        return Vector512.Create((ReadOnlySpan<ulong>)words);
+    }
+
+    /// <summary>The set bits of every row of the task's band, as positions k, row after row (once per band).</summary>
+    private void CollectBits(in BlockPairTask task)
+    {
+        var c = _context;
+        long total = 0;
+        for (int p = task.StartA; p < task.EndA; p++) total += c.WeightsA[p];
+        if (_bandBits.Length < total) _bandBits = GC.AllocateArray<int>((int)total, pinned: true);
+        int at = 0;
+        for (int p = task.StartA; p < task.EndA; p++)
+        {
+            _bandBitStart[p - task.StartA] = at;
+            var row = (ulong*)c.RowsA[p];
+            for (int g = 0; g < c.RawWords; g++)
+            {
+                for (ulong word = row[g]; word != 0; word &= word - 1) _bandBits[at++] = (64 * g) + System.Numerics.BitOperations.TrailingZeroCount(word);
+            }
+        }
+
+        _bandBitStart[task.EndA - task.StartA] = at;
+        _bitsBand = task.BandA;
+    }
 
     /// <summary>
     /// Lays the task's right rows out in <see cref="Packed6Tiles"/> (the last tile padded with zero rows). A diagonal

@@ -54,6 +54,7 @@ internal sealed unsafe class EngineContext
             // Rows longer than a word may be counted 6 bits per byte: each worker encodes its band and each task's
             // right block as it goes (BinaryTileRunner), so no encoded copy of the input is ever held.
             Packed6 = BinaryInnerProducts.UsesPacked6(Variant, Dimensions);
+            Sliced = BinaryInnerProducts.UsesBitSlices(Variant, Dimensions, blockRows, MeanWeight(a), MeanWeight(b));
             RawWords = a.WordsPerRow;
             Words = Packed6 ? Packed6Rows.WordsFor(Dimensions) : RawWords;
             RowsA = Pointers(a, OrderA);
@@ -136,6 +137,9 @@ internal sealed unsafe class EngineContext
 
     /// <summary>True when the kernels read rows re-encoded 6 bits per byte (<see cref="Packed6Rows"/>), encoded per task.</summary>
     public bool Packed6 { get; }
+
+    /// <summary>True when binary tasks are counted bit-sliced (<see cref="BitSlices"/>): sparse rows, see <see cref="BinaryInnerProducts.UsesBitSlices"/>.</summary>
+    public bool Sliced { get; }
 
     public nint[] RowsA { get; } = [];
 
@@ -246,6 +250,13 @@ internal sealed unsafe class EngineContext
         DenseVectors d => d.Norms.ToArray(),
         _ => throw new ArgumentException("unknown vector set", nameof(set)),
     };
+
+    private static double MeanWeight(BinaryVectors vectors)
+    {
+        long total = 0;
+        for (int i = 0; i < vectors.Count; i++) total += vectors.Weight(i);
+        return vectors.Count == 0 ? 0 : (double)total / vectors.Count;
+    }
 
     private static float[] InverseSqrtPadded(int[] weights)
     {

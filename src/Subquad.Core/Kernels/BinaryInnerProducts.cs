@@ -81,6 +81,17 @@ public static unsafe partial class BinaryInnerProducts
         dimensions > 0 && KernelDispatch.Require(variant) == KernelVariant.Avx512VbmiPermute;
 
     /// <summary>
+    /// True when the engine should count binary rows bit-sliced (<see cref="BitSlices"/>) instead of in 6-bit tiles:
+    /// an AVX-512 VBMI machine (the variant the tiles need too), blocks of at most 512 rows, 256 &lt;= l &lt; 4,096
+    /// (counts fit 12 planes), and sparse rows on both sides (mean weight at most l / 10): the sliced work follows the
+    /// left rows' weight, the tiles' work the length.
+    /// </summary>
+    internal static bool UsesBitSlices(KernelVariant variant, int dimensions, int blockRows, double meanWeightA, double meanWeightB) =>
+        dimensions is >= 256 and < 4096 && blockRows <= BitSlices.Lanes
+        && meanWeightA <= dimensions / 10.0 && meanWeightB <= dimensions / 10.0
+        && KernelDispatch.Require(variant) == KernelVariant.Avx512VbmiPermute;
+
+    /// <summary>
     /// True when rows of <paramref name="dimensions"/> bits fit one word and the variant uses the 4 x 8 one-word tile
     /// (<see cref="KernelVariant.Vector512"/>; the VBMI variant counts such rows in <see cref="Packed6Tiles"/> too).
     /// </summary>

@@ -117,6 +117,75 @@ public class TiledEngineOracleTests
     }
 
     /// <summary>
+    /// The bit-sliced path (sparse rows of 256..1,100 bits on the VBMI variant): mono and bichromatic, every kind in
+    /// exact, gamma and threshold form, the top-K list and the threshold join, with weights from empty rows to rows
+    /// far denser than the rest (a block's lightest and heaviest rows set the cosine thresholds).
+    /// </summary>
+    [Fact]
+    public void Solve_BitSlicedSparseRows_MatchOracle()
+    {
+        if (!KernelDispatch.IsSupported(KernelVariant.Avx512VbmiPermute)) Assert.Skip("the bit-sliced path needs AVX-512 VBMI, which this CPU lacks");
+        var random = new Random(67);
+        int instances = EngineInstances.Long ? 400 : 100;
+        for (int c = 0; c < instances; c++)
+        {
+            int n = random.Next(2, 700), l = random.Next(256, 1101);
+            double density = random.Next(3) switch { 0 => 0.005, 1 => 0.03, _ => 0.08 };
+            var a = SparseWithHeavyRows(random, n, l, density);
+            var instance = random.Next(3) == 0
+                ? SimilarityInstance.Bichromatic(a, SparseWithHeavyRows(random, random.Next(1, 600), l, density))
+                : SimilarityInstance.Monochromatic(a);
+            var engine = new TiledEngine(KernelVariant.Avx512VbmiPermute, random.Next(3) == 0 ? null : 32 * random.Next(1, 17));
+            var options = new SolveOptions { Threads = random.Next(1, 3), Pruning = random.Next(2) == 0 };
+            foreach (var problem in EngineInstances.Problems(random, instance).ToList())
+            {
+                var expected = Oracle(instance, problem);
+                if (expected is null)
+                {
+                    Assert.Throws<InputException>(() => engine.Solve(instance, problem, options));
+                    continue;
+                }
+
+                Assert.Equal(expected, engine.Solve(instance, problem, options));
+                if (problem.IsDecision && c % 4 == 0)
+                {
+                    var joined = new List<Answer>();
+                    engine.PairsMeeting(instance, problem, x => { joined.Add(x); return true; }, options);
+                    Assert.Equal(BruteForce.PairsMeeting(instance, problem), joined);
+                }
+            }
+
+            var kind = Enum.GetValues<ProblemKind>()[random.Next(5)];
+            try
+            {
+                var top = BruteForce.TopPairs(instance, kind, 9);
+                Assert.Equal(top, engine.TopPairs(instance, kind, 9, options));
+            }
+            catch (InputException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Sparse rows (the oracle suites' duplicates, subsets and disjoint rows) with one in 25 rows at density 0.5.</summary>
+    private static Subquad.Core.Vectors.BinaryVectors SparseWithHeavyRows(Random random, int n, int l, double density)
+    {
+        var sparse = EngineInstances.Binary(random, n, l, density, nonZero: random.Next(3) != 0);
+        var builder = new Subquad.Core.Vectors.BinaryVectors.Builder(n, l);
+        for (int i = 0; i < n; i++)
+        {
+            bool heavy = random.Next(25) == 0;
+            for (int k = 0; k < l; k++)
+            {
+                bool bit = heavy ? random.Next(2) == 0 : ((sparse.Row(i)[k / 64] >> (k % 64)) & 1) != 0;
+                if (bit) builder.Set(i, k);
+            }
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>
     /// The dense int8 screen (the VBMI variant where AVX-VNNI exists) on rows it handles worst: rows scaled by factors
     /// from 2^-70 to 2^70 (outside [2^-50, 2^50] a task falls back to float32), one-spike rows that quantize coarsely,
     /// and near-duplicates; every problem kind, exact, gamma and threshold, and the top-K list, equal to the oracle.
