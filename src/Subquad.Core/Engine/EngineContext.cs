@@ -251,7 +251,8 @@ internal sealed unsafe class EngineContext
         _ => throw new ArgumentException("unknown vector set", nameof(set)),
     };
 
-    private static double MeanWeight(BinaryVectors vectors)
+    /// <summary>The mean number of ones per row (0 for no rows).</summary>
+    public static double MeanWeight(BinaryVectors vectors)
     {
         long total = 0;
         for (int i = 0; i < vectors.Count; i++) total += vectors.Weight(i);

@@ -172,11 +172,21 @@ public sealed class TiledEngine : ISimilaritySolver
         return EnginePlan.Create(countA, instance.Right.Count, !instance.IsBichromatic, BlockRowsFor(instance));
     }
 
-    /// <summary>Rows per block: binary blocks of about 32 KiB of right rows (L1), dense blocks of about 512 KiB packed (L2).</summary>
+    /// <summary>
+    /// Rows per block: binary blocks of about 32 KiB of right rows (L1), dense blocks of about 512 KiB packed (L2);
+    /// sparse binary rows counted bit-sliced take 512-row blocks, one full zmm of lanes (half the transposition per
+    /// pair of 256-row blocks).
+    /// </summary>
     public int BlockRowsFor(SimilarityInstance instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
         if (_blockRows is int fixedRows) return fixedRows;
+        if (instance.A is BinaryVectors left && instance.Right is BinaryVectors right
+            && BinaryInnerProducts.UsesBitSlices(Variant, instance.Dimensions, BitSlices.Lanes, EngineContext.MeanWeight(left), EngineContext.MeanWeight(right)))
+        {
+            return BitSlices.Lanes;
+        }
+
         int rowBytes = instance.A is BinaryVectors b ? b.WordsPerRow * 8 : instance.Dimensions * 4;
         int budget = instance.IsBinary ? 32 * 1024 : 512 * 1024;
         int rows = Math.Clamp(budget / Math.Max(1, rowBytes), 64, 512);
