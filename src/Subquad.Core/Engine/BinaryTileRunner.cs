@@ -58,9 +58,13 @@ internal sealed unsafe class BinaryTileRunner
     public BinaryTileRunner(EngineContext context)
     {
         _context = context;
-        if (context.Sliced)
+        if (context.Sliced && context.SlicesB is null)
         {
             _slices = GC.AllocateArray<ulong>(context.RawWords * 64 * 8, pinned: true);
+        }
+
+        if (context.Sliced)
+        {
             _bandBitStart = new int[context.Plan.BlockRows + 1];
         }
 
@@ -176,11 +180,14 @@ internal sealed unsafe class BinaryTileRunner
         bool maximise = c.Maximise, cosine = c.Cosine;
         if (_bitsBand != task.BandA) CollectBits(task);
         var planes = stackalloc Vector512<ulong>[12];
+        ulong[] source = c.SlicesB ?? _slices;
         fixed (nint* rowsB = c.RowsB)
-        fixed (ulong* slices = _slices)
+        fixed (ulong* all = source)
         fixed (int* bits = _bandBits)
         {
-            BitSlices.Transpose(rowsB + task.StartB, lanes, c.RawWords, slices);
+            ulong* slices = all;
+            if (c.SlicesB is null) BitSlices.Transpose(rowsB + task.StartB, lanes, c.RawWords, slices);
+            else slices += (long)task.BandB * c.RawWords * 64 * 8;
             var valid = LaneMask(0, lanes);
             double minWeightB = c.BandMinWeightB[task.BandB], maxWeightB = c.BandMaxWeightB[task.BandB];
             for (int p = task.StartA; p < task.EndA; p++)

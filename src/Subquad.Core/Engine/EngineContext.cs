@@ -13,7 +13,9 @@ internal sealed unsafe class EngineContext
 {
     private readonly AlignedBuffer<ulong>? _zeroRow;
 
-    public EngineContext(SimilarityInstance instance, ProblemKind scoreKind, bool maximise, KernelVariant variant, int blockRows, bool sortForPruning, bool pruning, long int8CopyBudget = QuantizedRows.BudgetBytes)
+    public EngineContext(
+        SimilarityInstance instance, ProblemKind scoreKind, bool maximise, KernelVariant variant, int blockRows, bool sortForPruning, bool pruning,
+        long int8CopyBudget = QuantizedRows.BudgetBytes, long slicedCopyBudget = SlicedCopyBudgetBytes)
     {
         Instance = instance;
         ScoreKind = scoreKind;
@@ -59,6 +61,7 @@ internal sealed unsafe class EngineContext
             Words = Packed6 ? Packed6Rows.WordsFor(Dimensions) : RawWords;
             RowsA = Pointers(a, OrderA);
             RowsB = Monochromatic ? RowsA : Pointers(b, OrderB);
+            if (Sliced && (long)CountB * RawWords * 8 <= slicedCopyBudget) SlicesB = TransposeBlocks(RowsB, RawWords, blockRows);
             WeightsA = Permute(a.Weights, OrderA);
             WeightsB = Monochromatic ? WeightsA : Permute(b.Weights, OrderB);
             InverseSqrtA = InverseSqrtPadded(WeightsA);
@@ -137,6 +140,15 @@ internal sealed unsafe class EngineContext
 
     /// <summary>True when the kernels read rows re-encoded 6 bits per byte (<see cref="Packed6Rows"/>), encoded per task.</summary>
     public bool Packed6 { get; }
+
+    /// <summary>The largest one-off transposed copy of the right side for bit-sliced counting (bytes; as large as the side's bits).</summary>
+    public const long SlicedCopyBudgetBytes = 8L << 20;
+
+    /// <summary>
+    /// The right side's blocks transposed for bit-sliced counting once per solve (block b at b * RawWords * 512 words),
+    /// where that fits <see cref="SlicedCopyBudgetBytes"/>; else null and each worker transposes every task's block.
+    /// </summary>
+    public ulong[]? SlicesB { get; }
 
     /// <summary>True when binary tasks are counted bit-sliced (<see cref="BitSlices"/>): sparse rows, see <see cref="BinaryInnerProducts.UsesBitSlices"/>.</summary>
     public bool Sliced { get; }
@@ -250,6 +262,23 @@ internal sealed unsafe class EngineContext
         DenseVectors d => d.Norms.ToArray(),
         _ => throw new ArgumentException("unknown vector set", nameof(set)),
     };
+
+    private static unsafe ulong[] TransposeBlocks(nint[] rows, int words, int blockRows)
+    {
+        int blocks = (rows.Length + blockRows - 1) / blockRows;
+        var slices = GC.AllocateArray<ulong>(blocks * words * 64 * 8, pinned: true);
+        fixed (nint* r = rows)
+        fixed (ulong* s = slices)
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                int start = b * blockRows;
+                BitSlices.Transpose(r + start, Math.Min(blockRows, rows.Length - start), words, s + ((long)b * words * 64 * 8));
+            }
+        }
+
+        return slices;
+    }
 
     /// <summary>The mean number of ones per row (0 for no rows).</summary>
     public static double MeanWeight(BinaryVectors vectors)

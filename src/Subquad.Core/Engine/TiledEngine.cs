@@ -52,6 +52,12 @@ public sealed class TiledEngine : ISimilaritySolver
     /// </summary>
     internal long Int8CopyBudget { get; init; } = QuantizedRows.BudgetBytes;
 
+    /// <summary>
+    /// The largest one-off transposed copy of the right side for bit-sliced counting (<see cref="EngineContext.SlicesB"/>);
+    /// above it each worker transposes every task's block. Tests set 0 to run that path on small inputs.
+    /// </summary>
+    internal long SlicedCopyBudget { get; init; } = EngineContext.SlicedCopyBudgetBytes;
+
     /// <inheritdoc/>
     public Answer Solve(SimilarityInstance instance, Problem problem, CancellationToken cancellationToken = default) =>
         Solve(instance, problem, SolveOptions.Default with { CancellationToken = cancellationToken });
@@ -194,7 +200,7 @@ public sealed class TiledEngine : ISimilaritySolver
     }
 
     private EngineContext Prepare(SimilarityInstance instance, ProblemKind scoreKind, bool maximise, bool sortForPruning, SolveOptions options) =>
-        new(instance, scoreKind, maximise, Variant, BlockRowsFor(instance), sortForPruning, options.Pruning, Int8CopyBudget);
+        new(instance, scoreKind, maximise, Variant, BlockRowsFor(instance), sortForPruning, options.Pruning, Int8CopyBudget, SlicedCopyBudget);
 
     /// <summary>Rows are sorted by weight (binary MSD, Max-IP) or norm (dense Max-IP) only where that makes the block bounds bite.</summary>
     private static bool SortsForPruning(SimilarityInstance instance, ProblemKind kind, SolveOptions options) =>

@@ -123,10 +123,12 @@ internal static class EngineInstances
     public static (Subquad.Core.Engine.TiledEngine Engine, Solvers.SolveOptions Options) Configuration(Random random)
     {
         var variants = KernelDispatch.Supported;
-        // Int8CopyBudget 0: the dense int8 screen quantizes each task's block itself instead of using a one-off copy.
+        // Budgets 0: the dense int8 screen quantizes, and the bit-sliced path transposes, each task's block itself
+        // instead of using a one-off copy.
         var engine = new Subquad.Core.Engine.TiledEngine(variants[random.Next(variants.Count)], random.Next(3) == 0 ? null : 32 * random.Next(1, 3))
         {
             Int8CopyBudget = random.Next(2) == 0 ? 0 : Subquad.Core.Engine.QuantizedRows.BudgetBytes,
+            SlicedCopyBudget = random.Next(2) == 0 ? 0 : Subquad.Core.Engine.EngineContext.SlicedCopyBudgetBytes,
         };
         var options = new Solvers.SolveOptions { Threads = random.Next(1, 4), Pruning = random.Next(2) == 0 };
         return (engine, options);

@@ -135,7 +135,11 @@ public class TiledEngineOracleTests
             var instance = random.Next(3) == 0
                 ? SimilarityInstance.Bichromatic(a, SparseWithHeavyRows(random, random.Next(1, 600), l, density))
                 : SimilarityInstance.Monochromatic(a);
-            var engine = new TiledEngine(KernelVariant.Avx512VbmiPermute, random.Next(3) == 0 ? null : 32 * random.Next(1, 17));
+            // SlicedCopyBudget 0: each task's block transposed by its worker instead of the one-off copy.
+            var engine = new TiledEngine(KernelVariant.Avx512VbmiPermute, random.Next(3) == 0 ? null : 32 * random.Next(1, 17))
+            {
+                SlicedCopyBudget = c % 2 == 0 ? 0 : EngineContext.SlicedCopyBudgetBytes,
+            };
             var options = new SolveOptions { Threads = random.Next(1, 3), Pruning = random.Next(2) == 0 };
             foreach (var problem in EngineInstances.Problems(random, instance).ToList())
             {
