@@ -187,7 +187,7 @@ internal sealed unsafe class BinaryTileRunner
         {
             ulong* slices = all;
             if (c.SlicesB is null) BitSlices.Transpose(rowsB + task.StartB, lanes, c.RawWords, slices);
-            else slices += (long)task.BandB * c.RawWords * 64 * 8;
+            else slices = c.SlicedBlock(all, task.BandB);
             var valid = LaneMask(0, lanes);
             double minWeightB = c.BandMinWeightB[task.BandB], maxWeightB = c.BandMaxWeightB[task.BandB];
             for (int p = task.StartA; p < task.EndA; p++)

@@ -61,7 +61,12 @@ internal sealed unsafe class EngineContext
             Words = Packed6 ? Packed6Rows.WordsFor(Dimensions) : RawWords;
             RowsA = Pointers(a, OrderA);
             RowsB = Monochromatic ? RowsA : Pointers(b, OrderB);
-            if (Sliced && (long)CountB * RawWords * 8 <= slicedCopyBudget) SlicesB = TransposeBlocks(RowsB, RawWords, blockRows);
+            if (Sliced && (long)CountB * RawWords * 8 <= slicedCopyBudget)
+            {
+                int blocks = (CountB + blockRows - 1) / blockRows;
+                SlicesB = GC.AllocateArray<ulong>(blocks * RawWords * 64 * 8, pinned: true);
+                _slicesReady = new bool[blocks];
+            }
             WeightsA = Permute(a.Weights, OrderA);
             WeightsB = Monochromatic ? WeightsA : Permute(b.Weights, OrderB);
             InverseSqrtA = InverseSqrtPadded(WeightsA);
@@ -145,8 +150,9 @@ internal sealed unsafe class EngineContext
     public const long SlicedCopyBudgetBytes = 8L << 20;
 
     /// <summary>
-    /// The right side's blocks transposed for bit-sliced counting once per solve (block b at b * RawWords * 512 words),
-    /// where that fits <see cref="SlicedCopyBudgetBytes"/>; else null and each worker transposes every task's block.
+    /// The right side's blocks transposed for bit-sliced counting once per solve (block b at b * RawWords * 512 words,
+    /// filled on first use by <see cref="SlicedBlock"/>), where that fits <see cref="SlicedCopyBudgetBytes"/>; else null
+    /// and each worker transposes every task's block.
     /// </summary>
     public ulong[]? SlicesB { get; }
 
@@ -263,21 +269,28 @@ internal sealed unsafe class EngineContext
         _ => throw new ArgumentException("unknown vector set", nameof(set)),
     };
 
-    private static unsafe ulong[] TransposeBlocks(nint[] rows, int words, int blockRows)
+    private readonly bool[] _slicesReady = [];
+
+    /// <summary>
+    /// Block <paramref name="block"/> of <see cref="SlicesB"/>, transposed by the first worker that asks (under a lock
+    /// per block; later callers see it ready), so a decision that stops at its first witness transposes only what it
+    /// visits.
+    /// </summary>
+    public unsafe ulong* SlicedBlock(ulong* slices, int block)
     {
-        int blocks = (rows.Length + blockRows - 1) / blockRows;
-        var slices = GC.AllocateArray<ulong>(blocks * words * 64 * 8, pinned: true);
-        fixed (nint* r = rows)
-        fixed (ulong* s = slices)
+        ulong* start = slices + ((long)block * RawWords * 64 * 8);
+        if (Volatile.Read(ref _slicesReady[block])) return start;
+        lock (_slicesReady)
         {
-            for (int b = 0; b < blocks; b++)
+            if (!_slicesReady[block])
             {
-                int start = b * blockRows;
-                BitSlices.Transpose(r + start, Math.Min(blockRows, rows.Length - start), words, s + ((long)b * words * 64 * 8));
+                int first = block * Plan.BlockRows;
+                fixed (nint* rows = RowsB) BitSlices.Transpose(rows + first, Math.Min(Plan.BlockRows, CountB - first), RawWords, start);
+                Volatile.Write(ref _slicesReady[block], true);
             }
         }
 
-        return slices;
+        return start;
     }
 
     /// <summary>The mean number of ones per row (0 for no rows).</summary>
