@@ -4,7 +4,7 @@ namespace Subquad.Benchmarks;
 
 /// <summary>
 /// Runs the BenchmarkDotNet suites: <c>dotnet run -c Release --project bench/Subquad.Benchmarks -- --filter '*'</c>;
-/// <c>-- probe</c> runs the quick single-thread kernel probe instead.
+/// <c>-- probe</c> runs the quick single-thread kernel probe instead (<c>-- probe-packed</c>: binary strips, <c>-- probe-quant</c>: the int8 quantizer).
 /// </summary>
 public static class Program
 {
