@@ -16,7 +16,7 @@ namespace Subquad.Core.Engine;
 /// 4 u = 2.4e-7 (relative) of the true cosine, so no pair that could tie or beat the bound is dropped, and the
 /// survivors are compared exactly in integers (<see cref="Problems.ScoreOrder"/>).
 /// </remarks>
-internal sealed unsafe class BinaryTileRunner
+internal sealed unsafe class BinaryTileRunner : ITileRunner
 {
     private const int T = BinaryInnerProducts.TileRows;
     private const double CosineMargin = 1e-6;

@@ -21,7 +21,7 @@ namespace Subquad.Core.Engine;
 /// of the oracle's score, so the same re-scoring in float64 keeps the answer bit-identical. A task whose rows do not
 /// quantize (magnitudes beyond 2^+-50) or whose bound exceeds <see cref="MaxScreenError"/> runs the float32 path.
 /// </remarks>
-internal sealed unsafe class DenseTileRunner
+internal sealed unsafe class DenseTileRunner : ITileRunner
 {
     private const int Sr = DenseInnerProducts.StripRows;
     private const int Pr = DenseInnerProducts.PanelRows;

@@ -127,6 +127,13 @@ internal sealed unsafe class EngineContext
 
     public EnginePlan Plan { get; }
 
+    /// <summary>Makes a worker's runner; null: the CPU tile runner for the row kind.</summary>
+    public Func<EngineContext, ITileRunner>? RunnerFactory { get; init; }
+
+    /// <summary>A new runner for one worker (runners own scratch and are not shared between threads).</summary>
+    public ITileRunner CreateRunner() =>
+        RunnerFactory?.Invoke(this) ?? (IsBinary ? new BinaryTileRunner(this) : new DenseTileRunner(this));
+
     /// <summary>Position to original row.</summary>
     public int[] OrderA { get; }
 

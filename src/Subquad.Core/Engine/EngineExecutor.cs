@@ -12,11 +12,11 @@ internal static class EngineExecutor
 {
     public static void Run(EngineContext context, IReadOnlyList<PairReducer> reducers, SolveOptions options)
     {
-        var tasks = context.Plan.Tasks;
+        var plan = context.Plan;
         int workers = reducers.Count;
         long total = Math.Max(1, context.Plan.PairCount);
         long done = 0;
-        int next = -1;
+        long next = -1;
         int stop = 0;
         Exception? failure = null;
         var token = options.CancellationToken;
@@ -27,8 +27,7 @@ internal static class EngineExecutor
             try
             {
                 var reducer = reducers[worker];
-                var binary = context.IsBinary ? new BinaryTileRunner(context) : null;
-                var dense = context.IsBinary ? null : new DenseTileRunner(context);
+                var runner = context.CreateRunner();
                 while (Volatile.Read(ref stop) == 0)
                 {
                     if (token.IsCancellationRequested)
@@ -37,14 +36,10 @@ internal static class EngineExecutor
                         break;
                     }
 
-                    int index = Interlocked.Increment(ref next);
-                    if (index >= tasks.Count) break;
-                    var task = tasks[index];
-                    if (!reducer.SkipTask(task))
-                    {
-                        if (binary is not null) binary.Run(task, reducer);
-                        else dense!.Run(task, reducer);
-                    }
+                    long index = Interlocked.Increment(ref next);
+                    if (index >= plan.TaskCount) break;
+                    var task = plan.TaskAt(index);
+                    if (!reducer.SkipTask(task)) runner.Run(task, reducer);
 
                     reducer.EndTask(task);
                     long now = Interlocked.Add(ref done, task.PairCount);
@@ -85,6 +80,6 @@ internal static class EngineExecutor
     {
         int requested = options.Threads ?? Environment.ProcessorCount;
         ArgumentOutOfRangeException.ThrowIfLessThan(requested, 1, nameof(options.Threads));
-        return Math.Max(1, Math.Min(requested, plan.Tasks.Count));
+        return (int)Math.Max(1, Math.Min(requested, plan.TaskCount));
     }
 }

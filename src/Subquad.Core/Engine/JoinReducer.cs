@@ -48,15 +48,15 @@ internal sealed class JoinReducer : PairReducer
 internal sealed class JoinCollector
 {
     private readonly object _lock = new();
-    private readonly int[] _pendingTasks;
+    private readonly long[] _pendingTasks;
     private readonly List<ScoredPair>?[] _bands;
     private bool _workersDone;
     private volatile bool _stopped;
 
     public JoinCollector(EnginePlan plan)
     {
-        _pendingTasks = new int[plan.BandsA];
-        foreach (var task in plan.Tasks) _pendingTasks[task.BandA]++;
+        _pendingTasks = new long[plan.BandsA];
+        for (int band = 0; band < plan.BandsA; band++) _pendingTasks[band] = plan.TasksInBand(band);
         _bands = new List<ScoredPair>?[plan.BandsA];
     }
 

@@ -58,6 +58,11 @@ public sealed class TiledEngine : ISimilaritySolver
     /// </summary>
     internal long SlicedCopyBudget { get; init; } = EngineContext.SlicedCopyBudgetBytes;
 
+    /// <summary>
+    /// Makes each worker's runner (<see cref="ITileRunner"/>); null runs the CPU tile kernels. The GPU room plugs in here.
+    /// </summary>
+    internal Func<EngineContext, ITileRunner>? RunnerFactory { get; init; }
+
     /// <inheritdoc/>
     public Answer Solve(SimilarityInstance instance, Problem problem, CancellationToken cancellationToken = default) =>
         Solve(instance, problem, SolveOptions.Default with { CancellationToken = cancellationToken });
@@ -200,7 +205,10 @@ public sealed class TiledEngine : ISimilaritySolver
     }
 
     private EngineContext Prepare(SimilarityInstance instance, ProblemKind scoreKind, bool maximise, bool sortForPruning, SolveOptions options) =>
-        new(instance, scoreKind, maximise, Variant, BlockRowsFor(instance), sortForPruning, options.Pruning, Int8CopyBudget, SlicedCopyBudget);
+        new(instance, scoreKind, maximise, Variant, BlockRowsFor(instance), sortForPruning, options.Pruning, Int8CopyBudget, SlicedCopyBudget)
+        {
+            RunnerFactory = RunnerFactory,
+        };
 
     /// <summary>Rows are sorted by weight (binary MSD, Max-IP) or norm (dense Max-IP) only where that makes the block bounds bite.</summary>
     private static bool SortsForPruning(SimilarityInstance instance, ProblemKind kind, SolveOptions options) =>
