@@ -14,7 +14,7 @@ internal sealed unsafe class EngineContext
     private readonly AlignedBuffer<ulong>? _zeroRow;
 
     public EngineContext(
-        SimilarityInstance instance, ProblemKind scoreKind, bool maximise, KernelVariant variant, int blockRows, bool sortForPruning, bool pruning,
+        SimilarityInstance instance, ProblemKind scoreKind, bool maximise, KernelVariant variant, EnginePath path, int blockRows, bool sortForPruning, bool pruning,
         long int8CopyBudget = QuantizedRows.BudgetBytes, long slicedCopyBudget = SlicedCopyBudgetBytes)
     {
         Instance = instance;
@@ -22,6 +22,7 @@ internal sealed unsafe class EngineContext
         Maximise = maximise;
         Cosine = scoreKind.IsCosine();
         Variant = KernelDispatch.Require(variant);
+        Path = EnginePaths.Require(path, variant, instance.IsBinary, instance.Dimensions, blockRows);
         Pruning = pruning;
         Monochromatic = !instance.IsBichromatic;
         CountA = instance.A.Count;
@@ -53,10 +54,6 @@ internal sealed unsafe class EngineContext
             var b = (BinaryVectors)instance.Right;
             BinaryA = a;
             BinaryB = b;
-            // Rows longer than a word may be counted 6 bits per byte: each worker encodes its band and each task's
-            // right block as it goes (BinaryTileRunner), so no encoded copy of the input is ever held.
-            Packed6 = BinaryInnerProducts.UsesPacked6(Variant, Dimensions);
-            Sliced = BinaryInnerProducts.UsesBitSlices(Variant, Dimensions, blockRows, MeanWeight(a), MeanWeight(b));
             RawWords = a.WordsPerRow;
             Words = Packed6 ? Packed6Rows.WordsFor(Dimensions) : RawWords;
             RowsA = Pointers(a, OrderA);
@@ -92,7 +89,7 @@ internal sealed unsafe class EngineContext
             BandMinNormB = Monochromatic ? BandMinNormA : BandReduce(NormsB, Plan.BlockRows, Math.Min);
             ScaleA = NormsA.Select(n => Cosine ? (float)(1.0 / n) : 1f).ToArray();
             ScaleB = Monochromatic ? ScaleA : NormsB.Select(n => Cosine ? (float)(1.0 / n) : 1f).ToArray();
-            if (DenseInnerProducts.UsesInt8Screen(Variant, Dimensions)
+            if (Path == EnginePath.DenseInt8
                 && (long)CountB * Int8Rows.PaddedLength(Dimensions) <= int8CopyBudget)
             {
                 QuantizedB = new QuantizedRows(this, b, OrderB, NormsB, Plan.BlockRows);
@@ -127,12 +124,24 @@ internal sealed unsafe class EngineContext
 
     public EnginePlan Plan { get; }
 
-    /// <summary>Makes a worker's runner; null: the CPU tile runner for the row kind.</summary>
+    /// <summary>The path every task of this solve runs (chosen once by <see cref="BinaryPlan"/> or <see cref="DensePlan"/>).</summary>
+    public EnginePath Path { get; }
+
+    /// <summary>Makes a worker's runner; null: the CPU runner of <see cref="Path"/>.</summary>
     public Func<EngineContext, ITileRunner>? RunnerFactory { get; init; }
 
     /// <summary>A new runner for one worker (runners own scratch and are not shared between threads).</summary>
-    public ITileRunner CreateRunner() =>
-        RunnerFactory?.Invoke(this) ?? (IsBinary ? new BinaryTileRunner(this) : new DenseTileRunner(this));
+    public ITileRunner CreateRunner() => RunnerFactory?.Invoke(this) ?? Path switch
+    {
+        EnginePath.OneWordTiles => new OneWordTileRunner(this),
+        EnginePath.Tiles => new TileRunner(this),
+        EnginePath.StagedTiles => new StagedTileRunner(this),
+        EnginePath.Packed6Tiles => new Packed6TileRunner(this),
+        EnginePath.BitSliced => new BitSlicedRunner(this),
+        EnginePath.DenseFloat32 => new DenseFloat32Runner(this),
+        EnginePath.DenseInt8 => new DenseInt8Runner(this),
+        _ => throw new InvalidOperationException($"engine path {Path} has no runner"),
+    };
 
     /// <summary>Position to original row.</summary>
     public int[] OrderA { get; }
@@ -151,7 +160,7 @@ internal sealed unsafe class EngineContext
     public int RawWords { get; }
 
     /// <summary>True when the kernels read rows re-encoded 6 bits per byte (<see cref="Packed6Rows"/>), encoded per task.</summary>
-    public bool Packed6 { get; }
+    public bool Packed6 => Path == EnginePath.Packed6Tiles;
 
     /// <summary>The largest one-off transposed copy of the right side for bit-sliced counting (bytes; as large as the side's bits).</summary>
     public const long SlicedCopyBudgetBytes = 8L << 20;
@@ -163,8 +172,8 @@ internal sealed unsafe class EngineContext
     /// </summary>
     public ulong[]? SlicesB { get; }
 
-    /// <summary>True when binary tasks are counted bit-sliced (<see cref="BitSlices"/>): sparse rows, see <see cref="BinaryInnerProducts.UsesBitSlices"/>.</summary>
-    public bool Sliced { get; }
+    /// <summary>True when binary tasks are counted bit-sliced (<see cref="BitSlices"/>).</summary>
+    public bool Sliced => Path == EnginePath.BitSliced;
 
     public nint[] RowsA { get; } = [];
 
@@ -298,14 +307,6 @@ internal sealed unsafe class EngineContext
         }
 
         return start;
-    }
-
-    /// <summary>The mean number of ones per row (0 for no rows).</summary>
-    public static double MeanWeight(BinaryVectors vectors)
-    {
-        long total = 0;
-        for (int i = 0; i < vectors.Count; i++) total += vectors.Weight(i);
-        return vectors.Count == 0 ? 0 : (double)total / vectors.Count;
     }
 
     private static float[] InverseSqrtPadded(int[] weights)

@@ -23,10 +23,15 @@ public sealed class TiledEngine : ISimilaritySolver
 {
     private readonly KernelVariant? _variant;
     private readonly int? _blockRows;
+    private readonly EnginePath? _path;
 
-    /// <summary>An engine with a fixed kernel variant and block size (null: <see cref="KernelDispatch.Best"/>, sized for the caches).</summary>
+    /// <summary>
+    /// An engine with a fixed kernel variant, block size and path (null: <see cref="KernelDispatch.Best"/>, sized for
+    /// the caches, <see cref="KernelDispatch.ForcedPath"/> or else chosen per solve by the input's shape).
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">blockRows is not a positive multiple of 32.</exception>
-    public TiledEngine(KernelVariant? variant = null, int? blockRows = null)
+    /// <remarks>A forced path that cannot run a solve makes that solve throw <see cref="NotSupportedException"/>; it is never replaced.</remarks>
+    public TiledEngine(KernelVariant? variant = null, int? blockRows = null, EnginePath? path = null)
     {
         if (blockRows is int rows && (rows < 32 || rows % 32 != 0))
         {
@@ -35,6 +40,7 @@ public sealed class TiledEngine : ISimilaritySolver
 
         _variant = variant;
         _blockRows = blockRows;
+        _path = path;
     }
 
     /// <summary>The engine with the process's best kernel and cache-sized blocks.</summary>
@@ -45,6 +51,13 @@ public sealed class TiledEngine : ISimilaritySolver
 
     /// <summary>The kernel variant this engine runs.</summary>
     public KernelVariant Variant => _variant ?? KernelDispatch.Best;
+
+    /// <summary>The path this engine is forced to (its option, else <c>SUBQUAD_PATH</c>), or null when each solve chooses.</summary>
+    public EnginePath? ForcedPath => _path ?? KernelDispatch.ForcedPath;
+
+    /// <summary>The path a solve of <paramref name="instance"/> runs (rows in input order: exact problems that sort for pruning may stage them).</summary>
+    /// <exception cref="NotSupportedException">The forced path cannot run this instance.</exception>
+    public EnginePath PathFor(SimilarityInstance instance) => Choose(instance, sorted: false).Path;
 
     /// <summary>
     /// The largest one-off int8 copy of the right side the dense screen may build (<see cref="QuantizedRows"/>); above
@@ -183,32 +196,34 @@ public sealed class TiledEngine : ISimilaritySolver
         return EnginePlan.Create(countA, instance.Right.Count, !instance.IsBichromatic, BlockRowsFor(instance));
     }
 
-    /// <summary>
-    /// Rows per block: binary blocks of about 32 KiB of right rows (L1), dense blocks of about 512 KiB packed (L2);
-    /// sparse binary rows counted bit-sliced take 512-row blocks, one full zmm of lanes (half the transposition per
-    /// pair of 256-row blocks).
-    /// </summary>
+    /// <summary>Rows per block for <paramref name="instance"/> (see <see cref="BinaryPlan.BlockRows"/>, <see cref="DensePlan.BlockRows"/>).</summary>
     public int BlockRowsFor(SimilarityInstance instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        if (_blockRows is int fixedRows) return fixedRows;
-        if (instance.A is BinaryVectors left && instance.Right is BinaryVectors right
-            && BinaryInnerProducts.UsesBitSlices(Variant, instance.Dimensions, BitSlices.Lanes, EngineContext.MeanWeight(left), EngineContext.MeanWeight(right)))
-        {
-            return BitSlices.Lanes;
-        }
-
-        int rowBytes = instance.A is BinaryVectors b ? b.WordsPerRow * 8 : instance.Dimensions * 4;
-        int budget = instance.IsBinary ? 32 * 1024 : 512 * 1024;
-        int rows = Math.Clamp(budget / Math.Max(1, rowBytes), 64, 512);
-        return rows / 32 * 32;
+        return Choose(instance, sorted: false).BlockRows;
     }
 
-    private EngineContext Prepare(SimilarityInstance instance, ProblemKind scoreKind, bool maximise, bool sortForPruning, SolveOptions options) =>
-        new(instance, scoreKind, maximise, Variant, BlockRowsFor(instance), sortForPruning, options.Pruning, Int8CopyBudget, SlicedCopyBudget)
+    /// <summary>The path and block size of a solve, chosen once here; everything after reads them.</summary>
+    private (EnginePath Path, int BlockRows) Choose(SimilarityInstance instance, bool sorted)
+    {
+        var variant = KernelDispatch.Require(Variant);
+        if (instance.A is BinaryVectors left && instance.Right is BinaryVectors right)
+        {
+            var path = BinaryPlan.Choose(left, right, variant, _blockRows, sorted, ForcedPath);
+            return (path, BinaryPlan.BlockRows(path, left.WordsPerRow, _blockRows));
+        }
+
+        return (DensePlan.Choose(variant, instance.Dimensions, _blockRows, ForcedPath), DensePlan.BlockRows(instance.Dimensions, _blockRows));
+    }
+
+    private EngineContext Prepare(SimilarityInstance instance, ProblemKind scoreKind, bool maximise, bool sortForPruning, SolveOptions options)
+    {
+        var (path, blockRows) = Choose(instance, sortForPruning);
+        return new(instance, scoreKind, maximise, Variant, path, blockRows, sortForPruning, options.Pruning, Int8CopyBudget, SlicedCopyBudget)
         {
             RunnerFactory = RunnerFactory,
         };
+    }
 
     /// <summary>Rows are sorted by weight (binary MSD, Max-IP) or norm (dense Max-IP) only where that makes the block bounds bite.</summary>
     private static bool SortsForPruning(SimilarityInstance instance, ProblemKind kind, SolveOptions options) =>

@@ -24,7 +24,7 @@ public static unsafe partial class BinaryInnerProducts
     /// <summary>
     /// The 4 x 4 tile on raw rows: the shared 512-bit tile body (<see cref="TileStripBodyVector512{TCounter}"/>) with
     /// two VPERMB lookups per AND (<see cref="RawPermutePairCounter"/>). The engine re-encodes long rows 6 bits per
-    /// byte instead (<see cref="UsesPacked6"/>); this kernel serves callers with raw rows.
+    /// byte instead (<see cref="Engine.EnginePath.Packed6Tiles"/>); this kernel serves callers with raw rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Tile4x4Avx512VbmiPermute(ulong** x, ulong** y, int words, int* destination) =>

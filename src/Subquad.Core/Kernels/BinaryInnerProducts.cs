@@ -65,39 +65,6 @@ public static unsafe partial class BinaryInnerProducts
             ? &TileStripHalfRowsVector512
             : KernelDispatch.Require(variant) is KernelVariant.Vector512 or KernelVariant.Avx512VbmiPermute ? &TileStripVector512 : null;
 
-    /// <summary>
-    /// True when the engine should re-encode rows of <paramref name="dimensions"/> bits 6 per byte
-    /// (<see cref="Packed6Rows"/>), lay the right rows out in <see cref="Packed6Tiles"/> and count them with
-    /// <see cref="TileStripPacked6TilesVector512"/>: wherever the variant is <see cref="KernelVariant.Avx512VbmiPermute"/>,
-    /// at every length (at l = 64 the engine ran MSD / Max-IP 1.3-1.6x faster than with the 4 x 8 one-word tile, which
-    /// stays for <see cref="KernelVariant.Vector512"/>). Each AND then costs 3 single-uop operations
-    /// per 96 bits and 4 pairs (AND, VPERMB, add), against the nibble table's 6.5 per 128 bits and pair, and a 4 x 4
-    /// tile flushes 4 byte accumulators instead of 16. The probe (<c>bench/Subquad.Benchmarks -- probe-packed</c>, one
-    /// thread, three rounds) measured 1.4-1.6x the nibble strip at l = 1024 and 256, 1.7-2.2x at l = 128-192 and
-    /// 2-2.4x at l = 320. Rows 7 bits per byte with the 128-entry VPERMT2B were tried and were no faster than the
-    /// nibble table (VPERMT2B is not a single uop here).
-    /// </summary>
-    internal static bool UsesPacked6(KernelVariant variant, int dimensions) =>
-        dimensions > 0 && KernelDispatch.Require(variant) == KernelVariant.Avx512VbmiPermute;
-
-    /// <summary>
-    /// True when the engine should count binary rows bit-sliced (<see cref="BitSlices"/>) instead of in 6-bit tiles:
-    /// an AVX-512 VBMI machine (the variant the tiles need too), blocks of at most 512 rows, 256 &lt;= l &lt; 4,096
-    /// (counts fit 12 planes), and sparse rows on both sides (mean weight at most l / 10): the sliced work follows the
-    /// left rows' weight, the tiles' work the length.
-    /// </summary>
-    internal static bool UsesBitSlices(KernelVariant variant, int dimensions, int blockRows, double meanWeightA, double meanWeightB) =>
-        dimensions is >= 256 and < 4096 && blockRows <= BitSlices.Lanes
-        && meanWeightA <= dimensions / 10.0 && meanWeightB <= dimensions / 10.0
-        && KernelDispatch.Require(variant) == KernelVariant.Avx512VbmiPermute;
-
-    /// <summary>
-    /// True when rows of <paramref name="dimensions"/> bits fit one word and the variant uses the 4 x 8 one-word tile
-    /// (<see cref="KernelVariant.Vector512"/>; the VBMI variant counts such rows in <see cref="Packed6Tiles"/> too).
-    /// </summary>
-    internal static bool HasOneWordTile(KernelVariant variant, int dimensions) =>
-        dimensions <= 64 && KernelDispatch.Require(variant) is KernelVariant.Vector512;
-
     /// <summary>The general 4 x 4 tile kernel of a variant (any padded length).</summary>
     internal static delegate*<ulong**, ulong**, int, int*, void> TileKernel(KernelVariant variant) => KernelDispatch.Require(variant) switch
     {

@@ -5,7 +5,8 @@ namespace Subquad.Core.Kernels;
 
 /// <summary>
 /// Chooses the kernel variant once per process: the widest one this CPU runs natively, unless the environment
-/// variable <c>SUBQUAD_KERNEL</c> forces one. This is the only class that reads <c>SUBQUAD_KERNEL</c> (STYLE 3.2).
+/// variable <c>SUBQUAD_KERNEL</c> forces one; and reads the engine path that <c>SUBQUAD_PATH</c> forces, if any
+/// (<see cref="Engine.EnginePath"/>). This is the only class that reads either variable (STYLE 3.2).
 /// </summary>
 /// <remarks>
 /// A forced variant that this CPU cannot run throws <see cref="PlatformNotSupportedException"/> naming the variant
@@ -19,7 +20,30 @@ public static class KernelDispatch
     /// <summary>The environment variable that forces a variant (<c>Scalar</c>, <c>Vector128</c>, <c>Vector256</c>, <c>Vector512</c>, <c>Avx512VbmiPermute</c>).</summary>
     public const string EnvironmentVariable = "SUBQUAD_KERNEL";
 
+    /// <summary>The environment variable that forces an engine path (<c>Tiles</c>, <c>Packed6Tiles</c>, <c>BitSliced</c>, ...; see <see cref="Engine.EnginePaths.All"/>).</summary>
+    public const string PathVariable = "SUBQUAD_PATH";
+
     private static readonly Lazy<KernelVariant> s_best = new(() => Choose(ForcedName));
+
+    private static readonly Lazy<Engine.EnginePath?> s_path = new(() => ChoosePath(ForcedPathName));
+
+    /// <summary>The raw value of <c>SUBQUAD_PATH</c>, or null when unset.</summary>
+    public static string? ForcedPathName => Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } s ? s : null;
+
+    /// <summary>
+    /// The engine path <c>SUBQUAD_PATH</c> forces on every engine without its own path option, or null when unset (each
+    /// solve then chooses). A forced path that cannot run a solve makes the solve fail; it never falls back.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The variable names no path.</exception>
+    public static Engine.EnginePath? ForcedPath => s_path.Value;
+
+    /// <summary>The path for a value of <c>SUBQUAD_PATH</c> (null: unset): what <see cref="ForcedPath"/> caches.</summary>
+    internal static Engine.EnginePath? ChoosePath(string? forced)
+    {
+        if (forced is null) return null;
+        if (Enum.TryParse(forced.Trim(), ignoreCase: true, out Engine.EnginePath path) && Enum.IsDefined(path) && !int.TryParse(forced.Trim(), out _)) return path;
+        throw new NotSupportedException($"{PathVariable}={forced} names no engine path (one of: {string.Join(", ", Engine.EnginePaths.All)})");
+    }
 
     /// <summary>The raw value of <c>SUBQUAD_KERNEL</c>, or null when unset.</summary>
     public static string? ForcedName => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } s ? s : null;
