@@ -119,13 +119,20 @@ internal static class EngineInstances
         return Rational.FromInteger(random.Next(0, 4));
     }
 
-    /// <summary>A random engine configuration: variant, block size, threads and pruning.</summary>
-    public static (Subquad.Core.Engine.TiledEngine Engine, Solvers.SolveOptions Options) Configuration(Random random)
+    /// <summary>
+    /// A random engine configuration for <paramref name="instance"/>: variant, block size, path (half the time forced
+    /// to one that can run the instance with that variant, else chosen by the engine), threads and pruning.
+    /// </summary>
+    public static (Subquad.Core.Engine.TiledEngine Engine, Solvers.SolveOptions Options) Configuration(Random random, SimilarityInstance instance)
     {
         var variants = KernelDispatch.Supported;
+        var variant = variants[random.Next(variants.Count)];
+        int? blockRows = random.Next(3) == 0 ? null : 32 * random.Next(1, 3);
+        var paths = PathsFor(variant, instance, blockRows);
+        Subquad.Core.Engine.EnginePath? path = random.Next(2) == 0 ? null : paths[random.Next(paths.Count)];
         // Budgets 0: the dense int8 screen quantizes, and the bit-sliced path transposes, each task's block itself
         // instead of using a one-off copy.
-        var engine = new Subquad.Core.Engine.TiledEngine(variants[random.Next(variants.Count)], random.Next(3) == 0 ? null : 32 * random.Next(1, 3))
+        var engine = new Subquad.Core.Engine.TiledEngine(variant, blockRows, path)
         {
             Int8CopyBudget = random.Next(2) == 0 ? 0 : Subquad.Core.Engine.QuantizedRows.BudgetBytes,
             SlicedCopyBudget = random.Next(2) == 0 ? 0 : Subquad.Core.Engine.EngineContext.SlicedCopyBudgetBytes,
@@ -133,4 +140,10 @@ internal static class EngineInstances
         var options = new Solvers.SolveOptions { Threads = random.Next(1, 4), Pruning = random.Next(2) == 0 };
         return (engine, options);
     }
+
+    /// <summary>The engine paths that can run <paramref name="instance"/> with <paramref name="variant"/> (null block rows: the path's own).</summary>
+    public static IReadOnlyList<Subquad.Core.Engine.EnginePath> PathsFor(KernelVariant variant, SimilarityInstance instance, int? blockRows) =>
+        Subquad.Core.Engine.EnginePaths.All
+            .Where(p => Subquad.Core.Engine.EnginePaths.Unsupported(p, variant, instance.IsBinary, instance.Dimensions, blockRows ?? Subquad.Core.Kernels.BitSlices.Lanes) is null)
+            .ToList();
 }
