@@ -33,6 +33,10 @@ public sealed class BichromaticMaxIpToBichromaticMsd : ISimilarityReduction
     public string Reference => "Lemma B.5";
 
     /// <inheritdoc/>
+    /// <remarks>One call, same |A| and |B|, dimension 3l.</remarks>
+    public ReductionSize SizeBound(InstanceShape shape) => new(1, shape.Rows, 3L * shape.Dimensions);
+
+    /// <inheritdoc/>
     public bool Accepts(SimilarityInstance instance, Problem problem) =>
         instance is { IsBichromatic: true, IsBinary: true } && problem.Kind == ProblemKind.MaxIp;
 

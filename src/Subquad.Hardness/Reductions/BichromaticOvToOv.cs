@@ -24,6 +24,10 @@ public sealed class BichromaticOvToOv : ISimilarityReduction
     public string Reference => "Lemma A.4";
 
     /// <inheritdoc/>
+    /// <remarks>One call on |A| + |B| rows of dimension l + 2.</remarks>
+    public ReductionSize SizeBound(InstanceShape shape) => new(1, shape.Rows, shape.Dimensions + 2);
+
+    /// <inheritdoc/>
     public bool Accepts(SimilarityInstance instance, Problem problem) =>
         instance is { IsBichromatic: true, IsBinary: true } && problem.Kind == ProblemKind.Ov;
 

@@ -32,6 +32,10 @@ public sealed class ExactByThresholdSearch : ISimilarityReduction
     public string Reference => "Corollaries 3.2, 3.4";
 
     /// <inheritdoc/>
+    /// <remarks>|C| candidate calls (at most (l + 1)^3 cosines, l + 1 inner products) on the same instance.</remarks>
+    public ReductionSize SizeBound(InstanceShape shape) => new((long)(shape.Dimensions + 1) * (shape.Dimensions + 1) * (shape.Dimensions + 1), shape.Rows, shape.Dimensions);
+
+    /// <inheritdoc/>
     public bool Accepts(SimilarityInstance instance, Problem problem) =>
         instance.IsBinary && problem.Mode == ProblemMode.Exact && problem.Kind != ProblemKind.Ov;
 

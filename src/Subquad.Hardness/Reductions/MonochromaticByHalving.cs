@@ -29,6 +29,10 @@ public sealed class MonochromaticByHalving : ISimilarityReduction
     public string Reference => "Lemmas A.8, A.12";
 
     /// <inheritdoc/>
+    /// <remarks>n - 1 calls, each on at most n rows (the two halves of a range), dimension l.</remarks>
+    public ReductionSize SizeBound(InstanceShape shape) => new(Math.Max(0, shape.Rows - 1), shape.Rows, shape.Dimensions);
+
+    /// <inheritdoc/>
     public bool Accepts(SimilarityInstance instance, Problem problem) => instance is { IsBichromatic: false, IsBinary: true };
 
     /// <summary>The calls as (L, M, R) ranges in the order they are asked (parent before children).</summary>

@@ -28,6 +28,10 @@ public sealed class OvToBichromaticMaxIp : ISimilarityReduction
     public string Reference => "Lemma A.13";
 
     /// <inheritdoc/>
+    /// <remarks>At most l^2 calls (pairs of nonempty weight classes 1..l), each on two classes of at most n rows, dimension l.</remarks>
+    public ReductionSize SizeBound(InstanceShape shape) => new((long)shape.Dimensions * shape.Dimensions, 2 * shape.Rows, shape.Dimensions);
+
+    /// <inheritdoc/>
     public bool Accepts(SimilarityInstance instance, Problem problem) =>
         instance is { IsBichromatic: false, IsBinary: true } && problem.Kind == ProblemKind.Ov;
 
@@ -37,8 +41,7 @@ public sealed class OvToBichromaticMaxIp : ISimilarityReduction
         if (!Accepts(instance, problem)) throw new ArgumentException($"{Reference} reduces monochromatic binary OV, not {problem} on this instance", nameof(problem));
         instance.Validate(problem);
         var v = (BinaryVectors)instance.A;
-        int zero = VectorOps.FirstZeroRow(v);
-        if (zero >= 0) return Reduction<Answer>.Immediate(VectorOps.OvYes(problem, instance, zero, zero == 0 ? 1 : 0));
+        if (VectorOps.ZeroRowAnswer(instance, problem) is { } zero) return zero;
 
         // Rows of each nonempty weight class, in index order.
         var byWeight = new SortedDictionary<int, List<int>>();

@@ -24,6 +24,10 @@ public sealed class OvToBichromaticOv : ISimilarityReduction
     public string Reference => "Lemma A.4";
 
     /// <inheritdoc/>
+    /// <remarks>One call on (V, V): 2n rows, dimension l.</remarks>
+    public ReductionSize SizeBound(InstanceShape shape) => new(1, 2 * shape.Rows, shape.Dimensions);
+
+    /// <inheritdoc/>
     public bool Accepts(SimilarityInstance instance, Problem problem) =>
         instance is { IsBichromatic: false, IsBinary: true } && problem.Kind == ProblemKind.Ov;
 
@@ -33,8 +37,7 @@ public sealed class OvToBichromaticOv : ISimilarityReduction
         if (!Accepts(instance, problem)) throw new ArgumentException($"{Reference} reduces monochromatic binary OV, not {problem} on this instance", nameof(problem));
         instance.Validate(problem);
         var v = (BinaryVectors)instance.A;
-        int zero = VectorOps.FirstZeroRow(v);
-        if (zero >= 0) return Reduction<Answer>.Immediate(VectorOps.OvYes(problem, instance, zero, zero == 0 ? 1 : 0));
+        if (VectorOps.ZeroRowAnswer(instance, problem) is { } zero) return zero;
 
         var bichromatic = SimilarityInstance.Bichromatic(v, v);
         return new Reduction<Answer>(

@@ -36,6 +36,10 @@ public sealed class OvToLsd : ISimilarityReduction
     public string Reference => _target.Mode == ProblemMode.Threshold ? "Corollary 3.2" : "Theorem 3.1";
 
     /// <inheritdoc/>
+    /// <remarks>One call, same n and l.</remarks>
+    public ReductionSize SizeBound(InstanceShape shape) => new(1, shape.Rows, shape.Dimensions);
+
+    /// <inheritdoc/>
     public bool Accepts(SimilarityInstance instance, Problem problem) => instance.IsBinary && problem.Kind == ProblemKind.Ov;
 
     /// <inheritdoc/>
@@ -45,13 +49,7 @@ public sealed class OvToLsd : ISimilarityReduction
         instance.Validate(problem);
         var a = (BinaryVectors)instance.A;
         var b = (BinaryVectors)instance.Right;
-        int zeroA = VectorOps.FirstZeroRow(a);
-        if (zeroA >= 0) return Reduction<Answer>.Immediate(VectorOps.OvYes(problem, instance, zeroA, instance.IsBichromatic ? 0 : (zeroA == 0 ? 1 : 0)));
-        if (instance.IsBichromatic)
-        {
-            int zeroB = VectorOps.FirstZeroRow(b);
-            if (zeroB >= 0) return Reduction<Answer>.Immediate(VectorOps.OvYes(problem, instance, 0, zeroB));
-        }
+        if (VectorOps.ZeroRowAnswer(instance, problem) is { } zero) return zero;
 
         return new Reduction<Answer>(
             1,

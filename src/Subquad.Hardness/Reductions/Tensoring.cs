@@ -41,6 +41,10 @@ public sealed class Tensoring : ISimilarityReduction
     public string Reference => "Lemma B.2";
 
     /// <inheritdoc/>
+    /// <remarks>One call, same rows, dimension l^q.</remarks>
+    public ReductionSize SizeBound(InstanceShape shape) => new(1, shape.Rows, (long)Math.Min(long.MaxValue, Math.Pow(shape.Dimensions, Q)));
+
+    /// <inheritdoc/>
     public bool Accepts(SimilarityInstance instance, Problem problem) =>
         instance.IsBinary && problem.Kind != ProblemKind.Ov;
 

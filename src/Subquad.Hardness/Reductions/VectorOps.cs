@@ -81,6 +81,21 @@ internal static class VectorOps
         return -1;
     }
 
+    /// <summary>
+    /// The OV guard every OV reduction starts with: a zero row is orthogonal to every other row, so it answers yes
+    /// without a call (mono: the zero row with its first other row, n &gt;= 2; bichromatic: with row 0 of the other
+    /// side). Returns that answer, or null when no row is zero.
+    /// </summary>
+    public static Reduction<Answer>? ZeroRowAnswer(SimilarityInstance instance, Problem problem)
+    {
+        var a = (BinaryVectors)instance.A;
+        int zeroA = FirstZeroRow(a);
+        if (zeroA >= 0) return Reduction<Answer>.Immediate(OvYes(problem, instance, zeroA, instance.IsBichromatic ? 0 : (zeroA == 0 ? 1 : 0)));
+        if (!instance.IsBichromatic) return null;
+        int zeroB = FirstZeroRow((BinaryVectors)instance.Right);
+        return zeroB >= 0 ? Reduction<Answer>.Immediate(OvYes(problem, instance, 0, zeroB)) : null;
+    }
+
     /// <summary>The exact binary score of pair (i in A, j in B) for <paramref name="kind"/>.</summary>
     public static PairScore Score(ProblemKind kind, BinaryVectors a, int i, BinaryVectors b, int j) =>
         Subquad.Core.Solvers.PairScoring.Score(kind, a, i, b, j);

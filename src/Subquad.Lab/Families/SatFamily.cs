@@ -36,23 +36,7 @@ public sealed class SatFamily : IInstanceFamily
         var ov = CnfSatToOrthogonalVectors.Reduce(formula).Query(0).Instance;
         if (bichromatic) return ov;
 
-        // Lemma A.4, bichromatic to monochromatic: append colour bits so same-colour pairs are never orthogonal.
-        var a = (BinaryVectors)ov.A;
-        var b = (BinaryVectors)ov.Right;
-        int l = a.Dimensions;
-        var builder = new BinaryVectors.Builder(a.Count + b.Count, l + 2);
-        for (int i = 0; i < a.Count; i++)
-        {
-            a.Row(i).CopyTo(builder.RowSpan(i));
-            builder.Set(i, l);
-        }
-
-        for (int j = 0; j < b.Count; j++)
-        {
-            b.Row(j).CopyTo(builder.RowSpan(a.Count + j));
-            builder.Set(a.Count + j, l + 1);
-        }
-
-        return SimilarityInstance.Monochromatic(builder.Build());
+        // Lemma A.4, bichromatic to monochromatic: colour bits (1,0) and (0,1), so same-colour pairs are never orthogonal.
+        return BichromaticOvToOv.Instance.Reduce(ov, Problem.OrthogonalVectors).Query(0).Instance;
     }
 }

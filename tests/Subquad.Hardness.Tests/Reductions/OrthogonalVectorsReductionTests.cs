@@ -1,3 +1,4 @@
+using CsCheck;
 using Subquad.Core.Problems;
 using Subquad.Core.Solvers;
 using Subquad.Core.Vectors;
@@ -6,26 +7,20 @@ using Subquad.Hardness.Tests.Support;
 
 namespace Subquad.Hardness.Tests.Reductions;
 
-/// <summary>The OV-side reductions (Lemma A.4 both ways, Thm 3.1 / Cor 3.2, Lemma A.13, Thm 1.3), each against the oracle.</summary>
+/// <summary>
+/// The OV-side reductions (Lemma A.4 both ways, Thm 3.1 / Cor 3.2, Lemma A.13, Thm 1.3): each keeps its laws
+/// (<see cref="ReductionLaws"/>) on instances CsCheck generates and shrinks, zero and duplicate rows and n = 2 included.
+/// </summary>
 public class OrthogonalVectorsReductionTests
 {
-    private const int Trials = 2500;
+    private const int Trials = 1500;
 
-    private static void AssertAgreesWithOracle(ISimilaritySolver reduced, SimilarityInstance instance, string context)
-    {
-        var truth = BruteForce.Instance.Solve(instance, Problem.OrthogonalVectors);
-        var answer = reduced.Solve(instance, Problem.OrthogonalVectors);
-        Assert.True(truth.Found == answer.Found, $"{context}: oracle says {truth}, reduction says {answer}");
-        var check = Verifier.Verify(instance, Problem.OrthogonalVectors, answer);
-        Assert.True(check.IsValid, $"{context}: {check.Reason}");
-    }
+    private static readonly Problem Ov = Problem.OrthogonalVectors;
 
     [Fact]
     public void LemmaA4_MonoToBi_AgreesWithOracle_IncludingZeroAndDuplicateRows()
     {
-        var solver = new ReducingSolver(OvToBichromaticOv.Instance, BruteForce.Instance);
-        var random = new Random(404);
-        for (int t = 0; t < Trials; t++) AssertAgreesWithOracle(solver, RandomVectors.Mono(random, 12, 8, allowZero: true), $"trial {t}");
+        Instances.Mono(12, 8, allowZero: true).Sample(instance => Laws.Hold(OvToBichromaticOv.Instance, instance, Ov, BruteForce.Instance), iter: Trials);
     }
 
     [Fact]
@@ -43,18 +38,14 @@ public class OrthogonalVectorsReductionTests
     [Fact]
     public void LemmaA4_BiToMono_AgreesWithOracle_OnUnequalSides()
     {
-        var solver = new ReducingSolver(BichromaticOvToOv.Instance, BruteForce.Instance);
-        var random = new Random(405);
-        for (int t = 0; t < Trials; t++) AssertAgreesWithOracle(solver, RandomVectors.Bi(random, 9, 8, allowZero: true), $"trial {t}");
+        Instances.Bi(9, 8, allowZero: true).Sample(instance => Laws.Hold(BichromaticOvToOv.Instance, instance, Ov, BruteForce.Instance), iter: Trials);
     }
 
     [Fact]
     public void LemmaA4_BiToMono_FlagsMakeSameColourPairsNonOrthogonal_AndKeepCrossProducts()
     {
-        var random = new Random(406);
-        for (int t = 0; t < 300; t++)
+        Instances.Bi(7, 6, allowZero: true).Sample(instance =>
         {
-            var instance = RandomVectors.Bi(random, 7, 6, allowZero: true);
             var a = (BinaryVectors)instance.A;
             var b = (BinaryVectors)instance.B!;
             var v = BichromaticOvToOv.Flagged(a, b);
@@ -69,7 +60,7 @@ public class OrthogonalVectorsReductionTests
                     else Assert.Equal(PairScoring.InnerProduct(a, p, b, q - a.Count), ip);
                 }
             }
-        }
+        }, iter: 300);
     }
 
     [Theory]
@@ -80,25 +71,16 @@ public class OrthogonalVectorsReductionTests
     public void Theorem31_OvToGammaLsd_AgreesWithOracle_EvenWithTheWorstLegalApproximation(int gammaNum, int gammaDen)
     {
         var gamma = new Rational(gammaNum, gammaDen);
-        var solver = new ReducingSolver(OvToLsd.Gamma(gamma), AdversarialGammaSolver.Instance);
-        var random = new Random(31 + gammaNum);
-        for (int t = 0; t < Trials / 4; t++)
-        {
-            AssertAgreesWithOracle(solver, RandomVectors.Mono(random, 10, 7, allowZero: true), $"gamma {gamma} mono trial {t}");
-            AssertAgreesWithOracle(solver, RandomVectors.Bi(random, 8, 7, allowZero: true), $"gamma {gamma} bi trial {t}");
-        }
+        var reduction = OvToLsd.Gamma(gamma);
+        Gen.OneOf(Instances.Mono(10, 7, allowZero: true), Instances.Bi(8, 7, allowZero: true))
+            .Sample(instance => Laws.Hold(reduction, instance, Ov, AdversarialGammaSolver.Instance), iter: Trials / 2);
     }
 
     [Fact]
     public void Corollary32_OvToLsdAtZero_AgreesWithOracle()
     {
-        var solver = new ReducingSolver(OvToLsd.ThresholdZero, BruteForce.Instance);
-        var random = new Random(32);
-        for (int t = 0; t < Trials; t++)
-        {
-            var instance = t % 2 == 0 ? RandomVectors.Mono(random, 12, 8, allowZero: true) : RandomVectors.Bi(random, 9, 8, allowZero: true);
-            AssertAgreesWithOracle(solver, instance, $"trial {t}");
-        }
+        Gen.OneOf(Instances.Mono(12, 8, allowZero: true), Instances.Bi(9, 8, allowZero: true))
+            .Sample(instance => Laws.Hold(OvToLsd.ThresholdZero, instance, Ov, BruteForce.Instance), iter: Trials);
     }
 
     [Fact]
@@ -115,16 +97,14 @@ public class OrthogonalVectorsReductionTests
     [Fact]
     public void LemmaA13_OvToBichromaticMaxIp_AgreesWithOracle_WithAtMostLSquaredCalls()
     {
-        var random = new Random(113);
-        for (int t = 0; t < Trials; t++)
+        // The l^2 bound on calls is the reduction's SizeBound, checked by the laws; the calls cover at most n^2 pairs.
+        Instances.Mono(12, 8, allowZero: true).Sample(instance =>
         {
-            var instance = RandomVectors.Mono(random, 12, 8, allowZero: true);
             var solver = new ReducingSolver(OvToBichromaticMaxIp.Instance, BruteForce.Instance);
-            AssertAgreesWithOracle(solver, instance, $"trial {t}");
-            int l = instance.Dimensions;
-            Assert.True(solver.Stats.MaxQueryCount <= (long)l * l, $"trial {t}: {solver.Stats.MaxQueryCount} calls > l^2 = {l * l}");
+            Laws.Hold(OvToBichromaticMaxIp.Instance, instance, Ov, BruteForce.Instance);
+            solver.Solve(instance, Ov);
             Assert.True(solver.Stats.PairsAsked <= (long)instance.A.Count * instance.A.Count);
-        }
+        }, iter: Trials);
     }
 
     [Fact]
@@ -140,14 +120,16 @@ public class OrthogonalVectorsReductionTests
     [Fact]
     public void Theorem13_OvThroughA13AndB5ToBichromaticMsd_AgreesWithOracle()
     {
-        var random = new Random(13);
-        for (int t = 0; t < Trials; t++)
+        // The composition: A.13's calls answered through B.5 (each stage's laws hold on its own calls).
+        Instances.Mono(12, 8, allowZero: true).Sample(instance =>
         {
             var solver = OvToBichromaticMsd.Over(BruteForce.Instance);
-            var instance = RandomVectors.Mono(random, 12, 8, allowZero: true);
-            AssertAgreesWithOracle(solver, instance, $"trial {t}");
+            var viaB5 = new ReducingSolver(new BichromaticMaxIpToBichromaticMsd(), BruteForce.Instance);
+            Laws.Hold(OvToBichromaticMaxIp.Instance, instance, Ov, viaB5);
+            var answer = solver.Solve(instance, Ov);
+            Assert.Equal(BruteForce.Instance.Solve(instance, Ov).Found, answer.Found);
             var padded = solver.Stages().Last().Stats;
             if (padded.QueriesAsked > 0) Assert.Equal(3 * instance.Dimensions, padded.MaxDimensions);
-        }
+        }, iter: Trials);
     }
 }

@@ -1,3 +1,4 @@
+using CsCheck;
 using Subquad.Core.Problems;
 using Subquad.Core.Solvers;
 using Subquad.Core.Vectors;
@@ -6,48 +7,26 @@ using Subquad.Hardness.Tests.Support;
 
 namespace Subquad.Hardness.Tests.Reductions;
 
-/// <summary>Lemma B.5, the halving of Lemmas A.8/A.12, Lemma B.2 and Cor 3.2/3.4, each against the oracle.</summary>
+/// <summary>
+/// Lemma B.5, the halving of Lemmas A.8/A.12, Lemma B.2 and Cor 3.2/3.4: each keeps its laws (<see cref="ReductionLaws"/>)
+/// on generated instances, with the calls answered by the oracle or by the worst legal gamma-approximation.
+/// </summary>
 public class SimilarityReductionTests
 {
     private static readonly ProblemKind[] Kinds = [ProblemKind.Msd, ProblemKind.Lsd, ProblemKind.MaxIp, ProblemKind.MinIp];
 
-    private static Problem RandomProblem(Random random, ProblemKind kind, int l)
-    {
-        switch (random.Next(3))
-        {
-            case 0:
-                return Problem.Exact(kind);
-            case 1:
-                return Problem.Approximate(kind, new Rational(random.Next(4, 13), 4));
-            default:
-                return kind.IsCosine()
-                    ? Problem.WithThreshold(kind, new Rational(random.Next(0, 9), 8))
-                    : Problem.WithThreshold(kind, Rational.FromInteger(random.Next(0, l + 1)));
-        }
-    }
-
-    /// <summary>Exact answers must be the oracle's (same pair, same score); others must verify and agree on yes/no.</summary>
-    private static void AssertMatches(SimilarityInstance instance, Problem problem, Answer answer, string context)
-    {
-        var truth = BruteForce.Instance.Solve(instance, problem);
-        if (problem.Mode == ProblemMode.Exact && !problem.IsDecision)
-        {
-            Assert.True((truth.I, truth.J) == (answer.I, answer.J) && ScoreOrder.CompareValues(problem.Kind, truth.Score, answer.Score) == 0,
-                $"{context}: oracle {truth}, reduction {answer}");
-        }
-
-        if (problem.IsDecision) Assert.True(truth.Found == answer.Found, $"{context}: oracle {truth}, reduction {answer}");
-        var check = Verifier.Verify(instance, problem, answer);
-        Assert.True(check.IsValid, $"{context}: {check.Reason}");
-    }
+    /// <summary>An instance, a problem of <paramref name="kind"/> on it, and whether the calls go to the adversarial gamma solver.</summary>
+    private static Gen<(SimilarityInstance Instance, Problem Problem, ISimilaritySolver Oracle)> Cases(Gen<SimilarityInstance> instances, ProblemKind kind, bool exactOnly = false) =>
+        from instance in instances
+        from problem in exactOnly ? Gen.Const(Problem.Exact(kind)) : kind == ProblemKind.Ov ? Gen.Const(Problem.OrthogonalVectors) : Instances.Problem(kind, instance.Dimensions)
+        from adversarial in Gen.Int[0, 2]
+        select (instance, problem, adversarial == 0 ? (ISimilaritySolver)AdversarialGammaSolver.Instance : BruteForce.Instance);
 
     [Fact]
     public void LemmaB5_PaddedRowsHaveWeightL_AndCrossInnerProductsAreUnchanged()
     {
-        var random = new Random(55);
-        for (int t = 0; t < 500; t++)
+        Instances.Bi(6, 9, allowZero: true).Sample(instance =>
         {
-            var instance = RandomVectors.Bi(random, 6, 9, allowZero: true);
             var a = (BinaryVectors)instance.A;
             var b = (BinaryVectors)instance.B!;
             int l = a.Dimensions;
@@ -60,20 +39,14 @@ public class SimilarityReductionTests
             {
                 for (int j = 0; j < b.Count; j++) Assert.Equal(PairScoring.InnerProduct(a, i, b, j), PairScoring.InnerProduct(pa, i, pb, j));
             }
-        }
+        }, iter: 500);
     }
 
     [Fact]
     public void LemmaB5_BichromaticMaxIpThroughMsd_MatchesOracle_ExactGammaAndThreshold()
     {
-        var random = new Random(56);
-        for (int t = 0; t < 3000; t++)
-        {
-            var instance = RandomVectors.Bi(random, 7, 8, allowZero: true);
-            var problem = RandomProblem(random, ProblemKind.MaxIp, instance.Dimensions);
-            var solver = new ReducingSolver(new BichromaticMaxIpToBichromaticMsd(), t % 2 == 0 ? BruteForce.Instance : AdversarialGammaSolver.Instance);
-            AssertMatches(instance, problem, solver.Solve(instance, problem), $"trial {t} {problem}");
-        }
+        var reduction = new BichromaticMaxIpToBichromaticMsd();
+        Cases(Instances.Bi(7, 8, allowZero: true), ProblemKind.MaxIp).Sample(c => Laws.Hold(reduction, c.Instance, c.Problem, c.Oracle), iter: 2000);
     }
 
     [Fact]
@@ -127,27 +100,18 @@ public class SimilarityReductionTests
     [Fact]
     public void LemmasA8A12_Halving_MatchesOracle_ForEveryProblemOnOddAndEvenSizes()
     {
-        var random = new Random(812);
-        var kinds = Kinds.Append(ProblemKind.Ov).ToArray();
-        for (int t = 0; t < 3000; t++)
+        foreach (var kind in Kinds.Append(ProblemKind.Ov))
         {
-            var kind = kinds[t % kinds.Length];
-            var instance = RandomVectors.Mono(random, 13, 7, allowZero: !kind.IsCosine());
-            var problem = kind == ProblemKind.Ov ? Problem.OrthogonalVectors : RandomProblem(random, kind, instance.Dimensions);
-            var below = t % 3 == 0 ? (ISimilaritySolver)AdversarialGammaSolver.Instance : BruteForce.Instance;
-            var solver = new ReducingSolver(MonochromaticByHalving.Instance, below);
-            AssertMatches(instance, problem, solver.Solve(instance, problem), $"trial {t} {problem} n={instance.A.Count}");
+            Cases(Instances.Mono(13, 7, allowZero: !kind.IsCosine()), kind).Sample(c => Laws.Hold(MonochromaticByHalving.Instance, c.Instance, c.Problem, c.Oracle), iter: 600);
         }
     }
 
     [Fact]
     public void LemmaB2_TensorPower_HasInnerProductToTheQ_AndWeightToTheQ()
     {
-        var random = new Random(22);
-        for (int t = 0; t < 200; t++)
+        Gen.Select(Instances.Mono(5, 4, allowZero: true), Gen.Int[1, 3]).Sample((instance, q) =>
         {
-            var v = RandomVectors.Binary(random, random.Next(2, 6), random.Next(1, 5), allowZero: true);
-            int q = random.Next(1, 4);
+            var v = (BinaryVectors)instance.A;
             var p = Tensoring.Power(v, q);
             Assert.Equal((int)Math.Pow(v.Dimensions, q), p.Dimensions);
             for (int i = 0; i < v.Count; i++)
@@ -155,21 +119,16 @@ public class SimilarityReductionTests
                 Assert.Equal((int)Math.Pow(v.Weight(i), q), p.Weight(i));
                 for (int j = 0; j < v.Count; j++) Assert.Equal((long)Math.Pow(PairScoring.InnerProduct(v, i, v, j), q), PairScoring.InnerProduct(p, i, p, j));
             }
-        }
+        }, iter: 200);
     }
 
     [Fact]
     public void LemmaB2_Tensoring_MatchesOracle_ExactGammaAndThreshold_MonoAndBi()
     {
-        var random = new Random(23);
-        for (int t = 0; t < 1500; t++)
+        foreach (var kind in Kinds)
         {
-            var kind = Kinds[t % Kinds.Length];
-            int q = 1 + t % 3;
-            var instance = t % 2 == 0 ? RandomVectors.Mono(random, 7, 4, allowZero: !kind.IsCosine()) : RandomVectors.Bi(random, 5, 4, allowZero: !kind.IsCosine());
-            var problem = RandomProblem(random, kind, instance.Dimensions);
-            var solver = new ReducingSolver(new Tensoring(q), t % 3 == 0 ? AdversarialGammaSolver.Instance : BruteForce.Instance);
-            AssertMatches(instance, problem, solver.Solve(instance, problem), $"trial {t} q={q} {problem}");
+            var instances = Gen.OneOf(Instances.Mono(7, 4, allowZero: !kind.IsCosine()), Instances.Bi(5, 4, allowZero: !kind.IsCosine()));
+            Gen.Select(Cases(instances, kind), Gen.Int[1, 3]).Sample((c, q) => Laws.Hold(new Tensoring(q), c.Instance, c.Problem, c.Oracle), iter: 375);
         }
     }
 
@@ -212,17 +171,19 @@ public class SimilarityReductionTests
     [Fact]
     public void Corollaries32And34_ThresholdSearch_MatchesExactOracle_WithLogarithmicCalls()
     {
-        var random = new Random(34);
-        for (int t = 0; t < 1500; t++)
+        foreach (var kind in Kinds)
         {
-            var kind = Kinds[t % Kinds.Length];
-            var instance = t % 2 == 0 ? RandomVectors.Mono(random, 10, 9, allowZero: !kind.IsCosine()) : RandomVectors.Bi(random, 7, 9, allowZero: !kind.IsCosine());
-            var problem = Problem.Exact(kind);
-            var solver = new ReducingSolver(ExactByThresholdSearch.Instance, BruteForce.Instance);
-            AssertMatches(instance, problem, solver.Solve(instance, problem), $"trial {t} {problem}");
-            Assert.True(solver.Stats.QueriesAsked <= Math.Ceiling(Math.Log2(solver.Stats.MaxQueryCount)) + 1,
-                $"trial {t}: {solver.Stats.QueriesAsked} calls for {solver.Stats.MaxQueryCount} candidates");
-            Assert.All(Enumerable.Range(0, 1), _ => Assert.Equal(instance.Dimensions, solver.Stats.MaxDimensions));
+            var instances = Gen.OneOf(Instances.Mono(10, 9, allowZero: !kind.IsCosine()), Instances.Bi(7, 9, allowZero: !kind.IsCosine()));
+            instances.Sample(instance =>
+            {
+                var problem = Problem.Exact(kind);
+                Laws.Hold(ExactByThresholdSearch.Instance, instance, problem, BruteForce.Instance);
+                var solver = new ReducingSolver(ExactByThresholdSearch.Instance, BruteForce.Instance);
+                solver.Solve(instance, problem);
+                Assert.True(solver.Stats.QueriesAsked <= Math.Ceiling(Math.Log2(solver.Stats.MaxQueryCount)) + 1,
+                    $"{solver.Stats.QueriesAsked} calls for {solver.Stats.MaxQueryCount} candidates");
+                Assert.Equal(instance.Dimensions, solver.Stats.MaxDimensions);
+            }, iter: 375);
         }
     }
 
