@@ -22,9 +22,11 @@ public static class ClusterHosting
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
         builder.Logging.AddFilter("Orleans", logLevel < LogLevel.Warning ? LogLevel.Warning : logLevel);
-        builder.Services.AddSingleton(worker);
-        builder.Services.AddHostedService<SiloWorker>();
-        builder.UseOrleans(silo => ConfigureSilo(silo, settings));
+        builder.UseOrleans(silo =>
+        {
+            ConfigureSilo(silo, settings);
+            AddWorker(silo, worker);
+        });
         return builder.Build();
     }
 
@@ -58,6 +60,13 @@ public static class ClusterHosting
                 o.RemoteCertificateValidation = (remote, _, _) => remote is not null && remote.GetCertHashString() == certificate.GetCertHashString();
             });
         }
+    }
+
+    /// <summary>The work-pulling worker (<see cref="SiloWorker"/>) on a silo.</summary>
+    public static void AddWorker(ISiloBuilder silo, SiloWorkerOptions worker)
+    {
+        silo.Services.AddSingleton(worker);
+        silo.Services.AddHostedService<SiloWorker>();
     }
 
     /// <summary>Membership and messaging timeouts: a killed silo is declared dead in about 6-10 s, a lost call fails in 10 s.</summary>

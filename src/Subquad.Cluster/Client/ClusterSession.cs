@@ -16,9 +16,9 @@ namespace Subquad.Cluster.Client;
 /// </summary>
 public sealed class ClusterSession : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly IHost? _host;
 
-    private ClusterSession(IHost host, IGrainFactory grains, bool local)
+    private ClusterSession(IHost? host, IGrainFactory grains, bool local)
     {
         _host = host;
         Grains = grains;
@@ -64,6 +64,9 @@ public sealed class ClusterSession : IAsyncDisposable
 
         return new ClusterSession(client, client.Services.GetRequiredService<IClusterClient>(), local: false);
     }
+
+    /// <summary>A session over a client owned by someone else (an in-process test cluster).</summary>
+    internal static ClusterSession Over(IGrainFactory grains) => new(null, grains, local: false);
 
     /// <summary>Silos the cluster counts as active.</summary>
     public async Task<int> SilosAlive() => (await Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count;
@@ -123,6 +126,7 @@ public sealed class ClusterSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_host is null) return;
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -81,10 +81,10 @@ public sealed record JobSpec
     /// <summary>A job for <paramref name="problem"/> on a loaded instance, with the engine's block size.</summary>
     public static JobSpec Create(
         string jobId, SimilarityInstance instance, InputRef input, InputRef? against, VectorKind? kind, Problem problem,
-        int? top, bool all, bool pruning, string? shardDirectory, int? chunkTasks = null)
+        int? top, bool all, bool pruning, string? shardDirectory, int? chunkTasks = null, int? blockRows = null)
     {
-        int blockRows = TiledEngine.Default.BlockRowsFor(instance);
-        var plan = EnginePlan.Create(instance.A.Count, instance.Right.Count, !instance.IsBichromatic, blockRows);
+        int rows = blockRows ?? TiledEngine.Default.BlockRowsFor(instance);
+        var plan = EnginePlan.Create(instance.A.Count, instance.Right.Count, !instance.IsBichromatic, rows);
         var parameter = problem.Threshold ?? problem.Gamma;
         return new JobSpec
         {
@@ -99,7 +99,7 @@ public sealed record JobSpec
             Top = top,
             All = all,
             Pruning = pruning,
-            BlockRows = blockRows,
+            BlockRows = rows,
             TaskCount = plan.TaskCount,
             ChunkTasks = chunkTasks ?? DefaultChunkTasks(plan.TaskCount),
             ShardDirectory = shardDirectory,

@@ -67,10 +67,22 @@ internal sealed class SiloWorker(
         var job = grains.GetGrain<IJobGrain>(id);
         var lease = await job.Lease(_name);
         if (lease.Chunk is not { } chunk) return false;
-        var solver = await _jobs.GetOrAdd(id, _ => new Lazy<Task<PartialSolver?>>(() => Prepare(job))).Value;
+        var prepared = _jobs.GetOrAdd(id, _ => new Lazy<Task<PartialSolver?>>(() => Prepare(job)));
+        PartialSolver? solver;
+        try
+        {
+            solver = await prepared.Value;
+        }
+        catch
+        {
+            _jobs.TryRemove(id, out _); // a transient failure (the coordinator moving): prepare again next time
+            throw;
+        }
+
         if (solver is null) return false;
         var spec = (await Spec(job))!;
         var pairs = await Task.Run(() => solver.Run(chunk.FirstTask, chunk.EndTask, 1, WirePair.ToScored(lease.Hint), cancellationToken: stop), stop);
+        if (options.ChunkDelay > TimeSpan.Zero) await Task.Delay(options.ChunkDelay, stop);
         if (spec.All)
         {
             string file = ShardFile.Write(spec.ShardDirectory!, chunk.Index, pairs);
@@ -156,4 +168,7 @@ public sealed class SiloWorkerOptions
 
     /// <summary>Where jobs may name files.</summary>
     public DataDirectories DataDirectories { get; init; } = new([]);
+
+    /// <summary>A pause after each chunk, before it is reported (tests: makes small jobs last long enough to kill a silo mid-job).</summary>
+    internal TimeSpan ChunkDelay { get; init; }
 }
