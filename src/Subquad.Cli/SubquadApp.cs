@@ -79,6 +79,7 @@ internal static class SubquadApp
         root.Subcommands.Add(ReduceCommand.Create(io));
         root.Subcommands.Add(TransformerCommand.Create(io));
         root.Subcommands.Add(NearDuplicatesCommand.Create(io));
+        root.Subcommands.Add(ClusterCommand.Create(io));
         return root;
     }
 }

@@ -68,10 +68,11 @@ internal static class SolveCommand
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
         var noPruning = new Option<bool>("--no-pruning") { Description = "Switch off exact pruning (same answer; for testing and benchmarks)." };
         var check = new Option<bool>("--check") { Description = "Verify the answer with the brute-force oracle (O(n^2 l))." };
+        var cluster = new Option<string?>("--cluster") { Description = "Run on an Orleans cluster: its Redis HOST:PORT, or local for a one-process cluster (docs/cluster.md)." };
 
         var command = new Command("solve", "Solve MSD, LSD, Max-IP, Min-IP or OV exactly on a file of vectors.");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, all, limit, output, top, threads, noPruning, check })
+        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, all, limit, output, top, threads, noPruning, check, cluster })
         {
             command.Options.Add(option);
         }
@@ -91,6 +92,7 @@ internal static class SolveCommand
             Console.CancelKeyPress += onCancel;
             try
             {
+                if (parse.GetValue(cluster) is string target) return ClusterCommand.Solve(io, request, target, cancel.Token);
                 return Run(io, request, cancel.Token);
             }
             finally

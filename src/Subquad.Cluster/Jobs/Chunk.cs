@@ -1,0 +1,40 @@
+using Subquad.Core.Engine;
+
+namespace Subquad.Cluster.Jobs;
+
+/// <summary>The unit a silo leases: tasks [FirstTask, EndTask) of the plan, all in row band <see cref="Band"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Chunk
+{
+    [Id(0)] public int Index { get; init; }
+
+    [Id(1)] public long FirstTask { get; init; }
+
+    [Id(2)] public long EndTask { get; init; }
+
+    [Id(3)] public int Band { get; init; }
+
+    /// <summary>
+    /// The chunks of a plan in task order: each row band's tasks cut into pieces of at most
+    /// <paramref name="chunkTasks"/>. Bands never share a chunk, so a join's pairs from one chunk all have their
+    /// first row in one band and the output can be assembled band by band.
+    /// </summary>
+    public static List<Chunk> Split(EnginePlan plan, int chunkTasks)
+    {
+        var chunks = new List<Chunk>();
+        long first = 0;
+        for (int band = 0; band < plan.BandsA; band++)
+        {
+            long end = first + plan.TasksInBand(band);
+            for (long t = first; t < end; t += chunkTasks)
+            {
+                chunks.Add(new Chunk { Index = chunks.Count, FirstTask = t, EndTask = Math.Min(end, t + chunkTasks), Band = band });
+            }
+
+            first = end;
+        }
+
+        if (first != plan.TaskCount) throw new InvalidOperationException($"the plan's bands hold {first} tasks, not {plan.TaskCount}");
+        return chunks;
+    }
+}

@@ -1,0 +1,139 @@
+using Subquad.Cluster.Jobs;
+using Subquad.Core;
+using Subquad.Core.Engine;
+using Subquad.Core.Problems;
+using Subquad.Core.Solvers;
+
+namespace Subquad.Cluster.Tests;
+
+/// <summary>
+/// The split engine (<see cref="PartialSolver"/>: any chunks of the plan, run in any order with any thread count,
+/// merged in any order, with pruning hints) gives exactly <see cref="TiledEngine"/>'s answer and the oracle's, ties
+/// included, for every kind, form and mode <c>solve</c> takes.
+/// </summary>
+public class PartialSolverTests
+{
+    private const int BlockRows = 32;
+
+    /// <summary>Runs the plan the way a cluster does: random chunks, shuffled, hints from what is merged so far.</summary>
+    private static IReadOnlyList<Answer> Distributed(Random random, SimilarityInstance instance, Problem problem, int? top, bool all)
+    {
+        var solver = new PartialSolver(instance, problem, top, all, pruning: random.Next(4) != 0, BlockRows);
+        var chunks = Chunk.Split(solver.Plan, 1 + random.Next(5));
+        var order = chunks.OrderBy(_ => random.Next()).ToList();
+        IReadOnlyList<ScoredPair> merged = [];
+        foreach (var chunk in order)
+        {
+            var hint = random.Next(2) == 0 ? merged : null;
+            var part = solver.Run(chunk.FirstTask, chunk.EndTask, 1 + random.Next(3), hint);
+            merged = random.Next(2) == 0 ? solver.Spec.Merge(merged, part) : solver.Spec.Merge(part, merged);
+        }
+
+        return PartialSolver.Answers(problem, solver.Spec, merged);
+    }
+
+    private static void Same(IReadOnlyList<Answer> expected, IReadOnlyList<Answer> actual, string what)
+    {
+        Assert.True(expected.Count == actual.Count, $"{what}: {actual.Count} answers, expected {expected.Count}");
+        for (int k = 0; k < expected.Count; k++)
+        {
+            var e = expected[k];
+            var a = actual[k];
+            Assert.True(e.Found == a.Found && e.I == a.I && e.J == a.J && e.Problem == a.Problem, $"{what}: answer {k} is {a}, expected {e}");
+            Assert.True(BitConverter.DoubleToInt64Bits(e.Score.Value) == BitConverter.DoubleToInt64Bits(a.Score.Value) && e.Score == a.Score, $"{what}: answer {k} score {a.Score}, expected {e.Score}");
+        }
+    }
+
+    [Theory]
+    [InlineData(true, false, 1)]
+    [InlineData(true, true, 2)]
+    [InlineData(false, false, 3)]
+    [InlineData(false, true, 4)]
+    public void EveryKindFormAndModeMatchesTheLocalEngineAndTheOracle(bool binary, bool bichromatic, int seed)
+    {
+        var random = new Random(seed);
+        var engine = new TiledEngine(blockRows: BlockRows);
+        int checkedProblems = 0;
+        for (int c = 0; c < 6; c++)
+        {
+            int n = c == 0 ? 2 : 20 + random.Next(150);
+            int dims = binary ? (random.Next(3) == 0 ? 1 + random.Next(12) : 30 + random.Next(200)) : 1 + random.Next(40);
+            var instance = Instances.Make(random, binary, bichromatic, n, dims);
+            foreach (var kind in Enum.GetValues<ProblemKind>())
+            {
+                if (kind == ProblemKind.Ov && !binary) continue;
+                var exact = Problem.Exact(kind);
+                var problems = new List<Problem> { exact };
+                if (kind != ProblemKind.Ov)
+                {
+                    problems.Add(Problem.Approximate(kind, new Rational(3, 2)));
+                    var best = engine.Solve(instance, exact);
+                    foreach (var t in Instances.Thresholds(kind, best.Score.Value))
+                    {
+                        try
+                        {
+                            var p = Problem.WithThreshold(kind, t);
+                            instance.Validate(p);
+                            problems.Add(p);
+                        }
+                        catch (ArgumentOutOfRangeException)
+                        {
+                        }
+                        catch (InputException)
+                        {
+                        }
+                    }
+                }
+
+                foreach (var problem in problems)
+                {
+                    string what = $"seed {seed} instance {c} (n={n}, dims={dims}) {problem}";
+                    var expected = engine.Solve(instance, problem);
+                    Same([BruteForce.Instance.Solve(instance, problem)], [expected], what + " (engine vs oracle)");
+                    Same([expected], Distributed(random, instance, problem, null, false), what);
+                    if (problem.IsDecision)
+                    {
+                        var pairs = new List<Answer>();
+                        engine.PairsMeeting(instance, problem, a => { pairs.Add(a); return true; });
+                        Same(BruteForce.PairsMeeting(instance, problem), pairs, what + " --all (engine vs oracle)");
+                        Same(pairs, Distributed(random, instance, problem, null, true), what + " --all");
+                    }
+
+                    checkedProblems++;
+                }
+
+                foreach (int k in new[] { 1, 5, (int)Math.Min(instance.PairCount + 3, 400) })
+                {
+                    var expected = engine.TopPairs(instance, kind, k);
+                    Same(BruteForce.TopPairs(instance, kind, k), expected, $"seed {seed} instance {c} top {k} {kind} (engine vs oracle)");
+                    Same(expected, Distributed(random, instance, exact, k, false), $"seed {seed} instance {c} top {k} {kind}");
+                }
+            }
+        }
+
+        Assert.True(checkedProblems > 50, $"only {checkedProblems} problems checked");
+    }
+
+    [Fact]
+    public void ChunksCoverEveryTaskOnceWithinOneBand()
+    {
+        foreach (var (a, b, mono) in new[] { (1000, 1000, true), (33, 33, true), (65, 65, true), (100, 7, false), (2, 2, true) })
+        {
+            var plan = EnginePlan.Create(a, b, mono, 32);
+            foreach (int size in new[] { 1, 3, 1000 })
+            {
+                var chunks = Chunk.Split(plan, size);
+                long next = 0;
+                foreach (var chunk in chunks)
+                {
+                    Assert.Equal(next, chunk.FirstTask);
+                    Assert.True(chunk.EndTask > chunk.FirstTask && chunk.EndTask - chunk.FirstTask <= size);
+                    Assert.All(Enumerable.Range(0, (int)(chunk.EndTask - chunk.FirstTask)), k => Assert.Equal(chunk.Band, plan.TaskAt(chunk.FirstTask + k).BandA));
+                    next = chunk.EndTask;
+                }
+
+                Assert.Equal(plan.TaskCount, next);
+            }
+        }
+    }
+}
