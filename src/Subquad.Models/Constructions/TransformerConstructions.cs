@@ -38,9 +38,39 @@ public static class TransformerConstructions
         if (!problem.IsDecision) throw new ArgumentException($"{problem} is not a decision problem; use PairSearch for exact optima", nameof(problem));
         if (shape.Documents < 2) throw new ArgumentException($"{shape.Documents} documents: a problem over pairs needs at least 2", nameof(shape));
         var kind = problem.Kind;
-        double t = kind == ProblemKind.Ov ? 0 : problem.Threshold!.Value.ToDouble();
-        double gap = kind.IsCosine() ? AchievableValues.CosineGap(shape.Dimensions, problem.Threshold!.Value, kind.Maximises()) : 1;
-        return CreateAt(problem, shape, t, gap, options);
+        var (t, gap) = ConstructionThreshold(problem, shape.Dimensions, options.Variant);
+        var construction = CreateAt(problem, shape, t, gap, options);
+        if (options.Scale == ConstructionScale.Paper && !construction.PaperBoundHolds)
+        {
+            throw new ConstructionRefusedException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"the paper scale (lambda = 3 ln n = {construction.Lambda:G4}) cannot separate the cases of the {options.Variant} variant here: its no-case bound n v_max e^(-lambda delta) = {construction.NoCaseBound:G3} (delta = {construction.Margin:G3}) is not below a/2 = {construction.PhiTwoLow / 2:G3} for n = {shape.Documents}, l = {shape.Dimensions}; use the robust scale"));
+        }
+
+        return construction;
+    }
+
+    /// <summary>
+    /// The threshold value and gap a construction is built with, never the user's raw t (issue 13): the achievable
+    /// values on either side of t are found exactly (<see cref="AchievableValues.Snap"/>). Corrected: t' = the
+    /// witness-side achievable value, gap = the spacing to the other side, so the sentinel (placed gap/2 from t') sits
+    /// at the midpoint. As written (cosines): the sentinel encodes the midpoint itself with margin gap/2 (when both
+    /// sides exist; otherwise the one achievable side, with ties as the paper has them). As written (inner products):
+    /// Thm C.1's integer t, whose neighbours are at distance 1 already. OV: t = 0, gap 1.
+    /// </summary>
+    internal static (double T, double Gap) ConstructionThreshold(Problem problem, int dimensions, ConstructionVariant variant)
+    {
+        var kind = problem.Kind;
+        if (kind == ProblemKind.Ov) return (0, 1);
+        var snap = AchievableValues.Snap(kind, dimensions, problem.Threshold!.Value);
+        if (variant == ConstructionVariant.Corrected) return (snap.Witness, Math.Min(1, snap.Gap));
+        if (!kind.IsCosine()) return (problem.Threshold!.Value.ToDouble(), 1);
+        if (snap.HasWitness && snap.HasOther) return (snap.Midpoint, snap.HalfGap);
+        if (snap.HasWitness) return (snap.Witness, 1);
+
+        // No pair can be a witness: a threshold in [0, 1] (the raw sentinel's flag needs t + 2 >= 2) on the witness side.
+        double t = Math.Clamp(snap.Midpoint, 0, 1);
+        return (t, Math.Abs(snap.Other - t));
     }
 
     /// <summary>Core: threshold value and gap already known (the search passes irrational cosines here).</summary>
@@ -98,6 +128,7 @@ public static class TransformerConstructions
             {
                 Problem = problem, Shape = shape, Theorem = "Thm 4.1", Variant = ConstructionVariant.AsWritten, Scale = scale, Search = false,
                 ThresholdValue = 0, Gap = 1, Sign = -1, Lambda = lambda, MaxValue = l, PhiTwoLow = a, PhiTwoHigh = b,
+                Margin = 1, ScoreMagnitude = l,
                 Form = PhiOneForm.Identity,
                 Phi1 = new RowMap(l, l, static (x, y) => x.CopyTo(y)),
                 RawSentinel = new double[l],
@@ -128,6 +159,7 @@ public static class TransformerConstructions
         {
             Problem = problem, Shape = shape, Theorem = cosine ? "Thm C.2" : "Thm C.1", Variant = ConstructionVariant.AsWritten, Scale = scale, Search = false,
             ThresholdValue = t, Gap = gap, Sign = sign, Lambda = lambda, MaxValue = vMax, PhiTwoLow = a, PhiTwoHigh = b,
+            Margin = gap, ScoreMagnitude = (cosine ? 1 : l) + Math.Max(1, t + 1),
             Form = cosine ? PhiOneForm.Normalising : PhiOneForm.AppendFlag,
             Phi1 = new RowMap(l, d, cosine ? PhiOneNormalising : PhiOneAppendFlag),
             RawSentinel = sentinel,
@@ -280,6 +312,7 @@ public static class TransformerConstructions
         {
             Problem = problem, Shape = shape, Theorem = theorem, Variant = ConstructionVariant.Corrected, Scale = options.Scale, Search = options.Search,
             ThresholdValue = t, Gap = gap, Sign = sign, Lambda = lambda, MaxValue = vMax, PhiTwoLow = a, PhiTwoHigh = b,
+            Margin = delta, ScoreMagnitude = (cosine ? 1 : l) + Math.Max(1, Math.Abs(sentinelOne)) + penalty + tieBreak,
             Form = PhiOneForm.Tagged,
             Phi1 = new RowMap(l + 2, din, PhiOne),
             RawSentinel = sentinel,
