@@ -37,9 +37,7 @@ public static class TransformerConstructions
         options ??= new ConstructionOptions();
         if (!problem.IsDecision) throw new ArgumentException($"{problem} is not a decision problem; use PairSearch for exact optima", nameof(problem));
         if (shape.Documents < 2) throw new ArgumentException($"{shape.Documents} documents: a problem over pairs needs at least 2", nameof(shape));
-        var kind = problem.Kind;
-        var (t, gap) = ConstructionThreshold(problem, shape.Dimensions, options.Variant);
-        var construction = CreateAt(problem, shape, t, gap, options);
+        var construction = CreateUnchecked(problem, shape, options);
         if (options.Scale == ConstructionScale.Paper && !construction.PaperBoundHolds)
         {
             throw new ConstructionRefusedException(string.Create(
@@ -48,6 +46,21 @@ public static class TransformerConstructions
         }
 
         return construction;
+    }
+
+    /// <summary>
+    /// <see cref="Create(Problem, InstanceShape, ConstructionOptions?)"/> without the paper-scale refusal: only for
+    /// tests that show the paper's scale failing where its bound does not hold.
+    /// </summary>
+    internal static SentinelConstruction CreateUnchecked(Problem problem, InstanceShape shape, ConstructionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(shape);
+        options ??= new ConstructionOptions();
+        if (!problem.IsDecision) throw new ArgumentException($"{problem} is not a decision problem; use PairSearch for exact optima", nameof(problem));
+        if (shape.Documents < 2) throw new ArgumentException($"{shape.Documents} documents: a problem over pairs needs at least 2", nameof(shape));
+        var (t, gap) = ConstructionThreshold(problem, shape.Dimensions, options.Variant);
+        return CreateAt(problem, shape, t, gap, options);
     }
 
     /// <summary>
