@@ -76,6 +76,12 @@ public sealed class SentinelConstruction
     /// <summary>The tagged layout (Corrected only), else null.</summary>
     public TaggedLayout? Layout { get; init; }
 
+    /// <summary>
+    /// The position code of the monochromatic self-suppression (Corrected, "max" problems, not Search), or null when
+    /// the position block is the one-hot e_p of n columns (the reference; also chosen when no code is shorter).
+    /// </summary>
+    public PositionCode? Code { get; init; }
+
     /// <summary>Same-colour and self penalty C in score units (Corrected only; 0 when unused).</summary>
     public double Penalty { get; init; }
 

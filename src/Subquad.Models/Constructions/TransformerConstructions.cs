@@ -214,7 +214,6 @@ public static class TransformerConstructions
         int sign = kind.Maximises() ? 1 : -1;
         bool colours = shape.IsBichromatic;
         bool selfSuppression = !colours && (kind.Maximises() || options.Search);
-        var layout = TaggedLayout.Allocate(l, colours, selfSuppression ? n : 0, options.Search);
 
         // Score units (multiply by lambda): a document pair scores sign (sim + 1) - C [same colour] - C [i = j]
         // - eta p_j / n; the sentinel scores sign (t + 1) - delta0 / 2.
@@ -229,6 +228,22 @@ public static class TransformerConstructions
         double upper = kind.Maximises() ? (cosine ? 2 : l + 1) : -1;
         double penalty = colours || selfSuppression ? upper - (sign * (t + 1)) + gap : 0;
         double tieBreak = options.Search ? gap / 4 : 0;
+
+        // Self-suppression by position codes (issue 13): the position block holds a +-1 codeword c_p of length
+        // k = O(polylog n) (PositionCode) and M's block is -C/k I_k, so a pair scores an extra -C <c_i, c_j>/k: exactly
+        // -C for the self pair (as the one-hot block gives) and within +-C rho of 0 for every cross pair, rho the
+        // code's proven cross bound. With C rho <= gap/4 every cross score moves by at most gap/4: witnesses stay
+        // >= sentinel + gap/4, non-witnesses <= sentinel - gap/4, the self pair <= sentinel - gap/2 as before, so the
+        // generic argument holds with delta = gap/4 (lambda doubles). Search keeps the exact one-hot block: its
+        // tie-break needs cross scores at the optimum to be equal, not within gap/4.
+        PositionCode? code = null;
+        if (selfSuppression && !options.Search && options.SelfSuppression == SelfSuppression.PositionCode)
+        {
+            code = PositionCode.Choose(n, gap / (4 * penalty));
+            if (code is not null) delta = gap / 4;
+        }
+
+        var layout = TaggedLayout.Allocate(l, colours, selfSuppression ? code?.Length ?? n : 0, options.Search);
 
         // Values: 1 + ||v||_1 for inner products (never 0, so zero vectors and OV's all-zero input are witnesses like
         // any other: v_min = 1), sqrt(||v||_1) for cosines (rows are nonzero); the sentinel's value is 0.
@@ -259,7 +274,8 @@ public static class TransformerConstructions
             mMatrix[layout.ColourB, layout.ColourB] = -penalty;
         }
 
-        for (int p = 0; p < layout.PositionCount; p++) mMatrix[layout.Position + p, layout.Position + p] = -penalty;
+        double positionWeight = code is null ? penalty : penalty / code.Length;
+        for (int p = 0; p < layout.PositionCount; p++) mMatrix[layout.Position + p, layout.Position + p] = -positionWeight;
         if (options.Search) mMatrix[layout.One, layout.Index] = -tieBreak;
 
         // Q K^T = lambda M with K = I (m = d_in): the simplest exact factorisation; every block of M is needed.
@@ -309,7 +325,27 @@ public static class TransformerConstructions
                 y[capturedLayout.ColourB] = g * colour;
             }
 
-            for (int p = 0; p < capturedLayout.PositionCount; p++) y[capturedLayout.Position + p] = g * Math.Max(0, 1 - Math.Abs(position - p));
+            if (code is null)
+            {
+                for (int p = 0; p < capturedLayout.PositionCount; p++) y[capturedLayout.Position + p] = g * Math.Max(0, 1 - Math.Abs(position - p));
+            }
+            else if (g > 0)
+            {
+                // Piecewise-linear in p between the codewords of the neighbouring integers: continuous, c_p at integer p.
+                var block = y.Slice(capturedLayout.Position, code.Length);
+                double clamped = Math.Clamp(position, 0, n - 1);
+                int lower = (int)Math.Floor(clamped);
+                double fraction = clamped - lower;
+                code.Write(lower, block);
+                if (fraction > 0)
+                {
+                    Span<double> upperWord = code.Length <= 4096 ? stackalloc double[code.Length] : new double[code.Length];
+                    code.Write(lower + 1, upperWord);
+                    for (int c = 0; c < block.Length; c++) block[c] = (1 - fraction) * block[c] + (fraction * upperWord[c]);
+                }
+
+                for (int c = 0; c < block.Length; c++) block[c] *= g;
+            }
             if (capturedLayout.Index >= 0) y[capturedLayout.Index] = g * position / n;
         }
 
@@ -331,6 +367,7 @@ public static class TransformerConstructions
             RawSentinel = sentinel,
             Weights = new AttentionWeights(q, k, v),
             Layout = layout,
+            Code = code,
             Penalty = penalty,
             SentinelOffset = sentinelOffset,
             TieBreak = tieBreak,

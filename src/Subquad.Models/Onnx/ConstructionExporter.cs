@@ -195,10 +195,19 @@ public static class ConstructionExporter
         if (layout.PositionCount > 0)
         {
             // Hat functions max(0, 1 - |p - k|): the one-hot e_p at integer p, continuous in p.
-            var ks = new double[layout.PositionCount];
+            var ks = new double[c.Code is null ? layout.PositionCount : c.Documents];
             for (int k = 0; k < ks.Length; k++) ks[k] = k;
             var distance = w.Op("Abs", w.Sub(p, w.Constant("positions", [1, ks.Length], ks)));
-            parts.Add(w.Mul(g, w.Op("Relu", w.OneMinus(distance))));
+            var hats = w.Op("Relu", w.OneMinus(distance));
+            if (c.Code is { } code)
+            {
+                // The interpolated codeword: hats (rows x n) times the codebook (n x k).
+                var book = new double[ks.Length * code.Length];
+                for (int i = 0; i < ks.Length; i++) code.Write(i, book.AsSpan(i * code.Length, code.Length));
+                hats = w.MatMul(hats, w.Constant("codebook", [ks.Length, code.Length], book));
+            }
+
+            parts.Add(w.Mul(g, hats));
         }
 
         if (layout.Index >= 0) parts.Add(w.Mul(g, w.Div(p, n)));
