@@ -113,8 +113,12 @@ public sealed class PositionCodeTests
         {
             var problem = Problem.WithThreshold(ProblemKind.MaxIp, Rational.FromInteger(t));
             var c = TransformerConstructions.Create(problem, instance);
-            Assert.NotNull(c.Code);
-            Assert.True(c.Code.Length < rows.Count, c.ToString());
+            if (t == 44)
+            {
+                // C = 3 for t = 44 (rho <= 1/12: k = 1,023); t = 43 needs C = 4, rho <= 1/16, longer than n: one-hot.
+                Assert.NotNull(c.Code);
+                Assert.True(c.Code.Length < rows.Count, c.ToString());
+            }
             Assert.Equal(BruteForce.Instance.Solve(instance, problem).Found, c.Decide(instance, AttentionEngine.Default));
             Assert.Equal(t == 43, c.Decide(instance, AttentionEngine.Default));
         }
