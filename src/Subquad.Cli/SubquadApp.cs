@@ -40,6 +40,9 @@ internal static class SubquadApp
             case OperationCanceledException:
                 io.Error.WriteLine("cancelled");
                 return ExitCodes.Cancelled;
+            case Subquad.Models.Constructions.PrecisionRefusedException refused:
+                io.Error.WriteLine("error: refused: " + refused.Message);
+                return ExitCodes.Unsupported;
             case PlatformNotSupportedException pns:
                 io.Error.WriteLine("error: " + pns.Message);
                 return ExitCodes.Unsupported;

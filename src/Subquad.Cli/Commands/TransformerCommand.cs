@@ -111,11 +111,34 @@ internal static class TransformerCommand
     internal sealed record Request(Problem Problem, ConstructionScale Scale, ConstructionVariant Variant, bool Onnx, FloatFormat Precision, string? Export, bool Search, bool Check, OutputFormat Format);
 
     /// <summary>Runs one request on an instance built in code or loaded (the in-process test entry).</summary>
+    /// <remarks>
+    /// Output (issue 13, the schema of BRIEF.md): one record, keys in snake_case, typed values, "schema":
+    /// "subquad.transformer/1"; the human table shows the same keys. A precision too narrow for the construction's
+    /// lambda is refused before anything runs (<see cref="PrecisionRefusedException"/>, exit 3).
+    /// </remarks>
     internal static void Run(CliIO io, SimilarityInstance instance, Request request)
     {
         instance.Validate(request.Problem);
         if (!instance.IsBinary) throw new InputException(instance.A.Source, null, "is dense; the paper's transformers take binary vectors");
-        var rows = new List<(string Key, string Value)>();
+        var record = new List<(string Key, object? Value)>
+        {
+            ("schema", "subquad.transformer/1"),
+            ("input", new Dictionary<string, object?>
+            {
+                ["path"] = instance.A.Source,
+                ["path_b"] = instance.B?.Source,
+                ["n"] = instance.A.Count,
+                ["n_b"] = instance.B?.Count,
+                ["dim"] = instance.Dimensions,
+                ["kind"] = "binary",
+                ["dtype"] = "bit",
+            }),
+            ("problem", request.Problem.Kind.CliName()),
+            ("threshold", request.Problem.Threshold is { } th ? th.ToDouble() : null),
+            ("bichromatic", instance.IsBichromatic),
+            ("runtime", request.Onnx ? "onnx" : "own"),
+            ("precision", request.Precision.CliName()),
+        };
         var clock = Stopwatch.StartNew();
         if (request.Search)
         {
@@ -129,7 +152,7 @@ internal static class TransformerCommand
                 {
                     using var runner = new OnnxTransformerRunner(construction, element);
                     return runner.Run(construction.EncodeRaw(instance)).Attention;
-                });
+                }, request.Precision);
             }
             else
             {
@@ -137,15 +160,20 @@ internal static class TransformerCommand
             }
 
             clock.Stop();
-            rows.Add(("problem", request.Kind() + " (exact, by transformer search)"));
-            rows.Add(("answer", result.Answer.HasPair ? $"pair ({result.Answer.I}, {result.Answer.J}) score {result.Answer.Score.Value.ToString("G6", CultureInfo.InvariantCulture)}" : "no"));
-            rows.Add(("forward passes", result.ForwardPasses.ToString(CultureInfo.InvariantCulture)));
-            AddSizes(rows, result.Construction);
+            record.Add(("mode", "search"));
+            record.Add(("answer", result.Answer.HasPair));
+            record.Add(("pair_i", result.Answer.HasPair ? result.Answer.I : null));
+            record.Add(("pair_j", result.Answer.HasPair ? result.Answer.J : null));
+            record.Add(("score", result.Answer.HasPair ? result.Answer.Score.Value : null));
+            record.Add(("forward_passes", result.ForwardPasses));
+            AddSizes(record, result.Construction);
             if (request.Check)
             {
                 var oracle = BruteForce.Instance.Solve(instance, request.Problem.Kind == ProblemKind.Ov ? Problem.OrthogonalVectors : Problem.Exact(request.Problem.Kind));
-                rows.Add(("oracle", oracle.HasPair ? $"pair ({oracle.I}, {oracle.J})" : "no"));
-                rows.Add(("agrees", ((oracle.I, oracle.J) == (result.Answer.I, result.Answer.J)) ? "yes" : "NO"));
+                record.Add(("oracle_answer", oracle.HasPair));
+                record.Add(("oracle_pair_i", oracle.HasPair ? oracle.I : null));
+                record.Add(("oracle_pair_j", oracle.HasPair ? oracle.J : null));
+                record.Add(("agrees", (oracle.I, oracle.J) == (result.Answer.I, result.Answer.J)));
             }
         }
         else
@@ -157,11 +185,14 @@ internal static class TransformerCommand
             }
             catch (ArgumentException ex)
             {
-                // The paper's own limits (no bichromatic encoding, 1 <= t <= l for Thm C.1) are usage errors here.
+                // The paper's own limits (no bichromatic encoding, 1 <= t <= l for Thm C.1, the paper scale's bound)
+                // are usage errors here.
                 throw new UsageException(ex.Message.Split(" (Parameter", 2)[0]);
             }
 
-            if (request.Export is not null) File.WriteAllBytes(request.Export, OnnxBuilder.ToBytes(ConstructionExporter.Export(construction, request.Precision == FloatFormat.Float32 ? OnnxElementType.Float32 : OnnxElementType.Float64)));
+            // Refused before anything is written or run: the precision must represent the decision at this lambda.
+            construction.EnsurePrecision(request.Precision);
+            if (request.Export is not null) WriteAtomically(request.Export, OnnxBuilder.ToBytes(ConstructionExporter.Export(construction, request.Precision == FloatFormat.Float32 ? OnnxElementType.Float32 : OnnxElementType.Float64)));
             double phi2;
             if (request.Onnx)
             {
@@ -175,23 +206,32 @@ internal static class TransformerCommand
             }
 
             clock.Stop();
-            rows.Add(("problem", request.Problem.ToString() + (instance.IsBichromatic ? " bichromatic" : "")));
-            rows.Add(("answer", phi2 >= 0.5 ? "yes" : "no"));
-            rows.Add(("phi2", phi2.ToString("G6", CultureInfo.InvariantCulture)));
-            AddSizes(rows, construction);
+            record.Add(("mode", "decision"));
+            record.Add(("answer", phi2 >= 0.5));
+            record.Add(("phi2", phi2));
+            AddSizes(record, construction);
             if (request.Check)
             {
                 var oracle = BruteForce.Instance.Solve(instance, request.Problem);
-                rows.Add(("oracle", oracle.Found ? (oracle.HasPair ? $"yes, pair ({oracle.I}, {oracle.J})" : "yes") : "no"));
-                rows.Add(("agrees", oracle.Found == phi2 >= 0.5 ? "yes" : "NO"));
+                record.Add(("oracle_answer", oracle.Found));
+                record.Add(("oracle_pair_i", oracle.HasPair ? oracle.I : null));
+                record.Add(("oracle_pair_j", oracle.HasPair ? oracle.J : null));
+                record.Add(("agrees", oracle.Found == phi2 >= 0.5));
             }
 
-            if (request.Export is not null) rows.Add(("exported", request.Export));
+            record.Add(("exported", request.Export));
         }
 
-        rows.Add(("runtime", (request.Onnx ? "onnx runtime" : "own engine") + ", " + request.Precision.CliName()));
-        rows.Add(("time", clock.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture) + " ms"));
-        Print(io, "transformer", rows, request.Format);
+        record.Add(("time_ms", clock.Elapsed.TotalMilliseconds));
+        Print(io, "transformer", record, request.Format);
+    }
+
+    // Written next to the target and moved over it, so a failed export never leaves half a model behind.
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        string temporary = path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, path, overwrite: true);
     }
 
     /// <summary>The ONNX element type for a precision; f16 and bf16 exist only as our engine's emulation.</summary>
@@ -202,8 +242,6 @@ internal static class TransformerCommand
         _ => throw new UsageException("--runtime onnx runs f64 or f32; f16/bf16 are emulated by --runtime own"),
     };
 
-    private static string Kind(this Request request) => request.Problem.Kind.PaperName();
-
     private static IAttentionMixer Mixer(FloatFormat precision) => precision switch
     {
         FloatFormat.Float64 => AttentionEngine.Default,
@@ -211,36 +249,85 @@ internal static class TransformerCommand
         _ => new EmulatedAttention(precision),
     };
 
-    private static void AddSizes(List<(string, string)> rows, SentinelConstruction c)
+    private static void AddSizes(List<(string, object?)> record, SentinelConstruction c)
     {
-        rows.Add(("construction", $"{c.Theorem}, {c.Variant}, {c.Scale} scale"));
-        rows.Add(("d (raw)", c.RawWidth.ToString(CultureInfo.InvariantCulture)));
-        rows.Add(("d_in", c.InputWidth.ToString(CultureInfo.InvariantCulture)));
-        rows.Add(("m", c.EmbeddingDimension.ToString(CultureInfo.InvariantCulture)));
-        rows.Add(("d_out", c.OutputWidth.ToString(CultureInfo.InvariantCulture)));
-        rows.Add(("lambda", c.Lambda.ToString("G6", CultureInfo.InvariantCulture)));
-        rows.Add(("phi2 a, b", string.Create(CultureInfo.InvariantCulture, $"{c.PhiTwoLow:G4}, {c.PhiTwoHigh:G4}")));
+        record.Add(("theorem", c.Theorem));
+        record.Add(("variant", c.Variant == ConstructionVariant.Corrected ? "corrected" : "as-written"));
+        record.Add(("scale", c.Scale == ConstructionScale.Robust ? "robust" : "paper"));
+        record.Add(("threshold_used", c.ThresholdValue));
+        record.Add(("gap", c.Gap));
+        record.Add(("d", c.RawWidth));
+        record.Add(("d_in", c.InputWidth));
+        record.Add(("m", c.EmbeddingDimension));
+        record.Add(("d_out", c.OutputWidth));
+        record.Add(("position_code_length", c.Layout?.PositionCount));
+        record.Add(("lambda", c.Lambda));
+        record.Add(("margin_lambda_delta", c.Lambda * c.Margin));
+        record.Add(("max_abs_score", c.Lambda * c.ScoreMagnitude));
+        record.Add(("significand_bits_needed", c.RequiredSignificandBits));
+        record.Add(("phi2_a", c.PhiTwoLow));
+        record.Add(("phi2_b", c.PhiTwoHigh));
     }
 
-    private static void Print(CliIO io, string title, List<(string Key, string Value)> rows, OutputFormat format)
+    private static void Print(CliIO io, string title, List<(string Key, object? Value)> record, OutputFormat format)
     {
         switch (format)
         {
             case OutputFormat.Json:
-                io.Out.WriteLine(JsonSerializer.Serialize(rows.ToDictionary(r => r.Key, r => r.Value)));
+                var document = new Dictionary<string, object?>();
+                foreach (var (k, v) in record) document[k] = v;
+                io.Out.WriteLine(JsonSerializer.Serialize(document, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 break;
             case OutputFormat.Csv:
-                io.Out.WriteLine("key,value");
-                foreach (var (k, v) in rows) io.Out.WriteLine($"{Csv(k)},{Csv(v)}");
+                var flat = Flatten(record);
+                io.Out.WriteLine(string.Join(",", flat.Select(f => Csv(f.Key))));
+                io.Out.WriteLine(string.Join(",", flat.Select(f => Csv(CsvValue(f.Value)))));
                 break;
             default:
                 var table = new Table().Title(title).AddColumn("").AddColumn("");
                 table.ShowHeaders = false;
-                foreach (var (k, v) in rows) table.AddRow(Markup.Escape(k), Markup.Escape(v));
+                foreach (var (k, v) in Flatten(record)) table.AddRow(Markup.Escape(k), Markup.Escape(HumanValue(k, v)));
                 io.Console.Write(table);
                 break;
         }
     }
+
+    // CSV columns are the JSON keys, the input object's keys prefixed with "input_".
+    private static List<(string Key, object? Value)> Flatten(List<(string Key, object? Value)> record)
+    {
+        var flat = new List<(string, object?)>();
+        foreach (var (k, v) in record)
+        {
+            if (v is Dictionary<string, object?> inner)
+            {
+                foreach (var (ik, iv) in inner) flat.Add(("input_" + ik, iv));
+            }
+            else
+            {
+                flat.Add((k, v));
+            }
+        }
+
+        return flat;
+    }
+
+    private static string CsvValue(object? value) => value switch
+    {
+        null => "",
+        bool b => b ? "true" : "false",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static string HumanValue(string key, object? value) => value switch
+    {
+        null => "-",
+        bool b => key == "agrees" ? (b ? "yes" : "NO") : b ? "yes" : "no",
+        double d => d.ToString("G6", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
 
     private static string Csv(string s) => s.Contains(',', StringComparison.Ordinal) || s.Contains('"', StringComparison.Ordinal) ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
 

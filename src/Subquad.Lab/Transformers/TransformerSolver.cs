@@ -60,6 +60,7 @@ public sealed class TransformerSolver : ISimilaritySolver
         }
 
         var construction = TransformerConstructions.Create(problem, instance, new ConstructionOptions { Search = true });
+        construction.EnsurePrecision(Subquad.Models.Precision.FloatFormat.Float64);
         Matrix output;
         if (Runtime == TransformerRuntime.Own)
         {

@@ -75,6 +75,61 @@ public static class AchievableValues
         return 1;
     }
 
+    /// <summary>
+    /// Snaps a user threshold t to the two achievable values on either side of the decision it defines (issue 13): the
+    /// witness-side boundary w (the achievable value nearest t that still meets it: the smallest c &gt;= t for "max"
+    /// problems, the largest c &lt;= t for "min" problems) and the nearest achievable value o on the other side. Every
+    /// threshold strictly between o and w, and t itself, splits the achievable values identically, so a construction
+    /// may use the midpoint (w + o) / 2 with margin |w - o| / 2 on both sides instead of t, whose distance to the
+    /// nearest achievable value can be as small as one ulp (or zero). The comparisons with t are exact (integers for
+    /// inner products; k^2 den^2 against num^2 a b for cosines, as <see cref="ScoreOrder"/> compares them).
+    /// </summary>
+    /// <remarks>
+    /// When no achievable value lies on one side (every pair is a witness, or none can be), that side is a virtual
+    /// value at distance 1, so the spacing is capped at 1 (the robust lambda stays ln(...) / (1/2) there).
+    /// </remarks>
+    public static ThresholdSnap Snap(ProblemKind kind, int dimensions, Rational t)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
+        bool maximising = kind.Maximises();
+        if (!kind.IsCosine())
+        {
+            // Integers 0..l: "max" witnesses are >= ceil(t), "min" witnesses <= floor(t).
+            var floor = System.Numerics.BigInteger.Divide(t.Numerator, t.Denominator);
+            long witness = maximising ? (long)(t.IsInteger ? floor : floor + 1) : (long)floor;
+            long other = maximising ? witness - 1 : witness + 1;
+            return new ThresholdSnap(witness, other, witness >= 0 && witness <= dimensions, other >= 0 && other <= dimensions);
+        }
+
+        var values = Cosines(dimensions);
+
+        // First index whose value meets t from above: for max, first c >= t; for min, first c > t.
+        int lo = 0, hi = values.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            int c = Compare(values[mid], t);
+            if (maximising ? c >= 0 : c > 0) hi = mid;
+            else lo = mid + 1;
+        }
+
+        // values[lo - 1] < t <= values[lo] (max) or values[lo - 1] <= t < values[lo] (min).
+        int witnessIndex = maximising ? lo : lo - 1;
+        int otherIndex = maximising ? lo - 1 : lo;
+        bool hasWitness = witnessIndex >= 0 && witnessIndex < values.Count;
+        bool hasOther = otherIndex >= 0 && otherIndex < values.Count;
+        double w = hasWitness ? values[witnessIndex].Value : double.NaN;
+        double o = hasOther ? values[otherIndex].Value : double.NaN;
+        int away = maximising ? -1 : 1; // direction from the witness side to the other side
+        if (!hasWitness) w = o - away;
+        if (!hasOther) o = w + away;
+        return new ThresholdSnap(w, o, hasWitness, hasOther)
+        {
+            WitnessCosine = hasWitness ? values[witnessIndex] : null,
+            OtherCosine = hasOther ? values[otherIndex] : null,
+        };
+    }
+
     /// <summary>The gap below (maximising) or above (minimising) an achievable cosine c, capped at 1.</summary>
     public static double CosineGap(int dimensions, CosineValue c, bool maximising)
     {

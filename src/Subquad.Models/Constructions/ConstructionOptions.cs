@@ -14,4 +14,10 @@ public sealed record ConstructionOptions
     /// <see cref="PairSearch"/>).
     /// </summary>
     public bool Search { get; init; }
+
+    /// <summary>
+    /// How monochromatic "max" constructions suppress each row's attention to itself: position codes of length
+    /// O(polylog n) (default; m = l + 2 + k) or the one-hot block of n columns (m = l + 2 + n, the reference).
+    /// </summary>
+    public SelfSuppression SelfSuppression { get; init; } = SelfSuppression.PositionCode;
 }

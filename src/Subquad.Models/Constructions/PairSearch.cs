@@ -34,8 +34,16 @@ public static class PairSearch
         {
             var input = construction.Build(instance);
             return unit.Forward(input.X, input.Weights, cancellationToken);
-        });
+        }, PrecisionOf(unit));
     }
+
+    /// <summary>The float format a mixer computes in (float64 for anything that is not a known reduced-precision unit).</summary>
+    public static Precision.FloatFormat PrecisionOf(IAttentionMixer mixer) => mixer switch
+    {
+        AttentionEngine { Options.Precision: AttentionPrecision.Float32 } => Precision.FloatFormat.Float32,
+        Precision.EmulatedAttention emulated => emulated.Format,
+        _ => Precision.FloatFormat.Float64,
+    };
 
     /// <summary>
     /// Runs the search with any runtime: <paramref name="attention"/> evaluates a construction on
@@ -43,7 +51,13 @@ public static class PairSearch
     /// phi1(E) or ONNX Runtime on the exported graph (<c>OnnxTransformerRunner.Run(construction.EncodeRaw(instance))</c>).
     /// Every decision and the final pair are read from those outputs alone.
     /// </summary>
-    public static SearchResult Solve(SimilarityInstance instance, ProblemKind kind, Func<SentinelConstruction, Matrix> attention)
+    /// <param name="instance">Binary instance.</param>
+    /// <param name="kind">The problem.</param>
+    /// <param name="attention">Evaluates a construction's attention on the instance.</param>
+    /// <param name="precision">The format <paramref name="attention"/> computes in: every construction is checked
+    /// against it before it runs (<see cref="SentinelConstruction.EnsurePrecision"/>).</param>
+    /// <exception cref="PrecisionRefusedException">A pass needs more precision than <paramref name="precision"/>.</exception>
+    public static SearchResult Solve(SimilarityInstance instance, ProblemKind kind, Func<SentinelConstruction, Matrix> attention, Precision.FloatFormat precision = Precision.FloatFormat.Float64)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(attention);
@@ -75,6 +89,7 @@ public static class PairSearch
         {
             var (value, gap, label) = Candidate(index);
             var construction = TransformerConstructions.CreateAt(label, shape, value, gap, new ConstructionOptions());
+            construction.EnsurePrecision(precision);
             passes++;
             return construction.Decide(attention(construction));
         }
@@ -113,6 +128,7 @@ public static class PairSearch
 
         var (v, g, p) = Candidate(optimum);
         var search = TransformerConstructions.CreateAt(p, shape, v, g, new ConstructionOptions { Search = true });
+        search.EnsurePrecision(precision);
         passes++;
         var output = attention(search);
         var pair = search.DecodePair(output);

@@ -76,6 +76,12 @@ public sealed class SentinelConstruction
     /// <summary>The tagged layout (Corrected only), else null.</summary>
     public TaggedLayout? Layout { get; init; }
 
+    /// <summary>
+    /// The position code of the monochromatic self-suppression (Corrected, "max" problems, not Search), or null when
+    /// the position block is the one-hot e_p of n columns (the reference; also chosen when no code is shorter).
+    /// </summary>
+    public PositionCode? Code { get; init; }
+
     /// <summary>Same-colour and self penalty C in score units (Corrected only; 0 when unused).</summary>
     public double Penalty { get; init; }
 
@@ -84,6 +90,91 @@ public sealed class SentinelConstruction
 
     /// <summary>Tie-break slope eta over positions (search only), in score units.</summary>
     public double TieBreak { get; init; }
+
+    /// <summary>
+    /// delta: every non-witness document scores at most the sentinel's score minus lambda * delta (as written: the gap;
+    /// corrected: half the spacing of achievable values at t, the sentinel sitting at the midpoint).
+    /// </summary>
+    public double Margin { get; init; }
+
+    /// <summary>
+    /// S: an upper bound on sum_c |x_i[c]| |M[c, c']| |x_j[c']| over all document/sentinel rows (M = Q K^T / lambda),
+    /// so every score and every partial sum of it is at most lambda S in magnitude.
+    /// </summary>
+    public double ScoreMagnitude { get; init; }
+
+    /// <summary>The no-case bound on a row's output, n v_max e^(-lambda delta) (paper.md 4.3, generic argument).</summary>
+    public double NoCaseBound => Documents * MaxValue * Math.Exp(-Lambda * Margin);
+
+    /// <summary>
+    /// True when the no-case bound is at most a/2: the separation the robust scale guarantees by construction, and
+    /// what the paper scale (lambda = 3 ln n) must also give before it is run (issue 13: the corrected variant's
+    /// midpoint sentinel halves delta, so the paper's lambda never suffices for it).
+    /// </summary>
+    public bool PaperBoundHolds => 2 * NoCaseBound <= PhiTwoLow;
+
+    /// <summary>
+    /// Forward error budget (why the decision survives rounding): with unit roundoff u, every computed score is
+    /// within E = lambda S (m + 8) u / (1 - (m + 8) u) of its exact value (a dot product of m terms, gamma_m, on
+    /// inputs and weights each rounded once, phi1's normalisation and the in-graph lambda a few u more), and the
+    /// exp, the two row sums over n + 1 keys and the division add a relative 2 (n + 2) u. The no case has a factor
+    /// 2 of slack (n v_max e^(-lambda delta) &lt;= a/2) and the yes case far more (a witness row has o_i &gt;= 1/2
+    /// against b = 1/(n+1)), so 2 E + 2 (n + 2) u &lt;= ln(2)/2 keeps both. Also every score fits the format's range.
+    /// </summary>
+    public bool IsDecidableWith(int significandBits, double maxFinite)
+    {
+        double u = Math.ScaleB(1.0, -significandBits);
+        double terms = EmbeddingDimension + 8;
+        if (terms * u >= 0.5) return false;
+        double scoreError = Lambda * ScoreMagnitude * terms * u / (1 - (terms * u));
+        double budget = (2 * scoreError) + (2 * (Documents + 2) * u);
+        return double.IsFinite(Lambda) && budget <= Math.Log(2) / 2 && Lambda * ScoreMagnitude * 2 < maxFinite;
+    }
+
+    /// <summary>
+    /// The fewest significand bits (including the implicit one) for which <see cref="IsDecidableWith"/> holds with a
+    /// float64-sized exponent range, or null when lambda is not finite.
+    /// </summary>
+    public int? RequiredSignificandBits
+    {
+        get
+        {
+            if (!double.IsFinite(Lambda) || !double.IsFinite(ScoreMagnitude)) return null;
+            for (int bits = 2; bits <= 1024; bits++)
+            {
+                if (IsDecidableWith(bits, double.MaxValue)) return bits;
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Refuses, before anything runs, a precision that cannot represent this decision at this lambda.</summary>
+    /// <exception cref="PrecisionRefusedException">The format's significand or range is too small.</exception>
+    public void EnsurePrecision(Precision.FloatFormat format)
+    {
+        double maxFinite = format switch
+        {
+            Precision.FloatFormat.Float64 => double.MaxValue,
+            Precision.FloatFormat.Float32 => float.MaxValue,
+            Precision.FloatFormat.Float16 => 65504,
+            _ => 3.3895313892515355e38,
+        };
+        if (IsDecidableWith(Precision.FloatFormats.SignificandBits(format), maxFinite)) return;
+        int? needed = RequiredSignificandBits;
+        string need = needed is null ? "no finite precision (lambda is not finite)" : $"{needed} significand bits ({NeededFormat(needed.Value)})";
+        throw new PrecisionRefusedException(format, needed, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{Precision.FloatFormats.CliName(format)} ({Precision.FloatFormats.SignificandBits(format)} significand bits) cannot represent this decision at lambda = {Lambda:G4} (score magnitude {Lambda * ScoreMagnitude:G4}, margin lambda delta = {Lambda * Margin:G4}, m = {EmbeddingDimension}, n = {Documents}): it needs {need}"));
+    }
+
+    private static string NeededFormat(int bits) => bits switch
+    {
+        <= 8 => "bf16 or wider",
+        <= 11 => "f16, f32 or f64",
+        <= 24 => "f32 or f64",
+        <= 53 => "f64",
+        _ => "more than f64 offers",
+    };
 
     /// <summary>Output column read by phi2 (the document value).</summary>
     public int DecisionColumn => 0;

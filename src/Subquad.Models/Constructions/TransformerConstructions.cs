@@ -37,10 +37,53 @@ public static class TransformerConstructions
         options ??= new ConstructionOptions();
         if (!problem.IsDecision) throw new ArgumentException($"{problem} is not a decision problem; use PairSearch for exact optima", nameof(problem));
         if (shape.Documents < 2) throw new ArgumentException($"{shape.Documents} documents: a problem over pairs needs at least 2", nameof(shape));
-        var kind = problem.Kind;
-        double t = kind == ProblemKind.Ov ? 0 : problem.Threshold!.Value.ToDouble();
-        double gap = kind.IsCosine() ? AchievableValues.CosineGap(shape.Dimensions, problem.Threshold!.Value, kind.Maximises()) : 1;
+        var construction = CreateUnchecked(problem, shape, options);
+        if (options.Scale == ConstructionScale.Paper && !construction.PaperBoundHolds)
+        {
+            throw new ConstructionRefusedException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"the paper scale (lambda = 3 ln n = {construction.Lambda:G4}) cannot separate the cases of the {options.Variant} variant here: its no-case bound n v_max e^(-lambda delta) = {construction.NoCaseBound:G3} (delta = {construction.Margin:G3}) is not below a/2 = {construction.PhiTwoLow / 2:G3} for n = {shape.Documents}, l = {shape.Dimensions}; use the robust scale"));
+        }
+
+        return construction;
+    }
+
+    /// <summary>
+    /// <see cref="Create(Problem, InstanceShape, ConstructionOptions?)"/> without the paper-scale refusal: only for
+    /// tests that show the paper's scale failing where its bound does not hold.
+    /// </summary>
+    internal static SentinelConstruction CreateUnchecked(Problem problem, InstanceShape shape, ConstructionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(shape);
+        options ??= new ConstructionOptions();
+        if (!problem.IsDecision) throw new ArgumentException($"{problem} is not a decision problem; use PairSearch for exact optima", nameof(problem));
+        if (shape.Documents < 2) throw new ArgumentException($"{shape.Documents} documents: a problem over pairs needs at least 2", nameof(shape));
+        var (t, gap) = ConstructionThreshold(problem, shape.Dimensions, options.Variant);
         return CreateAt(problem, shape, t, gap, options);
+    }
+
+    /// <summary>
+    /// The threshold value and gap a construction is built with, never the user's raw t (issue 13): the achievable
+    /// values on either side of t are found exactly (<see cref="AchievableValues.Snap"/>). Corrected: t' = the
+    /// witness-side achievable value, gap = the spacing to the other side, so the sentinel (placed gap/2 from t') sits
+    /// at the midpoint. As written (cosines): the sentinel encodes the midpoint itself with margin gap/2 (when both
+    /// sides exist; otherwise the one achievable side, with ties as the paper has them). As written (inner products):
+    /// Thm C.1's integer t, whose neighbours are at distance 1 already. OV: t = 0, gap 1.
+    /// </summary>
+    internal static (double T, double Gap) ConstructionThreshold(Problem problem, int dimensions, ConstructionVariant variant)
+    {
+        var kind = problem.Kind;
+        if (kind == ProblemKind.Ov) return (0, 1);
+        var snap = AchievableValues.Snap(kind, dimensions, problem.Threshold!.Value);
+        if (variant == ConstructionVariant.Corrected) return (snap.Witness, Math.Min(1, snap.Gap));
+        if (!kind.IsCosine()) return (problem.Threshold!.Value.ToDouble(), 1);
+        if (snap.HasWitness && snap.HasOther) return (snap.Midpoint, snap.HalfGap);
+        if (snap.HasWitness) return (snap.Witness, 1);
+
+        // No pair can be a witness: a threshold in [0, 1] (the raw sentinel's flag needs t + 2 >= 2) on the witness side.
+        double t = Math.Clamp(snap.Midpoint, 0, 1);
+        return (t, Math.Abs(snap.Other - t));
     }
 
     /// <summary>Core: threshold value and gap already known (the search passes irrational cosines here).</summary>
@@ -98,6 +141,7 @@ public static class TransformerConstructions
             {
                 Problem = problem, Shape = shape, Theorem = "Thm 4.1", Variant = ConstructionVariant.AsWritten, Scale = scale, Search = false,
                 ThresholdValue = 0, Gap = 1, Sign = -1, Lambda = lambda, MaxValue = l, PhiTwoLow = a, PhiTwoHigh = b,
+                Margin = 1, ScoreMagnitude = l,
                 Form = PhiOneForm.Identity,
                 Phi1 = new RowMap(l, l, static (x, y) => x.CopyTo(y)),
                 RawSentinel = new double[l],
@@ -128,6 +172,7 @@ public static class TransformerConstructions
         {
             Problem = problem, Shape = shape, Theorem = cosine ? "Thm C.2" : "Thm C.1", Variant = ConstructionVariant.AsWritten, Scale = scale, Search = false,
             ThresholdValue = t, Gap = gap, Sign = sign, Lambda = lambda, MaxValue = vMax, PhiTwoLow = a, PhiTwoHigh = b,
+            Margin = gap, ScoreMagnitude = (cosine ? 1 : l) + Math.Max(1, t + 1),
             Form = cosine ? PhiOneForm.Normalising : PhiOneForm.AppendFlag,
             Phi1 = new RowMap(l, d, cosine ? PhiOneNormalising : PhiOneAppendFlag),
             RawSentinel = sentinel,
@@ -169,7 +214,6 @@ public static class TransformerConstructions
         int sign = kind.Maximises() ? 1 : -1;
         bool colours = shape.IsBichromatic;
         bool selfSuppression = !colours && (kind.Maximises() || options.Search);
-        var layout = TaggedLayout.Allocate(l, colours, selfSuppression ? n : 0, options.Search);
 
         // Score units (multiply by lambda): a document pair scores sign (sim + 1) - C [same colour] - C [i = j]
         // - eta p_j / n; the sentinel scores sign (t + 1) - delta0 / 2.
@@ -184,6 +228,22 @@ public static class TransformerConstructions
         double upper = kind.Maximises() ? (cosine ? 2 : l + 1) : -1;
         double penalty = colours || selfSuppression ? upper - (sign * (t + 1)) + gap : 0;
         double tieBreak = options.Search ? gap / 4 : 0;
+
+        // Self-suppression by position codes (issue 13): the position block holds a +-1 codeword c_p of length
+        // k = O(polylog n) (PositionCode) and M's block is -C/k I_k, so a pair scores an extra -C <c_i, c_j>/k: exactly
+        // -C for the self pair (as the one-hot block gives) and within +-C rho of 0 for every cross pair, rho the
+        // code's proven cross bound. With C rho <= gap/4 every cross score moves by at most gap/4: witnesses stay
+        // >= sentinel + gap/4, non-witnesses <= sentinel - gap/4, the self pair <= sentinel - gap/2 as before, so the
+        // generic argument holds with delta = gap/4 (lambda doubles). Search keeps the exact one-hot block: its
+        // tie-break needs cross scores at the optimum to be equal, not within gap/4.
+        PositionCode? code = null;
+        if (selfSuppression && !options.Search && options.SelfSuppression == SelfSuppression.PositionCode)
+        {
+            code = PositionCode.Choose(n, gap / (4 * penalty));
+            if (code is not null) delta = gap / 4;
+        }
+
+        var layout = TaggedLayout.Allocate(l, colours, selfSuppression ? code?.Length ?? n : 0, options.Search);
 
         // Values: 1 + ||v||_1 for inner products (never 0, so zero vectors and OV's all-zero input are witnesses like
         // any other: v_min = 1), sqrt(||v||_1) for cosines (rows are nonzero); the sentinel's value is 0.
@@ -214,7 +274,8 @@ public static class TransformerConstructions
             mMatrix[layout.ColourB, layout.ColourB] = -penalty;
         }
 
-        for (int p = 0; p < layout.PositionCount; p++) mMatrix[layout.Position + p, layout.Position + p] = -penalty;
+        double positionWeight = code is null ? penalty : penalty / code.Length;
+        for (int p = 0; p < layout.PositionCount; p++) mMatrix[layout.Position + p, layout.Position + p] = -positionWeight;
         if (options.Search) mMatrix[layout.One, layout.Index] = -tieBreak;
 
         // Q K^T = lambda M with K = I (m = d_in): the simplest exact factorisation; every block of M is needed.
@@ -264,7 +325,27 @@ public static class TransformerConstructions
                 y[capturedLayout.ColourB] = g * colour;
             }
 
-            for (int p = 0; p < capturedLayout.PositionCount; p++) y[capturedLayout.Position + p] = g * Math.Max(0, 1 - Math.Abs(position - p));
+            if (code is null)
+            {
+                for (int p = 0; p < capturedLayout.PositionCount; p++) y[capturedLayout.Position + p] = g * Math.Max(0, 1 - Math.Abs(position - p));
+            }
+            else if (g > 0)
+            {
+                // Piecewise-linear in p between the codewords of the neighbouring integers: continuous, c_p at integer p.
+                var block = y.Slice(capturedLayout.Position, code.Length);
+                double clamped = Math.Clamp(position, 0, n - 1);
+                int lower = (int)Math.Floor(clamped);
+                double fraction = clamped - lower;
+                code.Write(lower, block);
+                if (fraction > 0)
+                {
+                    Span<double> upperWord = code.Length <= 4096 ? stackalloc double[code.Length] : new double[code.Length];
+                    code.Write(lower + 1, upperWord);
+                    for (int c = 0; c < block.Length; c++) block[c] = (1 - fraction) * block[c] + (fraction * upperWord[c]);
+                }
+
+                for (int c = 0; c < block.Length; c++) block[c] *= g;
+            }
             if (capturedLayout.Index >= 0) y[capturedLayout.Index] = g * position / n;
         }
 
@@ -280,11 +361,13 @@ public static class TransformerConstructions
         {
             Problem = problem, Shape = shape, Theorem = theorem, Variant = ConstructionVariant.Corrected, Scale = options.Scale, Search = options.Search,
             ThresholdValue = t, Gap = gap, Sign = sign, Lambda = lambda, MaxValue = vMax, PhiTwoLow = a, PhiTwoHigh = b,
+            Margin = delta, ScoreMagnitude = (cosine ? 1 : l) + Math.Max(1, Math.Abs(sentinelOne)) + penalty + tieBreak,
             Form = PhiOneForm.Tagged,
             Phi1 = new RowMap(l + 2, din, PhiOne),
             RawSentinel = sentinel,
             Weights = new AttentionWeights(q, k, v),
             Layout = layout,
+            Code = code,
             Penalty = penalty,
             SentinelOffset = sentinelOffset,
             TieBreak = tieBreak,

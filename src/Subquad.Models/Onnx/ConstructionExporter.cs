@@ -114,10 +114,11 @@ public static class ConstructionExporter
 
             // lambda = ln(4 n (n+1) v_max) / delta + (1 for inner products); delta = gap (as written) or gap / 2
             // (corrected, whose sentinel sits at the midpoint), exactly as TransformerConstructions computes it.
-            double delta = c.Variant == ConstructionVariant.Corrected ? c.Gap / 2 : c.Gap;
+            double delta = c.Margin;
             double add = c.Problem.Kind.IsCosine() ? 0 : 1;
-            var log = w.Op("Log", w.Mul(w.Mul(n, nPlusOne), w.Scalar(4 * c.MaxValue)));
-            lambda = w.Add(w.Div(log, w.Scalar(delta)), w.Scalar(add));
+            // delta and the constants are [1, 1] tensors, not scalars, for the same reason as tau (NoopElimination).
+            var log = w.Op("Log", w.Mul(w.Mul(n, nPlusOne), w.Constant("vmax4", [1, 1], [4 * c.MaxValue])));
+            lambda = w.Add(w.Div(log, w.Constant("delta", [1, 1], [delta])), w.Constant("add", [1, 1], [add]));
         }
 
         return (lambda, a, b);
@@ -179,9 +180,11 @@ public static class ConstructionExporter
         var feature = c.Problem.Kind.IsCosine() ? w.Div(v, Norm(w, v)) : v;
         var parts = new List<string> { w.Mul(g, feature) };
 
-        // The sentinel's one-coordinate: (t + 1) - sign * offset; documents have 1.
+        // The one-coordinate is g here; the sentinel's (t + 1) - sign * offset enters below as the row tau. It is never a
+        // scalar operand: ONNX Runtime's NoopElimination treats a scalar within its tolerance of 1 (or 0) as exactly 1
+        // (or 0) and drops the Mul (or Add), which rounded 1 + 5e-8 to 1 and turned a "no" into "yes" (issue 13).
         double sentinelOne = (c.ThresholdValue + 1) - (c.Sign * c.SentinelOffset);
-        parts.Add(w.Add(g, w.Mul(w.OneMinus(g), w.Scalar(sentinelOne))));
+        parts.Add(g);
         parts.Add(g);
         if (layout.ColourA >= 0)
         {
@@ -192,13 +195,25 @@ public static class ConstructionExporter
         if (layout.PositionCount > 0)
         {
             // Hat functions max(0, 1 - |p - k|): the one-hot e_p at integer p, continuous in p.
-            var ks = new double[layout.PositionCount];
+            var ks = new double[c.Code is null ? layout.PositionCount : c.Documents];
             for (int k = 0; k < ks.Length; k++) ks[k] = k;
             var distance = w.Op("Abs", w.Sub(p, w.Constant("positions", [1, ks.Length], ks)));
-            parts.Add(w.Mul(g, w.Op("Relu", w.OneMinus(distance))));
+            var hats = w.Op("Relu", w.OneMinus(distance));
+            if (c.Code is { } code)
+            {
+                // The interpolated codeword: hats (rows x n) times the codebook (n x k).
+                var book = new double[ks.Length * code.Length];
+                for (int i = 0; i < ks.Length; i++) code.Write(i, book.AsSpan(i * code.Length, code.Length));
+                hats = w.MatMul(hats, w.Constant("codebook", [ks.Length, code.Length], book));
+            }
+
+            parts.Add(w.Mul(g, hats));
         }
 
         if (layout.Index >= 0) parts.Add(w.Mul(g, w.Div(p, n)));
-        return w.Op("Concat", [.. parts], OnnxBuilder.MakeAttribute("axis", 1L));
+        var documents = w.Op("Concat", [.. parts], OnnxBuilder.MakeAttribute("axis", 1L));
+        var tau = new double[layout.Width];
+        tau[layout.One] = sentinelOne;
+        return w.Add(documents, w.Mul(w.OneMinus(g), w.Constant("tau", [1, layout.Width], tau)));
     }
 }

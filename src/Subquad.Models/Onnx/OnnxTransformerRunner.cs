@@ -26,8 +26,17 @@ public sealed class OnnxTransformerRunner : IDisposable
         // Errors only: ONNX Runtime's graph-optimiser notes (an unused initializer removed) are not the user's concern.
         using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         if (intraOpThreads is { } threads) options.IntraOpNumThreads = threads;
+
+        // Every optimisation level stays on except NoopElimination, the one pass that changes float64 results: it
+        // removes Mul/Div by "1" and Add/Sub of "0" after comparing the constant with a float tolerance, so a float64
+        // factor 1 + 5e-8 was dropped (a wrong "yes" at lambda = 8e7, issue 13). The exporter also keeps such constants
+        // out of scalar operands; OnnxExactnessTests pins both against ORT_DISABLE_ALL.
+        options.AddSessionConfigEntry("optimization.disable_specified_optimizers", DisabledOptimizers);
         _session = new InferenceSession(model, options);
     }
+
+    /// <summary>ONNX Runtime graph transformers this runner turns off (see the constructor).</summary>
+    public const string DisabledOptimizers = "NoopElimination";
 
     /// <summary>The element type the model computes in.</summary>
     public OnnxElementType ElementType { get; }
