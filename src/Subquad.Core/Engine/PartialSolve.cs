@@ -105,7 +105,8 @@ internal sealed class PartialSolver
 
         var scoreKind = Spec.OrderKind;
         bool sort = Spec.Mode is PartialMode.Best or PartialMode.Top && SortsForPruning(instance, scoreKind, pruning);
-        _context = new EngineContext(instance, scoreKind, scoreKind.Maximises(), variant ?? KernelDispatch.Best, blockRows, sort, pruning);
+        var engine = new TiledEngine(variant, blockRows);
+        _context = new EngineContext(instance, scoreKind, scoreKind.Maximises(), engine.Variant, engine.PathFor(instance, sort), blockRows, sort, pruning);
     }
 
     /// <summary>The problem asked.</summary>

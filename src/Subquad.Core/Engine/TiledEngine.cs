@@ -59,6 +59,9 @@ public sealed class TiledEngine : ISimilaritySolver
     /// <exception cref="NotSupportedException">The forced path cannot run this instance.</exception>
     public EnginePath PathFor(SimilarityInstance instance) => Choose(instance, sorted: false).Path;
 
+    /// <summary>The path for an instance whose rows are (or are not) sorted for pruning; executors elsewhere (PartialSolver) use it so every worker runs the same path.</summary>
+    internal EnginePath PathFor(SimilarityInstance instance, bool sorted) => Choose(instance, sorted).Path;
+
     /// <summary>
     /// The largest one-off int8 copy of the right side the dense screen may build (<see cref="QuantizedRows"/>); above
     /// it each worker quantizes every task's block. Tests set 0 to run that path on small inputs.
