@@ -131,29 +131,7 @@ internal static class SolveCommand
             }
         }
 
-        Problem problem;
-        if (thresholdText is not null)
-        {
-            if (!Rational.TryParse(thresholdText, out var t)) throw new UsageException($"--threshold {thresholdText}: expected a non-negative decimal number such as 0.75 or 3");
-            try
-            {
-                problem = Problem.WithThreshold(kind, t);
-            }
-            catch (ArgumentOutOfRangeException ex)
-            {
-                throw new UsageException($"--threshold {thresholdText}: {FirstLine(ex.Message)}");
-            }
-        }
-        else if (gammaText is not null)
-        {
-            if (!Rational.TryParse(gammaText, out var g)) throw new UsageException($"--gamma {gammaText}: expected a decimal number >= 1 such as 1.5");
-            if (g.CompareTo(Rational.FromInteger(1)) < 0) throw new UsageException($"--gamma {gammaText}: gamma must be at least 1 (1 asks for the exact optimum)");
-            problem = Problem.Approximate(kind, g);
-        }
-        else
-        {
-            problem = Problem.Exact(kind);
-        }
+        if (!Problem.TryCreate(kind, thresholdText, gammaText, out var problem, out var problemError)) throw new UsageException("--" + problemError);
 
         return new Request
         {
@@ -312,5 +290,4 @@ internal static class SolveCommand
         return "ok";
     }
 
-    private static string FirstLine(string message) => message.Split('\n')[0].Split(" (Parameter", StringSplitOptions.None)[0];
 }

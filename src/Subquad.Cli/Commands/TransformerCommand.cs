@@ -342,15 +342,8 @@ internal static class TransformerCommand
         }
 
         if (thresholdText is null) throw new UsageException($"--threshold is required for {kind.CliName()}");
-        if (!Rational.TryParse(thresholdText, out var t)) throw new UsageException($"--threshold {thresholdText}: not a non-negative decimal");
-        try
-        {
-            return Problem.WithThreshold(kind, t);
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            throw new UsageException("--threshold: " + ex.Message.Split(" (Parameter", 2)[0]);
-        }
+        if (!Problem.TryCreate(kind, thresholdText, null, out var problem, out var error)) throw new UsageException("--" + error);
+        return problem;
     }
 
     private static ConstructionScale ParseScale(string text) => text.ToLowerInvariant() switch

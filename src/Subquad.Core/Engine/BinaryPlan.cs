@@ -32,7 +32,7 @@ internal static class BinaryPlan
     /// <param name="fixedBlockRows">The engine's fixed block size, or null for the path's own.</param>
     /// <param name="sorted">True when rows are sorted for pruning (not in input order).</param>
     /// <param name="forced">A forced path, or null.</param>
-    /// <exception cref="NotSupportedException">The forced path cannot run this solve.</exception>
+    /// <exception cref="PlatformNotSupportedException">The forced path cannot run this solve.</exception>
     public static EnginePath Choose(BinaryVectors a, BinaryVectors b, KernelVariant variant, int? fixedBlockRows, bool sorted, EnginePath? forced)
     {
         int l = a.Dimensions;

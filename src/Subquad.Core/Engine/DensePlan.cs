@@ -10,7 +10,7 @@ internal static class DensePlan
     /// (<see cref="DenseInnerProducts.UsesInt8Screen"/>: about 3x the float32 tile's multiply-adds per second), else
     /// <see cref="EnginePath.DenseFloat32"/>.
     /// </summary>
-    /// <exception cref="NotSupportedException">The forced path cannot run this solve.</exception>
+    /// <exception cref="PlatformNotSupportedException">The forced path cannot run this solve.</exception>
     public static EnginePath Choose(KernelVariant variant, int dimensions, int? fixedBlockRows, EnginePath? forced)
     {
         if (forced is EnginePath path) return EnginePaths.Require(path, variant, binary: false, dimensions, fixedBlockRows ?? 0);

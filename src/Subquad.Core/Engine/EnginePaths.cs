@@ -58,12 +58,12 @@ public static class EnginePaths
     }
 
     /// <summary>Returns <paramref name="path"/> when it can run the solve, else throws naming why.</summary>
-    /// <exception cref="NotSupportedException">The path cannot run this solve (PlatformNotSupportedException where the CPU lacks what it needs).</exception>
+    /// <exception cref="PlatformNotSupportedException">The path cannot run this solve (the CLI reports it as an unsupported run, like an unsupported SUBQUAD_KERNEL).</exception>
     internal static EnginePath Require(EnginePath path, KernelVariant variant, bool binary, int dimensions, int blockRows)
     {
         if (Unsupported(path, variant, binary, dimensions, blockRows) is { } why)
         {
-            throw new NotSupportedException($"engine path {path} cannot run this solve: {why} (paths: {string.Join(", ", All)}; {KernelDispatch.PathVariable} or the engine's path option forced it)");
+            throw new PlatformNotSupportedException($"engine path {path} cannot run this solve: {why} (paths: {string.Join(", ", All)}; {KernelDispatch.PathVariable} or the engine's path option forced it)");
         }
 
         return path;

@@ -7,7 +7,7 @@ namespace Subquad.Core.Engine;
 /// One side's rows quantized for the dense int8 screen once per solve, in position order, as the unsigned bytes the
 /// screen's right operand needs (q + 128), with each row's factor and each block's <see cref="Int8Stats"/>. Built only
 /// where it fits <see cref="BudgetBytes"/> (n = 20,000 at d = 256: 5 MB); elsewhere each worker quantizes every
-/// task's right block itself, which cost 8-28% of a solve at d = 256 (<c>DenseTileRunner</c>), so that memory stays
+/// task's right block itself, which cost 8-28% of a solve at d = 256 (<c>DenseInt8Runner</c>), so that memory stays
 /// input + O(workers x block) at n = 200,000.
 /// </summary>
 internal sealed unsafe class QuantizedRows

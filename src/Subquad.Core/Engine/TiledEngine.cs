@@ -30,7 +30,7 @@ public sealed class TiledEngine : ISimilaritySolver
     /// the caches, <see cref="KernelDispatch.ForcedPath"/> or else chosen per solve by the input's shape).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">blockRows is not a positive multiple of 32.</exception>
-    /// <remarks>A forced path that cannot run a solve makes that solve throw <see cref="NotSupportedException"/>; it is never replaced.</remarks>
+    /// <remarks>A forced path that cannot run a solve makes that solve throw <see cref="PlatformNotSupportedException"/>; it is never replaced.</remarks>
     public TiledEngine(KernelVariant? variant = null, int? blockRows = null, EnginePath? path = null)
     {
         if (blockRows is int rows && (rows < 32 || rows % 32 != 0))
@@ -56,7 +56,7 @@ public sealed class TiledEngine : ISimilaritySolver
     public EnginePath? ForcedPath => _path ?? KernelDispatch.ForcedPath;
 
     /// <summary>The path a solve of <paramref name="instance"/> runs (rows in input order: exact problems that sort for pruning may stage them).</summary>
-    /// <exception cref="NotSupportedException">The forced path cannot run this instance.</exception>
+    /// <exception cref="PlatformNotSupportedException">The forced path cannot run this instance.</exception>
     public EnginePath PathFor(SimilarityInstance instance) => Choose(instance, sorted: false).Path;
 
     /// <summary>The path for an instance whose rows are (or are not) sorted for pruning; executors elsewhere (PartialSolver) use it so every worker runs the same path.</summary>

@@ -34,7 +34,7 @@ public static class KernelDispatch
     /// The engine path <c>SUBQUAD_PATH</c> forces on every engine without its own path option, or null when unset (each
     /// solve then chooses). A forced path that cannot run a solve makes the solve fail; it never falls back.
     /// </summary>
-    /// <exception cref="NotSupportedException">The variable names no path.</exception>
+    /// <exception cref="PlatformNotSupportedException">The variable names no path.</exception>
     public static Engine.EnginePath? ForcedPath => s_path.Value;
 
     /// <summary>The path for a value of <c>SUBQUAD_PATH</c> (null: unset): what <see cref="ForcedPath"/> caches.</summary>
@@ -42,7 +42,7 @@ public static class KernelDispatch
     {
         if (forced is null) return null;
         if (Enum.TryParse(forced.Trim(), ignoreCase: true, out Engine.EnginePath path) && Enum.IsDefined(path) && !int.TryParse(forced.Trim(), out _)) return path;
-        throw new NotSupportedException($"{PathVariable}={forced} names no engine path (one of: {string.Join(", ", Engine.EnginePaths.All)})");
+        throw new PlatformNotSupportedException($"{PathVariable}={forced} names no engine path (one of: {string.Join(", ", Engine.EnginePaths.All)})");
     }
 
     /// <summary>The raw value of <c>SUBQUAD_KERNEL</c>, or null when unset.</summary>

@@ -123,15 +123,8 @@ public sealed record DuelExperiment
         }
 
         if (Threshold is null) throw new InputException(source, null, $"{kind.PaperName()}_t needs a threshold (e.g. \"threshold\": \"0\")");
-        if (!Rational.TryParse(Threshold, out var t)) throw new InputException(source, null, $"threshold \"{Threshold}\" is not a non-negative decimal");
-        try
-        {
-            return Core.Problems.Problem.WithThreshold(kind, t);
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            throw new InputException(source, null, ex.Message.Split(" (Parameter")[0]);
-        }
+        if (!Core.Problems.Problem.TryCreate(kind, Threshold, null, out var problem, out var error)) throw new InputException(source, null, error);
+        return problem;
     }
 
     /// <summary>Checks every field; throws a one-line <see cref="InputException"/> naming the first problem.</summary>

@@ -152,8 +152,7 @@ public sealed class HardnessCliTests : IDisposable
         Assert.Equal(2, again.Code);
         Assert.Contains("--force", again.Err);
         Assert.Equal(0, Run("reduce", file, "--to", to, "-o", outDir, "--force").Code);
-        SkipIfPreFixNpyMagic(npy[0]);
-        Assert.Equal(0x93, File.ReadAllBytes(npy[0])[0]);
+        AssertNpyMagic(npy[0]);
     }
 
     [Fact]
@@ -165,7 +164,7 @@ public sealed class HardnessCliTests : IDisposable
         DimacsWriter.WriteFile(file, Subquad.Hardness.Generators.RandomKSat.Generate(9, 38, 3, 6));
         var outDir = PathOf("np");
         Assert.Equal(0, Run("reduce", file, "--to", "ov", "-o", outDir).Code);
-        SkipIfPreFixNpyMagic(Path.Combine(outDir, "A.npy"));
+        AssertNpyMagic(Path.Combine(outDir, "A.npy"));
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("import numpy as np,sys; a=np.load(sys.argv[1]); b=np.load(sys.argv[2]); print(a.shape, b.shape, a.dtype, int(a.max()))");
@@ -179,14 +178,11 @@ public sealed class HardnessCliTests : IDisposable
         Assert.Equal("(32, 38) (16, 38) uint8 1", stdout.Trim());
     }
 
-    /// <summary>
-    /// Core's NpyWriter on this branch's base writes the magic as the UTF-8 of U+0093 (C2 93); the foundation branch
-    /// fixes it (commit a858698). Skip loudly, never pass, until the merge brings the fix.
-    /// </summary>
-    private static void SkipIfPreFixNpyMagic(string npy)
+    /// <summary>The .npy magic is the byte 0x93 then "NUMPY" (an earlier NpyWriter wrote U+0093 as UTF-8, C2 93: a failure now, no longer a skip).</summary>
+    private static void AssertNpyMagic(string npy)
     {
-        var head = File.ReadAllBytes(npy).AsSpan(0, 2);
-        if (head[0] == 0xC2 && head[1] == 0x93) Assert.Skip("NpyWriter predates the foundation's .npy magic fix (foundation a858698: C2 93 written for 0x93); passes once merged");
+        var head = File.ReadAllBytes(npy).AsSpan(0, 6).ToArray();
+        Assert.Equal(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y' }, head);
     }
 
     [Fact]

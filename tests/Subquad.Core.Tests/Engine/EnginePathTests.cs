@@ -120,20 +120,20 @@ public class EnginePathTests
         var binary5000 = SimilarityInstance.Monochromatic(EngineInstances.Binary(random, 40, 5000, 0.01, true));
         var problem = Problem.Exact(ProblemKind.MaxIp);
 
-        var wrongKind = Assert.Throws<NotSupportedException>(() => new TiledEngine(KernelVariant.Scalar, 32, EnginePath.BitSliced).Solve(dense, problem));
+        var wrongKind = Assert.Throws<PlatformNotSupportedException>(() => new TiledEngine(KernelVariant.Scalar, 32, EnginePath.BitSliced).Solve(dense, problem));
         Assert.Contains("BitSliced", wrongKind.Message, StringComparison.Ordinal);
         Assert.Contains("dense rows", wrongKind.Message, StringComparison.Ordinal);
-        Assert.Throws<NotSupportedException>(() => new TiledEngine(KernelVariant.Scalar, 32, EnginePath.Tiles).Solve(dense, problem));
-        Assert.Throws<NotSupportedException>(() => new TiledEngine(KernelVariant.Scalar, 32, EnginePath.DenseFloat32).Solve(binary100, problem));
-        var tooLong = Assert.Throws<NotSupportedException>(() => new TiledEngine(KernelVariant.Scalar, 32, EnginePath.OneWordTiles).Solve(binary100, problem));
+        Assert.Throws<PlatformNotSupportedException>(() => new TiledEngine(KernelVariant.Scalar, 32, EnginePath.Tiles).Solve(dense, problem));
+        Assert.Throws<PlatformNotSupportedException>(() => new TiledEngine(KernelVariant.Scalar, 32, EnginePath.DenseFloat32).Solve(binary100, problem));
+        var tooLong = Assert.Throws<PlatformNotSupportedException>(() => new TiledEngine(KernelVariant.Scalar, 32, EnginePath.OneWordTiles).Solve(binary100, problem));
         Assert.Contains("64 bits", tooLong.Message, StringComparison.Ordinal);
-        Assert.Throws<NotSupportedException>(() => new TiledEngine(KernelVariant.Scalar, 32, EnginePath.Packed6Tiles).Solve(binary100, problem));
-        Assert.Throws<NotSupportedException>(() => new TiledEngine(KernelVariant.Scalar, 32, EnginePath.BitSliced).PathFor(binary100));
-        Assert.Throws<NotSupportedException>(() => new TiledEngine(KernelVariant.Scalar, 32, EnginePath.DenseInt8).Solve(dense, problem));
+        Assert.Throws<PlatformNotSupportedException>(() => new TiledEngine(KernelVariant.Scalar, 32, EnginePath.Packed6Tiles).Solve(binary100, problem));
+        Assert.Throws<PlatformNotSupportedException>(() => new TiledEngine(KernelVariant.Scalar, 32, EnginePath.BitSliced).PathFor(binary100));
+        Assert.Throws<PlatformNotSupportedException>(() => new TiledEngine(KernelVariant.Scalar, 32, EnginePath.DenseInt8).Solve(dense, problem));
         if (KernelDispatch.IsSupported(KernelVariant.Avx512VbmiPermute))
         {
-            Assert.Throws<NotSupportedException>(() => new TiledEngine(KernelVariant.Avx512VbmiPermute, 32, EnginePath.BitSliced).Solve(binary5000, problem));
-            Assert.Throws<NotSupportedException>(() => new TiledEngine(KernelVariant.Avx512VbmiPermute, 1024, EnginePath.BitSliced).Solve(binary100, problem));
+            Assert.Throws<PlatformNotSupportedException>(() => new TiledEngine(KernelVariant.Avx512VbmiPermute, 32, EnginePath.BitSliced).Solve(binary5000, problem));
+            Assert.Throws<PlatformNotSupportedException>(() => new TiledEngine(KernelVariant.Avx512VbmiPermute, 1024, EnginePath.BitSliced).Solve(binary100, problem));
         }
 
         // Forced where it can run: the solve reports that path.
@@ -177,9 +177,9 @@ public class EnginePathTests
         Assert.Null(KernelDispatch.ChoosePath(null));
         foreach (var path in EnginePaths.All) Assert.Equal(path, KernelDispatch.ChoosePath(path.ToString().ToLowerInvariant()));
         Assert.Equal(EnginePath.BitSliced, KernelDispatch.ChoosePath(" BitSliced "));
-        var unknown = Assert.Throws<NotSupportedException>(() => KernelDispatch.ChoosePath("Fastest"));
+        var unknown = Assert.Throws<PlatformNotSupportedException>(() => KernelDispatch.ChoosePath("Fastest"));
         Assert.Contains("SUBQUAD_PATH=Fastest", unknown.Message, StringComparison.Ordinal);
-        Assert.Throws<NotSupportedException>(() => KernelDispatch.ChoosePath("3"));
+        Assert.Throws<PlatformNotSupportedException>(() => KernelDispatch.ChoosePath("3"));
     }
 
     [Fact]

@@ -163,7 +163,7 @@ public unsafe class Int8ScreenTests
 
     /// <summary>
     /// The bound the engine relies on: for every pair, the screen's value (exact int8 dot product times the float32
-    /// factors, as <c>DenseTileRunner</c> computes it) lies within Int8Cosine / Int8InnerProduct of the oracle's
+    /// factors, as <c>DenseInt8Runner</c> computes it) lies within Int8Cosine / Int8InnerProduct of the oracle's
     /// float64 score, with the bound taken from just the two rows (the tightest case: a task's bound uses maxima).
     /// </summary>
     [Fact]
