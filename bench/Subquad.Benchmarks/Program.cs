@@ -22,6 +22,12 @@ public static class Program
             return;
         }
 
+        if (args is ["probe-self-suppression", ..])
+        {
+            SelfSuppressionScaling.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 13);
+            return;
+        }
+
         if (args is ["probe-packed"])
         {
             KernelProbe.RunPacked();

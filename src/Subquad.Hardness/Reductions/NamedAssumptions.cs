@@ -27,6 +27,17 @@ public static class NamedAssumptions
         "An O(n^{2-eps}) algorithm for (log n)-Additive-BMax-IP_{n, c log n} (every c > 0) gives an O(n^{2-eps'}) algorithm for OV_{n, c' log n} (every c' > 0).",
         "Thm 3.3 / B.1 and Cor 3.4 (monochromatic MSD)");
 
+    /// <summary>
+    /// The paper's Lemma B.3: proved in the paper only by invoking Thm B.4 (Karthik-Manurangsi), so it is as much a black
+    /// box here as B.4 itself; Lemma B.5's padding (<see cref="BichromaticMaxIpToBichromaticMsd"/>) is the explicit
+    /// part of the step it belongs to.
+    /// </summary>
+    public static NamedAssumption LemmaB3 { get; } = new(
+        "Lemma B.3",
+        "Alman & Yu, Lemma B.3 (its proof rests on Karthik C. S. and P. Manurangsi, Combinatorica 2020, Thm 6.2 = the paper's Thm B.4)",
+        "An O(n^{2-eps}) algorithm for (1 + 1/log log n)-MSD_{n,(log n)^k} (all k) gives an algorithm for bichromatic (log n / l)-Additive-MSD_{n, c log n} (any c) in O(n^{2-eps'}) time.",
+        "Thm 3.3 / B.1 and Cor 3.4 (monochromatic MSD), with Lemma B.5 and Lemma B.6");
+
     /// <summary>All of them, for <c>subquad reduce</c>'s sidecar and the docs.</summary>
-    public static IReadOnlyList<NamedAssumption> All { get; } = [Williams2005, KarthikManurangsiB4, ChenB6];
+    public static IReadOnlyList<NamedAssumption> All { get; } = [Williams2005, KarthikManurangsiB4, LemmaB3, ChenB6];
 }

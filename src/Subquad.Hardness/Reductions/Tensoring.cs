@@ -8,8 +8,9 @@
 // Construction. Replace every row by its q-fold Kronecker power (coordinate alpha = sum_r alpha(r) l^{q-r}); ask
 //   the problem with gamma^q or t^q; the pair maps back unchanged and is re-scored on the original rows.
 // Size. One call, same n, dimension l^q (refused above MaxDimensions); O(n ||v||_1^q) to build.
-//   The paper's q = log n / (log log n)^2 is 1 for every realistic n (n = 2^20 gives 1.07), so q is a parameter
-//   here (paper.md 4.2.7, section 7 item 10).
+//   The paper's q = log n / (log log n)^2 is derived from n by ForDocuments / PaperQ (log base 2, rounded up,
+//   at least 1: q* = 1.07 at n = 2^20 gives q = 2; q* <= 1 for 2^4 <= n <= 2^16); q stays a parameter for tests
+//   (paper.md 4.2.7, section 7 item 10).
 // References. Alman & Yu, Lemma B.2; paper.md 4.2.7.
 using System.Numerics;
 using Subquad.Core.Problems;
@@ -30,6 +31,27 @@ public sealed class Tensoring : ISimilarityReduction
 
     /// <summary>The power q.</summary>
     public int Q { get; }
+
+    /// <summary>
+    /// Lemma B.2 with the paper's q for n documents: q* = log2 n / (log2 log2 n)^2 (base 2, the base in which paper.md
+    /// 4.2.7's "n = 2^20 gives q = 1.07" holds), rounded up and at least 1 (paper.md section 7 item 10).
+    /// </summary>
+    public static Tensoring ForDocuments(int n, int maxDimensions = 1 << 22) => new(PaperQ(n).Q, maxDimensions);
+
+    /// <summary>
+    /// The derivation of B.2's q from n, every step shown: log2 n, log2 log2 n, the real q* and the integer q used.
+    /// For n &lt; 4, log2 log2 n &lt;= 0 and the formula is undefined; q = 1 there.
+    /// </summary>
+    public static PaperQDerivation PaperQ(int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 2);
+        double log = Math.Log2(n), logLog = Math.Log2(log);
+        double real = logLog > 0 ? log / (logLog * logLog) : double.NaN;
+        int q = double.IsFinite(real) ? Math.Max(1, (int)Math.Ceiling(real - 1e-12)) : 1;
+        string text = FormattableString.Invariant(
+            $"n = {n}: log2 n = {log:G6}, log2 log2 n = {logLog:G6}, q* = log2 n / (log2 log2 n)^2 = {(double.IsFinite(real) ? real.ToString("G6", System.Globalization.CultureInfo.InvariantCulture) : "undefined (n < 4)")}, q = max(1, ceil(q*)) = {q}");
+        return new PaperQDerivation(n, log, logLog, real, q, text);
+    }
 
     /// <summary>The largest l^q built.</summary>
     public int MaxDimensions { get; }

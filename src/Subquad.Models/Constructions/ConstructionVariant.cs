@@ -12,7 +12,9 @@ public enum ConstructionVariant
 
     /// <summary>
     /// Thm 4.1 / C.1 / C.2 exactly as written (with HEAD's D.3 fixes), monochromatic only. Wrong for Max-IP_t and MSD_t
-    /// (self-attention, paper.md 4.3.4) and for OV's all-zero input (4.3.1); kept to show it.
+    /// (self-attention, paper.md 4.3.4), and wherever every document is the zero vector: OV (4.3.1) and Min-IP_t
+    /// (Thm C.1), whose document values ||v||_1 are then all 0, so every o_i = 0 and phi2 says "no" although every
+    /// pair is a witness (<c>PaperSlipTests.AsWrittenMinIp_AllZeroInput_IsTheDocumentedLimitation</c>). Kept to show it.
     /// </summary>
     AsWritten,
 }
