@@ -20,8 +20,14 @@ public static class ClusterHosting
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
-        builder.Logging.AddFilter("Orleans", logLevel < LogLevel.Warning ? LogLevel.Warning : logLevel);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        }).SetMinimumLevel(logLevel);
+        // Orleans' own notes (ServerGC advice, membership chatter) only from errors up; the worker's job lines as asked.
+        builder.Logging.AddFilter("Orleans", logLevel < LogLevel.Error ? LogLevel.Error : logLevel);
+        builder.Logging.AddFilter("Microsoft", logLevel < LogLevel.Warning ? LogLevel.Warning : logLevel);
         builder.UseOrleans(silo =>
         {
             ConfigureSilo(silo, settings);
