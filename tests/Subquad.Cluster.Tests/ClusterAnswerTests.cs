@@ -34,7 +34,7 @@ public class ClusterAnswerTests(ThreeSilos fixture) : IClassFixture<ThreeSilos>
     public async Task EveryKindFormAndModeEqualsTheLocalEngine(bool binary, bool bichromatic, int seed)
     {
         var random = new Random(seed);
-        var instance = Instances.Make(random, binary, bichromatic, 500 + random.Next(300), binary ? 40 + random.Next(100) : 8 + random.Next(24));
+        var instance = Instances.Make(random, binary, bichromatic, 300 + random.Next(200), binary ? 40 + random.Next(100) : 8 + random.Next(24));
         var files = ClusterJobs.Write(C.DataDirectory, instance, $"answers-{seed}");
         var loaded = ClusterJobs.Spec(C.DataDirectory, instance, files, Problem.Exact(ProblemKind.MaxIp)).Load();
         var jobs = new List<JobSpec>();

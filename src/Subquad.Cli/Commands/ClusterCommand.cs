@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -81,12 +82,19 @@ internal static class ClusterCommand
             if (settings.Refusal() is string refusal) throw new ClusterException(refusal);
             if (ClusterHosting.CheckRedis(settings.Redis!).GetAwaiter().GetResult() is string unreachable) throw new ClusterException(unreachable);
             var worker = new SiloWorkerOptions { Threads = n, DataDirectories = new DataDirectories(dirs) };
-            using var host = ClusterHosting.BuildSilo(settings, worker);
+            using var host = ClusterHosting.BuildSilo(settings, worker, Microsoft.Extensions.Logging.LogLevel.Information);
+            // SIGTERM and Ctrl-C stop the silo gracefully (its chunks in flight go back to the job when it leaves).
+            using var stop = new CancellationTokenSource();
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
             host.Start();
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"silo listening on {address}:{p} (gateway {g}{(settings.Certificate is null ? "" : ", TLS")}), {n} worker thread(s), Redis {settings.Redis}, data dirs: {(dirs.Length == 0 ? "none" : string.Join(", ", worker.DataDirectories.Roots))}; pid {Environment.ProcessId}"));
             io.Error.Flush();
-            host.WaitForShutdown();
+            stop.Token.WaitHandle.WaitOne();
+            io.Error.WriteLine("silo stopping");
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            host.StopAsync(grace.Token).GetAwaiter().GetResult();
             return ExitCodes.Ok;
         }));
         return command;
@@ -271,7 +279,7 @@ internal static class ClusterCommand
             last = DateTime.UtcNow;
             double rate = status.Seconds > 0 ? status.PairsDone / status.Seconds : 0;
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"job {status.JobId}: {status.ChunksDone}/{status.ChunkCount} chunks, {status.TasksDone}/{status.Spec?.TaskCount} tasks, {100.0 * status.PairsDone / Math.Max(1, status.PairCount):0.0}% of pairs, {rate:0.###e0} pairs/s, {silos} silo(s) alive"));
+                $"job {status.JobId}: {status.ChunksDone}/{status.ChunkCount} chunks, {status.TasksDone}/{status.Spec?.TaskCount} tasks, {100.0 * status.PairsDone / Math.Max(1, status.PairCount):0.0}% of pairs, {rate:0.###e0} pairs/s, {silos} silo(s) alive, coordinator {status.CoordinatorSilo}"));
             io.Error.Flush();
         };
     }

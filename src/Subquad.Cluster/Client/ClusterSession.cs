@@ -127,16 +127,21 @@ public sealed class ClusterSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_host is null) return;
-        try
+        // Stopping a client whose gateways are all gone can block inside Orleans: bound it and move on, the process
+        // is ending anyway and the job's state is in the cluster.
+        var stopping = Task.Run(async () =>
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _host.StopAsync(timeout.Token);
-        }
-        catch (Exception)
-        {
-            // Stopping a client whose silos are gone can fail; the process is ending anyway.
-        }
+            try
+            {
+                await _host.StopAsync(timeout.Token);
+            }
+            catch (Exception)
+            {
+            }
 
-        _host.Dispose();
+            _host.Dispose();
+        });
+        await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(15)));
     }
 }

@@ -15,10 +15,11 @@ public interface IJobGrain : IGrainWithStringKey
     Task<Lease> Lease(string silo);
 
     /// <summary>
-    /// A chunk's result (pairs, or for joins the shard file written for it). Returns false when the chunk was
-    /// already merged (the caller then deletes its shard): the first result of a chunk wins, later ones are dropped.
+    /// A chunk's result (pairs, or for joins the shard file written for it), and the silo's next lease in the same
+    /// round trip. Not accepted when the chunk was already merged (the caller then deletes its shard): the first
+    /// result of a chunk wins, later ones are dropped.
     /// </summary>
-    Task<bool> Complete(string silo, int chunk, List<WirePair> pairs, string? shardFile, long shardPairs);
+    Task<Completion> Complete(string silo, int chunk, List<WirePair> pairs, string? shardFile, long shardPairs);
 
     /// <summary>Stops the job with a one-line reason (a silo could not run it as submitted).</summary>
     Task Fail(string silo, string reason);

@@ -86,7 +86,13 @@ internal sealed class JobGrain(
         return new Lease { Phase = JobPhase.Running, Chunk = _chunks[chunk], Hint = hint };
     }
 
-    public async Task<bool> Complete(string silo, int chunk, List<WirePair> pairs, string? shardFile, long shardPairs)
+    public async Task<Completion> Complete(string silo, int chunk, List<WirePair> pairs, string? shardFile, long shardPairs)
+    {
+        bool accepted = await Merge(silo, chunk, pairs, shardFile, shardPairs);
+        return new Completion { Accepted = accepted, Next = await Lease(silo) };
+    }
+
+    private async Task<bool> Merge(string silo, int chunk, List<WirePair> pairs, string? shardFile, long shardPairs)
     {
         var s = state.State;
         if (s.Spec is null || chunk < 0 || chunk >= _chunks.Count) throw new ArgumentOutOfRangeException(nameof(chunk), chunk, "no such chunk in this job");

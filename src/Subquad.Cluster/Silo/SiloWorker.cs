@@ -61,39 +61,50 @@ internal sealed class SiloWorker(
         }
     }
 
-    /// <summary>Leases and runs one chunk of job <paramref name="id"/>; false when the job had none to give.</summary>
+    /// <summary>
+    /// Runs chunks of job <paramref name="id"/> while it has any to give (each completion brings the next lease in
+    /// the same call); false when it gave none.
+    /// </summary>
     private async Task<bool> WorkOn(string id, CancellationToken stop)
     {
         var job = grains.GetGrain<IJobGrain>(id);
         var lease = await job.Lease(_name);
-        if (lease.Chunk is not { } chunk) return false;
-        var prepared = _jobs.GetOrAdd(id, _ => new Lazy<Task<PartialSolver?>>(() => Prepare(job)));
-        PartialSolver? solver;
-        try
+        bool worked = false;
+        while (lease.Chunk is { } chunk && !stop.IsCancellationRequested)
         {
-            solver = await prepared.Value;
-        }
-        catch
-        {
-            _jobs.TryRemove(id, out _); // a transient failure (the coordinator moving): prepare again next time
-            throw;
+            var prepared = _jobs.GetOrAdd(id, _ => new Lazy<Task<PartialSolver?>>(() => Prepare(job)));
+            PartialSolver? solver;
+            try
+            {
+                solver = await prepared.Value;
+            }
+            catch
+            {
+                _jobs.TryRemove(id, out _); // a transient failure (the coordinator moving): prepare again next time
+                throw;
+            }
+
+            if (solver is null) return worked;
+            var spec = (await Spec(job))!;
+            var pairs = await Task.Run(() => solver.Run(chunk.FirstTask, chunk.EndTask, 1, WirePair.ToScored(lease.Hint), cancellationToken: stop), stop);
+            if (options.ChunkDelay > TimeSpan.Zero) await Task.Delay(options.ChunkDelay, stop);
+            Completion reply;
+            if (spec.All)
+            {
+                string file = ShardFile.Write(spec.ShardDirectory!, chunk.Index, pairs);
+                reply = await job.Complete(_name, chunk.Index, [], file, pairs.Count);
+                if (!reply.Accepted) File.Delete(Path.Combine(spec.ShardDirectory!, file));
+            }
+            else
+            {
+                reply = await job.Complete(_name, chunk.Index, WirePair.From(pairs), null, 0);
+            }
+
+            worked = true;
+            lease = reply.Next;
         }
 
-        if (solver is null) return false;
-        var spec = (await Spec(job))!;
-        var pairs = await Task.Run(() => solver.Run(chunk.FirstTask, chunk.EndTask, 1, WirePair.ToScored(lease.Hint), cancellationToken: stop), stop);
-        if (options.ChunkDelay > TimeSpan.Zero) await Task.Delay(options.ChunkDelay, stop);
-        if (spec.All)
-        {
-            string file = ShardFile.Write(spec.ShardDirectory!, chunk.Index, pairs);
-            if (!await job.Complete(_name, chunk.Index, [], file, pairs.Count)) File.Delete(Path.Combine(spec.ShardDirectory!, file));
-        }
-        else
-        {
-            await job.Complete(_name, chunk.Index, WirePair.From(pairs), null, 0);
-        }
-
-        return true;
+        return worked;
     }
 
     private readonly ConcurrentDictionary<string, JobSpec> _specs = new();
