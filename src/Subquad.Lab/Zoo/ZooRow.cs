@@ -31,5 +31,6 @@ public sealed record ZooRow
     public required double TrainTimeMs { get; init; }
 
     /// <summary>The run's identity.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public ZooRunKey Key => new(Task, Family, N, Mixer, Width, Seed, Lr);
 }
