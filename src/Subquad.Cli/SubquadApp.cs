@@ -73,6 +73,7 @@ internal static class SubquadApp
         root.Options.Add(CommonOptions.Verbose);
         root.Subcommands.Add(DemoCommand.Create(io));
         root.Subcommands.Add(DuelCommand.Create(io));
+        root.Subcommands.Add(ZooCommand.Create(io));
         root.Subcommands.Add(InfoCommand.Create(io));
         root.Subcommands.Add(EmbedCommand.Create(io));
         root.Subcommands.Add(GenerateCommand.Create(io, HardnessGenerateCommands.Create(io)));

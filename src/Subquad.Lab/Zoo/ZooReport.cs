@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text;
+using Subquad.Learn.Tasks;
+
+namespace Subquad.Lab.Zoo;
+
+/// <summary>
+/// report.md: what ran, the attention check (Wilson lower bound ≥ 0.99 at every n), the selected runs with their
+/// intervals beside the always-yes/always-no controls, the smallest state reaching 95% per mixer and n with a fitted
+/// exponent where three or more sizes allow one, skipped and diverged runs, and the figures.
+/// </summary>
+public static class ZooReport
+{
+    /// <summary>The markdown text.</summary>
+    public static string Markdown(ZooResult result, IReadOnlyList<(string Title, string Stem)> figures, string cpu)
+    {
+        var e = result.Experiment;
+        var sb = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine("# Zoo: trained mixers on the paper's problems");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Tasks {string.Join(", ", e.Tasks)}; families {string.Join(", ", e.Families)}; n in {{{string.Join(", ", e.Sizes)}}}; mixers {string.Join(", ", e.Mixers)}; widths {{{string.Join(", ", e.Widths)}}}; seeds {{{string.Join(", ", e.Seeds)}}}; learning rates {{{string.Join(", ", e.LearningRates.Select(x => x.ToString("R", inv)))}}} (best on {e.ValidationSequences} validation sequences reported); {e.Steps} steps of {e.Batch} sequences; {e.Layers} layers; {e.TestSequences} held-out test sequences per row; {e.Threads} threads on {cpu}.");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"{(result.Completed ? "Completed" : "**Incomplete (cancelled)**: rerun the same command to resume")}: {result.Rows.Count} runs in this folder, {result.ElapsedSeconds:F0} s in this invocation.");
+        sb.AppendLine();
+        sb.AppendLine("Accuracy is over labelled tokens of the held-out sequences (k/n with a Wilson 95% interval); tokens of one sequence are correlated, so the sequence accuracy (every label of a sequence right) is given beside it. Every sequence starts with a BOS token; documents have constant weight, so no weight tell exists; each position is a planted 'yes' with probability 1/2 (the controls below show the base rate).");
+        sb.AppendLine();
+
+        var selected = result.Rows.Where(r => r.Selected).ToList();
+        sb.AppendLine("## Attention check (Wilson 95% lower bound >= 0.99 at every n)");
+        sb.AppendLine();
+        foreach (var g in selected.Where(r => r.Mixer == "attention").GroupBy(r => (r.Task, r.Family, r.N)).OrderBy(g => g.Key))
+        {
+            var best = g.OrderByDescending(r => r.Accuracy.Ci95Low).First();
+            bool pass = best.Accuracy.Ci95Low >= 0.99;
+            sb.AppendLine(inv, $"- {g.Key.Task}/{g.Key.Family} n = {g.Key.N}: best width {best.Width}, {Format(best.Accuracy)} → **{(pass ? "passes" : "fails")}**; sequences {Format(best.SequenceAccuracy)}");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("## Selected runs");
+        sb.AppendLine();
+        sb.AppendLine("| task | family | n | mixer | width | state bits | seed | lr | accuracy [95% CI] | sequences right [95% CI] | final loss | train s |");
+        sb.AppendLine("|---|---|---:|---|---:|---:|---:|---:|---|---|---:|---:|");
+        foreach (var r in selected.OrderBy(r => r.Task).ThenBy(r => r.Family).ThenBy(r => r.N).ThenBy(r => r.Mixer).ThenBy(r => r.Width).ThenBy(r => r.Seed))
+        {
+            sb.AppendLine(inv, $"| {r.Task} | {r.Family} | {r.N} | {r.Mixer} | {r.Width} | {r.StateBits} | {r.Seed} | {r.Lr:R} | {Format(r.Accuracy)} | {Format(r.SequenceAccuracy)} | {r.FinalLoss:F3} | {r.TrainTimeMs / 1000:F0} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("## Controls (same held-out sequences)");
+        sb.AppendLine();
+        sb.AppendLine("| task | family | n | control | accuracy [95% CI] | sequences right [95% CI] |");
+        sb.AppendLine("|---|---|---:|---|---|---|");
+        foreach (var c in result.Controls) sb.AppendLine(inv, $"| {c.Task} | {c.Family} | {c.N} | {c.Name} | {Format(c.Accuracy)} | {Format(c.SequenceAccuracy)} |");
+
+        sb.AppendLine();
+        sb.AppendLine("## State needed for 95% accuracy");
+        sb.AppendLine();
+        sb.AppendLine("Smallest state (bits, all layers) whose selected runs, pooled over seeds, reach a token accuracy of 0.95; '> B' when no width tried reached it (B = the largest state tried). The one-pass reference is n·log2 C(l, w) bits: storing every earlier document.");
+        sb.AppendLine();
+        foreach (var g in selected.GroupBy(r => (r.Task, r.Family)))
+        {
+            double perDoc = PartnerFamily.Parse(g.Key.Family).BitsPerDocument;
+            sb.AppendLine(inv, $"### {g.Key.Task}/{g.Key.Family}");
+            sb.AppendLine();
+            var sizes = g.Select(r => r.N).Distinct().Order().ToList();
+            sb.AppendLine("| mixer | " + string.Join(" | ", sizes.Select(n => $"n = {n}")) + " | exponent (bits vs n) |");
+            sb.AppendLine("|---|" + string.Concat(sizes.Select(_ => "---:|")) + "---|");
+            foreach (var m in g.GroupBy(r => r.Mixer))
+            {
+                var cells = new List<string>();
+                var points = new List<(double N, double Bits)>();
+                foreach (int n in sizes)
+                {
+                    var byState = m.Where(r => r.N == n && !r.Diverged).GroupBy(r => r.StateBits).OrderBy(x => x.Key).ToList();
+                    if (byState.Count == 0)
+                    {
+                        cells.Add("-");
+                        continue;
+                    }
+
+                    var hit = byState.FirstOrDefault(x => Proportion.Of(x.Sum(r => r.Accuracy.Successes), x.Sum(r => r.Accuracy.Trials)).Rate >= 0.95);
+                    if (hit is null) cells.Add($"> {byState[^1].Key}");
+                    else
+                    {
+                        cells.Add(hit.Key.ToString(inv));
+                        points.Add((n, hit.Key));
+                    }
+                }
+
+                sb.AppendLine($"| {m.Key} | {string.Join(" | ", cells)} | {Exponent(points)} |");
+            }
+
+            sb.AppendLine(inv, $"| n·log2 C(l,w) | {string.Join(" | ", sizes.Select(n => (n * perDoc).ToString("F0", inv)))} | 1 |");
+            sb.AppendLine();
+        }
+
+        if (result.Skipped.Count > 0)
+        {
+            sb.AppendLine("## Skipped or diverged runs");
+            sb.AppendLine();
+            foreach (string s in result.Skipped) sb.AppendLine("- " + s);
+            sb.AppendLine();
+        }
+
+        sb.AppendLine("## Figures");
+        sb.AppendLine();
+        foreach (var (title, stem) in figures) sb.AppendLine($"![{title}](plots/{stem}.png) ([svg](plots/{stem}.svg))");
+        sb.AppendLine();
+        sb.AppendLine("State sizes are float32 numbers × 32 bits summed over layers, from the formula each mixer states (docs/learn.md). Attention's state is its KV cache, which grows with n.");
+        return sb.ToString();
+    }
+
+    /// <summary>"0.987 (987/1000) [0.978, 0.993]".</summary>
+    public static string Format(Proportion p) => p.Trials == 0
+        ? "n/a"
+        : string.Create(CultureInfo.InvariantCulture, $"{p.Rate:F3} ({p.Successes}/{p.Trials}) [{p.Ci95Low:F3}, {p.Ci95High:F3}]");
+
+    /// <summary>Least-squares slope of log2 bits on log2 n with a t-based 95% interval (needs three sizes).</summary>
+    public static string Exponent(IReadOnlyList<(double N, double Bits)> points)
+    {
+        if (points.Count < 3) return "needs 3 sizes";
+        var xs = points.Select(p => Math.Log2(p.N)).ToArray();
+        var ys = points.Select(p => Math.Log2(p.Bits)).ToArray();
+        double mx = xs.Average(), my = ys.Average();
+        double sxx = xs.Sum(x => (x - mx) * (x - mx)), sxy = xs.Zip(ys).Sum(p => (p.First - mx) * (p.Second - my));
+        double slope = sxy / sxx, intercept = my - slope * mx;
+        double sse = xs.Zip(ys).Sum(p => Math.Pow(p.Second - intercept - slope * p.First, 2));
+        int dof = points.Count - 2;
+        double se = Math.Sqrt(sse / dof / sxx);
+        double[] t975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306];
+        double t = dof <= t975.Length ? t975[dof - 1] : 1.96;
+        return string.Create(CultureInfo.InvariantCulture, $"{slope:F2} [{slope - t * se:F2}, {slope + t * se:F2}]");
+    }
+}

@@ -1,0 +1,61 @@
+using Subquad.Learn.Autodiff;
+
+namespace Subquad.Learn.Ops;
+
+/// <summary>
+/// y = x W + b with W stored [in, out] (the transpose of PyTorch's nn.Linear weight; the fixture script uses the
+/// same layout). Backward: dx = dy Wᵀ, dW = xᵀ dy, db = column sums of dy.
+/// </summary>
+public static class Linear
+{
+    /// <summary>x [rows, in] times W [in, out] plus optional b [1, out].</summary>
+    public static Tensor Apply(Tape tape, Tensor x, Tensor w, Tensor? b = null)
+    {
+        if (x.Cols != w.Rows) throw new ArgumentException($"linear: {x} times {w}");
+        if (b is not null && (b.Rows != 1 || b.Cols != w.Cols)) throw new ArgumentException($"linear: bias {b} for {w}");
+        int m = x.Rows, k = x.Cols, n = w.Cols;
+        var y = Tape.Output(m, n, x, w, b);
+        if (b is not null)
+        {
+            for (int i = 0; i < m; i++) b.Data.AsSpan().CopyTo(y.Row(i));
+        }
+
+        MatMul.AddAB(x.Data, w.Data, y.Data, m, k, n);
+        tape.Record(y, () =>
+        {
+            var dy = y.Grad!;
+            if (x.RequiresGrad) MatMul.AddABt(dy, w.Data, x.GradBuffer(), m, n, k);
+            if (w.RequiresGrad) MatMul.AddAtB(x.Data, dy, w.GradBuffer(), m, k, n);
+            if (b is { RequiresGrad: true })
+            {
+                var db = b.GradBuffer();
+                for (int i = 0; i < m; i++)
+                {
+                    for (int j = 0; j < n; j++) db[j] += dy[i * n + j];
+                }
+            }
+        });
+        return y;
+    }
+
+    /// <summary>Float64 scalar reference.</summary>
+    public static class Reference
+    {
+        /// <summary>y = x W + b.</summary>
+        public static double[] Forward(double[] x, double[] w, double[]? b, int m, int k, int n)
+        {
+            var y = new double[m * n];
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    double s = b is null ? 0 : b[j];
+                    for (int p = 0; p < k; p++) s += x[i * k + p] * w[p * n + j];
+                    y[i * n + j] = s;
+                }
+            }
+
+            return y;
+        }
+    }
+}

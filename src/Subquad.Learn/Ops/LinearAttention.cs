@@ -1,0 +1,235 @@
+using System.Numerics.Tensors;
+using Tensor = Subquad.Learn.Autodiff.Tensor;
+using Subquad.Learn.Autodiff;
+
+namespace Subquad.Learn.Ops;
+
+/// <summary>
+/// Causal linear attention in its recurrent form (ALTERNATIVES.md 3.2): per head, S_i = S_{i-1} + φ(k_i) v_iᵀ,
+/// z_i = z_{i-1} + φ(k_i), y_i = φ(q_i)ᵀ S_i / (φ(q_i)ᵀ z_i + ε), with Based's Taylor feature map
+/// φ(x) = [1, x / f^{1/4}, vec(x xᵀ) / (√2 √f)], so φ(q)·φ(k) = 1 + q·k/√f + (q·k)²/(2f) &gt; 0.
+/// The state per head is F × d_v + F numbers with F = 1 + f + f².
+/// </summary>
+/// <remarks>
+/// Backward in two passes, never storing the states: a forward pass rebuilds S_i, z_i to get
+/// dφq_i = S_i dnum_i + z_i dden_i (dnum = dy/den, dden = -dy·y/den); a reverse pass carries
+/// dS = Σ_{i≥j} φq_i dnum_iᵀ and dz = Σ_{i≥j} φq_i dden_i to give dφk_j = dS v_j + dz, dv_j = dSᵀ φk_j.
+/// </remarks>
+public static class LinearAttention
+{
+    /// <summary>ε in the denominator (Katharopoulos et al. / fast-transformers).</summary>
+    public const float Epsilon = 1e-6f;
+
+    /// <summary>Feature dimension F of the Taylor map for head dimension f.</summary>
+    public static int TaylorFeatures(int f) => 1 + f + f * f;
+
+    /// <summary>φ applied per head: x [rows, heads * f] → [rows, heads * F].</summary>
+    public static Tensor TaylorFeatureMap(Tape tape, Tensor x, int heads)
+    {
+        if (x.Cols % heads != 0) throw new ArgumentException($"taylor map: {x} for {heads} heads");
+        int f = x.Cols / heads, ff = TaylorFeatures(f);
+        float c1 = 1f / MathF.Pow(f, 0.25f), c2 = 1f / (MathF.Sqrt(2f) * MathF.Sqrt(f));
+        var y = Tape.Output(x.Rows, heads * ff, x);
+        for (int r = 0; r < x.Rows; r++)
+        {
+            for (int h = 0; h < heads; h++)
+            {
+                var xs = x.Data.AsSpan(r * x.Cols + h * f, f);
+                var ys = y.Data.AsSpan(r * y.Cols + h * ff, ff);
+                ys[0] = 1;
+                for (int a = 0; a < f; a++) ys[1 + a] = xs[a] * c1;
+                for (int a = 0; a < f; a++)
+                {
+                    for (int b = 0; b < f; b++) ys[1 + f + a * f + b] = xs[a] * xs[b] * c2;
+                }
+            }
+        }
+
+        tape.Record(y, () =>
+        {
+            var dx = x.GradBuffer();
+            var dy = y.Grad!;
+            for (int r = 0; r < x.Rows; r++)
+            {
+                for (int h = 0; h < heads; h++)
+                {
+                    int xo = r * x.Cols + h * f, yo = r * y.Cols + h * ff;
+                    for (int a = 0; a < f; a++)
+                    {
+                        float g = dy[yo + 1 + a] * c1;
+                        for (int b = 0; b < f; b++) g += (dy[yo + 1 + f + a * f + b] + dy[yo + 1 + f + b * f + a]) * c2 * x.Data[xo + b];
+                        dx[xo + a] += g;
+                    }
+                }
+            }
+        });
+        return y;
+    }
+
+    /// <summary>Causal linear attention: φq, φk [batch * length, heads * F], v [batch * length, heads * dv].</summary>
+    public static Tensor Causal(Tape tape, Tensor phiQ, Tensor phiK, Tensor v, int batch, int length, int heads)
+    {
+        if (phiQ.Rows != batch * length || phiK.Rows != phiQ.Rows || v.Rows != phiQ.Rows || phiK.Cols != phiQ.Cols || phiQ.Cols % heads != 0 || v.Cols % heads != 0)
+        {
+            throw new ArgumentException($"linear attention: φq {phiQ}, φk {phiK}, v {v}");
+        }
+
+        int ff = phiQ.Cols / heads, dv = v.Cols / heads;
+        var y = Tape.Output(v.Rows, v.Cols, phiQ, phiK, v);
+        var den = new float[batch * length * heads];
+        LearnThreads.For(batch * heads, 4L * length * ff * dv, bh =>
+        {
+            int s = bh / heads, h = bh % heads;
+            var state = new float[ff * dv];
+            var z = new float[ff];
+            var num = new float[dv];
+            for (int t = 0; t < length; t++)
+            {
+                int r = s * length + t;
+                var pk = phiK.Data.AsSpan(r * phiK.Cols + h * ff, ff);
+                var pq = phiQ.Data.AsSpan(r * phiQ.Cols + h * ff, ff);
+                var vt = v.Data.AsSpan(r * v.Cols + h * dv, dv);
+                for (int a = 0; a < ff; a++)
+                {
+                    var sa = state.AsSpan(a * dv, dv);
+                    TensorPrimitives.MultiplyAdd(vt, pk[a], sa, sa);
+                }
+
+                TensorPrimitives.Add(z, pk, z);
+                Array.Clear(num);
+                for (int a = 0; a < ff; a++) TensorPrimitives.MultiplyAdd(state.AsSpan(a * dv, dv), pq[a], num, num);
+                float dn = TensorPrimitives.Dot(pq, z) + Epsilon;
+                den[r * heads + h] = dn;
+                TensorPrimitives.Divide(num, dn, y.Data.AsSpan(r * v.Cols + h * dv, dv));
+            }
+        });
+        tape.Record(y, () =>
+        {
+            var dy = y.Grad!;
+            var dq = phiQ.RequiresGrad ? phiQ.GradBuffer() : null;
+            var dk = phiK.RequiresGrad ? phiK.GradBuffer() : null;
+            var dvv = v.RequiresGrad ? v.GradBuffer() : null;
+            LearnThreads.For(batch * heads, 10L * length * ff * dv, bh =>
+            {
+                int s = bh / heads, h = bh % heads;
+                var dnum = new float[length * dv];
+                var dden = new float[length];
+                for (int t = 0; t < length; t++)
+                {
+                    int r = s * length + t;
+                    float dn = den[r * heads + h];
+                    var dyt = dy.AsSpan(r * v.Cols + h * dv, dv);
+                    TensorPrimitives.Divide(dyt, dn, dnum.AsSpan(t * dv, dv));
+                    dden[t] = -TensorPrimitives.Dot(dyt, y.Data.AsSpan(r * v.Cols + h * dv, dv)) / dn;
+                }
+
+                // Pass 1 (forward): rebuild S_i, z_i; dφq_i = S_i dnum_i + z_i dden_i.
+                var state = new float[ff * dv];
+                var z = new float[ff];
+                for (int t = 0; t < length; t++)
+                {
+                    int r = s * length + t;
+                    var pk = phiK.Data.AsSpan(r * phiK.Cols + h * ff, ff);
+                    var vt = v.Data.AsSpan(r * v.Cols + h * dv, dv);
+                    for (int a = 0; a < ff; a++)
+                    {
+                        var sa = state.AsSpan(a * dv, dv);
+                        TensorPrimitives.MultiplyAdd(vt, pk[a], sa, sa);
+                    }
+
+                    TensorPrimitives.Add(z, pk, z);
+                    if (dq is null) continue;
+                    var dnt = dnum.AsSpan(t * dv, dv);
+                    int qo = r * phiQ.Cols + h * ff;
+                    for (int a = 0; a < ff; a++) dq[qo + a] += TensorPrimitives.Dot(state.AsSpan(a * dv, dv), dnt) + z[a] * dden[t];
+                }
+
+                // Pass 2 (reverse): dS, dz from the future.
+                Array.Clear(state);
+                Array.Clear(z);
+                for (int t = length - 1; t >= 0; t--)
+                {
+                    int r = s * length + t;
+                    var pq = phiQ.Data.AsSpan(r * phiQ.Cols + h * ff, ff);
+                    var dnt = dnum.AsSpan(t * dv, dv);
+                    for (int a = 0; a < ff; a++)
+                    {
+                        var sa = state.AsSpan(a * dv, dv);
+                        TensorPrimitives.MultiplyAdd(dnt, pq[a], sa, sa);
+                    }
+
+                    TensorPrimitives.MultiplyAdd(pq, dden[t], z, z);
+                    var pk = phiK.Data.AsSpan(r * phiK.Cols + h * ff, ff);
+                    var vt = v.Data.AsSpan(r * v.Cols + h * dv, dv);
+                    if (dk is not null)
+                    {
+                        int ko = r * phiK.Cols + h * ff;
+                        for (int a = 0; a < ff; a++) dk[ko + a] += TensorPrimitives.Dot(state.AsSpan(a * dv, dv), vt) + z[a];
+                    }
+
+                    if (dvv is not null)
+                    {
+                        var dvt = dvv.AsSpan(r * v.Cols + h * dv, dv);
+                        for (int a = 0; a < ff; a++) TensorPrimitives.MultiplyAdd(state.AsSpan(a * dv, dv), pk[a], dvt, dvt);
+                    }
+                }
+            });
+        });
+        return y;
+    }
+
+    /// <summary>Float64 scalar references.</summary>
+    public static class Reference
+    {
+        /// <summary>Taylor feature map per head.</summary>
+        public static double[] TaylorFeatureMap(double[] x, int rows, int heads, int f)
+        {
+            int ff = TaylorFeatures(f);
+            var y = new double[rows * heads * ff];
+            double c1 = 1 / Math.Pow(f, 0.25), c2 = 1 / (Math.Sqrt(2) * Math.Sqrt(f));
+            for (int r = 0; r < rows; r++)
+            {
+                for (int h = 0; h < heads; h++)
+                {
+                    int xo = (r * heads + h) * f, yo = (r * heads + h) * ff;
+                    y[yo] = 1;
+                    for (int a = 0; a < f; a++) y[yo + 1 + a] = x[xo + a] * c1;
+                    for (int a = 0; a < f; a++)
+                    {
+                        for (int b = 0; b < f; b++) y[yo + 1 + f + a * f + b] = x[xo + a] * x[xo + b] * c2;
+                    }
+                }
+            }
+
+            return y;
+        }
+
+        /// <summary>The quadratic oracle: A = tril(φQ φKᵀ), Y = A V / (A 1 + ε).</summary>
+        public static double[] Causal(double[] phiQ, double[] phiK, double[] v, int batch, int length, int heads, int ff, int dv)
+        {
+            var y = new double[batch * length * heads * dv];
+            for (int s = 0; s < batch; s++)
+            {
+                for (int h = 0; h < heads; h++)
+                {
+                    for (int i = 0; i < length; i++)
+                    {
+                        double den = Epsilon;
+                        var num = new double[dv];
+                        for (int j = 0; j <= i; j++)
+                        {
+                            double a = 0;
+                            for (int c = 0; c < ff; c++) a += phiQ[((s * length + i) * heads + h) * ff + c] * phiK[((s * length + j) * heads + h) * ff + c];
+                            den += a;
+                            for (int c = 0; c < dv; c++) num[c] += a * v[((s * length + j) * heads + h) * dv + c];
+                        }
+
+                        for (int c = 0; c < dv; c++) y[((s * length + i) * heads + h) * dv + c] = num[c] / den;
+                    }
+                }
+            }
+
+            return y;
+        }
+    }
+}

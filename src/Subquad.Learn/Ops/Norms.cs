@@ -1,0 +1,203 @@
+using Subquad.Learn.Autodiff;
+
+namespace Subquad.Learn.Ops;
+
+/// <summary>
+/// Row normalisations: RMSNorm (x / rms(x) * w), LayerNorm ((x - mean) / std * w + b), and L2 normalisation of
+/// groups of columns (per head; DeltaNet normalises q and k). Statistics in float32 with eps inside the root, as
+/// PyTorch does.
+/// </summary>
+public static class Norms
+{
+    /// <summary>RMSNorm over each row: y = x / sqrt(mean(x²) + eps) ⊙ w.</summary>
+    public static Tensor RmsNorm(Tape tape, Tensor x, Tensor w, float eps = 1e-5f)
+    {
+        int m = x.Rows, d = x.Cols;
+        var y = Tape.Output(m, d, x, w);
+        var inv = new float[m];
+        for (int i = 0; i < m; i++)
+        {
+            var xi = x.Row(i);
+            float ss = 0;
+            for (int j = 0; j < d; j++) ss += xi[j] * xi[j];
+            inv[i] = 1f / MathF.Sqrt(ss / d + eps);
+            var yi = y.Row(i);
+            for (int j = 0; j < d; j++) yi[j] = xi[j] * inv[i] * w.Data[j];
+        }
+
+        tape.Record(y, () =>
+        {
+            var dy = y.Grad!;
+            for (int i = 0; i < m; i++)
+            {
+                var xi = x.Row(i);
+                float r = inv[i];
+                // d/dx_j of x_k r w_k = w_j r δ_jk - x_k w_k r³ x_j / d
+                float dot = 0;
+                for (int j = 0; j < d; j++) dot += dy[i * d + j] * w.Data[j] * xi[j];
+                if (x.RequiresGrad)
+                {
+                    var dx = x.GradBuffer();
+                    for (int j = 0; j < d; j++) dx[i * d + j] += dy[i * d + j] * w.Data[j] * r - xi[j] * r * r * r * dot / d;
+                }
+
+                if (w.RequiresGrad)
+                {
+                    var dw = w.GradBuffer();
+                    for (int j = 0; j < d; j++) dw[j] += dy[i * d + j] * xi[j] * r;
+                }
+            }
+        });
+        return y;
+    }
+
+    /// <summary>LayerNorm over each row: y = (x - μ) / sqrt(σ² + eps) ⊙ w + b (biased variance, as PyTorch).</summary>
+    public static Tensor LayerNorm(Tape tape, Tensor x, Tensor w, Tensor b, float eps = 1e-5f)
+    {
+        int m = x.Rows, d = x.Cols;
+        var y = Tape.Output(m, d, x, w, b);
+        var inv = new float[m];
+        var xhat = new float[m * d];
+        for (int i = 0; i < m; i++)
+        {
+            var xi = x.Row(i);
+            float mean = 0;
+            for (int j = 0; j < d; j++) mean += xi[j];
+            mean /= d;
+            float v = 0;
+            for (int j = 0; j < d; j++) v += (xi[j] - mean) * (xi[j] - mean);
+            inv[i] = 1f / MathF.Sqrt(v / d + eps);
+            var yi = y.Row(i);
+            for (int j = 0; j < d; j++)
+            {
+                xhat[i * d + j] = (xi[j] - mean) * inv[i];
+                yi[j] = xhat[i * d + j] * w.Data[j] + b.Data[j];
+            }
+        }
+
+        tape.Record(y, () =>
+        {
+            var dy = y.Grad!;
+            for (int i = 0; i < m; i++)
+            {
+                // dx = inv/d (d g - sum(g) - xhat sum(g xhat)) with g = dy ⊙ w.
+                float sg = 0, sgx = 0;
+                for (int j = 0; j < d; j++)
+                {
+                    float g = dy[i * d + j] * w.Data[j];
+                    sg += g;
+                    sgx += g * xhat[i * d + j];
+                }
+
+                if (x.RequiresGrad)
+                {
+                    var dx = x.GradBuffer();
+                    for (int j = 0; j < d; j++) dx[i * d + j] += inv[i] / d * (d * dy[i * d + j] * w.Data[j] - sg - xhat[i * d + j] * sgx);
+                }
+
+                if (w.RequiresGrad)
+                {
+                    var dw = w.GradBuffer();
+                    for (int j = 0; j < d; j++) dw[j] += dy[i * d + j] * xhat[i * d + j];
+                }
+
+                if (b.RequiresGrad)
+                {
+                    var db = b.GradBuffer();
+                    for (int j = 0; j < d; j++) db[j] += dy[i * d + j];
+                }
+            }
+        });
+        return y;
+    }
+
+    /// <summary>Each group of <paramref name="group"/> columns divided by its L2 norm: y = x / sqrt(|x|² + eps).</summary>
+    public static Tensor L2Normalize(Tape tape, Tensor x, int group, float eps = 1e-6f)
+    {
+        if (x.Cols % group != 0) throw new ArgumentException($"L2 normalise: {x} is not in groups of {group}");
+        int m = x.Rows, d = x.Cols, groups = d / group;
+        var y = Tape.Output(m, d, x);
+        var inv = new float[m * groups];
+        for (int i = 0; i < m; i++)
+        {
+            for (int g = 0; g < groups; g++)
+            {
+                int o = i * d + g * group;
+                float ss = 0;
+                for (int j = 0; j < group; j++) ss += x.Data[o + j] * x.Data[o + j];
+                float r = 1f / MathF.Sqrt(ss + eps);
+                inv[i * groups + g] = r;
+                for (int j = 0; j < group; j++) y.Data[o + j] = x.Data[o + j] * r;
+            }
+        }
+
+        tape.Record(y, () =>
+        {
+            var dy = y.Grad!;
+            var dx = x.GradBuffer();
+            for (int i = 0; i < m; i++)
+            {
+                for (int g = 0; g < groups; g++)
+                {
+                    int o = i * d + g * group;
+                    float r = inv[i * groups + g];
+                    float dot = 0;
+                    for (int j = 0; j < group; j++) dot += dy[o + j] * y.Data[o + j];
+                    for (int j = 0; j < group; j++) dx[o + j] += r * (dy[o + j] - y.Data[o + j] * dot);
+                }
+            }
+        });
+        return y;
+    }
+
+    /// <summary>Float64 scalar references.</summary>
+    public static class Reference
+    {
+        /// <summary>RMSNorm.</summary>
+        public static double[] RmsNorm(double[] x, double[] w, int m, int d, double eps = 1e-5)
+        {
+            var y = new double[m * d];
+            for (int i = 0; i < m; i++)
+            {
+                double ss = 0;
+                for (int j = 0; j < d; j++) ss += x[i * d + j] * x[i * d + j];
+                double r = 1 / Math.Sqrt(ss / d + eps);
+                for (int j = 0; j < d; j++) y[i * d + j] = x[i * d + j] * r * w[j];
+            }
+
+            return y;
+        }
+
+        /// <summary>LayerNorm.</summary>
+        public static double[] LayerNorm(double[] x, double[] w, double[] b, int m, int d, double eps = 1e-5)
+        {
+            var y = new double[m * d];
+            for (int i = 0; i < m; i++)
+            {
+                double mean = 0, v = 0;
+                for (int j = 0; j < d; j++) mean += x[i * d + j];
+                mean /= d;
+                for (int j = 0; j < d; j++) v += (x[i * d + j] - mean) * (x[i * d + j] - mean);
+                double r = 1 / Math.Sqrt(v / d + eps);
+                for (int j = 0; j < d; j++) y[i * d + j] = (x[i * d + j] - mean) * r * w[j] + b[j];
+            }
+
+            return y;
+        }
+
+        /// <summary>Groupwise L2 normalisation.</summary>
+        public static double[] L2Normalize(double[] x, int m, int d, int group, double eps = 1e-6)
+        {
+            var y = new double[m * d];
+            for (int o = 0; o < m * d; o += group)
+            {
+                double ss = 0;
+                for (int j = 0; j < group; j++) ss += x[o + j] * x[o + j];
+                double r = 1 / Math.Sqrt(ss + eps);
+                for (int j = 0; j < group; j++) y[o + j] = x[o + j] * r;
+            }
+
+            return y;
+        }
+    }
+}

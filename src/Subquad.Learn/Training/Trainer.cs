@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Subquad.Learn.Autodiff;
+using Subquad.Learn.Model;
+using Subquad.Learn.Ops;
+using Subquad.Learn.Tasks;
+
+namespace Subquad.Learn.Training;
+
+/// <summary>
+/// The training loop: fresh batches from the task each step (seeded), cross-entropy on the labelled tokens,
+/// backward, global gradient clipping, AdamW with warm-up plus cosine. A non-finite loss or gradient stops the run
+/// and marks it diverged; it is never averaged in.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Trains <paramref name="model"/> on <paramref name="task"/>; <paramref name="onStep"/> sees (step, loss).</summary>
+    public static TrainingResult Train(SequenceModel model, ISequenceTask task, TrainingConfig config, CancellationToken cancellationToken = default, Action<int, float>? onStep = null)
+    {
+        var rng = new Random(config.Seed);
+        var optimiser = new AdamW(model.Parameters, config.WeightDecay);
+        var schedule = new LearningRateSchedule(config.LearningRate, config.Steps, Math.Max(1, (int)(config.Steps * config.WarmupFraction)));
+        var losses = new List<float>(config.Steps);
+        var clock = Stopwatch.StartNew();
+        for (int step = 0; step < config.Steps; step++)
+        {
+            if (cancellationToken.IsCancellationRequested) return new(step, losses, false, clock.Elapsed.TotalMilliseconds, true);
+            var batch = task.Sample(rng, config.Batch);
+            var tape = new Tape();
+            var logits = model.Forward(tape, batch.Inputs, batch.Batch, batch.Length);
+            var loss = CrossEntropy.Apply(tape, logits, batch.Targets);
+            float value = loss.Data[0];
+            losses.Add(value);
+            onStep?.Invoke(step, value);
+            if (!float.IsFinite(value)) return new(step + 1, losses, true, clock.Elapsed.TotalMilliseconds, false);
+            tape.Backward(loss);
+            if (double.IsNaN(AdamW.ClipGradients(model.Parameters, config.ClipNorm))) return new(step + 1, losses, true, clock.Elapsed.TotalMilliseconds, false);
+            optimiser.Step(schedule.At(step));
+        }
+
+        return new(config.Steps, losses, false, clock.Elapsed.TotalMilliseconds, false);
+    }
+
+    /// <summary>Accuracy on <paramref name="sequences"/> held-out sequences drawn from <paramref name="seed"/>.</summary>
+    public static Evaluation Evaluate(SequenceModel model, ISequenceTask task, int sequences, int seed, int batch = 50)
+    {
+        var rng = new Random(seed);
+        long tokensCorrect = 0, tokens = 0;
+        int seqCorrect = 0, done = 0;
+        while (done < sequences)
+        {
+            int b = Math.Min(batch, sequences - done);
+            var data = task.Sample(rng, b);
+            var logits = model.Forward(new Tape(), data.Inputs, b, data.Length);
+            for (int s = 0; s < b; s++)
+            {
+                bool all = true;
+                for (int t = 0; t < data.Length; t++)
+                {
+                    int r = s * data.Length + t, target = data.Targets[r];
+                    if (target < 0) continue;
+                    var row = logits.Row(r);
+                    int arg = 0;
+                    for (int c = 1; c < row.Length; c++)
+                    {
+                        if (row[c] > row[arg]) arg = c;
+                    }
+
+                    tokens++;
+                    if (arg == target) tokensCorrect++;
+                    else all = false;
+                }
+
+                if (all) seqCorrect++;
+            }
+
+            done += b;
+        }
+
+        return new Evaluation(tokensCorrect, tokens, seqCorrect, sequences);
+    }
+}

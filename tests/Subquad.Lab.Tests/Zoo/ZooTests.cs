@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Subquad.Lab.Zoo;
+
+namespace Subquad.Lab.Tests.Zoo;
+
+public sealed class ZooTests
+{
+    [Theory]
+    [InlineData(0, 10, 0.0, 0.2775)]
+    [InlineData(10, 10, 0.7225, 1.0)]
+    [InlineData(5, 10, 0.2366, 0.7634)]
+    [InlineData(990, 1000, 0.9817, 0.9946)]
+    public void Wilson_interval_matches_published_values(long k, long n, double low, double high)
+    {
+        var p = Proportion.Of(k, n);
+        Assert.Equal(low, p.Ci95Low, 4);
+        Assert.Equal(high, p.Ci95High, 4);
+        Assert.Equal((double)k / n, p.Rate);
+    }
+
+    [Fact]
+    public void Tiny_sweep_writes_rows_resumes_without_redoing_and_keeps_schema_and_csv_in_step()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "zoo-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var e = new ZooExperiment { Sizes = [4], Mixers = ["attention", "mamba"], Widths = [8], Seeds = [1], LearningRates = [1e-3, 3e-3], Steps = 2, Batch = 2, ValidationSequences = 4, TestSequences = 6, Threads = 1 };
+            ZooOutput.Prepare(dir, e, force: false);
+            var first = new ZooRunner(e, dir).Run(null, CancellationToken.None);
+            Assert.True(first.Completed);
+            Assert.Equal(4, first.Rows.Count);
+            Assert.Equal(2, first.Rows.Count(r => r.Selected)); // one lr per (mixer, width, seed)
+            Assert.All(first.Rows, r => Assert.Equal(6 * 3, r.Accuracy.Trials)); // n - 1 labelled documents per sequence
+            Assert.Equal(2, first.Controls.Count);
+            Assert.Equal(first.Controls[0].Accuracy.Trials, first.Controls[0].Accuracy.Successes + first.Controls[1].Accuracy.Successes);
+
+            var again = new ZooRunner(e, dir).Run(null, CancellationToken.None);
+            Assert.Equal(first.Rows.Select(r => (r.Key, r.Accuracy)), again.Rows.Select(r => (r.Key, r.Accuracy)));
+            Assert.Equal(4, File.ReadAllLines(Path.Combine(dir, "runs.jsonl")).Length); // nothing redone
+
+            ZooOutput.Write(again, dir);
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
+            Assert.Equal("subquad.zoo/1", doc.RootElement.GetProperty("schema").GetString());
+            var row = doc.RootElement.GetProperty("rows")[0];
+            var jsonKeys = row.EnumerateObject().SelectMany(p => p.Value.ValueKind == JsonValueKind.Object ? p.Value.EnumerateObject().Select(q => p.Name + "_" + q.Name) : [p.Name]).ToList();
+            var csvHeader = File.ReadLines(Path.Combine(dir, "results.csv")).First().Split(',');
+            Assert.Equal(jsonKeys.Order(), csvHeader.Order());
+            Assert.True(File.Exists(Path.Combine(dir, "report.md")));
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir, "plots"), "*.svg"));
+
+            // A different experiment in the same folder is refused rather than mixed in.
+            Assert.Throws<ArgumentException>(() => ZooOutput.Prepare(dir, e with { Steps = 3 }, force: false));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Cancelled_before_the_first_run_keeps_nothing_and_says_so()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "zoo-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var e = new ZooExperiment { Sizes = [4], Mixers = ["attention"], Widths = [8], Seeds = [1], LearningRates = [1e-3], Steps = 2, Batch = 2, ValidationSequences = 4, TestSequences = 4, Threads = 1 };
+            using var cancel = new CancellationTokenSource();
+            cancel.Cancel();
+            var result = new ZooRunner(e, dir).Run(null, cancel.Token);
+            Assert.False(result.Completed);
+            Assert.Empty(result.Rows);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Unknown_mixers_and_bad_widths_are_refused_with_the_name()
+    {
+        var bad = Assert.Throws<ArgumentException>(() => new ZooExperiment { Mixers = ["hyena"] }.Validate());
+        Assert.Contains("hyena", bad.Message);
+        Assert.Throws<ArgumentException>(() => new ZooExperiment { Widths = [0] }.Validate());
+    }
+}
