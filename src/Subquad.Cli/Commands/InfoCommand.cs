@@ -57,6 +57,7 @@ internal static class InfoCommand
         table.AddRow("POPCNT", Popcnt.X64.IsSupported.ToString());
         table.AddRow("engine kernel", Subquad.Core.Kernels.KernelDispatch.Best.ToString() + (Subquad.Core.Kernels.KernelDispatch.ForcedName is { } forced ? $" (forced by SUBQUAD_KERNEL={Markup.Escape(forced)})" : " (widest supported)"));
         table.AddRow("supported kernels", string.Join(", ", Subquad.Core.Kernels.KernelDispatch.Supported));
+        table.AddRow("gpu (--device)", Markup.Escape(DeviceChoice.Describe()));
         foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("SUBQUAD_", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             table.AddRow(Markup.Escape(key), Markup.Escape(Environment.GetEnvironmentVariable(key) ?? ""));

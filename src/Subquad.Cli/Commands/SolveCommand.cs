@@ -68,10 +68,11 @@ internal static class SolveCommand
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
         var noPruning = new Option<bool>("--no-pruning") { Description = "Switch off exact pruning (same answer; for testing and benchmarks)." };
         var check = new Option<bool>("--check") { Description = "Verify the answer with the brute-force oracle (O(n^2 l))." };
+        var device = DeviceChoice.Option();
 
         var command = new Command("solve", "Solve MSD, LSD, Max-IP, Min-IP or OV exactly on a file of vectors.");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, all, limit, output, top, threads, noPruning, check })
+        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, all, limit, output, top, threads, noPruning, check, device })
         {
             command.Options.Add(option);
         }
@@ -82,6 +83,7 @@ internal static class SolveCommand
                 parse.GetValue(file)!, parse.GetValue(against), parse.GetValue(problem)!, parse.GetValue(threshold), parse.GetValue(gamma),
                 parse.GetValue(format), parse.GetValue(dense), parse.GetValue(binary), parse.GetValue(all), parse.GetValue(limit),
                 parse.GetValue(output), parse.GetValue(top), parse.GetValue(threads), !parse.GetValue(noPruning), parse.GetValue(check));
+            DeviceName.Value = parse.GetValue(device);
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
@@ -171,6 +173,14 @@ internal static class SolveCommand
     }
 
     /// <summary>Loads, solves, prints; returns the exit code. Cancellation returns 130 after flushing partial output.</summary>
+    /// <summary>The --device choice of this invocation (set by the action; tests calling <see cref="Run"/> get the CPU).</summary>
+    private static readonly AsyncLocal<string?> DeviceName = new();
+
+    /// <summary>The exact solver for this invocation's device (<see cref="DeviceChoice"/>).</summary>
+    private static readonly AsyncLocal<ExactRunner?> Exact = new();
+
+    private static ExactRunner ExactSolver => Exact.Value ?? ExactRunner.Cpu;
+
     internal static int Run(CliIO io, Request request, CancellationToken cancellationToken)
     {
         var a = VectorFile.Read(request.File, request.Kind);
@@ -178,6 +188,7 @@ internal static class SolveCommand
             ? SimilarityInstance.Monochromatic(a)
             : SimilarityInstance.Bichromatic(a, VectorFile.Read(request.Against, request.Kind ?? (a.IsBinary ? null : VectorKind.Dense)));
         instance.Validate(request.Problem);
+        Exact.Value = DeviceChoice.Runner(DeviceName.Value ?? "cpu", instance);
 
         try
         {
@@ -225,7 +236,7 @@ internal static class SolveCommand
     private static SolveReport RunOne(Request request, SimilarityInstance instance, SolveOptions options)
     {
         var clock = Stopwatch.StartNew();
-        var answer = ExactSolvers.Solve(instance, request.Problem, options);
+        var answer = ExactSolver.Solve(instance, request.Problem, options);
         clock.Stop();
         string? check = null;
         if (request.Check)
@@ -234,13 +245,13 @@ internal static class SolveCommand
             check = verdict.IsValid ? "ok" : verdict.Reason;
         }
 
-        return new SolveReport { Problem = request.Problem, Instance = instance, Answers = [answer], Check = check, Seconds = clock.Elapsed.TotalSeconds, Solver = ExactSolvers.Default.Name };
+        return new SolveReport { Problem = request.Problem, Instance = instance, Answers = [answer], Check = check, Seconds = clock.Elapsed.TotalSeconds, Solver = ExactSolver.Name };
     }
 
     private static SolveReport RunTop(Request request, SimilarityInstance instance, int k, SolveOptions options)
     {
         var clock = Stopwatch.StartNew();
-        var answers = ExactSolvers.TopPairs(instance, request.Problem.Kind, k, options);
+        var answers = ExactSolver.TopPairs(instance, request.Problem.Kind, k, options);
         clock.Stop();
         string? check = null;
         if (request.Check)
@@ -250,7 +261,7 @@ internal static class SolveCommand
         }
 
         var problem = answers.Count > 0 ? answers[0].Problem : request.Problem;
-        return new SolveReport { Problem = problem, Instance = instance, Answers = answers, Mode = "top", Check = check, Seconds = clock.Elapsed.TotalSeconds, Solver = ExactSolvers.Default.Name };
+        return new SolveReport { Problem = problem, Instance = instance, Answers = answers, Mode = "top", Check = check, Seconds = clock.Elapsed.TotalSeconds, Solver = ExactSolver.Name };
     }
 
     private static SolveReport RunAll(CliIO io, Request request, SimilarityInstance instance, SolveOptions options)
@@ -261,7 +272,7 @@ internal static class SolveCommand
         long written;
         using (var sink = PairSink.Create(io, request.OutputFile, request.Format))
         {
-            ExactSolvers.PairsMeeting(instance, request.Problem, pair =>
+            ExactSolver.PairsMeeting(instance, request.Problem, pair =>
             {
                 sink.Add(PairRow.From(instance, pair));
                 delivered?.Add(pair);
@@ -288,7 +299,7 @@ internal static class SolveCommand
             PairsFile = request.OutputFile,
             Check = check,
             Seconds = clock.Elapsed.TotalSeconds,
-            Solver = ExactSolvers.Default.Name,
+            Solver = ExactSolver.Name,
         };
     }
 
