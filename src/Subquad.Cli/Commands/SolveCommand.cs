@@ -69,10 +69,11 @@ internal static class SolveCommand
         var noPruning = new Option<bool>("--no-pruning") { Description = "Switch off exact pruning (same answer; for testing and benchmarks)." };
         var check = new Option<bool>("--check") { Description = "Verify the answer with the brute-force oracle (O(n^2 l))." };
         var cluster = new Option<string?>("--cluster") { Description = "Run on an Orleans cluster: its Redis HOST:PORT, or local for a one-process cluster (docs/cluster.md)." };
+        var device = DeviceChoice.Option();
 
         var command = new Command("solve", "Solve MSD, LSD, Max-IP, Min-IP or OV exactly on a file of vectors.");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, all, limit, output, top, threads, noPruning, check, cluster })
+        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, all, limit, output, top, threads, noPruning, check, cluster, device })
         {
             command.Options.Add(option);
         }
@@ -83,6 +84,7 @@ internal static class SolveCommand
                 parse.GetValue(file)!, parse.GetValue(against), parse.GetValue(problem)!, parse.GetValue(threshold), parse.GetValue(gamma),
                 parse.GetValue(format), parse.GetValue(dense), parse.GetValue(binary), parse.GetValue(all), parse.GetValue(limit),
                 parse.GetValue(output), parse.GetValue(top), parse.GetValue(threads), !parse.GetValue(noPruning), parse.GetValue(check));
+            DeviceName.Value = parse.GetValue(device);
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
@@ -151,6 +153,14 @@ internal static class SolveCommand
     }
 
     /// <summary>Loads, solves, prints; returns the exit code. Cancellation returns 130 after flushing partial output.</summary>
+    /// <summary>The --device choice of this invocation (set by the action; tests calling <see cref="Run"/> get the CPU).</summary>
+    private static readonly AsyncLocal<string?> DeviceName = new();
+
+    /// <summary>The exact solver for this invocation's device (<see cref="DeviceChoice"/>).</summary>
+    private static readonly AsyncLocal<ExactRunner?> Exact = new();
+
+    private static ExactRunner ExactSolver => Exact.Value ?? ExactRunner.Cpu;
+
     internal static int Run(CliIO io, Request request, CancellationToken cancellationToken)
     {
         var a = VectorFile.Read(request.File, request.Kind);
@@ -158,6 +168,7 @@ internal static class SolveCommand
             ? SimilarityInstance.Monochromatic(a)
             : SimilarityInstance.Bichromatic(a, VectorFile.Read(request.Against, request.Kind ?? (a.IsBinary ? null : VectorKind.Dense)));
         instance.Validate(request.Problem);
+        Exact.Value = DeviceChoice.Runner(DeviceName.Value ?? "cpu", instance);
 
         try
         {
@@ -205,7 +216,7 @@ internal static class SolveCommand
     private static SolveReport RunOne(Request request, SimilarityInstance instance, SolveOptions options)
     {
         var clock = Stopwatch.StartNew();
-        var answer = ExactSolvers.Solve(instance, request.Problem, options);
+        var answer = ExactSolver.Solve(instance, request.Problem, options);
         clock.Stop();
         string? check = null;
         if (request.Check)
@@ -214,13 +225,13 @@ internal static class SolveCommand
             check = verdict.IsValid ? "ok" : verdict.Reason;
         }
 
-        return new SolveReport { Problem = request.Problem, Instance = instance, Answers = [answer], Check = check, Seconds = clock.Elapsed.TotalSeconds, Solver = ExactSolvers.Default.Name };
+        return new SolveReport { Problem = request.Problem, Instance = instance, Answers = [answer], Check = check, Seconds = clock.Elapsed.TotalSeconds, Solver = ExactSolver.Name };
     }
 
     private static SolveReport RunTop(Request request, SimilarityInstance instance, int k, SolveOptions options)
     {
         var clock = Stopwatch.StartNew();
-        var answers = ExactSolvers.TopPairs(instance, request.Problem.Kind, k, options);
+        var answers = ExactSolver.TopPairs(instance, request.Problem.Kind, k, options);
         clock.Stop();
         string? check = null;
         if (request.Check)
@@ -230,7 +241,7 @@ internal static class SolveCommand
         }
 
         var problem = answers.Count > 0 ? answers[0].Problem : request.Problem;
-        return new SolveReport { Problem = problem, Instance = instance, Answers = answers, Mode = "top", Check = check, Seconds = clock.Elapsed.TotalSeconds, Solver = ExactSolvers.Default.Name };
+        return new SolveReport { Problem = problem, Instance = instance, Answers = answers, Mode = "top", Check = check, Seconds = clock.Elapsed.TotalSeconds, Solver = ExactSolver.Name };
     }
 
     private static SolveReport RunAll(CliIO io, Request request, SimilarityInstance instance, SolveOptions options)
@@ -241,7 +252,7 @@ internal static class SolveCommand
         long written;
         using (var sink = PairSink.Create(io, request.OutputFile, request.Format))
         {
-            ExactSolvers.PairsMeeting(instance, request.Problem, pair =>
+            ExactSolver.PairsMeeting(instance, request.Problem, pair =>
             {
                 sink.Add(PairRow.From(instance, pair));
                 delivered?.Add(pair);
@@ -268,7 +279,7 @@ internal static class SolveCommand
             PairsFile = request.OutputFile,
             Check = check,
             Seconds = clock.Elapsed.TotalSeconds,
-            Solver = ExactSolvers.Default.Name,
+            Solver = ExactSolver.Name,
         };
     }
 

@@ -59,10 +59,11 @@ internal static class TransformerCommand
         var benchN = new Option<string>("--bench-n") { Description = "Document counts of the benchmark.", DefaultValueFactory = _ => "1024,2048,4096,8192" };
         var format = CommonOptions.Format();
         var seed = CommonOptions.Seed();
+        var device = DeviceChoice.Option();
 
         var command = new Command("transformer", "Run the paper's one-head transformer (Thm 4.1, C.1, C.2) on an instance, export it to ONNX, or study its precision.");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { against, problem, threshold, scale, variant, runtime, precision, export, search, check, sweep, sweepN, sweepL, trials, plot, bench, benchN, threads, format, seed })
+        foreach (var option in new Option[] { against, problem, threshold, scale, variant, runtime, precision, export, search, check, sweep, sweepN, sweepL, trials, plot, bench, benchN, threads, format, seed, device })
         {
             command.Options.Add(option);
         }
@@ -86,6 +87,7 @@ internal static class TransformerCommand
             var a = LoadVectors(path);
             string? againstPath = parse.GetValue(against);
             var instance = againstPath is null ? SimilarityInstance.Monochromatic(a) : SimilarityInstance.Bichromatic(a, LoadVectors(againstPath));
+            GpuMixer.Value = GpuMixerFor(parse.GetValue(device)!, parse.GetValue(precision)!, parse.GetValue(runtime)!, instance.A.Count + instance.Right.Count + 1);
             var request = new Request(
                 ParseProblem(parse.GetValue(problem)!, parse.GetValue(threshold), parse.GetValue(search)),
                 ParseScale(parse.GetValue(scale)!),
@@ -242,7 +244,25 @@ internal static class TransformerCommand
         _ => throw new UsageException("--runtime onnx runs f64 or f32; f16/bf16 are emulated by --runtime own"),
     };
 
-    private static IAttentionMixer Mixer(FloatFormat precision) => precision switch
+    private static string Kind(this Request request) => request.Problem.Kind.PaperName();
+
+    /// <summary>The GPU attention mixer chosen by --device for this invocation (null: the CPU engine).</summary>
+    private static readonly AsyncLocal<IAttentionMixer?> GpuMixer = new();
+
+    /// <summary>--device gpu runs the float32 GPU kernel with our runtime only, so it needs --precision f32 and --runtime own.</summary>
+    private static IAttentionMixer? GpuMixerFor(string device, string precision, string runtime, long rows)
+    {
+        bool f32 = string.Equals(precision, "f32", StringComparison.OrdinalIgnoreCase);
+        bool own = string.Equals(runtime, "own", StringComparison.OrdinalIgnoreCase);
+        if (string.Equals(device, "gpu", StringComparison.OrdinalIgnoreCase) && (!f32 || !own))
+        {
+            throw new UsageException("--device gpu runs the float32 attention kernel of our runtime: add --precision f32 (and --runtime own)");
+        }
+
+        return f32 && own ? DeviceChoice.Mixer(device, rows) : DeviceChoice.Mixer(device is "auto" ? "cpu" : device, rows);
+    }
+
+    private static IAttentionMixer Mixer(FloatFormat precision) => GpuMixer.Value ?? precision switch
     {
         FloatFormat.Float64 => AttentionEngine.Default,
         FloatFormat.Float32 => new AttentionEngine(new AttentionEngineOptions { Precision = AttentionPrecision.Float32 }),

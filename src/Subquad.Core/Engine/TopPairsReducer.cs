@@ -22,6 +22,9 @@ internal sealed class TopPairsReducer : PairReducer
 
     public IReadOnlyList<ScoredPair> Pairs => _pairs;
 
+    /// <summary>How many pairs are kept (a runner that reduces on a device needs it).</summary>
+    public int K => _k;
+
     public override double FilterValue => _k == 0
         ? (Context.Maximise ? double.PositiveInfinity : double.NegativeInfinity)
         : _pairs.Count < _k ? (Context.Maximise ? double.NegativeInfinity : double.PositiveInfinity) : _pairs[^1].Score.Value;
