@@ -13,7 +13,10 @@ namespace Subquad.Lab.Duel;
 public static class DuelContenders
 {
     /// <summary>The heuristic kinds that run on the construction.</summary>
-    public static IReadOnlyList<string> AttentionKinds { get; } = ["window", "lsh", "performer", "linformer", "clustered", "taylor"];
+    public static IReadOnlyList<string> AttentionKinds { get; } = ["random-sparse", "window", "lsh", "performer", "linformer", "clustered", "taylor"];
+
+    /// <summary>The sparse kinds whose budget converts to keys per query (reported against random-sparse at matched keys).</summary>
+    public static IReadOnlyList<string> SparseKinds { get; } = ["window", "lsh", "clustered"];
 
     /// <summary>Every kind a <see cref="MixerSpec"/> may name.</summary>
     public static IReadOnlyList<string> Kinds { get; } = [.. AttentionKinds, "linear-causal", "onepass", "mamba"];
@@ -21,6 +24,7 @@ public static class DuelContenders
     /// <summary>The kind's default fixed budget (for accuracy versus n).</summary>
     public static long DefaultFixedBudget(string kind) => kind switch
     {
+        "random-sparse" => 16,
         "window" => 8,
         "lsh" => 2,
         "performer" => 64,
@@ -44,6 +48,7 @@ public static class DuelContenders
         int global = spec.GlobalRows ?? sentinelRows;
         return spec.Kind switch
         {
+            "random-sparse" => new RandomSparseAttention(Math.Max(1, b), seed, global),
             "window" => new SlidingWindowAttention(Math.Max(1, b), globalRows: global),
             "lsh" => new LshAttention(Math.Max(1, b), LshBuckets(rows, spec.BucketSize ?? 32), seed, global),
             "performer" => new RandomFeatureAttention(Math.Max(1, b), seed),
@@ -57,25 +62,58 @@ public static class DuelContenders
     /// <summary>Buckets for LSH: the even number nearest rows / bucketSize, at least 2.</summary>
     public static int LshBuckets(int rows, int bucketSize) => Math.Max(2, 2 * (int)Math.Round(rows / (2.0 * bucketSize)));
 
-    /// <summary>The budgets to try for an attention heuristic on this construction's weights.</summary>
-    public static IReadOnlyList<long> AttentionLadder(MixerSpec spec, int rows, AttentionWeights weights)
+    /// <summary>
+    /// The budgets to try for an attention heuristic on this construction's weights: powers of two (Taylor orders 0..3)
+    /// while the cost stays within full attention's times n^(capExponent - 2) (capExponent 1.5: cost at most about n^1.5
+    /// where full attention is n^2). <paramref name="capped"/> is the first budget left out by the cap, or null when the
+    /// ladder ended for another reason. An explicit ladder is returned as given (the runner refuses rungs above the cap).
+    /// </summary>
+    public static IReadOnlyList<long> AttentionLadder(MixerSpec spec, int rows, AttentionWeights weights, double capExponent, out long? capped)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        capped = null;
         if (spec.Budgets is { } explicitBudgets) return explicitBudgets;
-        double full = NaiveAttention.Instance.Cost(rows, weights).Flops;
+        double cap = CostCap(rows, weights, capExponent);
         var ladder = new List<long>();
         var probe = spec.Kind == "linear-causal" ? spec with { Kind = "taylor" } : spec;
         long start = probe.Kind == "taylor" ? 0 : 1;
         for (long budget = start; ladder.Count < 40; budget = budget == 0 ? 1 : budget * 2)
         {
             if (probe.Kind == "taylor" && budget > 3) break;
+            if (probe.Kind is "random-sparse" or "window" or "linformer" or "clustered" && budget > 2L * rows) break;
             double cost = CreateAttention(probe, budget, rows, 0).Cost(rows, weights).Flops;
-            if (cost > 2 * full && ladder.Count > 0) break;
+            if (cost > cap)
+            {
+                capped = budget;
+                break;
+            }
+
             ladder.Add(budget);
-            if (cost > 2 * full) break;
         }
 
         return ladder;
+    }
+
+    /// <summary>The cost cap: full attention's flops times n^(capExponent - 2).</summary>
+    public static double CostCap(int rows, AttentionWeights weights, double capExponent) =>
+        NaiveAttention.Instance.Cost(rows, weights).Flops * Math.Pow(rows, capExponent - 2);
+
+    /// <summary>
+    /// True where the heuristic at this budget sees every key of every query, i.e. is full attention in disguise: LSH
+    /// with fewer than 4 buckets (a chunk and the one before it cover everything), a window or random-sparse k covering
+    /// every row, a Linformer rank of at least n. Such rungs are reported, marked, and left out of every fit.
+    /// </summary>
+    public static bool IsFullAttention(MixerSpec spec, long budget, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Kind switch
+        {
+            "lsh" => LshBuckets(rows, spec.BucketSize ?? 32) < 4,
+            "window" => (2 * budget) - 1 >= rows,
+            "random-sparse" => budget >= rows - 1,
+            "linformer" => budget >= rows,
+            _ => false,
+        };
     }
 
     /// <summary>One-pass state budgets: powers of two bits from the first that holds one vector up to one that holds all n.</summary>
