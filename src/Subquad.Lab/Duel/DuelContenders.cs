@@ -13,10 +13,10 @@ namespace Subquad.Lab.Duel;
 public static class DuelContenders
 {
     /// <summary>The heuristic kinds that run on the construction.</summary>
-    public static IReadOnlyList<string> AttentionKinds { get; } = ["random-sparse", "window", "lsh", "performer", "linformer", "clustered", "taylor"];
+    public static IReadOnlyList<string> AttentionKinds { get; } = ["random-sparse", "window", "lsh", "alsh", "performer", "linformer", "clustered", "taylor"];
 
     /// <summary>The sparse kinds whose budget converts to keys per query (reported against random-sparse at matched keys).</summary>
-    public static IReadOnlyList<string> SparseKinds { get; } = ["window", "lsh", "clustered"];
+    public static IReadOnlyList<string> SparseKinds { get; } = ["window", "lsh", "alsh", "clustered"];
 
     /// <summary>Every kind a <see cref="MixerSpec"/> may name.</summary>
     public static IReadOnlyList<string> Kinds { get; } = [.. AttentionKinds, "linear-causal", "onepass", "mamba"];
@@ -27,6 +27,7 @@ public static class DuelContenders
         "random-sparse" => 16,
         "window" => 8,
         "lsh" => 2,
+        "alsh" => 2,
         "performer" => 64,
         "linformer" => 16,
         "clustered" => 16,
@@ -50,7 +51,10 @@ public static class DuelContenders
         {
             "random-sparse" => new RandomSparseAttention(Math.Max(1, b), seed, global),
             "window" => new SlidingWindowAttention(Math.Max(1, b), globalRows: global),
-            "lsh" => new LshAttention(Math.Max(1, b), LshBuckets(rows, spec.BucketSize ?? 32), seed, global),
+            // Reformer: one shared hash, queries and keys in one sorted sequence, chunk + previous chunk, rounds.
+            "lsh" => new SharedLshAttention(Math.Max(1, b), LshBuckets(rows, spec.BucketSize ?? 32), seed, global),
+            // Asymmetric LSH for maximum inner product (the construction's scores are inner products).
+            "alsh" => new SharedLshAttention(Math.Max(1, b), LshBuckets(rows, spec.BucketSize ?? 32), seed, global, asymmetric: true),
             "performer" => new RandomFeatureAttention(Math.Max(1, b), seed),
             "linformer" => new LowRankAttention(Math.Max(1, b), seed),
             "clustered" => new ClusteredAttention(Math.Max(1, b), seed),
@@ -64,8 +68,8 @@ public static class DuelContenders
 
     /// <summary>
     /// The budgets to try for an attention heuristic on this construction's weights: powers of two (Taylor orders 0..3)
-    /// while the cost stays within full attention's times n^(capExponent - 2) (capExponent 1.5: cost at most about n^1.5
-    /// where full attention is n^2). <paramref name="capped"/> is the first budget left out by the cap, or null when the
+    /// while the cost stays within <see cref="CostCap"/> (capExponent 1.5: about n^1.5 pairwise work where full
+    /// attention does n^2). <paramref name="capped"/> is the first budget left out by the cap, or null when the
     /// ladder ended for another reason. An explicit ladder is returned as given (the runner refuses rungs above the cap).
     /// </summary>
     public static IReadOnlyList<long> AttentionLadder(MixerSpec spec, int rows, AttentionWeights weights, double capExponent, out long? capped)
@@ -94,9 +98,17 @@ public static class DuelContenders
         return ladder;
     }
 
-    /// <summary>The cost cap: full attention's flops times n^(capExponent - 2).</summary>
-    public static double CostCap(int rows, AttentionWeights weights, double capExponent) =>
-        NaiveAttention.Instance.Cost(rows, weights).Flops * Math.Pow(rows, capExponent - 2);
+    /// <summary>
+    /// The cost cap: the linear projections X Q, X K, X V (which every contender pays) plus full attention's remaining
+    /// (pairwise) flops times n^(capExponent - 2): with 1.5, about n^1.5 score computations where full attention has n^2.
+    /// </summary>
+    public static double CostCap(int rows, AttentionWeights weights, double capExponent)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        double projections = 2.0 * rows * weights.InputWidth * ((2.0 * weights.EmbeddingDimension) + weights.OutputWidth);
+        double full = NaiveAttention.Instance.Cost(rows, weights).Flops;
+        return projections + (Math.Max(0, full - projections) * Math.Pow(rows, capExponent - 2));
+    }
 
     /// <summary>
     /// True where the heuristic at this budget sees every key of every query, i.e. is full attention in disguise: LSH
@@ -108,7 +120,7 @@ public static class DuelContenders
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Kind switch
         {
-            "lsh" => LshBuckets(rows, spec.BucketSize ?? 32) < 4,
+            "lsh" or "alsh" => LshBuckets(rows, spec.BucketSize ?? 32) < 4,
             "window" => (2 * budget) - 1 >= rows,
             "random-sparse" => budget >= rows - 1,
             "linformer" => budget >= rows,

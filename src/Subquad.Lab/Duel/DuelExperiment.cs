@@ -97,6 +97,7 @@ public sealed record DuelExperiment
             new MixerSpec { Kind = "random-sparse" },
             new MixerSpec { Kind = "window" },
             new MixerSpec { Kind = "lsh" },
+            new MixerSpec { Kind = "alsh" },
             new MixerSpec { Kind = "performer" },
             new MixerSpec { Kind = "linformer" },
             new MixerSpec { Kind = "clustered" },

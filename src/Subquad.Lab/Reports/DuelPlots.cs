@@ -182,7 +182,7 @@ public static class DuelPlots
     {
         "random-sparse" => "keys per query k",
         "window" => "window W (keys each side)",
-        "lsh" => "hash rounds",
+        "lsh" or "alsh" => "hash rounds",
         "performer" => "random features",
         "linformer" => "rank",
         "clustered" => "clusters",

@@ -36,7 +36,7 @@ public static class DuelReport
         text.AppendLine(Inv, $"- run: {(result.Completed ? "complete" : "**cancelled: partial results**")}, {result.Rows.Count} rows, {result.ElapsedSeconds:F1} s; timings exclude a warm-up call per rung");
         foreach (string line in result.Skipped) text.AppendLine(Inv, $"- skipped: {line}");
         text.AppendLine();
-        text.AppendLine("Every accuracy is the **balanced accuracy** (mean of recall on yes-instances and specificity on no-instances), written `rate [95% low, high]`; always-yes and always-no both score 0.5. Budgets: random-sparse = k random keys per query (the control), window = W keys each side, lsh = hash rounds (buckets = n/32), performer = random features, linformer = rank, clustered = k-means clusters, taylor = order of the exp-kernel Taylor map, linear-causal = the same map in causal recurrent linear attention, onepass-* = state bits S of a named one-pass strategy.");
+        text.AppendLine("Every accuracy is the **balanced accuracy** (mean of recall on yes-instances and specificity on no-instances), written `rate [95% low, high]`; always-yes and always-no both score 0.5. Budgets: random-sparse = k random keys per query (the control), window = W keys each side, lsh = hash rounds of Reformer LSH (one shared hash, queries and keys in one sorted sequence, chunk + previous; buckets = n/32), alsh = the same with asymmetric transforms for maximum inner product, performer = random features, linformer = rank, clustered = k-means clusters, taylor = order of the exp-kernel Taylor map, linear-causal = the same map in causal recurrent linear attention, onepass-* = state bits S of a named one-pass strategy.");
         text.AppendLine();
 
         var families = result.CellInfos.Select(c => c.Family).Distinct().ToList();
@@ -192,7 +192,7 @@ public static class DuelReport
     public static double KeysPerQuery(string kind, long budget, int rows, int bucketSize = 32) => kind switch
     {
         "window" => Math.Min(rows, (2.0 * budget) - 1),
-        "lsh" => Math.Min(rows, budget * 2.0 * rows / DuelContenders.LshBuckets(rows, bucketSize)),
+        "lsh" or "alsh" => Math.Min(rows, budget * 2.0 * rows / DuelContenders.LshBuckets(rows, bucketSize)),
         "clustered" => Math.Min(rows, (double)rows / Math.Max(1, budget)),
         "random-sparse" => Math.Min(rows, budget),
         _ => double.NaN,
@@ -208,7 +208,7 @@ public static class DuelReport
         text.AppendLine();
         text.AppendLine("| family | n | heuristic | budget | keys/query | its accuracy | random-sparse k | control accuracy |");
         text.AppendLine("|---|---|---|---|---|---|---|---|");
-        int? bucket = result.Experiment.Mixers.FirstOrDefault(m => m.Kind == "lsh")?.BucketSize;
+        int? bucket = result.Experiment.Mixers.FirstOrDefault(m => m.Kind is "lsh" or "alsh")?.BucketSize;
         foreach (string family in families)
         {
             foreach (int n in sizes)
