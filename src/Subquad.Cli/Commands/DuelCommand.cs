@@ -178,6 +178,7 @@ internal static class DuelCommand
 
         io.Console.Write(table);
         foreach (var info in result.CellInfos.Where(c => c.Control)) io.Console.MarkupLine(CultureInfo.InvariantCulture, $"[yellow]control:[/] {Markup.Escape(info.Family)} at n = {info.N} is yes on {info.Yes}/{info.Trials}: an easy family, reported but not fitted");
+        foreach (var hit in result.CapHits.Where(c => !summary.Cells.Any(x => x.Family == c.Family && x.N == c.N && x.Kind == c.Kind))) io.Console.MarkupLine(CultureInfo.InvariantCulture, $"[yellow]cap:[/] {Markup.Escape(hit.Kind)} on {Markup.Escape(hit.Family)} at n = {hit.N}: even budget {hit.NextBudget} costs more than the subquadratic cap (raise --cap-exponent to see it)");
         foreach (string line in result.Skipped) io.Console.MarkupLine($"[yellow]skipped:[/] {Markup.Escape(line)}");
         io.Console.MarkupLine(CultureInfo.InvariantCulture, $"{result.Rows.Count} rows in {result.ElapsedSeconds:F1} s; report: {Markup.Escape(report)}");
     }

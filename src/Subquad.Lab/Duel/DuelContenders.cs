@@ -52,9 +52,9 @@ public static class DuelContenders
             "random-sparse" => new RandomSparseAttention(Math.Max(1, b), seed, global),
             "window" => new SlidingWindowAttention(Math.Max(1, b), globalRows: global),
             // Reformer: one shared hash, queries and keys in one sorted sequence, chunk + previous chunk, rounds.
-            "lsh" => new SharedLshAttention(Math.Max(1, b), LshBuckets(rows, spec.BucketSize ?? 32), seed, global),
+            "lsh" => new SharedLshAttention(Math.Max(1, b), LshBuckets(rows, spec.BucketSize ?? DefaultBucketSize(rows)), seed, global),
             // Asymmetric LSH for maximum inner product (the construction's scores are inner products).
-            "alsh" => new SharedLshAttention(Math.Max(1, b), LshBuckets(rows, spec.BucketSize ?? 32), seed, global, asymmetric: true),
+            "alsh" => new SharedLshAttention(Math.Max(1, b), LshBuckets(rows, spec.BucketSize ?? DefaultBucketSize(rows)), seed, global, asymmetric: true),
             "performer" => new RandomFeatureAttention(Math.Max(1, b), seed),
             "linformer" => new LowRankAttention(Math.Max(1, b), seed),
             "clustered" => new ClusteredAttention(Math.Max(1, b), seed),
@@ -62,6 +62,13 @@ public static class DuelContenders
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "not an attention heuristic"),
         };
     }
+
+    /// <summary>
+    /// The default LSH bucket size: max(2, floor(sqrt(n) / 4)) rows, so one round's keys per query (two chunks, about
+    /// 2n / buckets = sqrt(n) / 2) stay under the n^1.5 cap for the first rounds; a fixed size (Reformer's 32-64)
+    /// costs n x 64 keys, above the cap up to n = 4096.
+    /// </summary>
+    public static int DefaultBucketSize(int rows) => Math.Max(2, (int)Math.Floor(Math.Sqrt(rows) / 4));
 
     /// <summary>Buckets for LSH: the even number nearest rows / bucketSize, at least 2.</summary>
     public static int LshBuckets(int rows, int bucketSize) => Math.Max(2, 2 * (int)Math.Round(rows / (2.0 * bucketSize)));
@@ -120,7 +127,7 @@ public static class DuelContenders
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Kind switch
         {
-            "lsh" or "alsh" => LshBuckets(rows, spec.BucketSize ?? 32) < 4,
+            "lsh" or "alsh" => LshBuckets(rows, spec.BucketSize ?? DefaultBucketSize(rows)) < 4,
             "window" => (2 * budget) - 1 >= rows,
             "random-sparse" => budget >= rows - 1,
             "linformer" => budget >= rows,

@@ -109,13 +109,14 @@ public sealed class PlantedFamily : IInstanceFamily
 
     /// <summary>
     /// The margin the min-problem instances keep at l columns: the requested one, but at most half the expected overlap
-    /// w^2 / l of two random rows (a larger margin forces structure, and at small l is infeasible: e.g. 32 rows of weight
+    /// w^2 / l of two random rows, halved again (a larger margin forces structure and the repair stops settling: at n = 1024,
+    /// l = 20, margin 2 did not, and at small l is infeasible: e.g. 32 rows of weight
     /// 3 in 8 columns cannot even pairwise intersect, Erdos-Ko-Rado), and at least 1 (no-instances must stay no).
     /// </summary>
     public int EffectiveMargin(int dimensions)
     {
         int weight = Math.Max(1, (dimensions - 1) / 2);
-        return Math.Max(1, Math.Min(Margin, (int)Math.Floor((double)weight * weight / (2.0 * dimensions))));
+        return Math.Max(1, Math.Min(Margin, (int)Math.Floor((double)weight * weight / (4.0 * dimensions))));
     }
 
     private SimilarityInstance GenerateMin(int count, int dimensions, bool bichromatic, bool plant, Random random)
@@ -157,7 +158,7 @@ public sealed class PlantedFamily : IInstanceFamily
             }
 
             if (!changed) break;
-            if (pass > 50) throw new NotSupportedException($"planted family: the margin repair did not settle at n = {count}, l = {dimensions}");
+            if (pass > 200) throw new NotSupportedException($"planted family: the margin repair did not settle at n = {count}, l = {dimensions}");
         }
 
         BinaryVectors Build(int from, int to)

@@ -36,7 +36,7 @@ public static class DuelReport
         text.AppendLine(Inv, $"- run: {(result.Completed ? "complete" : "**cancelled: partial results**")}, {result.Rows.Count} rows, {result.ElapsedSeconds:F1} s; timings exclude a warm-up call per rung");
         foreach (string line in result.Skipped) text.AppendLine(Inv, $"- skipped: {line}");
         text.AppendLine();
-        text.AppendLine("Every accuracy is the **balanced accuracy** (mean of recall on yes-instances and specificity on no-instances), written `rate [95% low, high]`; always-yes and always-no both score 0.5. Budgets: random-sparse = k random keys per query (the control), window = W keys each side, lsh = hash rounds of Reformer LSH (one shared hash, queries and keys in one sorted sequence, chunk + previous; buckets = n/32), alsh = the same with asymmetric transforms for maximum inner product, performer = random features, linformer = rank, clustered = k-means clusters, taylor = order of the exp-kernel Taylor map, linear-causal = the same map in causal recurrent linear attention, onepass-* = state bits S of a named one-pass strategy.");
+        text.AppendLine("Every accuracy is the **balanced accuracy** (mean of recall on yes-instances and specificity on no-instances), written `rate [95% low, high]`; always-yes and always-no both score 0.5. Budgets: random-sparse = k random keys per query (the control), window = W keys each side, lsh = hash rounds of Reformer LSH (one shared hash, queries and keys in one sorted sequence, chunk + previous; buckets = n / max(2, sqrt(n)/4)), alsh = the same with asymmetric transforms for maximum inner product, performer = random features, linformer = rank, clustered = k-means clusters, taylor = order of the exp-kernel Taylor map, linear-causal = the same map in causal recurrent linear attention, onepass-* = state bits S of a named one-pass strategy.");
         text.AppendLine();
 
         var families = result.CellInfos.Select(c => c.Family).Distinct().ToList();
@@ -48,7 +48,7 @@ public static class DuelReport
         Reference(text, summary, families, sizes);
         FixedBudget(text, summary, families, sizes, controls);
         Failures(text, summary, result, families);
-        Requirements(text, summary, families, sizes, controls, e);
+        Requirements(text, summary, result, families, sizes, controls, e);
         AgainstRandomSparse(text, summary, result, families, sizes);
         OnePass(text, summary, result, families, sizes);
         Mamba(text, summary, result);
@@ -155,10 +155,17 @@ public static class DuelReport
         text.AppendLine();
     }
 
-    private static void Requirements(StringBuilder text, DuelSummary summary, List<string> families, List<int> sizes, HashSet<string> controls, DuelExperiment e)
+    private static void Requirements(StringBuilder text, DuelSummary summary, DuelResult result, List<string> families, List<int> sizes, HashSet<string> controls, DuelExperiment e)
     {
         text.AppendLine(Inv, $"## Budget needed for balanced accuracy >= {e.TargetAccuracy:0.###} (95% lower bound{(e.Confirm ? ", confirmed" : "")}) versus n, and the exponents it implies");
         text.AppendLine();
+        var before = result.CapHits.Where(c => !summary.Cells.Any(x => x.Family == c.Family && x.N == c.N && x.Kind == c.Kind)).ToList();
+        if (before.Count > 0)
+        {
+            text.AppendLine("Stopped by the cost cap before their first rung (even the cheapest budget costs more than the cap allows): " + string.Join("; ", before.Select(c => string.Create(Inv, $"{c.Kind} on {c.Family} at n = {c.N} (budget {c.NextBudget})"))) + ".");
+            text.AppendLine();
+        }
+
         text.AppendLine("A cell is the smallest budget whose lower bound reached the target (the confirmation batch's interval beside it); \"> B\" means no rung up to B did, with the best rung's accuracy; **cap** marks a ladder stopped by the subquadratic cost cap, *full* a rung that was full attention in disguise. Exponents: least-squares slope of log cost against log n over the hard-family sizes where the target was reached (full-attention rungs and controls left out), bootstrap 95% interval over instances, R^2; full attention is 2.");
         text.AppendLine();
         foreach (string family in families)
@@ -189,10 +196,10 @@ public static class DuelReport
     }
 
     /// <summary>Keys per query a sparse heuristic's budget buys, to set beside random-sparse at the same k.</summary>
-    public static double KeysPerQuery(string kind, long budget, int rows, int bucketSize = 32) => kind switch
+    public static double KeysPerQuery(string kind, long budget, int rows, int? bucketSize = null) => kind switch
     {
         "window" => Math.Min(rows, (2.0 * budget) - 1),
-        "lsh" or "alsh" => Math.Min(rows, budget * 2.0 * rows / DuelContenders.LshBuckets(rows, bucketSize)),
+        "lsh" or "alsh" => Math.Min(rows, budget * 2.0 * rows / DuelContenders.LshBuckets(rows, bucketSize ?? DuelContenders.DefaultBucketSize(rows))),
         "clustered" => Math.Min(rows, (double)rows / Math.Max(1, budget)),
         "random-sparse" => Math.Min(rows, budget),
         _ => double.NaN,
@@ -217,7 +224,7 @@ public static class DuelReport
                 if (ks.Count == 0) continue;
                 foreach (var cell in summary.Cells.Where(c => c.Family == family && c.N == n && c.Batch == 0 && DuelContenders.SparseKinds.Contains(c.Kind) && c.Budget is not null).OrderBy(c => c.Kind).ThenBy(c => c.Budget))
                 {
-                    double keys = KeysPerQuery(cell.Kind, cell.Budget!.Value, n + 1, bucket ?? 32);
+                    double keys = KeysPerQuery(cell.Kind, cell.Budget!.Value, n + 1, bucket);
                     var match = ks.LastOrDefault(c => c.Budget <= keys);
                     text.AppendLine(Inv, $"| {family} | {n} | {cell.Kind} | {cell.Budget} | {keys:0.#} | {cell.Accuracy} | {(match is null ? "-" : match.Budget!.Value.ToString(Inv))} | {(match is null ? "-" : match.Accuracy.ToString())} |");
                 }
