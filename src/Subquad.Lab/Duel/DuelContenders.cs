@@ -64,11 +64,11 @@ public static class DuelContenders
     }
 
     /// <summary>
-    /// The default LSH bucket size: max(2, floor(sqrt(n) / 4)) rows, so one round's keys per query (two chunks, about
-    /// 2n / buckets = sqrt(n) / 2) stay under the n^1.5 cap for the first rounds; a fixed size (Reformer's 32-64)
-    /// costs n x 64 keys, above the cap up to n = 4096.
+    /// The default LSH bucket size: max(2, floor(sqrt(n) / 2)) rows, i.e. about 2 sqrt(n) buckets, near the bucket count
+    /// that minimises hashing (2n x b/2 projections) plus scoring (n x 2n/b keys); a fixed size (Reformer's 32-64) puts
+    /// even one round above the cap up to n = 4096.
     /// </summary>
-    public static int DefaultBucketSize(int rows) => Math.Max(2, (int)Math.Floor(Math.Sqrt(rows) / 4));
+    public static int DefaultBucketSize(int rows) => Math.Max(2, (int)Math.Floor(Math.Sqrt(rows) / 2));
 
     /// <summary>Buckets for LSH: the even number nearest rows / bucketSize, at least 2.</summary>
     public static int LshBuckets(int rows, int bucketSize) => Math.Max(2, 2 * (int)Math.Round(rows / (2.0 * bucketSize)));
@@ -114,8 +114,15 @@ public static class DuelContenders
         ArgumentNullException.ThrowIfNull(weights);
         double projections = 2.0 * rows * weights.InputWidth * ((2.0 * weights.EmbeddingDimension) + weights.OutputWidth);
         double full = NaiveAttention.Instance.Cost(rows, weights).Flops;
-        return projections + (Math.Max(0, full - projections) * Math.Pow(rows, capExponent - 2));
+        return projections + (CapConstant * Math.Max(0, full - projections) * Math.Pow(rows, capExponent - 2));
     }
+
+    /// <summary>
+    /// The constant in the cap (cost &lt;= 4 x n^1.5 pair scores): one round of LSH needs its hashing (2 n b m flops)
+    /// besides n x 2n/b key scores, about 2.8 n^1.5 m at the best bucket count, so a cap without a constant would refuse
+    /// every LSH rung at any n.
+    /// </summary>
+    public const double CapConstant = 4;
 
     /// <summary>
     /// True where the heuristic at this budget sees every key of every query, i.e. is full attention in disguise: LSH

@@ -56,6 +56,12 @@ public sealed record DuelExperiment
     /// <summary>Ladders stop before a rung whose cost exceeds full attention's times n^(capExponent - 2): 1.5 keeps them subquadratic.</summary>
     public double CapExponent { get; init; } = 1.5;
 
+    /// <summary>Run the lambda sweep (kernel approximations' error against the score bound B, Alman-Song) on the first 4 instances of every hard cell with n at most <see cref="LambdaSweepMaxN"/>.</summary>
+    public bool LambdaSweep { get; init; } = true;
+
+    /// <summary>Largest n for the lambda sweep (it runs exact attention 8 times per instance).</summary>
+    public int LambdaSweepMaxN { get; init; } = 4096;
+
     /// <summary>Draws per trial before a hard family counts as not balanceable at that n (refused up front).</summary>
     public int MaxAttempts { get; init; } = 200;
 

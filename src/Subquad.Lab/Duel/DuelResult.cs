@@ -24,6 +24,9 @@ public sealed record DuelResult
     /// <summary>Where a ladder stopped at the cost cap without reaching the target: (family, n, kind, first budget left out).</summary>
     public IReadOnlyList<CapHit> CapHits { get; init; } = [];
 
+    /// <summary>The lambda sweep's points (kernel approximations' error against the score bound).</summary>
+    public IReadOnlyList<Analysis.LambdaSweep.Point> LambdaPoints { get; init; } = [];
+
     /// <summary>Total wall time in seconds.</summary>
     public double ElapsedSeconds { get; init; }
 }

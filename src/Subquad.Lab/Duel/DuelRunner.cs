@@ -182,6 +182,7 @@ public sealed class DuelRunner
             ElapsedSeconds = clock.Elapsed.TotalSeconds,
             CellInfos = infos.ToList(),
             CapHits = capHits.ToList(),
+            LambdaPoints = _lambda.ToList(),
         };
 
         try
@@ -219,6 +220,7 @@ public sealed class DuelRunner
     }
 
     private readonly List<string> _completedCells = [];
+    private readonly List<Analysis.LambdaSweep.Point> _lambda = [];
 
     /// <summary>Cells finished by this runner so far ("family|n"), resumed ones excluded.</summary>
     public IReadOnlyList<string> CompletedCells => _completedCells;
@@ -338,6 +340,15 @@ public sealed class DuelRunner
             }
 
             Flush(rows, cellRows);
+        }
+
+        if (constructed && _experiment.LambdaSweep && !cell.Run.Family.IsControl && n <= _experiment.LambdaSweepMaxN)
+        {
+            for (int t = 0; t < Math.Min(4, _experiment.Trials); t++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                _lambda.AddRange(Analysis.LambdaSweep.Run(label, n, t, cell.Construction(0, t), _wiring.ExactAttention!, seed: Mix(cell.Get(0, t, cancellationToken).Seed, 77)));
+            }
         }
 
         progress?.Report(new DuelProgress($"{label} n={n}: transformer", ++done, total));

@@ -70,6 +70,7 @@ public static class DuelOutput
             cells = summary.Cells.Select(c => new { family = c.Family, kind = c.Kind, mixer = c.Mixer, budget = c.Budget, n = c.N, batch = c.Batch, instances = c.Trials, recall = c.Accuracy.Recall, specificity = c.Accuracy.Specificity, balanced_accuracy = Balanced(c.Accuracy), median_time_ms = c.MedianTimeMs, mean_flops = c.MeanFlops, state_bits = c.StateBits, control = c.Control, full_attention = c.FullAttention }),
             requirements = summary.Requirements.Select(r => new { family = r.Family, kind = r.Kind, n = r.N, budget = r.Budget, largest_tried = r.LargestTried, best_budget = r.BestBudget, best = Balanced(r.Best), confirmation = r.Confirmation is null ? null : Balanced(r.Confirmation), mean_flops = Finite(r.MeanFlops), median_time_ms = Finite(r.MedianTimeMs), hit_cap = r.HitCap, full_attention = r.FullAttention, control = r.Control }),
             fits = summary.Fits.Select(f => new { family = f.Family, kind = f.Kind, quantity = f.Quantity, slope = f.Fit.Slope, ci95_low = f.Ci95Low, ci95_high = f.Ci95High, r_squared = f.Fit.RSquared, points = f.Fit.Points, largest_n = f.LargestN }),
+            lambda_sweep = result.LambdaPoints.Select(p => new { family = p.Family, n = p.N, score_bound = p.ScoreBound, contender = p.Contender, instance = p.Instance, relative_error = Finite(p.RelativeError) }),
             rows = result.Rows,
         };
         WriteAtomically(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(payload, OutputOptions));

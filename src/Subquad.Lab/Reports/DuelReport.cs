@@ -52,6 +52,7 @@ public static class DuelReport
         AgainstRandomSparse(text, summary, result, families, sizes);
         OnePass(text, summary, result, families, sizes);
         Mamba(text, summary, result);
+        Lambda(text, result);
 
         if (plots.Count > 0)
         {
@@ -317,6 +318,29 @@ public static class DuelReport
         }
 
         text.AppendLine();
+    }
+
+    private static void Lambda(StringBuilder text, DuelResult result)
+    {
+        if (result.LambdaPoints.Count == 0) return;
+        text.AppendLine("## Lambda sweep: kernel approximations against the size of the scores (Alman-Song)");
+        text.AppendLine();
+        text.AppendLine("The construction's X, K, V with Q scaled so that the largest |score| is B; each approximation's error against exact attention (max over outputs of |y - y*| / max |y*|), median [max] over the first 4 instances. Alman and Song (2023): with scores o(sqrt(log n)) attention can be approximated in n^(1+o(1)) time; with scores of order log n, not under SETH. The last B of each n is the construction's own scale.");
+        text.AppendLine();
+        foreach (var family in result.LambdaPoints.GroupBy(p => p.Family))
+        {
+            text.AppendLine(Inv, $"### {family.Key}");
+            text.AppendLine();
+            text.AppendLine("| n | sqrt(ln n) | B | contender | relative error, median [max] |");
+            text.AppendLine("|---|---|---|---|---|");
+            foreach (var group in family.GroupBy(p => (p.N, p.ScoreBound, p.Contender)).OrderBy(g => g.Key.N).ThenBy(g => g.Key.ScoreBound).ThenBy(g => g.Key.Contender, StringComparer.Ordinal))
+            {
+                var errors = group.Select(p => p.RelativeError).ToList();
+                text.AppendLine(Inv, $"| {group.Key.N} | {Math.Sqrt(Math.Log(group.Key.N)):0.00} | {group.Key.ScoreBound:0.##} | {group.Key.Contender} | {DuelSummary.Median(errors):G3} [{errors.Max():G3}] |");
+            }
+
+            text.AppendLine();
+        }
     }
 
     private static string Slope(ExponentFit? fit, bool withCi = true) => fit is null ? "-"

@@ -71,3 +71,23 @@ public sealed class StatisticsTests
         Assert.True(narrow.High - narrow.Low < wide.High - wide.Low);
     }
 }
+
+public sealed class LambdaSweepTests
+{
+    [Fact]
+    public void KernelApproximations_AreAccurateAtSmallScores_AndFailAtTheConstructionsScale()
+    {
+        var instance = new Subquad.Lab.Families.CriticalOvFamily().Generate(64, 12, Core.Problems.Problem.OrthogonalVectors, false, 3);
+        var construction = Duel.TestOvConstruction.Build(instance, Core.Problems.Problem.OrthogonalVectors);
+        var points = Subquad.Lab.Analysis.LambdaSweep.Run("critical", 64, 0, construction, Models.Alternatives.Reference.NaiveAttention.Instance).ToList();
+        double top = points.Max(p => p.ScoreBound);
+        Assert.True(top > 16, $"construction's score bound {top}");
+        foreach (string contender in points.Select(p => p.Contender).Distinct())
+        {
+            double small = points.Single(p => p.Contender == contender && p.ScoreBound == 0.5).RelativeError;
+            double large = points.Single(p => p.Contender == contender && p.ScoreBound == top).RelativeError;
+            Assert.True(small < 0.1, $"{contender} at B = 0.5: error {small}");
+            Assert.True(large > 10 * small, $"{contender}: error {small} at B = 0.5, {large} at B = {top}");
+        }
+    }
+}
