@@ -164,6 +164,7 @@ internal static class DemoCommand
             TargetAccuracy = 0.9,
             SequentialChunk = 10,
             CapExponent = 2,
+            LambdaSweep = false, // the full experiment has it; the demo keeps to two minutes
             Seed = seed,
         };
         experiment.Validate();
