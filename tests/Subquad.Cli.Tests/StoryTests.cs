@@ -35,10 +35,30 @@ public class StoryTests : IDisposable
     public void Duel_WiredByDefault_HasTransformerAndSatRows()
     {
         string output = _temp.File("duel");
-        var result = CliHarness.Ok("duel", "-o", output, "--families", "sat,critical", "--sizes", "16,32", "--trials", "2", "--mixers", "window,onepass", "--format", "csv");
+        var result = CliHarness.Ok("duel", "-o", output, "--families", "sat,critical", "--sizes", "16,32", "--trials", "2", "--target", "0.3", "--mixers", "window,onepass", "--format", "csv", "--save-instances", Path.Combine(output, "instances"));
         Assert.Contains(",transformer,", result.Out, StringComparison.Ordinal);
         Assert.Contains("sat,", result.Out, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(output, "report.md")));
+
+        // Every instance saved for others to rerun: a manifest with family, n, l, seed and truth, and .npy files.
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "instances", "manifest.json")));
+        var first = manifest.RootElement.GetProperty("instances")[0];
+        foreach (string key in new[] { "family", "n", "l", "seed", "truth", "files" }) Assert.True(first.TryGetProperty(key, out _), key);
+        var npy = File.ReadAllBytes(Path.Combine(output, "instances", first.GetProperty("files")[0].GetString()!));
+        Assert.Equal(0x93, npy[0]);
+        int headerLength = npy[8] | (npy[9] << 8);
+        Assert.Equal(0, (10 + headerLength) % 64);
+        Assert.Equal(first.GetProperty("n").GetInt32() * first.GetProperty("l").GetInt32(), npy.Length - 10 - headerLength);
+
+        // Too few trials for the default target: refused up front with what to change.
+        var refused = CliHarness.Run("duel", "-o", _temp.File("refused"), "--sizes", "16", "--trials", "16");
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("381 trials", refused.Err, StringComparison.Ordinal);
+
+        // A second run into the same folder resumes: every cell is already finished.
+        var again = CliHarness.Run("duel", "-o", output, "--families", "sat,critical", "--sizes", "16,32", "--trials", "2", "--target", "0.3", "--mixers", "window,onepass");
+        Assert.Equal(0, again.Code);
+        Assert.Contains("resuming: 4 finished", again.Err, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -40,9 +40,13 @@ internal static class DuelCommand
         var seed = new Option<int?>("--seed") { Description = "Master seed (rows are reproducible from it)." };
         var target = new Option<double?>("--target") { Description = "Accuracy a budget must reach (default 0.99)." };
         var force = new Option<bool>("--force") { Description = "Write into a non-empty folder that is not a previous duel's output." };
+        var factors = new Option<string?>("--dimension-factors") { Description = "Comma-separated c values for l = c log2 n, e.g. 2,4,8 (a sweep)." };
+        var cap = new Option<double?>("--cap-exponent") { Description = "Ladders stop before a rung costing more than full attention x n^(cap - 2); default 1.5 (subquadratic)." };
+        var saveInstances = new Option<string?>("--save-instances") { Description = "Folder for every drawn instance as .npy plus manifest.json (family, n, l, seed, truth)." };
+        var noConfirm = new Option<bool>("--no-confirm") { Description = "Do not confirm a rung that reached the target on a fresh batch (the report says so)." };
         var format = CommonOptions.Format();
         var command = new Command("duel", "Duel the transformer against subquadratic alternatives: accuracy, the budget each needs for 99%, and the time exponent it implies.");
-        foreach (var option in new Option[] { output, experimentFile, problem, threshold, bichromatic, families, sizes, mixers, trials, seed, target, force, format }) command.Options.Add(option);
+        foreach (var option in new Option[] { output, experimentFile, problem, threshold, bichromatic, families, sizes, mixers, trials, seed, target, force, factors, cap, saveInstances, noConfirm, format }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var experiment = parse.GetValue(experimentFile) is { } file
@@ -57,10 +61,13 @@ internal static class DuelCommand
             if (parse.GetValue(trials) is { } tr) experiment = experiment with { Trials = tr };
             if (parse.GetValue(seed) is { } sd) experiment = experiment with { Seed = sd };
             if (parse.GetValue(target) is { } tg) experiment = experiment with { TargetAccuracy = tg };
+            if (parse.GetValue(factors) is { } fs) experiment = experiment with { DimensionFactors = List(fs, "--dimension-factors").Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double c) && c > 0 ? c : throw new UsageException($"--dimension-factors: \"{v}\" is not a positive number")).ToList() };
+            if (parse.GetValue(cap) is { } cx) experiment = experiment with { CapExponent = cx };
+            if (parse.GetValue(noConfirm)) experiment = experiment with { Confirm = false };
             experiment.Validate();
             string directory = parse.GetValue(output)!;
             DuelOutput.EnsureWritable(directory, parse.GetValue(force));
-            return Run(io, experiment, wiring(), directory, parse.GetValue(format));
+            return Run(io, experiment, wiring(), directory, parse.GetValue(format), parse.GetValue(saveInstances));
         });
         return command;
     }
@@ -72,9 +79,20 @@ internal static class DuelCommand
         return items;
     }
 
-    private static int Run(CliIO io, DuelExperiment experiment, DuelWiring wiring, string directory, OutputFormat format)
+    private static int Run(CliIO io, DuelExperiment experiment, DuelWiring wiring, string directory, OutputFormat format, string? saveInstances)
     {
-        var runner = new DuelRunner(experiment, wiring);
+        // Resume: a previous run of the same experiment in this folder keeps its finished cells.
+        var (previousRows, previousCells) = DuelOutput.ReadCheckpoint(directory, experiment);
+        if (previousCells.Count > 0) io.Error.WriteLine($"resuming: {previousCells.Count} finished (family, n) cells in {directory} are kept");
+        var archive = saveInstances is null ? null : new InstanceArchive(saveInstances);
+        var runner = new DuelRunner(experiment, wiring)
+        {
+            Resume = previousRows,
+            ResumeCells = previousCells,
+            CellFinished = partial => DuelOutput.Write(partial, directory),
+            InstanceDrawn = archive is null ? null : archive.Save,
+        };
+        runner.Preflight(); // refusals (unbalanceable family, budget above the cap) before any long work
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -110,12 +128,13 @@ internal static class DuelCommand
             Console.CancelKeyPress -= onCancel;
         }
 
+        archive?.Flush();
         string report = DuelOutput.Write(result, directory);
         var summary = DuelSummary.From(result);
         switch (format)
         {
             case OutputFormat.Json:
-                io.Out.WriteLine(JsonSerializer.Serialize(new { report, completed = result.Completed, requirements = summary.Requirements, fits = summary.Fits.Select(x => new { x.Family, x.Kind, x.Quantity, x.Fit.Slope, x.Fit.RSquared }) }, DuelExperiment.JsonOptions));
+                io.Out.WriteLine(File.ReadAllText(Path.Combine(directory, "results.json")));
                 break;
             case OutputFormat.Csv:
                 io.Out.Write(DuelOutput.Csv(result.Rows));
@@ -133,7 +152,7 @@ internal static class DuelCommand
     {
         var e = result.Experiment;
         var sizes = e.Sizes.OrderBy(n => n).ToList();
-        var table = new Table().Title(Markup.Escape($"{e.ToProblem()}: budget each contender needed for {e.TargetAccuracy:P0} accuracy (\"> B\": not reached up to B)"));
+        var table = new Table().Title(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{e.ToProblem()}: budget each contender needed for balanced accuracy >= {e.TargetAccuracy:0.###} (95% Wilson lower bound{(e.Confirm ? ", confirmed on a fresh batch" : "")}; \"> B\": not reached up to B, \"cap\": stopped by the n^{e.CapExponent} cost cap); {e.Trials} instances per cell")));
         table.AddColumn("family");
         table.AddColumn("contender");
         foreach (int n in sizes) table.AddColumn(new TableColumn($"n={n}").RightAligned());
@@ -142,10 +161,10 @@ internal static class DuelCommand
         {
             foreach (string kind in DuelSummary.ReferenceKinds)
             {
-                var cells = summary.Cells.Where(c => c.Family == family && c.Kind == kind).ToDictionary(c => c.N);
+                var cells = summary.Cells.Where(c => c.Family == family && c.Kind == kind && c.Batch == 0).ToDictionary(c => c.N);
                 if (cells.Count == 0) continue;
                 var fit = summary.FitFor(family, kind, "flops");
-                table.AddRow([Markup.Escape(family), kind, .. sizes.Select(n => cells.TryGetValue(n, out var c) ? $"{c.Accuracy:P0} right" : "-"), fit is null ? "-" : fit.Fit.Slope.ToString("F2", CultureInfo.InvariantCulture)]);
+                table.AddRow([Markup.Escape(family), Markup.Escape(kind), .. sizes.Select(n => cells.TryGetValue(n, out var c) ? Markup.Escape(c.Accuracy.ToString()) : "-"), fit is null ? "-" : fit.Fit.Slope.ToString("F2", CultureInfo.InvariantCulture)]);
             }
 
             foreach (string kind in DuelSummary.LadderKinds)
@@ -153,11 +172,13 @@ internal static class DuelCommand
                 var byN = summary.Requirements.Where(r => r.Family == family && r.Kind == kind).ToDictionary(r => r.N);
                 if (byN.Count == 0) continue;
                 var fit = summary.FitFor(family, kind, "flops at target");
-                table.AddRow([Markup.Escape(family), kind, .. sizes.Select(n => !byN.TryGetValue(n, out var r) ? "-" : r.Budget is { } b ? b.ToString(CultureInfo.InvariantCulture) : $"> {r.LargestTried}"), fit is null ? "-" : fit.Fit.Slope.ToString("F2", CultureInfo.InvariantCulture)]);
+                table.AddRow([Markup.Escape(family), Markup.Escape(kind), .. sizes.Select(n => !byN.TryGetValue(n, out var r) ? "-" : r.Budget is { } b ? b.ToString(CultureInfo.InvariantCulture) + (r.FullAttention ? " (full)" : "") : Markup.Escape($"> {r.LargestTried}{(r.HitCap ? " cap" : "")} ({r.Best})")), fit is null ? "-" : fit.Fit.Slope.ToString("F2", CultureInfo.InvariantCulture)]);
             }
         }
 
         io.Console.Write(table);
+        foreach (var info in result.CellInfos.Where(c => c.Control)) io.Console.MarkupLine(CultureInfo.InvariantCulture, $"[yellow]control:[/] {Markup.Escape(info.Family)} at n = {info.N} is yes on {info.Yes}/{info.Trials}: an easy family, reported but not fitted");
+        foreach (var hit in result.CapHits.Where(c => !summary.Cells.Any(x => x.Family == c.Family && x.N == c.N && x.Kind == c.Kind))) io.Console.MarkupLine(CultureInfo.InvariantCulture, $"[yellow]cap:[/] {Markup.Escape(hit.Kind)} on {Markup.Escape(hit.Family)} at n = {hit.N}: even budget {hit.NextBudget} costs more than the subquadratic cap (raise --cap-exponent to see it)");
         foreach (string line in result.Skipped) io.Console.MarkupLine($"[yellow]skipped:[/] {Markup.Escape(line)}");
         io.Console.MarkupLine(CultureInfo.InvariantCulture, $"{result.Rows.Count} rows in {result.ElapsedSeconds:F1} s; report: {Markup.Escape(report)}");
     }

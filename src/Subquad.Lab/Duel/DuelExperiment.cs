@@ -29,14 +29,47 @@ public sealed record DuelExperiment
     /// <summary>The heuristic and recurrent contenders (the exact engine and the transformer are always there).</summary>
     public IReadOnlyList<MixerSpec> Mixers { get; init; } = [];
 
-    /// <summary>Instances per (family, n).</summary>
-    public int Trials { get; init; } = 16;
+    /// <summary>
+    /// Instances per (family, n) in the main batch (the confirmation batch has as many again). 400 is what an
+    /// all-correct cell needs for its Wilson lower bound to reach 0.99; fewer are refused for that target.
+    /// </summary>
+    public int Trials { get; init; } = 400;
 
     /// <summary>Master seed.</summary>
     public int Seed { get; init; } = 1;
 
     /// <summary>l = max(MinDimensions, ceil(DimensionFactor * log2 n)): the paper's l = c log n regime.</summary>
     public double DimensionFactor { get; init; } = 2;
+
+    /// <summary>
+    /// The sweep of c in l = c log2 n (e.g. [2, 4, 8]); null runs <see cref="DimensionFactor"/> alone. With more than one c
+    /// the family column reads "critical c=4".
+    /// </summary>
+    public IReadOnlyList<double>? DimensionFactors { get; init; }
+
+    /// <summary>Confirm a budget that reaches the target on a second, independent batch of instances before reporting it.</summary>
+    public bool Confirm { get; init; } = true;
+
+    /// <summary>Instances between the sequential checks of a rung (stop once the upper bound is below the target).</summary>
+    public int SequentialChunk { get; init; } = 40;
+
+    /// <summary>Ladders stop before a rung whose cost exceeds full attention's times n^(capExponent - 2): 1.5 keeps them subquadratic.</summary>
+    public double CapExponent { get; init; } = 1.5;
+
+    /// <summary>Run the lambda sweep (kernel approximations' error against the score bound B, Alman-Song) on the first 4 instances of every hard cell with n at most <see cref="LambdaSweepMaxN"/>.</summary>
+    public bool LambdaSweep { get; init; } = true;
+
+    /// <summary>Largest n for the lambda sweep (it runs exact attention 8 times per instance).</summary>
+    public int LambdaSweepMaxN { get; init; } = 4096;
+
+    /// <summary>Draws per trial before a hard family counts as not balanceable at that n (refused up front).</summary>
+    public int MaxAttempts { get; init; } = 200;
+
+    /// <summary>The c values run: <see cref="DimensionFactors"/> or [<see cref="DimensionFactor"/>].</summary>
+    public IReadOnlyList<double> DimensionFactorsRun => DimensionFactors is { Count: > 0 } list ? list : [DimensionFactor];
+
+    /// <summary>l for n documents at c.</summary>
+    public int DimensionsFor(int n, double c) => Math.Max(MinDimensions, (int)Math.Ceiling(c * Math.Log2(Math.Max(2, n))));
 
     /// <summary>Lower bound on l.</summary>
     public int MinDimensions { get; init; } = 8;
@@ -50,7 +83,11 @@ public sealed record DuelExperiment
     /// <summary>l for n documents.</summary>
     public int DimensionsFor(int n) => Math.Max(MinDimensions, (int)Math.Ceiling(DimensionFactor * Math.Log2(Math.Max(2, n))));
 
-    /// <summary>The small default: OV on random, planted and critical instances, n = 32..512, every contender; about a minute on 2 cores.</summary>
+    /// <summary>
+    /// The full default experiment (issue 12): OV on the hard families (planted, critical) with random(p = 0.25) as the
+    /// easy control, n = 2^10 .. 2^14, 400 instances per cell (plus a confirmation batch where a rung reaches the target),
+    /// every contender, ladders capped at n^1.5. Hours on 2 cores: see docs/duel.md for what was measured.
+    /// </summary>
     public static DuelExperiment Default { get; } = new()
     {
         Problem = "ov",
@@ -60,11 +97,13 @@ public sealed record DuelExperiment
             new FamilySpec { Kind = "planted", Density = 0.3, Margin = 2 },
             new FamilySpec { Kind = "critical" },
         ],
-        Sizes = [32, 64, 128, 256, 512],
+        Sizes = [1024, 2048, 4096, 8192, 16384],
         Mixers =
         [
+            new MixerSpec { Kind = "random-sparse" },
             new MixerSpec { Kind = "window" },
             new MixerSpec { Kind = "lsh" },
+            new MixerSpec { Kind = "alsh" },
             new MixerSpec { Kind = "performer" },
             new MixerSpec { Kind = "linformer" },
             new MixerSpec { Kind = "clustered" },
@@ -73,20 +112,20 @@ public sealed record DuelExperiment
             new MixerSpec { Kind = "onepass" },
             new MixerSpec { Kind = "mamba", Budgets = [1, 16] },
         ],
-        Trials = 16,
+        Trials = 400,
         Seed = 1,
     };
 
-    /// <summary>JSON options: camelCase, comments and trailing commas allowed, enums as strings.</summary>
+    /// <summary>JSON options: snake_case (the house schema), comments and trailing commas allowed, enums as strings.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
     /// <summary>Reads an experiment from JSON text; <paramref name="source"/> names it in errors.</summary>
@@ -139,7 +178,22 @@ public sealed record DuelExperiment
             if (n > 1 << 16) throw new InputException(source, null, $"size n = {n} is above 65536 (the reference rows are quadratic)");
         }
 
-        if (Trials < 1) throw new InputException(source, null, $"trials = {Trials}: need at least 1");
+        if (Trials < 2) throw new InputException(source, null, $"trials = {Trials}: need at least 2 (one yes and one no instance)");
+        if (TargetAccuracy is > 0 and <= 1)
+        {
+            double best = Analysis.Proportion.Wilson(Trials, Trials).Low;
+            if (best < TargetAccuracy)
+            {
+                int need = Analysis.Proportion.TrialsForLowerBound(TargetAccuracy);
+                throw new InputException(source, null, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"trials = {Trials} cannot support target {TargetAccuracy}: even all right, the 95% Wilson lower bound is {best:0.000}; use at least {need} trials or a target of at most {Math.Floor(best * 1000) / 1000:0.000}"));
+            }
+        }
+
+        if (SequentialChunk < 2) throw new InputException(source, null, $"sequentialChunk = {SequentialChunk}: need at least 2");
+        if (CapExponent is < 1 or > 2.5 || double.IsNaN(CapExponent)) throw new InputException(source, null, $"capExponent = {CapExponent}: must lie in [1, 2.5]");
+        if (MaxAttempts < 1) throw new InputException(source, null, $"maxAttempts = {MaxAttempts}: need at least 1");
+        if (DimensionFactors is { } factors && factors.Any(c => c <= 0 || double.IsNaN(c))) throw new InputException(source, null, "dimensionFactors must all be positive");
         if (DimensionFactor <= 0 || double.IsNaN(DimensionFactor)) throw new InputException(source, null, $"dimensionFactor = {DimensionFactor}: must be positive");
         if (MinDimensions < 2) throw new InputException(source, null, $"minDimensions = {MinDimensions}: need at least 2");
         if (TargetAccuracy is <= 0 or > 1 || double.IsNaN(TargetAccuracy)) throw new InputException(source, null, $"targetAccuracy = {TargetAccuracy}: must lie in (0, 1]");
@@ -155,7 +209,7 @@ public sealed record DuelExperiment
             if (mixer.Budgets is { } budgets && (budgets.Count == 0 || budgets.Any(b => b < 0))) throw new InputException(source, null, $"mixer {mixer.Kind}: budgets must be a non-empty list of non-negative numbers");
             if (mixer.BucketSize is < 1) throw new InputException(source, null, $"mixer {mixer.Kind}: bucketSize must be at least 1");
             if (mixer.GlobalRows is < 0) throw new InputException(source, null, $"mixer {mixer.Kind}: globalRows must not be negative");
-            if (mixer.Policy is { } policy && policy is not ("first" or "weight")) throw new InputException(source, null, $"mixer {mixer.Kind}: policy \"{policy}\" is not first or weight");
+            if (mixer.Policy is { } policy && policy is not ("first" or "weight" or "reservoir")) throw new InputException(source, null, $"mixer {mixer.Kind}: policy \"{policy}\" is not first, weight or reservoir");
         }
     }
 }

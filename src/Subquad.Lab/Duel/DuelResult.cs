@@ -18,6 +18,25 @@ public sealed record DuelResult
     /// <summary>The construction's name, or null when none was wired.</summary>
     public string? Construction { get; init; }
 
+    /// <summary>Per (family, n): the yes rate of the main batch and whether the family is a control.</summary>
+    public IReadOnlyList<CellInfo> CellInfos { get; init; } = [];
+
+    /// <summary>Where a ladder stopped at the cost cap without reaching the target: (family, n, kind, first budget left out).</summary>
+    public IReadOnlyList<CapHit> CapHits { get; init; } = [];
+
+    /// <summary>The lambda sweep's points (kernel approximations' error against the score bound).</summary>
+    public IReadOnlyList<Analysis.LambdaSweep.Point> LambdaPoints { get; init; } = [];
+
     /// <summary>Total wall time in seconds.</summary>
     public double ElapsedSeconds { get; init; }
 }
+
+/// <summary>One (family, n) cell: its dimension, yes-instances of the main batch, draws needed, and whether the family is a control.</summary>
+public sealed record CellInfo(string Family, int N, int Dimensions, int Trials, int Yes, bool Control, double MeanAttempts)
+{
+    /// <summary>Yes / trials.</summary>
+    public double YesRate => Trials == 0 ? double.NaN : (double)Yes / Trials;
+}
+
+/// <summary>A ladder that stopped at the cost cap: the next budget would have cost more than full attention's times n^(cap - 2).</summary>
+public sealed record CapHit(string Family, int N, string Kind, long NextBudget);

@@ -52,6 +52,15 @@ public sealed record DuelRow
     /// <summary>State bits.</summary>
     public long StateBits { get; init; }
 
+    /// <summary>0: the main batch; 1: the confirmation batch (fresh, independent instances) run where a rung reached the target.</summary>
+    public int Batch { get; init; }
+
+    /// <summary>The contender saw every key at this budget (LSH with fewer than 4 buckets, ...): reported, left out of fits.</summary>
+    public bool FullAttention { get; init; }
+
+    /// <summary>The family is an easy control (constant answer): reported, left out of fits.</summary>
+    public bool Control { get; init; }
+
     /// <summary>Anything worth knowing ("non-finite output").</summary>
     public string? Note { get; init; }
 }

@@ -77,22 +77,137 @@ public sealed class DuelRunner
         };
     }
 
-    /// <summary>Runs the experiment.</summary>
+    /// <summary>Called for every instance drawn (main and confirmation batches), e.g. to save it (<see cref="InstanceArchive"/>).</summary>
+    public Action<DrawnInstance>? InstanceDrawn { get; init; }
+
+    /// <summary>Called after every finished (family, n) cell with all rows so far (the CLI checkpoints its folder there).</summary>
+    public Action<DuelResult>? CellFinished { get; init; }
+
+    /// <summary>
+    /// Rows of an earlier run of the same experiment (resume): every (family, n) cell they complete is taken as is and
+    /// not run again.
+    /// </summary>
+    public IReadOnlyList<DuelRow> Resume { get; init; } = [];
+
+    /// <summary>Cells an earlier run finished ("family|n"), with <see cref="Resume"/>.</summary>
+    public IReadOnlyCollection<string> ResumeCells { get; init; } = [];
+
+    private sealed record FamilyRun(int Index, IInstanceFamily Family, string Label, double C, int CIndex);
+
+    private IEnumerable<FamilyRun> FamilyRuns()
+    {
+        var factors = _experiment.DimensionFactorsRun;
+        for (int f = 0; f < _experiment.Families.Count; f++)
+        {
+            var family = Family(_experiment.Families[f]);
+            for (int ci = 0; ci < factors.Count; ci++)
+            {
+                string label = factors.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $"{family.Name} c={factors[ci]:0.##}") : family.Name;
+                yield return new FamilyRun(f, family, label, factors[ci], ci);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses, before any work, what cannot be supported: a hard family that cannot be balanced at some n (no yes- or
+    /// no-instance in <see cref="DuelExperiment.MaxAttempts"/> draws), and explicit budgets above the cost cap.
+    /// Draws the first yes and no instance of every hard cell (they are reused by the run).
+    /// </summary>
+    /// <exception cref="Core.InputException">What to change, in one line.</exception>
+    public void Preflight(CancellationToken cancellationToken = default)
+    {
+        foreach (var run in FamilyRuns())
+        {
+            foreach (int n in _experiment.Sizes)
+            {
+                if (ResumeCells.Contains(CellKey(run.Label, n))) continue;
+                var cell = CellFor(run, n);
+                try
+                {
+                    cell.Get(0, 0, cancellationToken);
+                    cell.Get(0, 1, cancellationToken);
+                }
+                catch (NotSupportedException ex)
+                {
+                    throw new Core.InputException(null, null, $"{run.Label} at n = {n}: {ex.Message}");
+                }
+
+                if (_wiring.Construct is null) continue;
+                foreach (var spec in _experiment.Mixers.Where(m => m.Budgets is not null && (DuelContenders.AttentionKinds.Contains(m.Kind) || m.Kind == "linear-causal")))
+                {
+                    ConstructedInput c;
+                    try
+                    {
+                        c = cell.Construction(0, 0);
+                    }
+                    catch (NotSupportedException)
+                    {
+                        break;
+                    }
+
+                    double cap = DuelContenders.CostCap(c.X.Rows, c.Weights, _experiment.CapExponent);
+                    var probe = spec.Kind == "linear-causal" ? spec with { Kind = "taylor" } : spec;
+                    foreach (long budget in spec.Budgets!)
+                    {
+                        double cost = DuelContenders.CreateAttention(probe, budget, c.X.Rows, 0).Cost(c.X.Rows, c.Weights).Flops;
+                        if (cost > cap)
+                        {
+                            throw new Core.InputException(null, null, string.Create(CultureInfo.InvariantCulture,
+                                $"{spec.Kind} budget {budget} at n = {n} costs {cost:G3} flops, above the subquadratic cap {cap:G3} (full attention x n^({_experiment.CapExponent} - 2)); lower the budget or raise --cap-exponent"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs the experiment (after <see cref="Preflight"/>, which it calls).</summary>
     public DuelResult Run(IProgress<DuelProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var rows = new List<DuelRow>();
         var skipped = new List<string>();
-        int total = _experiment.Families.Count * _experiment.Sizes.Count * (2 + _experiment.Mixers.Count), done = 0;
+        var infos = new List<CellInfo>();
+        var capHits = new List<CapHit>();
+        var runs = FamilyRuns().ToList();
+        int total = runs.Count * _experiment.Sizes.Count * (2 + _experiment.Mixers.Count), done = 0;
         bool completed = true;
+        DuelResult Snapshot(bool complete) => new()
+        {
+            Experiment = _experiment,
+            Rows = rows.ToList(),
+            Completed = complete,
+            Skipped = skipped.ToList(),
+            Construction = _wiring.Construct is null ? null : _wiring.ConstructionName,
+            ElapsedSeconds = clock.Elapsed.TotalSeconds,
+            CellInfos = infos.ToList(),
+            CapHits = capHits.ToList(),
+            LambdaPoints = _lambda.ToList(),
+        };
+
         try
         {
-            for (int f = 0; f < _experiment.Families.Count; f++)
+            Preflight(cancellationToken);
+            foreach (var run in runs)
             {
-                var family = Family(_experiment.Families[f]);
                 foreach (int n in _experiment.Sizes)
                 {
-                    RunCell(f, family, n, rows, skipped, progress, ref done, total, cancellationToken);
+                    string key = CellKey(run.Label, n);
+                    if (ResumeCells.Contains(key))
+                    {
+                        var previous = Resume.Where(r => r.Family == run.Label && r.N == n).ToList();
+                        rows.AddRange(previous);
+                        infos.Add(InfoFrom(run, n, previous));
+                        done += 2 + _experiment.Mixers.Count;
+                        progress?.Report(new DuelProgress($"{run.Label} n={n}: resumed", done, total));
+                        continue;
+                    }
+
+                    var cell = CellFor(run, n);
+                    RunCell(cell, rows, skipped, capHits, progress, ref done, total, cancellationToken);
+                    infos.Add(InfoFrom(run, n, rows.Where(r => r.Family == run.Label && r.N == n).ToList(), cell));
+                    _completedCells.Add(key);
+                    CellFinished?.Invoke(Snapshot(false));
                 }
             }
         }
@@ -101,56 +216,101 @@ public sealed class DuelRunner
             completed = false;
         }
 
-        return new DuelResult
-        {
-            Experiment = _experiment,
-            Rows = rows,
-            Completed = completed,
-            Skipped = skipped,
-            Construction = _wiring.Construct is null ? null : _wiring.ConstructionName,
-            ElapsedSeconds = clock.Elapsed.TotalSeconds,
-        };
+        return Snapshot(completed);
     }
 
-    private sealed record Trial(int Index, int Seed, SimilarityInstance Instance, bool Truth);
+    private readonly List<string> _completedCells = [];
+    private readonly List<Analysis.LambdaSweep.Point> _lambda = [];
 
-    private void RunCell(int familyIndex, IInstanceFamily family, int n, List<DuelRow> rows, List<string> skipped, IProgress<DuelProgress>? progress, ref int done, int total, CancellationToken cancellationToken)
+    /// <summary>Cells finished by this runner so far ("family|n"), resumed ones excluded.</summary>
+    public IReadOnlyList<string> CompletedCells => _completedCells;
+
+    /// <summary>The key of a (family, n) cell in a checkpoint.</summary>
+    public static string CellKey(string family, int n) => string.Create(CultureInfo.InvariantCulture, $"{family}|{n}");
+
+    private static CellInfo InfoFrom(FamilyRun run, int n, List<DuelRow> cellRows, Cell? cell = null)
     {
-        int l = _experiment.DimensionsFor(n);
-        var trials = new List<Trial>();
-        var cellRows = new List<DuelRow>();
-        string familyName = family.Name;
+        var exact = cellRows.Where(r => r.Kind == "exact" && r.Batch == 0).ToList();
+        return new CellInfo(run.Label, n, exact.Count > 0 ? exact[0].Dimensions : 0, exact.Count, exact.Count(r => r.Truth), run.Family.IsControl, cell?.MeanAttempts ?? double.NaN);
+    }
 
-        // Reference row 1: the exact engine decides every instance (this is also the truth).
+    private readonly Dictionary<string, Cell> _cells = [];
+
+    private Cell CellFor(FamilyRun run, int n)
+    {
+        string key = CellKey(run.Label, n);
+        if (!_cells.TryGetValue(key, out var cell))
+        {
+            int l = _experiment.DimensionsFor(n, run.C);
+            cell = new Cell(this, run, n, l, Mix(InstanceSeed(_experiment.Seed, run.Index, n, 0), run.CIndex));
+            _cells[key] = cell;
+        }
+
+        return cell;
+    }
+
+    /// <summary>One instance: its place (batch, index), seed, the instance, the exact engine's truth and time.</summary>
+    private sealed record Trial(int Index, int Batch, int Seed, SimilarityInstance Instance, bool Truth, double ExactMs, int Attempts);
+
+    /// <summary>The instances of one (family, n, c) cell, drawn lazily and balanced, with their constructions.</summary>
+    private sealed class Cell(DuelRunner owner, FamilyRun run, int n, int l, int cellSeed)
+    {
+        private readonly Dictionary<(int Batch, int Index), Trial> _trials = [];
+        private readonly Dictionary<(int Batch, int Index), ConstructedInput> _constructions = [];
+        private readonly BalancedSampler _sampler = new(run.Family, owner._problem, owner._experiment.Bichromatic, owner._experiment.MaxAttempts);
+
+        public FamilyRun Run => run;
+
+        public int N => n;
+
+        public int Dimensions => l;
+
+        public double MeanAttempts => _trials.Count == 0 ? double.NaN : _trials.Values.Average(t => t.Attempts);
+
+        public Trial Get(int batch, int index, CancellationToken cancellationToken)
+        {
+            if (_trials.TryGetValue((batch, index), out var trial)) return trial;
+            var draw = _sampler.Sample(n, l, Mix(cellSeed, batch), index, cancellationToken);
+            trial = new Trial(index, batch, draw.Seed, draw.Instance, draw.Truth, draw.ExactMs, draw.Attempts);
+            _trials[(batch, index)] = trial;
+            owner.InstanceDrawn?.Invoke(new DrawnInstance(run.Label, n, draw.Instance.Dimensions, batch, index, draw.Seed, draw.Truth, draw.Instance));
+            return trial;
+        }
+
+        public ConstructedInput Construction(int batch, int index)
+        {
+            if (_constructions.TryGetValue((batch, index), out var c)) return c;
+            c = owner._wiring.Construct!(Get(batch, index, default).Instance, owner._problem);
+            _constructions[(batch, index)] = c;
+            return c;
+        }
+
+        /// <summary>Drops a batch's constructions once every contender is done with it (memory at large n).</summary>
+        public void Forget() => _constructions.Clear();
+    }
+
+    /// <summary>Runs one contender on one trial at one budget; returns its row.</summary>
+    private delegate DuelRow Contender(Cell cell, Trial trial, long budget, CancellationToken cancellationToken);
+
+    private void RunCell(Cell cell, List<DuelRow> rows, List<string> skipped, List<CapHit> capHits, IProgress<DuelProgress>? progress, ref int done, int total, CancellationToken cancellationToken)
+    {
+        string label = cell.Run.Label;
+        int n = cell.N;
+        var cellRows = new List<DuelRow>();
+
+        // Reference row 1: the exact engine on every main-batch instance (this is also the truth). The time is a
+        // second, warm solve: the first solve (in the sampler) pays the JIT and the page faults.
         for (int t = 0; t < _experiment.Trials; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int seed = InstanceSeed(_experiment.Seed, familyIndex, n, t);
-            SimilarityInstance instance;
-            try
-            {
-                instance = family.Generate(n, l, _problem, _experiment.Bichromatic, seed);
-            }
-            catch (NotSupportedException ex)
-            {
-                Skip(skipped, $"family {familyName}: {ex.Message}");
-                done += 2 + _experiment.Mixers.Count;
-                progress?.Report(new DuelProgress($"{familyName} n={n}: skipped", done, total));
-                return;
-            }
-
-            var clock = Stopwatch.StartNew();
-            var answer = ExactSolvers.Solve(instance, _problem, new SolveOptions { CancellationToken = cancellationToken, Threads = 1 });
-            clock.Stop();
-            trials.Add(new Trial(t, seed, instance, answer.Found));
-            cellRows.Add(Row(familyName, n, instance.Dimensions, t, seed, "exact", "exact engine", null, answer.Found, answer.Found, clock.Elapsed.TotalMilliseconds, 2.0 * instance.PairCount * instance.Dimensions, 0, 0));
+            var trial = cell.Get(0, t, cancellationToken);
+            cellRows.Add(ExactRow(cell, trial, cancellationToken));
         }
 
         Flush(rows, cellRows);
-        progress?.Report(new DuelProgress($"{familyName} n={n}: exact engine", ++done, total));
+        progress?.Report(new DuelProgress($"{label} n={n}: exact engine", ++done, total));
 
-        // The constructions, once per instance, shared by the transformer and every attention heuristic.
-        ConstructedInput[]? constructions = null;
+        bool constructed = false;
         if (_wiring.Construct is null || _wiring.ExactAttention is null)
         {
             Skip(skipped, "transformer and attention heuristics: no construction or exact attention wired into this duel");
@@ -159,7 +319,8 @@ public sealed class DuelRunner
         {
             try
             {
-                constructions = trials.Select(trial => _wiring.Construct(trial.Instance, _problem)).ToArray();
+                cell.Construction(0, 0);
+                constructed = true;
             }
             catch (NotSupportedException ex)
             {
@@ -167,43 +328,68 @@ public sealed class DuelRunner
             }
         }
 
-        // Reference row 2: the transformer (exact attention on the construction, then phi2).
-        if (constructions is not null)
+        // Reference row 2: the transformer (exact attention on the construction, then phi2), after one warm-up.
+        if (constructed)
         {
             var exact = _wiring.ExactAttention!;
-            foreach (var trial in trials)
+            RunAttention(cell, cell.Get(0, 0, cancellationToken), exact, "transformer", null, cancellationToken);
+            for (int t = 0; t < _experiment.Trials; t++)
             {
-                cellRows.Add(RunAttention(familyName, n, trial, constructions[trial.Index], exact, "transformer", $"transformer ({_wiring.ConstructionName})", null, cancellationToken));
+                var trial = cell.Get(0, t, cancellationToken);
+                cellRows.Add(RunAttention(cell, trial, exact, "transformer", null, cancellationToken) with { Mixer = $"transformer ({_wiring.ConstructionName})" });
             }
 
             Flush(rows, cellRows);
         }
 
-        progress?.Report(new DuelProgress($"{familyName} n={n}: transformer", ++done, total));
+        if (constructed && _experiment.LambdaSweep && !cell.Run.Family.IsControl && n <= _experiment.LambdaSweepMaxN)
+        {
+            for (int t = 0; t < Math.Min(4, _experiment.Trials); t++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                _lambda.AddRange(Analysis.LambdaSweep.Run(label, n, t, cell.Construction(0, t), _wiring.ExactAttention!, seed: Mix(cell.Get(0, t, cancellationToken).Seed, 77)));
+            }
+        }
+
+        progress?.Report(new DuelProgress($"{label} n={n}: transformer", ++done, total));
 
         foreach (var spec in _experiment.Mixers)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (DuelContenders.AttentionKinds.Contains(spec.Kind))
+            if (DuelContenders.AttentionKinds.Contains(spec.Kind) || spec.Kind == "linear-causal")
             {
-                if (constructions is not null) RunAttentionLadder(familyName, n, spec, trials, constructions, cellRows, cancellationToken);
-            }
-            else if (spec.Kind == "linear-causal")
-            {
-                if (constructions is not null) RunCausalLadder(familyName, n, spec, trials, constructions, cellRows, cancellationToken);
+                if (constructed) RunLadder(cell, spec, spec.Kind, AttentionContender(spec), cellRows, capHits, cancellationToken);
             }
             else if (spec.Kind == "onepass")
             {
-                RunOnePassLadder(familyName, n, spec, trials, cellRows, cancellationToken);
+                var policies = spec.Policy switch
+                {
+                    "first" => new[] { RetentionPolicy.KeepFirst },
+                    "weight" => [RetentionPolicy.KeepByWeight],
+                    "reservoir" => [RetentionPolicy.Reservoir],
+                    _ => [RetentionPolicy.KeepFirst, RetentionPolicy.KeepByWeight, RetentionPolicy.Reservoir],
+                };
+                foreach (var policy in policies) RunLadder(cell, spec, "onepass-" + OnePassStrategy.PolicyName(policy), OnePassContender(policy), cellRows, capHits, cancellationToken);
             }
             else if (spec.Kind == "mamba")
             {
-                RunMamba(familyName, n, spec, trials, cellRows, cancellationToken);
+                RunMamba(cell, spec, cellRows, cancellationToken);
             }
 
             Flush(rows, cellRows);
-            progress?.Report(new DuelProgress($"{familyName} n={n}: {spec.Kind}", ++done, total));
+            progress?.Report(new DuelProgress($"{label} n={n}: {spec.Kind}", ++done, total));
         }
+
+        cell.Forget();
+    }
+
+    private DuelRow ExactRow(Cell cell, Trial trial, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var answer = ExactSolvers.Solve(trial.Instance, _problem, new SolveOptions { CancellationToken = cancellationToken, Threads = 1 });
+        clock.Stop();
+        if (answer.Found != trial.Truth) throw new InvalidOperationException($"the exact engine answered {answer.Found} then {trial.Truth} on the same instance (seed {trial.Seed})");
+        return Row(cell, trial, "exact", "exact engine", null, answer.Found, clock.Elapsed.TotalMilliseconds, 2.0 * trial.Instance.PairCount * trial.Instance.Dimensions, 0, 0);
     }
 
     private static void Flush(List<DuelRow> rows, List<DuelRow> cellRows)
@@ -217,75 +403,92 @@ public sealed class DuelRunner
         if (!skipped.Contains(line)) skipped.Add(line);
     }
 
-    private bool LadderDone(IReadOnlyList<DuelRow> rungRows, long budget, long fixedBudget)
+    /// <summary>
+    /// The one ladder loop. Per rung: a warm-up call (not recorded), then the main batch in chunks, stopping early once
+    /// the balanced accuracy's upper bound falls below the target; a rung whose lower bound reaches the target is run
+    /// again on the confirmation batch, and only a confirmed rung ends the ladder (once the fixed budget is covered).
+    /// </summary>
+    private void RunLadder(Cell cell, MixerSpec spec, string kind, Contender contender, List<DuelRow> cellRows, List<CapHit> capHits, CancellationToken cancellationToken)
     {
-        if (!_experiment.StopAtTarget || budget < fixedBudget) return false;
-        int decided = rungRows.Count(r => r.Correct is not null);
-        return decided > 0 && rungRows.Count(r => r.Correct == true) >= _experiment.TargetAccuracy * decided;
-    }
+        IReadOnlyList<long> ladder;
+        long? capped = null;
+        if (kind.StartsWith("onepass", StringComparison.Ordinal))
+        {
+            ladder = DuelContenders.OnePassLadder(spec, cell.N, (int)OnePassStrategy.BitsPerVector(cell.Get(0, 0, cancellationToken).Instance.A));
+        }
+        else
+        {
+            var first = cell.Construction(0, 0);
+            ladder = DuelContenders.AttentionLadder(spec, first.X.Rows, first.Weights, _experiment.CapExponent, out capped);
+        }
 
-    private void RunAttentionLadder(string familyName, int n, MixerSpec spec, List<Trial> trials, ConstructedInput[] constructions, List<DuelRow> cellRows, CancellationToken cancellationToken)
-    {
-        var first = constructions[0];
-        var ladder = DuelContenders.AttentionLadder(spec, first.X.Rows, first.Weights);
         long fixedBudget = spec.FixedBudget ?? DuelContenders.DefaultFixedBudget(spec.Kind);
+        bool confirmedAny = false;
         foreach (long budget in ladder)
         {
-            var rung = new List<DuelRow>();
-            foreach (var trial in trials)
-            {
-                var c = constructions[trial.Index];
-                int seed = Mix(Mix(trial.Seed, KindSeed(spec.Kind)), (int)budget);
-                var mixer = DuelContenders.CreateAttention(spec, budget, c.X.Rows, seed, c.X.Rows - c.DocumentRows);
-                rung.Add(RunAttention(familyName, n, trial, c, mixer, spec.Kind, mixer.Name, budget, cancellationToken));
-            }
-
-            cellRows.AddRange(rung);
-            if (LadderDone(rung, budget, fixedBudget)) break;
+            contender(cell, cell.Get(0, 0, cancellationToken), budget, cancellationToken); // warm-up, not recorded
+            var main = RunBatch(cell, 0, contender, budget, cellRows, cancellationToken);
+            if (main.Ci95Low < _experiment.TargetAccuracy) continue;
+            bool confirmed = !_experiment.Confirm || RunBatch(cell, 1, contender, budget, cellRows, cancellationToken).Ci95Low >= _experiment.TargetAccuracy;
+            confirmedAny |= confirmed;
+            if (confirmed && _experiment.StopAtTarget && budget >= fixedBudget) return;
         }
+
+        if (capped is { } next && !confirmedAny) capHits.Add(new CapHit(cell.Run.Label, cell.N, kind, next));
     }
+
+    private Analysis.BalancedAccuracy RunBatch(Cell cell, int batch, Contender contender, long budget, List<DuelRow> cellRows, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<(bool Truth, bool Correct)>();
+        for (int t = 0; t < _experiment.Trials; t++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var row = contender(cell, cell.Get(batch, t, cancellationToken), budget, cancellationToken);
+            cellRows.Add(row);
+            if (row.Correct is { } correct) outcomes.Add((row.Truth, correct));
+            bool checkpoint = (t + 1) % _experiment.SequentialChunk == 0;
+            if (checkpoint && t + 1 < _experiment.Trials && Analysis.BalancedAccuracy.From(outcomes).Ci95High < _experiment.TargetAccuracy) break;
+        }
+
+        return Analysis.BalancedAccuracy.From(outcomes);
+    }
+
+    private Contender AttentionContender(MixerSpec spec) => (cell, trial, budget, cancellationToken) =>
+    {
+        var c = cell.Construction(trial.Batch, trial.Index);
+        if (spec.Kind == "linear-causal") return RunCausal(cell, trial, c, budget, cancellationToken);
+        int seed = Mix(Mix(trial.Seed, KindSeed(spec.Kind)), (int)budget);
+        var mixer = DuelContenders.CreateAttention(spec, budget, c.X.Rows, seed, c.X.Rows - c.DocumentRows);
+        return RunAttention(cell, trial, mixer, spec.Kind, budget, cancellationToken) with { FullAttention = DuelContenders.IsFullAttention(spec, budget, c.X.Rows) };
+    };
 
     /// <summary>
     /// Causal linear attention with the Taylor-exp map of order = budget on the construction's own Q, K, V: a recurrent
     /// model with a fixed state. It reads the sentinel row first (a causal model would otherwise never see it from a
     /// document row), then the documents; phi2 gets the outputs back in the construction's order.
     /// </summary>
-    private void RunCausalLadder(string familyName, int n, MixerSpec spec, List<Trial> trials, ConstructedInput[] constructions, List<DuelRow> cellRows, CancellationToken cancellationToken)
+    private DuelRow RunCausal(Cell cell, Trial trial, ConstructedInput c, long budget, CancellationToken cancellationToken)
     {
-        var first = constructions[0];
-        var ladder = DuelContenders.AttentionLadder(spec, first.X.Rows, first.Weights);
-        long fixedBudget = spec.FixedBudget ?? DuelContenders.DefaultFixedBudget(spec.Kind);
-        foreach (long budget in ladder)
-        {
-            var rung = new List<DuelRow>();
-            foreach (var trial in trials)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var c = constructions[trial.Index];
-                var mixer = CausalLinearAttention.ForConstruction(new TaylorExpFeatureMap((int)budget), c.Weights);
-                int rows = c.X.Rows, docs = c.DocumentRows, extra = rows - docs;
-                var clock = Stopwatch.StartNew();
-                var input = new Matrix(rows, c.X.Columns);
-                int Original(int r) => r < extra ? docs + r : r - extra; // position r of the causal order -> construction row
-                for (int r = 0; r < rows; r++) c.X.Row(Original(r)).CopyTo(input.Row(r));
-                var y = mixer.Forward(input, cancellationToken);
-                var output = new Matrix(rows, y.Columns);
-                for (int r = 0; r < rows; r++) y.Row(r).CopyTo(output.Row(Original(r)));
-                double value = c.Phi2(output);
-                clock.Stop();
-                bool finite = double.IsFinite(value);
-                bool answer = finite && value >= 0.5;
-                var cost = mixer.Cost(rows);
-                rung.Add(Row(familyName, n, trial.Instance.Dimensions, trial.Index, trial.Seed, spec.Kind, mixer.Name, budget, trial.Truth, answer, clock.Elapsed.TotalMilliseconds, cost.Flops, cost.StateNumbers, cost.StateBits, finite ? null : "non-finite output"));
-            }
-
-            cellRows.AddRange(rung);
-            if (LadderDone(rung, budget, fixedBudget)) break;
-        }
+        var mixer = CausalLinearAttention.ForConstruction(new TaylorExpFeatureMap((int)budget), c.Weights);
+        int rows = c.X.Rows, docs = c.DocumentRows, extra = rows - docs;
+        var clock = Stopwatch.StartNew();
+        var input = new Matrix(rows, c.X.Columns);
+        int Original(int r) => r < extra ? docs + r : r - extra; // position r of the causal order -> construction row
+        for (int r = 0; r < rows; r++) c.X.Row(Original(r)).CopyTo(input.Row(r));
+        var y = mixer.Forward(input, cancellationToken);
+        var output = new Matrix(rows, y.Columns);
+        for (int r = 0; r < rows; r++) y.Row(r).CopyTo(output.Row(Original(r)));
+        double value = c.Phi2(output);
+        clock.Stop();
+        bool finite = double.IsFinite(value);
+        bool answer = finite && value >= 0.5;
+        var cost = mixer.Cost(rows);
+        return Row(cell, trial, "linear-causal", mixer.Name, budget, answer, clock.Elapsed.TotalMilliseconds, cost.Flops, cost.StateNumbers, cost.StateBits, finite ? null : "non-finite output");
     }
 
-    private static DuelRow RunAttention(string familyName, int n, Trial trial, ConstructedInput construction, IAttentionMixer mixer, string kind, string name, long? budget, CancellationToken cancellationToken)
+    private DuelRow RunAttention(Cell cell, Trial trial, IAttentionMixer mixer, string kind, long? budget, CancellationToken cancellationToken)
     {
+        var construction = cell.Construction(trial.Batch, trial.Index);
         var clock = Stopwatch.StartNew();
         var output = mixer.Forward(construction.X, construction.Weights, cancellationToken);
         double value = construction.Phi2(output);
@@ -294,51 +497,51 @@ public sealed class DuelRunner
         bool answer = finite && value >= 0.5;
         var cost = mixer.Cost(construction.X.Rows, construction.Weights);
         string? note = finite ? (value is > 0 and < 1 ? string.Create(CultureInfo.InvariantCulture, $"phi2 = {value:G4}") : null) : "non-finite output";
-        return Row(familyName, n, trial.Instance.Dimensions, trial.Index, trial.Seed, kind, name, budget, trial.Truth, answer, clock.Elapsed.TotalMilliseconds, cost.Flops, cost.StateNumbers, cost.StateBits, note);
+        return Row(cell, trial, kind, mixer.Name, budget, answer, clock.Elapsed.TotalMilliseconds, cost.Flops, cost.StateNumbers, cost.StateBits, note);
     }
 
-    private void RunOnePassLadder(string familyName, int n, MixerSpec spec, List<Trial> trials, List<DuelRow> cellRows, CancellationToken cancellationToken)
+    private Contender OnePassContender(RetentionPolicy policy) => (cell, trial, budget, cancellationToken) =>
     {
-        var policy = spec.Policy == "weight" ? RetentionPolicy.KeepByWeight : RetentionPolicy.KeepFirst;
-        int bits = (int)OnePassStrategy.BitsPerVector(trials[0].Instance.A);
-        var ladder = DuelContenders.OnePassLadder(spec, n, bits);
-        long fixedBudget = spec.FixedBudget ?? DuelContenders.DefaultFixedBudget(spec.Kind);
-        foreach (long budget in ladder)
-        {
-            var rung = new List<DuelRow>();
-            var strategy = new OnePassStrategy(budget, policy);
-            foreach (var trial in trials) rung.Add(RunOnePass(familyName, n, trial, strategy, "onepass", $"one-pass(S={budget} bits,{(policy == RetentionPolicy.KeepFirst ? "keep first" : "keep by weight")})", budget, cancellationToken));
-            cellRows.AddRange(rung);
-            if (LadderDone(rung, budget, fixedBudget)) break;
-        }
-    }
+        var strategy = new OnePassStrategy(budget, policy, Mix(trial.Seed, (int)budget));
+        return RunOnePass(cell, trial, strategy, "onepass-" + OnePassStrategy.PolicyName(policy), $"one-pass {OnePassStrategy.PolicyName(policy)} (S={budget} bits)", budget, cancellationToken);
+    };
 
-    private DuelRow RunOnePass(string familyName, int n, Trial trial, OnePassStrategy strategy, string kind, string name, long budget, CancellationToken cancellationToken)
+    private DuelRow RunOnePass(Cell cell, Trial trial, OnePassStrategy strategy, string kind, string name, long budget, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var result = strategy.Run(trial.Instance, _problem, cancellationToken);
         clock.Stop();
-        return Row(familyName, n, trial.Instance.Dimensions, trial.Index, trial.Seed, kind, name, budget, trial.Truth, result.Found, clock.Elapsed.TotalMilliseconds, 2.0 * result.Comparisons * trial.Instance.Dimensions, result.Capacity, strategy.StateBits);
+        return Row(cell, trial, kind, name, budget, result.Found, clock.Elapsed.TotalMilliseconds, 2.0 * result.Comparisons * trial.Instance.Dimensions, result.Capacity, strategy.StateBits);
     }
 
-    private void RunMamba(string familyName, int n, MixerSpec spec, List<Trial> trials, List<DuelRow> cellRows, CancellationToken cancellationToken)
+    private void RunMamba(Cell cell, MixerSpec spec, List<DuelRow> cellRows, CancellationToken cancellationToken)
     {
         // Mamba has no trained weights here: its row is measured cost and state only (Correct = null); its decision
-        // power is bounded by the one-pass strategy at its state size, reported as the row after it.
+        // power is bounded by the one-pass strategy at its state size, reported as the row after it. Cost rows need
+        // few instances: a handful of the main batch after a warm-up.
+        int count = Math.Min(_experiment.Trials, 8);
         foreach (long stateSize in spec.Budgets ?? [DuelContenders.DefaultFixedBudget("mamba")])
         {
-            foreach (var trial in trials)
+            for (int t = -1; t < count; t++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                var trial = cell.Get(0, Math.Max(0, t), cancellationToken);
                 var u = Sequence(trial.Instance);
                 var mamba = new Mamba(MambaWeights.Initialise(u.Columns, Mix(trial.Seed, KindSeed("mamba")), (int)Math.Max(1, stateSize)));
                 var clock = Stopwatch.StartNew();
                 mamba.ForwardStepwise(u); // the recurrent form: what a deployed Mamba costs per token, linear in n
                 clock.Stop();
+                if (t < 0) continue; // warm-up
                 var cost = mamba.Cost(u.Rows);
-                cellRows.Add(Row(familyName, n, trial.Instance.Dimensions, trial.Index, trial.Seed, "mamba", mamba.Name, stateSize, trial.Truth, null, clock.Elapsed.TotalMilliseconds, cost.Flops, cost.StateNumbers, cost.StateBits, "cost only: no trained weights"));
-                var bound = new OnePassStrategy(cost.StateBits);
-                cellRows.Add(RunOnePass(familyName, n, trial, bound, "onepass@mamba", $"one-pass at {mamba.Name}'s state ({cost.StateBits} bits)", stateSize, cancellationToken));
+                cellRows.Add(Row(cell, trial, "mamba", mamba.Name, stateSize, null, clock.Elapsed.TotalMilliseconds, cost.Flops, cost.StateNumbers, cost.StateBits, "cost only: no trained weights"));
+            }
+
+            long bits = cellRows.Last(r => r.Kind == "mamba").StateBits;
+            for (int t = 0; t < _experiment.Trials; t++)
+            {
+                var trial = cell.Get(0, t, cancellationToken);
+                var bound = new OnePassStrategy(bits, RetentionPolicy.KeepFirst);
+                cellRows.Add(RunOnePass(cell, trial, bound, "onepass@mamba", $"one-pass keep-first at mamba(N={stateSize})'s state ({bits} bits)", stateSize, cancellationToken));
             }
         }
     }
@@ -368,23 +571,25 @@ public sealed class DuelRunner
         return u;
     }
 
-    private static DuelRow Row(string family, int n, int l, int trial, int seed, string kind, string mixer, long? budget, bool truth, bool? answer, double timeMs, double flops, long stateNumbers, long stateBits, string? note = null) => new()
+    private static DuelRow Row(Cell cell, Trial trial, string kind, string mixer, long? budget, bool? answer, double timeMs, double flops, long stateNumbers, long stateBits, string? note = null) => new()
     {
-        Family = family,
-        N = n,
-        Dimensions = l,
-        Trial = trial,
-        Seed = seed,
+        Family = cell.Run.Label,
+        N = cell.N,
+        Dimensions = trial.Instance.Dimensions,
+        Trial = trial.Index,
+        Seed = trial.Seed,
         Kind = kind,
         Mixer = mixer,
         Budget = budget,
-        Truth = truth,
+        Truth = trial.Truth,
         Answer = answer,
-        Correct = answer is { } a ? a == truth : null,
+        Correct = answer is { } a ? a == trial.Truth : null,
         TimeMs = timeMs,
         Flops = flops,
         StateNumbers = stateNumbers,
         StateBits = stateBits,
+        Batch = trial.Batch,
+        Control = cell.Run.Family.IsControl,
         Note = note,
     };
 }

@@ -18,12 +18,12 @@ public sealed record MixerSpec
     /// <summary>The budget of the "accuracy versus n at a fixed budget" series; null means the kind's default.</summary>
     public long? FixedBudget { get; init; }
 
-    /// <summary>LSH: rows per bucket (buckets = the even number nearest n / bucketSize, at least 2). Default 32.</summary>
+    /// <summary>LSH / ALSH: rows per bucket (buckets = the even number nearest n / bucketSize, at least 2). Default max(2, floor(sqrt(n) / 4)).</summary>
     public int? BucketSize { get; init; }
 
     /// <summary>Sparse heuristics (window, lsh): trailing global rows. Default: the construction's sentinel rows (those after its documents), so the sentinel is visible to every row.</summary>
     public int? GlobalRows { get; init; }
 
-    /// <summary>onepass: "first" or "weight" (<see cref="StateLimit.RetentionPolicy"/>). Default "first".</summary>
+    /// <summary>onepass: "first", "weight" or "reservoir" (<see cref="StateLimit.RetentionPolicy"/>); null runs all three (the report takes the best).</summary>
     public string? Policy { get; init; }
 }

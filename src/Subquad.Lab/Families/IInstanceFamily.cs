@@ -17,4 +17,10 @@ public interface IInstanceFamily
     /// </summary>
     /// <exception cref="NotSupportedException">The family has no distribution for this problem.</exception>
     SimilarityInstance Generate(int count, int dimensions, Problem problem, bool bichromatic, int seed);
+
+    /// <summary>
+    /// True for an "easy" control family whose answer is (nearly) constant at a given n (random at fixed density): it
+    /// is run unbalanced, flagged in the report, and left out of every fit.
+    /// </summary>
+    bool IsControl => false;
 }

@@ -6,14 +6,15 @@ using Subquad.Core.Vectors;
 namespace Subquad.Lab.Families;
 
 /// <summary>
-/// Planted with a margin: a no-instance with slack, and in half of the seeds (a seeded coin) one planted witness at
-/// random positions. For the "min" problems (OV, LSD_t, Min-IP_t) every row carries a block of 2 <see cref="Margin"/>
-/// ones, so every pair has inner product at least 2 margin; the planted pair (i, j) splits it, i keeping the first
-/// half and j the second, so each still shares at least the margin with every other row, and their random parts are
-/// made disjoint: (i, j) is then the only orthogonal pair and every other pair is at least the margin away. For the "max" problems (Max-IP_t, MSD_t) the base is random at
-/// density p with every pair that meets the threshold thinned (shared bits cleared until it does not); the planted
-/// pair copies one row onto another (inner product = weight, cosine 1), and the rows' weight is raised to at least t
-/// first for Max-IP_t.
+/// Planted with a margin. For the "min" problems (OV, LSD_t, Min-IP_t) every row is a uniform w-subset of the l
+/// columns with w = floor((l - 1) / 2), and every pair is repaired (weight-preserving swaps, <see
+/// cref="ConstantWeightRows.RaiseOverlap"/>) until it shares at least <see cref="Margin"/> ones; in half of the seeds
+/// (a seeded coin) one pair (i, j) at random positions is made disjoint: j is a uniform w-subset of i's zero columns.
+/// Every row, the planted pair included, has weight w, and there is no shared block: neither a row-weight feature nor
+/// a "some row lacks the block" bit tells a yes-instance (the detector test, <c>FamilyTellTests</c>). For the "max"
+/// problems (Max-IP_t, MSD_t) the base is random at density p with every pair that meets the threshold thinned
+/// (shared bits cleared until it does not); the planted pair copies one row onto another (inner product = weight,
+/// cosine 1), and the rows' weight is raised to at least t first for Max-IP_t.
 /// </summary>
 public sealed class PlantedFamily : IInstanceFamily
 {
@@ -33,13 +34,14 @@ public sealed class PlantedFamily : IInstanceFamily
     public int Margin { get; }
 
     /// <inheritdoc/>
-    public string Name => string.Create(CultureInfo.InvariantCulture, $"planted(p={Density:0.###},margin={Margin})");
+    public string Name => string.Create(CultureInfo.InvariantCulture, $"planted(margin={Margin})");
 
     /// <inheritdoc/>
     public SimilarityInstance Generate(int count, int dimensions, Problem problem, bool bichromatic, int seed)
     {
         var random = new Random(seed);
         bool plant = random.Next(2) == 1;
+        if (!problem.Kind.Maximises()) return GenerateMin(count, dimensions, bichromatic, plant, random);
         int sizeA = bichromatic ? Math.Max(1, count / 2) : count;
         int sizeB = bichromatic ? sizeA : 0;
         int total = sizeA + sizeB;
@@ -103,6 +105,72 @@ public sealed class PlantedFamily : IInstanceFamily
 
         if (!bichromatic) return SimilarityInstance.Monochromatic(BinaryVectors.FromRows(rows));
         return SimilarityInstance.Bichromatic(BinaryVectors.FromRows(rows[..sizeA]), BinaryVectors.FromRows(rows[sizeA..]));
+    }
+
+    /// <summary>
+    /// The margin the min-problem instances keep at l columns: the requested one, but at most half the expected overlap
+    /// w^2 / l of two random rows, halved again (a larger margin forces structure and the repair stops settling: at n = 1024,
+    /// l = 20, margin 2 did not, and at small l is infeasible: e.g. 32 rows of weight
+    /// 3 in 8 columns cannot even pairwise intersect, Erdos-Ko-Rado), and at least 1 (no-instances must stay no).
+    /// </summary>
+    public int EffectiveMargin(int dimensions)
+    {
+        int weight = Math.Max(1, (dimensions - 1) / 2);
+        return Math.Max(1, Math.Min(Margin, (int)Math.Floor((double)weight * weight / (4.0 * dimensions))));
+    }
+
+    private SimilarityInstance GenerateMin(int count, int dimensions, bool bichromatic, bool plant, Random random)
+    {
+        int sizeA = bichromatic ? Math.Max(1, count / 2) : count;
+        int total = bichromatic ? 2 * sizeA : count;
+        int weight = Math.Max(1, (dimensions - 1) / 2);
+        int margin = EffectiveMargin(dimensions);
+        int words = ConstantWeightRows.Words(dimensions);
+        var rows = new ulong[total * words];
+        Span<ulong> Row(int r) => rows.AsSpan(r * words, words);
+        for (int r = 0; r < total; r++) ConstantWeightRows.Random(Row(r), dimensions, weight, random);
+        int pi = -1, pj = -1;
+        if (plant)
+        {
+            pi = random.Next(sizeA);
+            pj = bichromatic ? sizeA + random.Next(sizeA) : (pi + 1 + random.Next(total - 1)) % total;
+            var zeros = Enumerable.Range(0, dimensions).Where(a => !ConstantWeightRows.Get(Row(pi), a)).ToArray();
+            ConstantWeightRows.Random(Row(pj), dimensions, weight, random, zeros);
+        }
+
+        // Repair every other pair up to the margin, moving a bit in the row that is not planted; repeat until a pass
+        // changes nothing (a swap can lower the row's overlap with rows already passed).
+        for (int pass = 0; ; pass++)
+        {
+            bool changed = false;
+            for (int a = 0; a < total; a++)
+            {
+                for (int b = a + 1; b < total; b++)
+                {
+                    if (bichromatic && (a >= sizeA || b < sizeA)) continue;
+                    if ((a == pi && b == pj) || (a == pj && b == pi)) continue;
+                    if (ConstantWeightRows.InnerProduct(Row(a), Row(b)) >= margin) continue;
+                    int fix = b == pi || b == pj ? a : b, keep = fix == a ? b : a;
+                    if (fix == pi || fix == pj) continue; // both planted can only be the pair itself
+                    if (!ConstantWeightRows.RaiseOverlap(Row(keep), Row(fix), dimensions, margin, random)) throw new NotSupportedException($"planted family: cannot keep margin {margin} at l = {dimensions}");
+                    changed = true;
+                }
+            }
+
+            if (!changed) break;
+            if (pass > 200) throw new NotSupportedException($"planted family: the margin repair did not settle at n = {count}, l = {dimensions}");
+        }
+
+        BinaryVectors Build(int from, int to)
+        {
+            var builder = new BinaryVectors.Builder(to - from, dimensions);
+            for (int r = from; r < to; r++) Row(r).CopyTo(builder.RowSpan(r - from));
+            return builder.Build();
+        }
+
+        return bichromatic
+            ? SimilarityInstance.Bichromatic(Build(0, sizeA), Build(sizeA, total))
+            : SimilarityInstance.Monochromatic(Build(0, total));
     }
 
     private static void ThinMaxBase(bool[][] rows, int sizeA, bool bichromatic, Problem problem, Random random)

@@ -11,6 +11,9 @@ public sealed class RandomFamily(double density) : IInstanceFamily
     public double Density { get; } = density is >= 0 and <= 1 ? density : throw new ArgumentOutOfRangeException(nameof(density), density, "density must lie in [0, 1]");
 
     /// <inheritdoc/>
+    public bool IsControl => true;
+
+    /// <inheritdoc/>
     public string Name => string.Create(CultureInfo.InvariantCulture, $"random(p={Density:0.###})");
 
     /// <inheritdoc/>

@@ -12,6 +12,12 @@ namespace Subquad.Lab.Families;
 /// the two sides are joined by Lemma A.4 (colour bits (1,0) and (0,1)), so n = 2 * 2^(N/2). Only OV-like problems
 /// (OV, LSD_0, Min-IP_0), since the formula's answer is an orthogonal pair.
 /// </summary>
+/// <remarks>
+/// Weights are equalised: a split-and-list row's weight is the number of clauses its half-assignment leaves
+/// unsatisfied, so yes-instances have lighter rows (the lightest-row detector scored 0.58 [0.54, 0.62] before). Each
+/// row is padded to weight m (the number of clauses, the most any row can have) with ones in padding columns of its own side (A's padding and B's padding are
+/// disjoint), which changes no A x B inner product; same-side pairs are kept apart by the colour bits as before.
+/// </remarks>
 public sealed class SatFamily : IInstanceFamily
 {
     /// <summary>The clause-to-variable ratio of the generated formulas.</summary>
@@ -34,9 +40,40 @@ public sealed class SatFamily : IInstanceFamily
         int clauses = Math.Max(1, (int)Math.Round(ClauseRatio * variables));
         var formula = RandomKSat.Generate(variables, clauses, 3, seed);
         var ov = CnfSatToOrthogonalVectors.Reduce(formula).Query(0).Instance;
-        if (bichromatic) return ov;
+        var a = (BinaryVectors)ov.A;
+        var b = (BinaryVectors)ov.Right;
+        int l = a.Dimensions;
+        // Pad to the largest possible weight, m = l clauses, in blocks of m columns per side: the weight and the width
+        // are then the same for every instance of this size, so neither says anything about the answer.
+        int heaviest = l, padA = l, padB = l;
+        var random = new Random(unchecked(seed * 7919) + 17);
 
-        // Lemma A.4, bichromatic to monochromatic: colour bits (1,0) and (0,1), so same-colour pairs are never orthogonal.
-        return BichromaticOvToOv.Instance.Reduce(ov, Problem.OrthogonalVectors).Query(0).Instance;
+        // Row r of side s: its clause bits, then (monochromatic) its colour bit, then padding to the common weight in
+        // the side's own padding block, at random positions within it.
+        BinaryVectors.Builder Side(BinaryVectors side, int count, int width, int padStart, int padWidth, int colourBit, BinaryVectors.Builder? shared, int offset)
+        {
+            var builder = shared ?? new BinaryVectors.Builder(count, width);
+            for (int i = 0; i < count; i++)
+            {
+                side.Row(i).CopyTo(builder.RowSpan(offset + i));
+                if (colourBit >= 0) builder.Set(offset + i, colourBit);
+                int need = heaviest - side.Weight(i);
+                var slots = Enumerable.Range(padStart, padWidth).ToArray();
+                random.Shuffle(slots);
+                for (int k = 0; k < need; k++) builder.Set(offset + i, slots[k]);
+            }
+
+            return builder;
+        }
+
+        int width = l + padA + padB;
+        var sideA = Side(a, a.Count, width, l, padA, -1, null, 0).Build();
+        var sideB = Side(b, b.Count, width, l + padA, padB, -1, null, 0).Build();
+        var padded = SimilarityInstance.Bichromatic(sideA, sideB);
+        if (bichromatic) return padded;
+
+        // Lemma A.4, bichromatic to monochromatic: one colour bit per side, so same-colour pairs are never orthogonal
+        // and every row keeps the common weight (l + 1).
+        return BichromaticOvToOv.Instance.Reduce(padded, Problem.OrthogonalVectors).Query(0).Instance;
     }
 }

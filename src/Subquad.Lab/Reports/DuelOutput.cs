@@ -14,8 +14,11 @@ namespace Subquad.Lab.Reports;
 /// </summary>
 public static class DuelOutput
 {
-    /// <summary>The format tag in results.json.</summary>
-    public const string FormatTag = "subquad-duel/1";
+    /// <summary>The schema tag in results.json (house schema: snake_case, typed values, Wilson proportions).</summary>
+    public const string FormatTag = "subquad.duel/1";
+
+    /// <summary>Output JSON: the experiment's snake_case options, nulls written (a missing value is null, not absent).</summary>
+    public static JsonSerializerOptions OutputOptions { get; } = new(DuelExperiment.JsonOptions) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never };
 
     /// <summary>Throws <see cref="InputException"/> when <paramref name="directory"/> may not be written.</summary>
     public static void EnsureWritable(string directory, bool force)
@@ -36,7 +39,9 @@ public static class DuelOutput
         {
             using var stream = File.OpenRead(path);
             using var document = JsonDocument.Parse(stream);
-            return document.RootElement.TryGetProperty("format", out var format) && format.GetString() == FormatTag;
+            var root = document.RootElement;
+            return (root.TryGetProperty("schema", out var schema) && schema.GetString() == FormatTag)
+                || (root.TryGetProperty("format", out var format) && format.GetString() == "subquad-duel/1");
         }
         catch (JsonException)
         {
@@ -50,32 +55,65 @@ public static class DuelOutput
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(directory);
         var summary = DuelSummary.From(result);
-        var plots = DuelPlots.Write(summary, Path.Combine(directory, "plots"));
+        var plots = DuelPlots.Write(summary, Path.Combine(directory, "plots"), result.Experiment.ToProblem().ToString());
         var payload = new
         {
-            format = FormatTag,
+            schema = FormatTag,
             completed = result.Completed,
-            elapsedSeconds = result.ElapsedSeconds,
+            elapsed_seconds = result.ElapsedSeconds,
             construction = result.Construction,
             skipped = result.Skipped,
             experiment = result.Experiment,
-            requirements = summary.Requirements,
-            fits = summary.Fits.Select(f => new { f.Family, f.Kind, f.Quantity, f.Fit.Slope, f.Fit.RSquared, f.Fit.Points, f.LargestN }),
+            completed_cells = result.CellInfos.Select(c => DuelRunner.CellKey(c.Family, c.N)).ToList(),
+            families = result.CellInfos.Select(c => new { family = c.Family, n = c.N, dimensions = c.Dimensions, yes = new Analysis.Proportion(c.Yes, c.Trials), control = c.Control, mean_draws = double.IsNaN(c.MeanAttempts) ? (double?)null : c.MeanAttempts }),
+            cap_hits = result.CapHits,
+            cells = summary.Cells.Select(c => new { family = c.Family, kind = c.Kind, mixer = c.Mixer, budget = c.Budget, n = c.N, batch = c.Batch, instances = c.Trials, recall = c.Accuracy.Recall, specificity = c.Accuracy.Specificity, balanced_accuracy = Balanced(c.Accuracy), median_time_ms = c.MedianTimeMs, mean_flops = c.MeanFlops, state_bits = c.StateBits, control = c.Control, full_attention = c.FullAttention }),
+            requirements = summary.Requirements.Select(r => new { family = r.Family, kind = r.Kind, n = r.N, budget = r.Budget, largest_tried = r.LargestTried, best_budget = r.BestBudget, best = Balanced(r.Best), confirmation = r.Confirmation is null ? null : Balanced(r.Confirmation), mean_flops = Finite(r.MeanFlops), median_time_ms = Finite(r.MedianTimeMs), hit_cap = r.HitCap, full_attention = r.FullAttention, control = r.Control }),
+            fits = summary.Fits.Select(f => new { family = f.Family, kind = f.Kind, quantity = f.Quantity, slope = f.Fit.Slope, ci95_low = f.Ci95Low, ci95_high = f.Ci95High, r_squared = f.Fit.RSquared, points = f.Fit.Points, largest_n = f.LargestN }),
+            lambda_sweep = result.LambdaPoints.Select(p => new { family = p.Family, n = p.N, score_bound = p.ScoreBound, contender = p.Contender, instance = p.Instance, relative_error = Finite(p.RelativeError) }),
             rows = result.Rows,
         };
-        WriteAtomically(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(payload, DuelExperiment.JsonOptions));
+        WriteAtomically(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(payload, OutputOptions));
         WriteAtomically(Path.Combine(directory, "results.csv"), Csv(result.Rows));
         string report = Path.Combine(directory, "report.md");
         WriteAtomically(report, DuelReport.Render(result, summary, plots));
         return report;
     }
 
-    /// <summary>The rows as CSV (header first; invariant culture; quoted where needed).</summary>
+    private static object Balanced(Analysis.BalancedAccuracy a) => new { rate = Finite(a.Rate), ci95_low = a.Ci95Low, ci95_high = a.Ci95High, effective_trials = a.EffectiveTrials, recall = a.Recall, specificity = a.Specificity };
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
+    /// <summary>
+    /// The rows and finished cells of a previous run of the same experiment in <paramref name="directory"/>, for
+    /// resuming; empty when there is none or its experiment differs.
+    /// </summary>
+    public static (IReadOnlyList<DuelRow> Rows, IReadOnlyList<string> Cells) ReadCheckpoint(string directory, DuelExperiment experiment)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        string path = Path.Combine(directory, "results.json");
+        if (!File.Exists(path) || !IsDuelOutput(directory)) return ([], []);
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var root = document.RootElement;
+            if (!root.TryGetProperty("experiment", out var e) || !root.TryGetProperty("rows", out var rows) || !root.TryGetProperty("completed_cells", out var cells)) return ([], []);
+            var previous = e.Deserialize<DuelExperiment>(DuelExperiment.JsonOptions);
+            if (previous is null || previous.ToJson() != experiment.ToJson()) return ([], []);
+            return (rows.Deserialize<List<DuelRow>>(OutputOptions) ?? [], cells.Deserialize<List<string>>() ?? []);
+        }
+        catch (JsonException)
+        {
+            return ([], []);
+        }
+    }
+
+    /// <summary>The rows as CSV: the columns are the JSON row keys (header first; invariant culture; quoted where needed).</summary>
     public static string Csv(IEnumerable<DuelRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var text = new StringBuilder();
-        text.AppendLine("family,n,l,trial,seed,kind,mixer,budget,truth,answer,correct,time_ms,flops,state_numbers,state_bits,note");
+        text.AppendLine("family,n,dimensions,trial,seed,kind,mixer,budget,truth,answer,correct,time_ms,flops,state_numbers,state_bits,batch,full_attention,control,note");
         foreach (var r in rows)
         {
             text.AppendLine(string.Join(',',
@@ -83,7 +121,8 @@ public static class DuelOutput
                 r.Seed.ToString(CultureInfo.InvariantCulture), Quote(r.Kind), Quote(r.Mixer), r.Budget?.ToString(CultureInfo.InvariantCulture) ?? "",
                 Bool(r.Truth), r.Answer is { } a ? Bool(a) : "", r.Correct is { } c ? Bool(c) : "",
                 r.TimeMs.ToString("R", CultureInfo.InvariantCulture), r.Flops.ToString("R", CultureInfo.InvariantCulture),
-                r.StateNumbers.ToString(CultureInfo.InvariantCulture), r.StateBits.ToString(CultureInfo.InvariantCulture), Quote(r.Note ?? "")));
+                r.StateNumbers.ToString(CultureInfo.InvariantCulture), r.StateBits.ToString(CultureInfo.InvariantCulture),
+                r.Batch.ToString(CultureInfo.InvariantCulture), Bool(r.FullAttention), Bool(r.Control), Quote(r.Note ?? "")));
         }
 
         return text.ToString();

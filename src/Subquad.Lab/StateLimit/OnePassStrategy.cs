@@ -21,8 +21,9 @@ namespace Subquad.Lab.StateLimit;
 public sealed class OnePassStrategy
 {
     /// <summary>A strategy with <paramref name="stateBits"/> bits of memory.</summary>
-    public OnePassStrategy(long stateBits, RetentionPolicy policy = RetentionPolicy.KeepFirst)
+    public OnePassStrategy(long stateBits, RetentionPolicy policy = RetentionPolicy.KeepFirst, int seed = 0)
     {
+        Seed = seed;
         ArgumentOutOfRangeException.ThrowIfNegative(stateBits);
         StateBits = stateBits;
         Policy = policy;
@@ -30,6 +31,18 @@ public sealed class OnePassStrategy
 
     /// <summary>S.</summary>
     public long StateBits { get; }
+
+    /// <summary>Seed of the reservoir's draws.</summary>
+    public int Seed { get; }
+
+    /// <summary>The strategy's name in tables: "keep-first", "keep-by-weight", "reservoir".</summary>
+    public static string PolicyName(RetentionPolicy policy) => policy switch
+    {
+        RetentionPolicy.KeepFirst => "keep-first",
+        RetentionPolicy.KeepByWeight => "keep-by-weight",
+        RetentionPolicy.Reservoir => "reservoir",
+        _ => policy.ToString(),
+    };
 
     /// <summary>Which vectors are kept.</summary>
     public RetentionPolicy Policy { get; }
@@ -51,13 +64,23 @@ public sealed class OnePassStrategy
         var kept = new List<int>();
         long comparisons = 0;
         bool lighterIsBetter = kind is ProblemKind.Ov or ProblemKind.Lsd or ProblemKind.MinIp;
+        var random = new Random(Seed);
+        long seen = 0;
 
         void Offer(VectorSet set, int index)
         {
             if (capacity == 0) return;
+            seen++;
             if (kept.Count < capacity)
             {
                 kept.Add(index);
+                return;
+            }
+
+            if (Policy == RetentionPolicy.Reservoir)
+            {
+                long slot = random.NextInt64(seen);
+                if (slot < capacity) kept[(int)slot] = index;
                 return;
             }
 

@@ -11,4 +11,10 @@ public enum RetentionPolicy
     /// sparse vector is orthogonal to more), the heaviest for the "max" problems (Max-IP, MSD). Ties keep the earlier.
     /// </summary>
     KeepByWeight,
+
+    /// <summary>
+    /// Keep a uniform random sample of the vectors seen so far (Vitter's algorithm R: the j-th vector replaces a random
+    /// kept one with probability K/j). Unlike keep-first it does not favour the start of the stream; it is seeded.
+    /// </summary>
+    Reservoir,
 }

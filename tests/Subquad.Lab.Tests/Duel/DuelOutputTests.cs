@@ -17,7 +17,7 @@ public sealed class DuelOutputTests : IDisposable
     [Fact]
     public void Write_ProducesReportJsonCsvAndPlots()
     {
-        var result = new DuelRunner(DuelTestWiring.Small() with { Sizes = [16, 32], Trials = 2 }, DuelTestWiring.Ov).Run();
+        var result = new DuelRunner(DuelTestWiring.Small() with { Sizes = [16, 32], Trials = 2, TargetAccuracy = 0.3 }, DuelTestWiring.Ov).Run();
         string dir = Path.Combine(_root, "out");
         DuelOutput.EnsureWritable(dir, force: false);
         string report = DuelOutput.Write(result, dir);
@@ -33,11 +33,19 @@ public sealed class DuelOutputTests : IDisposable
 
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir, "plots"), "*.png"));
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
-        Assert.Equal(DuelOutput.FormatTag, json.RootElement.GetProperty("format").GetString());
+        Assert.Equal("subquad.duel/1", json.RootElement.GetProperty("schema").GetString());
+        var cell = json.RootElement.GetProperty("cells")[0];
+        foreach (string key in new[] { "successes", "trials", "rate", "ci95_low", "ci95_high" }) Assert.True(cell.GetProperty("recall").TryGetProperty(key, out _), key);
         Assert.Equal(result.Rows.Count, json.RootElement.GetProperty("rows").GetArrayLength());
         var csv = File.ReadAllLines(Path.Combine(dir, "results.csv"));
         Assert.Equal(result.Rows.Count + 1, csv.Length);
-        Assert.StartsWith("family,n,l,trial,seed,kind,mixer,budget,truth,answer,correct", csv[0], StringComparison.Ordinal);
+        Assert.StartsWith("family,n,dimensions,trial,seed,kind,mixer,budget,truth,answer,correct", csv[0], StringComparison.Ordinal);
+        // The CSV columns are the JSON row keys.
+        var rowKeys = json.RootElement.GetProperty("rows")[0].EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Equal(csv[0].Split(','), rowKeys);
+        var (resumeRows, resumeCells) = DuelOutput.ReadCheckpoint(dir, result.Experiment);
+        Assert.Equal(result.Rows.Count, resumeRows.Count);
+        Assert.Equal(result.CellInfos.Count, resumeCells.Count);
 
         // A previous duel's folder may be written again; a foreign non-empty folder may not, unless forced.
         DuelOutput.EnsureWritable(dir, force: false);

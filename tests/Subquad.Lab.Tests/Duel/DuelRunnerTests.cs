@@ -14,7 +14,7 @@ public sealed class DuelRunnerTests
         Assert.True(result.Completed);
         Assert.Empty(result.Skipped);
         var kinds = result.Rows.Select(r => r.Kind).ToHashSet();
-        foreach (string kind in new[] { "exact", "transformer", "window", "lsh", "performer", "linformer", "clustered", "taylor", "linear-causal", "onepass", "mamba", "onepass@mamba" })
+        foreach (string kind in new[] { "exact", "transformer", "window", "lsh", "performer", "linformer", "clustered", "taylor", "linear-causal", "onepass-keep-first", "onepass-keep-by-weight", "onepass-reservoir", "mamba", "onepass@mamba" })
         {
             Assert.Contains(kind, kinds);
         }
@@ -33,6 +33,10 @@ public sealed class DuelRunnerTests
             Assert.Equal(f * 2 * 32, row.StateBits);
         }
         Assert.Equal(2 * 2 * 4, result.Rows.Count(r => r.Kind == "transformer"));
+
+        // Balanced by construction: every cell has exactly half yes-instances, and the truth is the oracle's.
+        Assert.All(result.CellInfos, c => Assert.Equal(c.Trials / 2, c.Yes));
+        Assert.All(result.CellInfos, c => Assert.False(c.Control));
     }
 
     [Fact]
@@ -40,7 +44,8 @@ public sealed class DuelRunnerTests
     {
         var experiment = DuelTestWiring.Small() with { Mixers = [new MixerSpec { Kind = "window", Budgets = [64] }, new MixerSpec { Kind = "clustered", Budgets = [64] }], Trials = 6 };
         var rows = new DuelRunner(experiment, DuelTestWiring.Ov).Run().Rows.Where(r => r.Kind is "window" or "clustered").ToList();
-        Assert.Equal(2 * 2 * 2 * 6, rows.Count);
+        Assert.Equal(2 * 2 * 2 * 6 * 2, rows.Count); // every rung reaches the target, so each also runs its confirmation batch
+        Assert.All(rows.Where(r => r.Kind == "window"), r => Assert.True(r.FullAttention));
         Assert.All(rows, r => Assert.True(r.Correct));
     }
 
@@ -60,11 +65,19 @@ public sealed class DuelRunnerTests
     {
         var summary = DuelSummary.From(SmallRun.Value);
         Assert.NotEmpty(summary.Requirements);
-        Assert.Contains(summary.Requirements, r => r.Kind == "onepass" && r.Budget is not null);
+        Assert.Contains(summary.Requirements, r => r.Kind == "onepass-best" && r.Budget is not null);
+        foreach (var requirement in summary.Requirements.Where(r => r.Budget is not null))
+        {
+            Assert.True(requirement.Best.Ci95Low >= summary.Target, $"{requirement.Kind} at n = {requirement.N}: {requirement.Best}");
+            Assert.NotNull(requirement.Confirmation);
+            Assert.True(requirement.Confirmation.Ci95Low >= summary.Target);
+        }
         var exact = summary.FitFor("critical", "exact", "flops");
         Assert.NotNull(exact);
         Assert.True(exact.Fit.Slope > 1.9, $"exact engine operation count slope {exact.Fit.Slope}");
         foreach (var cell in summary.Cells) Assert.InRange(cell.Correct, 0, cell.Decided);
+        Assert.NotNull(exact.Ci95Low);
+        Assert.InRange(exact.Fit.Slope, exact.Ci95Low!.Value - 1e-9, exact.Ci95High!.Value + 1e-9);
     }
 
     [Fact]
@@ -74,7 +87,7 @@ public sealed class DuelRunnerTests
         Assert.True(result.Completed);
         Assert.Contains(result.Skipped, s => s.Contains("no construction", StringComparison.Ordinal));
         Assert.DoesNotContain(result.Rows, r => r.Kind is "transformer" or "window" or "lsh");
-        Assert.Contains(result.Rows, r => r.Kind == "onepass");
+        Assert.Contains(result.Rows, r => r.Kind == "onepass-keep-first");
         Assert.Contains(result.Rows, r => r.Kind == "exact");
     }
 
@@ -98,6 +111,43 @@ public sealed class DuelRunnerTests
         var experiment = DuelTestWiring.Small() with { Families = [new FamilySpec { Kind = "sat" }] };
         var error = Assert.Throws<Core.InputException>(() => new DuelRunner(experiment, DuelTestWiring.Ov));
         Assert.Contains("Subquad.Hardness", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TooFewTrialsForTheTarget_IsRefusedUpFront_SayingWhatToChange()
+    {
+        var error = Assert.Throws<Core.InputException>(() => new DuelRunner(DuelTestWiring.Small() with { TargetAccuracy = 0.99 }, DuelTestWiring.Ov));
+        Assert.Contains("at least 381 trials", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BudgetAboveTheCap_IsRefusedBeforeAnyWork()
+    {
+        var experiment = DuelTestWiring.Small() with { CapExponent = 1.5, Mixers = [new MixerSpec { Kind = "window", Budgets = [64] }] };
+        var runner = new DuelRunner(experiment, DuelTestWiring.Ov);
+        var error = Assert.Throws<Core.InputException>(() => runner.Preflight());
+        Assert.Contains("cap", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ControlFamily_IsFlagged_AndLeftOutOfFits()
+    {
+        var experiment = DuelTestWiring.Small() with { Families = [new FamilySpec { Kind = "random", Density = 0.25 }], Mixers = [new MixerSpec { Kind = "onepass", Policy = "first" }] };
+        var result = new DuelRunner(experiment, DuelTestWiring.Ov).Run();
+        Assert.All(result.CellInfos, c => Assert.True(c.Control));
+        Assert.All(result.Rows, r => Assert.True(r.Control));
+        Assert.Empty(DuelSummary.From(result).Fits);
+    }
+
+    [Fact]
+    public void Resume_TakesFinishedCellsAsTheyAre()
+    {
+        var first = SmallRun.Value;
+        var cells = first.CellInfos.Take(2).Select(c => DuelRunner.CellKey(c.Family, c.N)).ToList();
+        var kept = first.Rows.Where(r => cells.Contains(DuelRunner.CellKey(r.Family, r.N))).ToList();
+        var again = new DuelRunner(DuelTestWiring.Small(), DuelTestWiring.Ov) { Resume = kept, ResumeCells = cells }.Run();
+        Assert.Equal(first.Rows.Select(r => r with { TimeMs = 0 }).OrderBy(r => r.Family).ThenBy(r => r.N).ThenBy(r => r.Kind).ThenBy(r => r.Budget).ThenBy(r => r.Batch).ThenBy(r => r.Trial),
+            again.Rows.Select(r => r with { TimeMs = 0 }).OrderBy(r => r.Family).ThenBy(r => r.N).ThenBy(r => r.Kind).ThenBy(r => r.Budget).ThenBy(r => r.Batch).ThenBy(r => r.Trial));
     }
 
     private sealed class SynchronousProgress(Action<DuelProgress> report) : IProgress<DuelProgress>

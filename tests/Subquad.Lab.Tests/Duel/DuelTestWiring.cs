@@ -32,5 +32,9 @@ internal static class DuelTestWiring
         ],
         Trials = 4,
         Seed = seed,
+        MinDimensions = 12,
+        TargetAccuracy = 0.5, // four instances cannot support more (Wilson lower bound of 4/4 is 0.51)
+        SequentialChunk = 2,
+        CapExponent = 2.5,    // at n = 16..32 a subquadratic cap leaves no ladder to climb
     };
 }

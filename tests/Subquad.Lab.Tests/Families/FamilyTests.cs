@@ -37,7 +37,9 @@ public sealed class FamilyTests
             var instance = family.Generate(48, 14, Problem.OrthogonalVectors, false, seed);
             var min = ExactSolvers.Oracle.Solve(instance, Problem.Exact(ProblemKind.MinIp));
             if (min.Score.InnerProduct == 0) yes++;
-            else Assert.True(min.Score.InnerProduct >= 2, $"seed {seed}: min ip {min.Score.InnerProduct}");
+            else Assert.True(min.Score.InnerProduct >= family.EffectiveMargin(14), $"seed {seed}: min ip {min.Score.InnerProduct}");
+            var a = (BinaryVectors)instance.A;
+            Assert.All(Enumerable.Range(0, a.Count), i => Assert.Equal(6, a.Weight(i))); // constant weight: no weight tell
         }
 
         Assert.InRange(yes, 18, 42);
@@ -58,7 +60,7 @@ public sealed class FamilyTests
     }
 
     [Fact]
-    public void Critical_IsNeitherAlwaysYesNorAlwaysNo()
+    public void Critical_IsNeitherAlwaysYesNorAlwaysNo_AndHasConstantWeight()
     {
         var family = new CriticalOvFamily();
         foreach (int n in new[] { 32, 128 })
@@ -66,11 +68,22 @@ public sealed class FamilyTests
             int yes = 0;
             for (int seed = 0; seed < 40; seed++)
             {
-                if (ExactSolvers.Oracle.Solve(family.Generate(n, 14, Problem.OrthogonalVectors, false, seed), Problem.OrthogonalVectors).Found) yes++;
+                var instance = family.Generate(n, 14, Problem.OrthogonalVectors, false, seed);
+                if (ExactSolvers.Oracle.Solve(instance, Problem.OrthogonalVectors).Found) yes++;
+                var a = (BinaryVectors)instance.A;
+                Assert.Single(Enumerable.Range(0, a.Count).Select(a.Weight).Distinct());
             }
 
-            Assert.InRange(yes, 8, 32);
+            Assert.InRange(yes, 1, 39);
         }
+    }
+
+    [Fact]
+    public void Critical_WeightPutsTheExpectedYesRateNearestOneHalf()
+    {
+        // n = 1024, l = 20: w = 10 gives E = 523776 / C(20, 10) = 2.8 orthogonal pairs; w = 9 gives 171.
+        Assert.Equal(10, CriticalOvFamily.Weight(1024L * 1023 / 2, 20));
+        Assert.Equal(1.0 / 184756, ConstantWeightRows.DisjointProbability(20, 10), 12);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class OnePassStrategyTests
     [Theory]
     [InlineData(RetentionPolicy.KeepFirst)]
     [InlineData(RetentionPolicy.KeepByWeight)]
+    [InlineData(RetentionPolicy.Reservoir)]
     public void Strategy_WithRoomForEveryVector_IsExact(RetentionPolicy policy)
     {
         for (int seed = 0; seed < 60; seed++)
@@ -89,5 +90,24 @@ public sealed class OnePassStrategyTests
         var byWeight = new OnePassStrategy(4, RetentionPolicy.KeepByWeight).Run(instance, Problem.OrthogonalVectors);
         Assert.True(byWeight.Found);
         Assert.Equal((2, 4), (byWeight.I, byWeight.J));
+    }
+
+    [Fact]
+    public void DisjointnessBound_HasTheStatedConstants()
+    {
+        Assert.Equal(512, DisjointnessBound.DeterministicBits(1024));
+        Assert.Equal((1 - (2 * 0.1)) * 512 / 4, DisjointnessBound.RandomisedBits(1024, 0.01), 9);
+        Assert.Equal(0, DisjointnessBound.RandomisedBits(1024, 0.25));
+    }
+
+    [Fact]
+    public void RealisticMamba_StateIsCountedPerLayer_AndLimitsN()
+    {
+        long bits = RealisticMamba.StateBits();
+        // 24 layers x (2 x 768 channels) x (16 SSM states + 3 conv inputs) x 32 bits.
+        Assert.Equal(24L * 1536 * (16 + 3) * 32, bits);
+        long n = RealisticMamba.LargestNHoldingAll(bits, 2);
+        Assert.True(n * Math.Ceiling(2 * Math.Log2(n)) <= bits);
+        Assert.True(2 * n * Math.Ceiling(2 * Math.Log2(2 * n)) > bits);
     }
 }

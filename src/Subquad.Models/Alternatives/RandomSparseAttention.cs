@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Subquad.Models.Attention;
+
+namespace Subquad.Models.Alternatives;
+
+/// <summary>
+/// The control every sparse heuristic is measured against: each query attends to k keys drawn uniformly at random
+/// without replacement (seeded, independently per query), plus optional trailing global rows that every query sees
+/// and that see every key. A heuristic whose accuracy at k keys per query is no better than this one's at the same k
+/// has learned nothing from its hashing, clustering or locality.
+/// </summary>
+/// <remarks>
+/// Cost O(n (k + g)(m + d_out)): a gather of k key rows per query, never an n x n loop. k &gt;= n - g is full
+/// attention (tested against <see cref="Reference.NaiveAttention"/>).
+/// </remarks>
+public sealed class RandomSparseAttention : IAttentionMixer
+{
+    /// <summary>k random keys per query, seeded, with <paramref name="globalRows"/> global rows at the end.</summary>
+    public RandomSparseAttention(int keysPerQuery, int seed, int globalRows = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keysPerQuery, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(globalRows);
+        KeysPerQuery = keysPerQuery;
+        Seed = seed;
+        GlobalRows = globalRows;
+    }
+
+    /// <summary>k.</summary>
+    public int KeysPerQuery { get; }
+
+    /// <summary>Seed of the key draws.</summary>
+    public int Seed { get; }
+
+    /// <summary>g: trailing global rows.</summary>
+    public int GlobalRows { get; }
+
+    /// <inheritdoc/>
+    public string Name => string.Create(CultureInfo.InvariantCulture, $"random-sparse(k={KeysPerQuery}{(GlobalRows > 0 ? $",global={GlobalRows}" : "")})");
+
+    /// <summary>The keys query i sees among n rows (sorted), the global rows included.</summary>
+    public int[] Keys(int i, int rows)
+    {
+        int globalStart = rows - GlobalRows;
+        if (i >= globalStart && GlobalRows > 0) return Enumerable.Range(0, rows).ToArray();
+        int pool = globalStart;
+        int k = Math.Min(KeysPerQuery, pool);
+        var chosen = new HashSet<int>();
+        var random = new Random(unchecked((Seed * 31) + i));
+        // Floyd's algorithm: k distinct draws from [0, pool) in O(k).
+        for (int j = pool - k; j < pool; j++)
+        {
+            int t = random.Next(j + 1);
+            if (!chosen.Add(t)) chosen.Add(j);
+        }
+
+        for (int g = globalStart; g < rows; g++) chosen.Add(g);
+        var keys = chosen.ToArray();
+        Array.Sort(keys);
+        return keys;
+    }
+
+    /// <inheritdoc/>
+    public Matrix Forward(Matrix x, AttentionWeights weights, CancellationToken cancellationToken = default)
+    {
+        var (q, k, v) = AttentionAlgebra.Project(x, weights);
+        int n = q.Rows;
+        var output = new Matrix(n, v.Columns);
+        var scores = new List<double>();
+        for (int i = 0; i < n; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var keys = Keys(i, n);
+            scores.Clear();
+            foreach (int j in keys) scores.Add(AttentionAlgebra.Dot(q.Row(i), k.Row(j)));
+            AttentionAlgebra.SoftmaxSum(CollectionsMarshal.AsSpan(scores), keys, v, output.Row(i));
+        }
+
+        return output;
+    }
+
+    /// <inheritdoc/>
+    public MixerCost Cost(int rows, AttentionWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        double keysPerRow = Math.Min(rows, KeysPerQuery + GlobalRows);
+        double pairs = ((rows - GlobalRows) * keysPerRow) + ((double)GlobalRows * rows);
+        return new(SlidingWindowAttention.ProjectionFlops(rows, weights) + (2.0 * pairs * (weights.EmbeddingDimension + weights.OutputWidth)), 0, 0);
+    }
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Subquad.Models.Attention;
+
+namespace Subquad.Models.Alternatives;
+
+/// <summary>
+/// LSH attention with one sorted sequence, as in Reformer (Kitaev et al. 2020) and, with <see cref="Asymmetric"/>,
+/// asymmetric LSH for inner products (Shrivastava and Li 2014; Neyshabur and Srebro 2015; SMYRF, Daras et al. 2020).
+/// Per round: the n queries and the n keys are hashed with the same random rotation R_r (bucket = argmax [y R ; -y R]),
+/// all 2n items are sorted together by (bucket, position, query-after-key) and cut into <see cref="Buckets"/> equal
+/// chunks; a query attends to the keys in its own chunk and the previous one (cyclic), plus the trailing global rows;
+/// rounds combine with Reformer's weights softmax_r(lse_r). A query whose two chunks hold no key attends to the global
+/// rows only (or, without any, contributes nothing in that round).
+/// </summary>
+/// <remarks>
+/// Reformer shares Q and K (k = q / |q|); Def 2.1 has separate Q and K, so the faithful reading is the shared hash
+/// and the single sequence: a query meets the keys that hash near it. Symmetric (Reformer): items are normalised,
+/// y = x / |x|, so the hash sees angles and a query lands near keys of high cosine. Asymmetric (ALSH for maximum inner
+/// product): keys become P(k) = [k / M ; sqrt(1 - |k|^2 / M^2)] with M the largest key norm, queries Q(q) = [q / |q| ; 0];
+/// then q . k / (M |q|) = cos(Q(q), P(k)), so the hash puts a query near the keys of largest inner product, which is
+/// what the softmax rewards. Fewer than 4 buckets means every query sees about every key: full attention in disguise.
+/// Cost per round: hashing 2n (m + 1) b flops, a sort of 2n items, and n x (2 x 2n / b) key scores (m + d_out each).
+/// </remarks>
+public sealed class SharedLshAttention : IAttentionMixer
+{
+    /// <summary>Shared-hash LSH with <paramref name="rounds"/> rounds and <paramref name="buckets"/> buckets (even, or 1).</summary>
+    public SharedLshAttention(int rounds, int buckets, int seed, int globalRows = 0, bool asymmetric = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(globalRows);
+        if (buckets > 1 && buckets % 2 != 0) throw new ArgumentOutOfRangeException(nameof(buckets), buckets, "random-rotation hashing makes an even number of buckets; use 1 or an even number");
+        Rounds = rounds;
+        Buckets = buckets;
+        Seed = seed;
+        GlobalRows = globalRows;
+        Asymmetric = asymmetric;
+    }
+
+    /// <summary>Hash rounds.</summary>
+    public int Rounds { get; }
+
+    /// <summary>Buckets per round (also the number of chunks of the 2n-item sequence).</summary>
+    public int Buckets { get; }
+
+    /// <summary>Seed of the rotations.</summary>
+    public int Seed { get; }
+
+    /// <summary>Trailing global rows.</summary>
+    public int GlobalRows { get; }
+
+    /// <summary>True: asymmetric transforms for maximum inner product (ALSH); false: Reformer's angular hashing.</summary>
+    public bool Asymmetric { get; }
+
+    /// <inheritdoc/>
+    public string Name => string.Create(CultureInfo.InvariantCulture, $"{(Asymmetric ? "alsh" : "lsh-shared")}(rounds={Rounds},buckets={Buckets}{(GlobalRows > 0 ? $",global={GlobalRows}" : "")})");
+
+    /// <summary>The hashed items of one side: normalised (symmetric), or the asymmetric transforms (one extra coordinate).</summary>
+    public Matrix Transform(Matrix y, bool keys)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        int extra = Asymmetric ? 1 : 0;
+        var result = new Matrix(y.Rows, y.Columns + extra);
+        double maxNorm = 0;
+        if (Asymmetric && keys)
+        {
+            for (int i = 0; i < y.Rows; i++) maxNorm = Math.Max(maxNorm, Norm(y.Row(i)));
+        }
+
+        for (int i = 0; i < y.Rows; i++)
+        {
+            var row = y.Row(i);
+            var target = result.Row(i);
+            double norm = Norm(row);
+            if (Asymmetric && keys)
+            {
+                double scale = maxNorm > 0 ? 1 / maxNorm : 0;
+                for (int a = 0; a < row.Length; a++) target[a] = row[a] * scale;
+                double r = norm * scale;
+                target[row.Length] = Math.Sqrt(Math.Max(0, 1 - (r * r)));
+            }
+            else
+            {
+                double scale = norm > 0 ? 1 / norm : 0;
+                for (int a = 0; a < row.Length; a++) target[a] = row[a] * scale;
+            }
+        }
+
+        return result;
+    }
+
+    private static double Norm(ReadOnlySpan<double> row)
+    {
+        double s = 0;
+        foreach (double v in row) s += v * v;
+        return Math.Sqrt(s);
+    }
+
+    /// <summary>
+    /// The keys query i attends to in round r (sorted), global rows included: what <see cref="Forward"/> uses, exposed
+    /// so the test can check it against a dense mask.
+    /// </summary>
+    public int[][] KeySets(Matrix q, Matrix k, int round)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(k);
+        int n = q.Rows;
+        int globalStart = n - Math.Min(GlobalRows, n);
+        var tq = Transform(q, keys: false);
+        var tk = Transform(k, keys: true);
+        var rotation = RotationFor(round, tq.Columns);
+        // Items 0..n-1 are keys, n..2n-1 queries; sort by (bucket, position, key before query).
+        var bucket = new int[2 * n];
+        for (int i = 0; i < n; i++)
+        {
+            bucket[i] = Hash(tk.Row(i), rotation);
+            bucket[n + i] = Hash(tq.Row(i), rotation);
+        }
+
+        var order = Enumerable.Range(0, 2 * n).OrderBy(t => bucket[t]).ThenBy(t => t % n).ThenBy(t => t / n).ToArray();
+        var chunkOf = new int[2 * n];
+        var chunkKeys = new List<int>[Buckets];
+        for (int c = 0; c < Buckets; c++) chunkKeys[c] = [];
+        for (int p = 0; p < 2 * n; p++)
+        {
+            int c = (int)((long)p * Buckets / (2 * n));
+            chunkOf[order[p]] = c;
+            if (order[p] < n) chunkKeys[c].Add(order[p]);
+        }
+
+        var result = new int[n][];
+        for (int i = 0; i < n; i++)
+        {
+            if (i >= globalStart)
+            {
+                result[i] = Enumerable.Range(0, n).ToArray();
+                continue;
+            }
+
+            int c = chunkOf[n + i], back = (c - 1 + Buckets) % Buckets;
+            var set = new SortedSet<int>(chunkKeys[c]);
+            set.UnionWith(chunkKeys[back]);
+            for (int j = globalStart; j < n; j++) set.Add(j);
+            result[i] = [.. set];
+        }
+
+        return result;
+    }
+
+    private Matrix RotationFor(int round, int embedding)
+    {
+        var gaussian = new Gaussian(unchecked((Seed * 1000003) + round));
+        return gaussian.Matrix(embedding, Math.Max(1, Buckets / 2));
+    }
+
+    private int Hash(ReadOnlySpan<double> row, Matrix rotation)
+    {
+        if (Buckets == 1) return 0;
+        int half = Buckets / 2;
+        int best = 0;
+        double bestValue = double.NegativeInfinity;
+        for (int h = 0; h < half; h++)
+        {
+            double p = 0;
+            for (int a = 0; a < row.Length; a++) p += row[a] * rotation[a, h];
+            // Strict '>' keeps the smallest index on ties: +xR candidates are 0..half-1, -xR are half..b-1.
+            if (p > bestValue)
+            {
+                bestValue = p;
+                best = h;
+            }
+
+            if (-p > bestValue && -p > p)
+            {
+                bestValue = -p;
+                best = half + h;
+            }
+        }
+
+        return best;
+    }
+
+    /// <inheritdoc/>
+    public Matrix Forward(Matrix x, AttentionWeights weights, CancellationToken cancellationToken = default)
+    {
+        var (q, k, v) = AttentionAlgebra.Project(x, weights);
+        int n = q.Rows;
+        var outputs = new Matrix[Rounds];
+        var lses = new double[Rounds][];
+        var scores = new List<double>();
+        for (int r = 0; r < Rounds; r++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var sets = KeySets(q, k, r);
+            var output = new Matrix(n, v.Columns);
+            var lse = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                scores.Clear();
+                foreach (int j in sets[i]) scores.Add(AttentionAlgebra.Dot(q.Row(i), k.Row(j)));
+                lse[i] = AttentionAlgebra.SoftmaxSum(CollectionsMarshal.AsSpan(scores), sets[i], v, output.Row(i));
+            }
+
+            outputs[r] = output;
+            lses[r] = lse;
+        }
+
+        return LshAttention.CombineRounds(outputs, lses);
+    }
+
+    /// <inheritdoc/>
+    public MixerCost Cost(int rows, AttentionWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        int m = weights.EmbeddingDimension + (Asymmetric ? 1 : 0);
+        double hashing = Buckets == 1 ? 0 : 2.0 * (2.0 * rows) * m * (Buckets / 2.0);
+        double keysPerQuery = Math.Min(rows, (2.0 * rows / Buckets) + GlobalRows);
+        double pairs = ((rows - GlobalRows) * keysPerQuery) + ((double)GlobalRows * rows);
+        double sort = 2.0 * (2.0 * rows) * Math.Log2(Math.Max(2, 2 * rows));
+        return new(SlidingWindowAttention.ProjectionFlops(rows, weights) + (Rounds * (hashing + sort + (2.0 * pairs * (weights.EmbeddingDimension + weights.OutputWidth)))), 0, 0);
+    }
+}
