@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using Subquad.Core.Kernels;
 using Subquad.Core.Problems;
 using Subquad.Core.Solvers;
@@ -148,7 +148,8 @@ public static unsafe class NearestNeighbors
         fixed (ulong* cBase = corpus.Words)
         {
             nint qb = (nint)qBase, cb = (nint)cBase;
-            Parallel.For(0, blocks, options, block =>
+            // Fully optimised at once: each block is one long call, and tier-0 code would run most of a small search.
+            Parallel.For(0, blocks, options, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (block) =>
             {
                 int first = block * QueryBlock, count = Math.Min(QueryBlock, q - first);
                 var heaps = new BinaryHeap[count];
@@ -344,7 +345,7 @@ public static unsafe class NearestNeighbors
                 DenseInnerProducts.PackPanel((float*)cb, stride, d, which, (float*)pb + p * panelFloats);
             });
             int blocks = (q + QueryBlock - 1) / QueryBlock;
-            Parallel.For(0, blocks, options, block =>
+            Parallel.For(0, blocks, options, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (block) =>
             {
                 int first = block * QueryBlock, count = Math.Min(QueryBlock, q - first);
                 var filters = new DenseFilter[count];
