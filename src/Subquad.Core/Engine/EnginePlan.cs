@@ -8,7 +8,7 @@ namespace Subquad.Core.Engine;
 /// smallest (i, j) among equals, a decision's witness is the smallest qualifying (i, j), a top-K list is the first K
 /// in that order, and a threshold join is delivered band by band in (i, j) order.
 /// </summary>
-public sealed class EnginePlan
+internal sealed class EnginePlan
 {
     private EnginePlan(int countA, int countB, bool monochromatic, int blockRows, IReadOnlyList<BlockPairTask> tasks)
     {
