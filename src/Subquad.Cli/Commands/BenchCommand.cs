@@ -28,7 +28,7 @@ internal static class BenchCommand
         var density = new Option<double>("--density") { Description = "Probability of a one in binary rows.", DefaultValueFactory = _ => 0.05 };
         var problems = new Option<string>("--problem") { Description = "Comma-separated problems: msd, lsd, maxip, minip, ov.", DefaultValueFactory = _ => "msd,maxip" };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
-        var kernel = new Option<string?>("--kernel") { Description = "Force a kernel variant: Scalar, Vector128, Vector256, Vector512, Avx512VbmiPermute (the default where AVX-512 VBMI exists)." };
+        var kernel = new Option<string?>("--kernel") { Description = "Force a kernel variant: scalar, vector128, vector256, vector512, avx512vbmipermute (the default where AVX-512 VBMI exists); case does not matter." };
         var noPruning = new Option<bool>("--no-pruning") { Description = "Visit every block pair (pruning never changes the answer)." };
         var repeat = new Option<int>("--repeat") { Description = "Timed runs per size and problem, after one untimed warm-up run; the median is reported and every run enters the exponent fit.", DefaultValueFactory = _ => 3 };
         var save = new Option<string?>("--save-npy") { Description = "Also write each generated instance to PREFIX_n<N>.npy (for the numpy/FAISS comparison in bench/compare.sh)." };
@@ -60,7 +60,7 @@ internal static class BenchCommand
             KernelVariant? variant = null;
             if (parse.GetValue(kernel) is { } name)
             {
-                if (!KernelDispatch.TryParse(name, out var v)) throw new UsageException($"--kernel {name}: one of {string.Join(", ", KernelDispatch.All)}");
+                if (!KernelDispatch.TryParse(name, out var v)) throw new UsageException($"--kernel {name}: one of {string.Join(", ", KernelDispatch.All.Select(k => k.ToString().ToLowerInvariant()))}");
                 variant = KernelDispatch.Require(v);
             }
 
@@ -239,7 +239,7 @@ internal static class BenchCommand
         foreach (var r in rows)
         {
             table.AddRow(
-                r.Input, r.N.ToString(inv), r.Dim.ToString(inv), r.Problem, r.Kernel, r.Threads.ToString(inv),
+                r.Input, r.N.ToString(inv), r.Dim.ToString(inv), r.Problem, r.Kernel.ToLowerInvariant(), r.Threads.ToString(inv),
                 r.Seconds.ToString("F3", inv), r.PairsPerSecond.ToString("G3", inv), r.Gflops?.ToString("F1", inv) ?? "-",
                 r.FractionOfPeak?.ToString("P0", inv) ?? "-", $"{r.PeakWorkingSetBytes / (1 << 20)} MiB", Markup.Escape(r.Answer));
         }
