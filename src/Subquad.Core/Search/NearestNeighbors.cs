@@ -154,6 +154,8 @@ public static unsafe class NearestNeighbors
                 int first = block * QueryBlock, count = Math.Min(QueryBlock, q - first);
                 var heaps = new BinaryHeap[count];
                 for (int r = 0; r < count; r++) heaps[r] = new BinaryHeap(metric, k, queries.Weight(first + r));
+                var weights = corpus.Weights;
+                bool integerKey = !metric.IsCosine();
                 ulong** x = stackalloc ulong*[4];
                 ulong** y = stackalloc ulong*[4];
                 int* counts = stackalloc int[16];
@@ -171,7 +173,15 @@ public static unsafe class NearestNeighbors
                             for (int a = 0; a < 4 && r0 + a < count; a++)
                             {
                                 ref var heap = ref heaps[r0 + a];
-                                for (int b = 0; b < 4 && j0 + b < chunkEnd; b++) heap.Offer(j0 + b, counts[a * 4 + b], corpus.Weight(j0 + b));
+                                for (int b = 0; b < 4 && j0 + b < chunkEnd; b++)
+                                {
+                                    long ip = counts[a * 4 + b];
+                                    int w = weights[j0 + b];
+                                    // Integer metrics: one compare rejects most rows. j grows during the scan, so a
+                                    // row that only ties the worst kept one loses the tie (the smaller index wins).
+                                    if (integerKey && KeyOf(metric, ip, w) <= heap.WorstKey) continue;
+                                    heap.Offer(j0 + b, ip, w);
+                                }
                             }
                         }
                     }
@@ -184,6 +194,14 @@ public static unsafe class NearestNeighbors
         GC.KeepAlive(zero);
         return new NeighborResult(metric, q, k, indices, scores, ips) { Found = Math.Min(k, n) };
     }
+
+    /// <summary>Larger is nearer, for the integer metrics (the query's weight is common to its Hamming distances).</summary>
+    private static long KeyOf(NeighborMetric metric, long ip, long w) => metric switch
+    {
+        NeighborMetric.MaxIp => ip,
+        NeighborMetric.Hamming => 2 * ip - w,
+        _ => -ip,
+    };
 
     private static nint AlignedRow(ulong[] pinned)
     {
@@ -201,6 +219,14 @@ public static unsafe class NearestNeighbors
         private readonly long[] _ip = new long[k];
         private readonly long[] _w = new long[k];
         private int _count;
+
+        /// <summary>Integer metrics: <see cref="KeyOf"/> of the worst row kept once k are kept, else long.MinValue.</summary>
+        public long WorstKey { get; private set; } = long.MinValue;
+
+        private void UpdateWorst()
+        {
+            if (_count == _j.Length && !metric.IsCosine()) WorstKey = KeyOf(metric, _ip[0], _w[0]);
+        }
 
         /// <summary>Positive when (ip1, w1, j1) is nearer than (ip2, w2, j2); never 0 for distinct j (ties: smaller j).</summary>
         private readonly int Compare(long ip1, long w1, int j1, long ip2, long w2, int j2)
@@ -237,6 +263,7 @@ public static unsafe class NearestNeighbors
                 _ip[at] = ip;
                 _w[at] = w;
                 SiftUp(at);
+                UpdateWorst();
                 return;
             }
 
@@ -246,6 +273,7 @@ public static unsafe class NearestNeighbors
             _ip[0] = ip;
             _w[0] = w;
             SiftDown(0);
+            UpdateWorst();
         }
 
         private readonly bool Worse(int a, int b) => Compare(_ip[a], _w[a], _j[a], _ip[b], _w[b], _j[b]) < 0;
