@@ -29,7 +29,7 @@ if [ "${1:-}" = "quick" ]; then N=4000; NSMALL=8000; fi
 
 run_case() { # name, subquad bench args..., problems for python
   local name=$1 problems=$2; shift 2
-  # --repeat 2: the faster of two runs, as baselines.py does for numpy (a process's first solve includes JIT compilation).
+  # --repeat 2: the median of two runs after one untimed warm-up run (a process's first solve includes JIT compilation).
   $SUBQUAD bench "$@" --repeat 2 --problem "$problems" --save-npy "$OUT/$name" --format json > "$OUT/$name.engine.json"
   local file
   file=$(ls "$OUT/$name"_n*.npy | head -1)
@@ -38,12 +38,12 @@ run_case() { # name, subquad bench args..., problems for python
 import json, sys
 engine = json.load(open(sys.argv[1]))
 base = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
-peaks = f"FMA peak {engine.get('fmaPeakGflops')}" + (f", int8 peak {engine['int8PeakGops']} GOP/s: 'of peak' is against it" if engine.get("int8PeakGops") else "")
+peaks = f"FMA peak {engine.get('fma_peak_gflops')}" + (f", int8 peak {engine['int8_peak_gops']} GOP/s: 'of peak' is against it" if engine.get("int8_peak_gops") else "")
 print(f"== {sys.argv[3]} ({peaks})")
 for row in engine["rows"]:
-    p, t = row["problem"], row["seconds"]
-    extra = f", {row['gflops']:.0f} GFLOP/s = {row['fractionOfPeak']:.0%} of peak" if row.get("gflops") else ""
-    print(f"  engine {p:6s} n={row['n']:6d}: {t:8.3f} s  {row['pairsPerSecond']/1e9:6.3f} Gpairs/s{extra}   [{row['answer']}]")
+    p, t = row["problem"], row["time_ms"] / 1000
+    extra = f", {row['gflops']:.0f} GFLOP/s = {row['fraction_of_peak']:.0%} of peak" if row.get("gflops") else ""
+    print(f"  engine {p:6s} n={row['n']:6d}: {t:8.3f} s  {row['pairs_per_second']/1e9:6.3f} Gpairs/s{extra}   [{row['answer']}]")
     for b in base:
         if b.get("problem") in (p, "hamming-k2") and "seconds" in b:
             print(f"    {b['tool']:14s} {b['problem']:10s}: {b['seconds']:8.3f} s   engine is {b['seconds']/t:5.1f}x faster   pair {b['pair']} value {b['value']}")

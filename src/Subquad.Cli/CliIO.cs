@@ -30,6 +30,9 @@ internal sealed class CliIO
         });
     }
 
+    /// <summary>Standard input, for files named "-" (sat reads DIMACS from it).</summary>
+    public TextReader In { get; init; } = System.Console.In;
+
     /// <summary>Results: tables, JSON, CSV.</summary>
     public TextWriter Out { get; }
 

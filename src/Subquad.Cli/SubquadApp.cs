@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using Subquad.Cli.Commands;
 using Subquad.Core;
 
@@ -8,12 +10,20 @@ namespace Subquad.Cli;
 internal static class SubquadApp
 {
     /// <summary>Runs the command line; never throws.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error, bool? interactive = null)
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool? interactive = null, TextReader? input = null)
     {
         bool tty = interactive ?? (!System.Console.IsErrorRedirected && ReferenceEquals(error, System.Console.Error));
-        var io = new CliIO(output, error, tty);
+        var io = new CliIO(output, error, tty) { In = input ?? System.Console.In };
         var root = Build(io);
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
+        {
+            // One line, like every other usage error; the verb's --help has the rest.
+            string verb = parse.CommandResult.Command is RootCommand ? "" : " " + parse.CommandResult.Command.Name;
+            error.WriteLine($"error: {parse.Errors[0].Message} (see subquad{verb} --help)");
+            return ExitCodes.Usage;
+        }
+
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
@@ -84,6 +94,36 @@ internal static class SubquadApp
         root.Subcommands.Add(TransformerCommand.Create(io));
         root.Subcommands.Add(NearDuplicatesCommand.Create(io));
         root.Subcommands.Add(ClusterCommand.Create(io));
+        root.Subcommands.Add(SearchCommand.Create(io));
+        AddExamplesToHelp(root);
         return root;
+    }
+
+    /// <summary>Every verb's --help ends with the examples it registered (<see cref="CommonOptions.WithExamples"/>).</summary>
+    private static void AddExamplesToHelp(RootCommand root)
+    {
+        foreach (var help in root.Options.OfType<HelpOption>())
+        {
+            if (help.Action is SynchronousCommandLineAction inner) help.Action = new ExamplesHelpAction(inner);
+        }
+    }
+
+    /// <summary>The default help, then the command's examples (System.CommandLine 2.0 keeps its layout API internal).</summary>
+    private sealed class ExamplesHelpAction(SynchronousCommandLineAction inner) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            int code = inner.Invoke(parseResult);
+            var examples = CommonOptions.ExamplesOf(parseResult.CommandResult.Command);
+            if (examples.Count > 0)
+            {
+                var output = parseResult.InvocationConfiguration.Output;
+                output.WriteLine("Examples:");
+                foreach (var example in examples) output.WriteLine("  " + example);
+                output.WriteLine();
+            }
+
+            return code;
+        }
     }
 }

@@ -10,9 +10,21 @@ public class BenchCommandTests
     {
         var result = CliHarness.Ok("bench", "--n", "150,300", "--dim", "100", "--problem", "msd,maxip", "--check", "--format", "json");
         using var json = JsonDocument.Parse(result.Out);
+        Assert.Equal("subquad.bench/1", json.RootElement.GetProperty("schema").GetString());
         var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToList();
         Assert.Equal(4, rows.Count);
-        Assert.All(rows, r => Assert.True(r.GetProperty("pairsPerSecond").GetDouble() > 0));
+        Assert.All(rows, r => Assert.True(r.GetProperty("pairs_per_second").GetDouble() > 0));
+        Assert.All(rows, r => Assert.Equal(3, r.GetProperty("repeats").GetInt32()));
+        Assert.All(rows, r => Assert.True(r.GetProperty("time_ms_min").GetDouble() <= r.GetProperty("time_ms").GetDouble()));
+        // The exponent is fitted over 2 sizes x 3 warm runs, with its interval around it.
+        var fits = json.RootElement.GetProperty("time_exponent").EnumerateArray().ToList();
+        Assert.Equal(2, fits.Count);
+        Assert.All(fits, f =>
+        {
+            Assert.Equal(6, f.GetProperty("points").GetInt32());
+            Assert.True(f.GetProperty("ci95_low").GetDouble() <= f.GetProperty("exponent").GetDouble());
+            Assert.True(f.GetProperty("exponent").GetDouble() <= f.GetProperty("ci95_high").GetDouble());
+        });
         Assert.Contains(rows, r => r.GetProperty("n").GetInt32() == 300 && r.GetProperty("problem").GetString() == "maxip");
     }
 

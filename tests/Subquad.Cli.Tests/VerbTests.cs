@@ -42,7 +42,7 @@ public class VerbTests : IDisposable
         Assert.Equal(["apple", "tree", "computer", "ten"], sidecar.GetProperty("keywords").EnumerateArray().Select(k => k.GetString()!));
 
         var msd = CliHarness.Ok("solve", output, "--problem", "msd", "--format", "json");
-        var pair = JsonDocument.Parse(msd.Out).RootElement.GetProperty("pair");
+        var pair = JsonDocument.Parse(msd.Out).RootElement.GetProperty("pairs")[0];
         // apples (1,1,0,1) and pears (0,1,0,1): cos 2/sqrt(6) = .816, the best; mixed (1,1,1,0) vs apples: 2/3.
         Assert.Equal("fruit/apples.txt", pair.GetProperty("name_i").GetString());
         Assert.Equal("fruit/pears.txt", pair.GetProperty("name_j").GetString());
@@ -97,9 +97,11 @@ public class VerbTests : IDisposable
         string path = _temp.File("i.csv");
         File.WriteAllText(path, "1,0,1\n0,0,0\n1,0,1\n0,1,1\n1,0,1\n");
         var json = JsonDocument.Parse(CliHarness.Ok("info", path, "--format", "json").Out).RootElement;
-        Assert.Equal(5, json.GetProperty("rows").GetInt32());
-        Assert.Equal(3, json.GetProperty("dimensions").GetInt32());
-        Assert.Equal("binary", json.GetProperty("kind").GetString());
+        Assert.Equal("subquad.info/1", json.GetProperty("schema").GetString());
+        Assert.Equal(5, json.GetProperty("input").GetProperty("n").GetInt32());
+        Assert.Equal(3, json.GetProperty("input").GetProperty("dim").GetInt32());
+        Assert.Equal("binary", json.GetProperty("input").GetProperty("kind").GetString());
+        Assert.Equal("text", json.GetProperty("input").GetProperty("dtype").GetString());
         Assert.Equal(1, json.GetProperty("zero_rows").GetInt32());
         Assert.Equal(2, json.GetProperty("duplicate_rows").GetInt32());
         Assert.Equal(8 / 15.0, json.GetProperty("density").GetDouble(), 12);

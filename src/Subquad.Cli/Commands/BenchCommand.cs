@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
+using Subquad.Cli.Output;
 using Subquad.Core.Engine;
 using Subquad.Core.Generators;
 using Subquad.Core.IO;
@@ -28,9 +28,9 @@ internal static class BenchCommand
         var density = new Option<double>("--density") { Description = "Probability of a one in binary rows.", DefaultValueFactory = _ => 0.05 };
         var problems = new Option<string>("--problem") { Description = "Comma-separated problems: msd, lsd, maxip, minip, ov.", DefaultValueFactory = _ => "msd,maxip" };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
-        var kernel = new Option<string?>("--kernel") { Description = "Force a kernel variant: Scalar, Vector128, Vector256, Vector512, Avx512VbmiPermute (the default where AVX-512 VBMI exists)." };
+        var kernel = new Option<string?>("--kernel") { Description = "Force a kernel variant: scalar, vector128, vector256, vector512, avx512vbmipermute (the default where AVX-512 VBMI exists); case does not matter." };
         var noPruning = new Option<bool>("--no-pruning") { Description = "Visit every block pair (pruning never changes the answer)." };
-        var repeat = new Option<int>("--repeat") { Description = "Runs per size; the fastest is reported.", DefaultValueFactory = _ => 1 };
+        var repeat = new Option<int>("--repeat") { Description = "Timed runs per size and problem, after one untimed warm-up run; the median is reported and every run enters the exponent fit.", DefaultValueFactory = _ => 3 };
         var save = new Option<string?>("--save-npy") { Description = "Also write each generated instance to PREFIX_n<N>.npy (for the numpy/FAISS comparison in bench/compare.sh)." };
         var threshold = new Option<string?>("--threshold") { Description = "Solve the threshold decisions (cos >= t, ip >= t, ...) instead of the exact problems." };
         var oracle = new Option<bool>("--check") { Description = "Check each answer against the oracle (O(n^2 l); small n only)." };
@@ -38,6 +38,10 @@ internal static class BenchCommand
         var format = CommonOptions.Format();
         var command = new Command("bench", "Time the exact engine on seeded instances: pairs/s, GFLOP/s, fraction of peak, time exponent.");
         foreach (var option in new Option[] { sizes, dim, dense, density, problems, threads, kernel, noPruning, repeat, save, threshold, oracle, seed, format }) command.Options.Add(option);
+        command.WithExamples(
+            "subquad bench --n 5000,10000,20000 --dim 1024 --problem msd,maxip",
+            "subquad bench --n 2000,4000 --dim 384 --dense --repeat 5 --format json",
+            "subquad bench --n 10000 --dim 256 --kernel vector256 --threads 1");
 
         command.SetAction(parse =>
         {
@@ -49,13 +53,14 @@ internal static class BenchCommand
             if (isDense && kinds.Contains(ProblemKind.Ov)) throw new UsageException("--problem ov needs binary rows (drop --dense)");
             double p = parse.GetValue(density);
             if (p is < 0 or > 1 || double.IsNaN(p)) throw new UsageException($"--density {p}: must lie in [0, 1]");
-            int runs = Math.Max(1, parse.GetValue(repeat));
+            int runs = parse.GetValue(repeat);
+            if (runs < 1) throw new UsageException($"--repeat {runs}: must be at least 1");
             int? threadCount = parse.GetValue(threads);
             if (threadCount is < 1) throw new UsageException("--threads must be at least 1");
             KernelVariant? variant = null;
             if (parse.GetValue(kernel) is { } name)
             {
-                if (!KernelDispatch.TryParse(name, out var v)) throw new UsageException($"--kernel {name}: one of {string.Join(", ", KernelDispatch.All)}");
+                if (!KernelDispatch.TryParse(name, out var v)) throw new UsageException($"--kernel {name}: one of {string.Join(", ", KernelDispatch.All.Select(k => k.ToString().ToLowerInvariant()))}");
                 variant = KernelDispatch.Require(v);
             }
 
@@ -86,14 +91,17 @@ internal static class BenchCommand
                 {
                     var problem = t is { } tv && kind != ProblemKind.Ov ? Problem.WithThreshold(kind, tv) : Problem.Exact(kind);
                     var options = new SolveOptions { Threads = threadCount, Pruning = !parse.GetValue(noPruning) };
-                    double best = double.PositiveInfinity;
-                    Answer? answer = null;
+                    // One untimed warm-up run (JIT tiers, page faults, caches): a cold first run skews the fit.
+                    Answer? answer = engine.Solve(instance, problem, options);
+                    var times = new double[runs];
                     for (int r = 0; r < runs; r++)
                     {
                         var watch = Stopwatch.StartNew();
                         answer = engine.Solve(instance, problem, options);
-                        best = Math.Min(best, watch.Elapsed.TotalSeconds);
+                        times[r] = watch.Elapsed.TotalSeconds;
                     }
+
+                    double best = Median(times);
 
                     if (parse.GetValue(oracle) && BruteForce.Instance.Solve(instance, problem) != answer)
                     {
@@ -108,7 +116,7 @@ internal static class BenchCommand
                     rows.Add(new BenchRow(
                         isDense ? "dense" : "binary", n, d, isDense ? null : p, kind.CliName(), engine.Variant.ToString(), workers, options.Pruning,
                         best, pairs / best, isDense && full ? gflops : null, null,
-                        Process.GetCurrentProcess().PeakWorkingSet64, inputBytes, answer!.ToString()));
+                        Process.GetCurrentProcess().PeakWorkingSet64, inputBytes, answer!.ToString()) { Times = times });
                 }
             }
 
@@ -130,14 +138,42 @@ internal static class BenchCommand
         return command;
     }
 
-    /// <summary>Least-squares slope of log(seconds) against log(n); null with fewer than two sizes.</summary>
-    internal static double? FitExponent(IReadOnlyList<BenchRow> rows)
+    /// <summary>The fitted time exponent with its 95% interval (t distribution on the slope's standard error).</summary>
+    internal sealed record ExponentFit(double Exponent, double Ci95Low, double Ci95High, int Points);
+
+    /// <summary>
+    /// Least-squares slope of log(seconds) against log(n) over every warm, timed run (repeats included, so the
+    /// interval reflects the run-to-run noise); null with fewer than two sizes. The interval needs three or more
+    /// points; with exactly two it is unbounded (NaN, printed as null).
+    /// </summary>
+    internal static ExponentFit? FitExponent(IReadOnlyList<BenchRow> rows)
     {
-        var points = rows.Where(r => r.Seconds > 0).Select(r => (X: Math.Log(r.N), Y: Math.Log(r.Seconds))).ToList();
+        var points = rows.SelectMany(r => (r.Times ?? [r.Seconds]).Where(t => t > 0).Select(t => (X: Math.Log(r.N), Y: Math.Log(t)))).ToList();
         if (points.Select(q => q.X).Distinct().Count() < 2) return null;
         double mx = points.Average(q => q.X), my = points.Average(q => q.Y);
         double sxy = points.Sum(q => (q.X - mx) * (q.Y - my)), sxx = points.Sum(q => (q.X - mx) * (q.X - mx));
-        return sxy / sxx;
+        double slope = sxy / sxx;
+        int df = points.Count - 2;
+        if (df < 1) return new ExponentFit(slope, double.NaN, double.NaN, points.Count);
+        double residual = points.Sum(q => Math.Pow(q.Y - (my + slope * (q.X - mx)), 2));
+        double se = Math.Sqrt(residual / df / sxx);
+        double t = StudentT975(df);
+        return new ExponentFit(slope, slope - t * se, slope + t * se, points.Count);
+    }
+
+    /// <summary>The 0.975 quantile of Student's t with <paramref name="df"/> degrees of freedom (table; 1.96 beyond 30).</summary>
+    internal static double StudentT975(int df)
+    {
+        double[] table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+            2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042];
+        return df <= table.Length ? table[df - 1] : 1.96;
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        int m = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
     }
 
     private static List<T> ParseList<T>(string text, string option, Func<string, T?> parse)
@@ -153,42 +189,57 @@ internal static class BenchCommand
         return result;
     }
 
-    private static void Print(CliIO io, OutputFormat format, List<BenchRow> rows, Dictionary<string, double?> exponents, double? peak, double? int8Peak, int seed)
+    private static void Print(CliIO io, OutputFormat format, List<BenchRow> rows, Dictionary<string, ExponentFit?> exponents, double? peak, double? int8Peak, int seed)
     {
         var inv = CultureInfo.InvariantCulture;
-        if (format == OutputFormat.Json)
+        if (format != OutputFormat.Table)
         {
-            var report = new
-            {
-                seed,
-                fmaPeakGflops = peak,
-                int8PeakGops = int8Peak,
-                peakMeasuredBy = int8Peak is null
+            var document = new ResultDocument("bench", "rows")
+                .Add("seed", seed)
+                .Add("warmup_runs", 1)
+                .Add("fma_peak_gflops", peak)
+                .Add("int8_peak_gops", int8Peak)
+                .Add("peak_measured_by", peak is null ? null : int8Peak is null
                     ? "in-process loop of 16 independent FMA chains per core"
-                    : "in-process loop of 12 independent VPDPBUSD chains per core (the dense engine screens with int8 multiply-adds here; fractionOfPeak is against int8PeakGops)",
-                rows,
-                timeExponent = exponents,
-            };
-            io.Out.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+                    : "in-process loop of 12 independent VPDPBUSD chains per core (the dense engine screens with int8 multiply-adds here; fraction_of_peak is against int8_peak_gops)")
+                .Add("time_exponent", exponents.Select(e => new Record
+                {
+                    { "problem", e.Key },
+                    { "exponent", e.Value?.Exponent },
+                    { "ci95_low", e.Value?.Ci95Low },
+                    { "ci95_high", e.Value?.Ci95High },
+                    { "points", e.Value?.Points },
+                }).ToList())
+                .Add("rows", rows.Select(r => new Record
+                {
+                    { "kind", r.Input },
+                    { "n", r.N },
+                    { "dim", r.Dim },
+                    { "density", r.Density },
+                    { "problem", r.Problem },
+                    { "kernel", r.Kernel.ToLowerInvariant() },
+                    { "threads", r.Threads },
+                    { "pruning", r.Pruning },
+                    { "repeats", r.Times?.Length ?? 1 },
+                    { "time_ms", r.Seconds * 1000 },
+                    { "time_ms_min", (r.Times ?? [r.Seconds]).Min() * 1000 },
+                    { "time_ms_max", (r.Times ?? [r.Seconds]).Max() * 1000 },
+                    { "pairs_per_second", r.PairsPerSecond },
+                    { "gflops", r.Gflops },
+                    { "fraction_of_peak", r.FractionOfPeak },
+                    { "peak_working_set_bytes", r.PeakWorkingSetBytes },
+                    { "input_bytes", r.InputBytes },
+                    { "answer", r.Answer },
+                }).ToList());
+            document.Write(io.Out, format);
             return;
         }
 
-        if (format == OutputFormat.Csv)
-        {
-            io.Out.WriteLine("input,n,dim,density,problem,kernel,threads,pruning,seconds,pairs_per_second,gflops,fraction_of_peak,peak_working_set_bytes,input_bytes");
-            foreach (var r in rows)
-            {
-                io.Out.WriteLine(string.Join(",", r.Input, r.N, r.Dim, r.Density?.ToString(inv) ?? "", r.Problem, r.Kernel, r.Threads, r.Pruning, r.Seconds.ToString("R", inv), r.PairsPerSecond.ToString("R", inv), r.Gflops?.ToString("R", inv) ?? "", r.FractionOfPeak?.ToString("R", inv) ?? "", r.PeakWorkingSetBytes, r.InputBytes));
-            }
-
-            return;
-        }
-
-        var table = new Table().AddColumns("input", "n", "dim", "problem", "kernel", "threads", "seconds", "pairs/s", "GFLOP/s", "of peak", "peak RSS", "answer");
+        var table = new Table().AddColumns("input", "n", "dim", "problem", "kernel", "threads", "median s", "pairs/s", "GFLOP/s", "of peak", "peak RSS", "answer");
         foreach (var r in rows)
         {
             table.AddRow(
-                r.Input, r.N.ToString(inv), r.Dim.ToString(inv), r.Problem, r.Kernel, r.Threads.ToString(inv),
+                r.Input, r.N.ToString(inv), r.Dim.ToString(inv), r.Problem, r.Kernel.ToLowerInvariant(), r.Threads.ToString(inv),
                 r.Seconds.ToString("F3", inv), r.PairsPerSecond.ToString("G3", inv), r.Gflops?.ToString("F1", inv) ?? "-",
                 r.FractionOfPeak?.ToString("P0", inv) ?? "-", $"{r.PeakWorkingSetBytes / (1 << 20)} MiB", Markup.Escape(r.Answer));
         }
@@ -201,8 +252,8 @@ internal static class BenchCommand
         }
         foreach (var (problem, exponent) in exponents)
         {
-            io.Out.WriteLine(exponent is double e
-                ? string.Create(inv, $"{problem}: time ~ n^{e:F2} (least-squares log-log slope across n)")
+            io.Out.WriteLine(exponent is { } e
+                ? string.Create(inv, $"{problem}: time ~ n^{e.Exponent:F2}, 95% interval [{e.Ci95Low:F2}, {e.Ci95High:F2}] (least-squares log-log slope over {e.Points} warm runs; one warm-up run per size not timed)")
                 : $"{problem}: give two or more --n values to fit the time exponent");
         }
 
@@ -212,5 +263,9 @@ internal static class BenchCommand
     /// <summary>One measured solve.</summary>
     internal sealed record BenchRow(
         string Input, int N, int Dim, double? Density, string Problem, string Kernel, int Threads, bool Pruning, double Seconds,
-        double PairsPerSecond, double? Gflops, double? FractionOfPeak, long PeakWorkingSetBytes, long InputBytes, string Answer);
+        double PairsPerSecond, double? Gflops, double? FractionOfPeak, long PeakWorkingSetBytes, long InputBytes, string Answer)
+    {
+        /// <summary>Every timed run's seconds (Seconds is their median).</summary>
+        public double[]? Times { get; init; }
+    }
 }

@@ -11,11 +11,45 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    /// <summary>
+    /// --format table|json|csv, typed lowercase as help shows it. A value outside the three gets a one-line usage
+    /// error naming them (the default enum parser would name the .NET type).
+    /// </summary>
     public static Option<OutputFormat> Format() => new("--format")
     {
-        Description = "Result format: table (default), json or csv.",
-        DefaultValueFactory = _ => OutputFormat.Table,
+        Description = "Result format: table (default), json or csv (docs/formats.md: one schema for every verb).",
+        HelpName = "table|json|csv",
+        // No DefaultValueFactory: help would print the default as the enum's name ("Table"); absent, the value is
+        // default(OutputFormat) = Table, and the description says so in lower case.
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count == 0 ? "" : result.Tokens[^1].Value;
+            switch (text.ToLowerInvariant())
+            {
+                case "table":
+                    return OutputFormat.Table;
+                case "json":
+                    return OutputFormat.Json;
+                case "csv":
+                    return OutputFormat.Csv;
+                default:
+                    result.AddError($"--format {text}: expected table, json or csv");
+                    return OutputFormat.Table;
+            }
+        },
     };
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Command, string[]> ExampleTable = new();
+
+    /// <summary>Registers examples that <c>--help</c> prints at its end (see <see cref="SubquadApp"/>).</summary>
+    public static Command WithExamples(this Command command, params string[] examples)
+    {
+        ExampleTable.AddOrUpdate(command, examples);
+        return command;
+    }
+
+    /// <summary>The examples of a verb, or an empty list.</summary>
+    public static IReadOnlyList<string> ExamplesOf(Command command) => ExampleTable.TryGetValue(command, out var examples) ? examples : [];
 
     public static Option<int> Seed(int defaultValue = 1) => new("--seed")
     {
@@ -27,7 +61,7 @@ internal static class CommonOptions
 /// <summary>How results are printed.</summary>
 internal enum OutputFormat
 {
-    Table,
+    Table, // first: default(OutputFormat) is the default format
     Json,
     Csv,
 }

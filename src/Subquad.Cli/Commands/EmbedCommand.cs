@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Subquad.Cli.Output;
 using Subquad.Core;
 using Subquad.Core.IO;
 using Subquad.Core.Text;
@@ -19,12 +20,13 @@ internal static class EmbedCommand
     {
         var folder = new Argument<string>("folder") { Description = "Folder of UTF-8 text files (read recursively)." };
         var output = new Option<string>("--output", "-o") { Description = "Vectors file to write (.npy, .csv, .tsv, .bvecs, .fvecs).", Required = true };
-        var keywords = new Option<int?>("--keywords", "-k") { Description = "Number of keywords l: the l most document-frequent words (default 64)." };
+        var keywords = new Option<int?>("--keywords") { Description = "Number of keywords l: the l most document-frequent words (default 64)." };
         var keywordFile = new Option<string?>("--keyword-file") { Description = "Use these keywords instead: one per line, '#' comments." };
         var maxDf = new Option<double>("--max-df") { Description = "Skip words present in more than this fraction of documents (0, 1].", DefaultValueFactory = _ => 0.5 };
         var minDf = new Option<int>("--min-df") { Description = "Skip words present in fewer than this many documents.", DefaultValueFactory = _ => 1 };
         var model = new Option<string>("--model", "-m") { Description = "bow (the paper's bag of words, default), tfidf (dense TF-IDF rows) or minilm (384-d MiniLM sentence embeddings).", DefaultValueFactory = _ => "bow" };
         model.AcceptOnlyFromAmong("bow", "tfidf", "minilm");
+        var format = CommonOptions.Format();
         var command = new Command("embed", "Turn a folder of text files into bag-of-words vectors (one row per file, one bit per keyword).");
         command.Arguments.Add(folder);
         command.Options.Add(output);
@@ -33,6 +35,11 @@ internal static class EmbedCommand
         command.Options.Add(maxDf);
         command.Options.Add(minDf);
         command.Options.Add(model);
+        command.Options.Add(format);
+        command.WithExamples(
+            "subquad embed notes/ -o docs.npy --keywords 256",
+            "subquad embed notes/ -o docs.npy --keyword-file keywords.txt --format json",
+            "subquad embed notes/ -o emb.npy --model minilm");
         command.SetAction(parse =>
         {
             string dir = parse.GetValue(folder)!;
@@ -51,7 +58,7 @@ internal static class EmbedCommand
             if (parse.GetValue(model) != "bow")
             {
                 if (count is not null || listFile is not null) throw new UsageException("--keywords and --keyword-file choose the bag-of-words columns; they do not apply to --model " + parse.GetValue(model));
-                return EmbedDense(io, dir, path, parse.GetValue(model)!);
+                return EmbedDense(io, dir, path, parse.GetValue(model)!, parse.GetValue(format));
             }
 
             var list = listFile is null ? null : KeywordFile.Read(listFile);
@@ -63,8 +70,18 @@ internal static class EmbedCommand
             long ones = 0;
             for (int i = 0; i < result.Vectors.Count; i++) ones += result.Vectors.Weight(i);
             double density = ones / ((double)result.Vectors.Count * result.Vectors.Dimensions);
-            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"embedded {result.Vectors.Count} documents over {result.Keywords.Count} keywords (density {density:F3}) into {path}; row names and keywords in {sidecar}"));
-            io.Out.WriteLine("keywords: " + string.Join(", ", result.Keywords.Take(20)) + (result.Keywords.Count > 20 ? $", ... ({result.Keywords.Count - 20} more)" : ""));
+            if (parse.GetValue(format) == OutputFormat.Table)
+            {
+                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"embedded {result.Vectors.Count} documents over {result.Keywords.Count} keywords (density {density:F3}) into {path}; row names and keywords in {sidecar}"));
+                io.Out.WriteLine("keywords: " + string.Join(", ", result.Keywords.Take(20)) + (result.Keywords.Count > 20 ? $", ... ({result.Keywords.Count - 20} more)" : ""));
+            }
+            else
+            {
+                Document(dir, path, result.Vectors, "bow", sidecar, result.Skipped.Count)
+                    .Add("density", density).Add("keywords", result.Keywords.ToList()).Add("documents_per_second", null)
+                    .Write(io.Out, parse.GetValue(format));
+            }
+
             if (list is null && result.Keywords.Count < options.Count)
             {
                 io.Error.WriteLine($"note: only {result.Keywords.Count} words qualified (asked for {options.Count}); raise --max-df or lower --min-df for more");
@@ -88,8 +105,17 @@ internal static class EmbedCommand
         return command;
     }
 
+    /// <summary>subquad.embed/1: the folder read, the vectors written (the output object), the sidecar.</summary>
+    private static ResultDocument Document(string dir, string path, Subquad.Core.Vectors.VectorSet vectors, string model, string sidecar, int skipped) =>
+        new ResultDocument("embed")
+            .Add("input", new Record { { "path", dir }, { "n", vectors.Count }, { "dim", null }, { "kind", "text" }, { "dtype", "text" } })
+            .Add("output", Inputs.Of(path, vectors))
+            .Add("model", model)
+            .Add("row_names_file", sidecar)
+            .Add("skipped_files", skipped);
+
     /// <summary>TF-IDF or MiniLM rows (Subquad.Embeddings) of the documents <see cref="TextFolder"/> reads.</summary>
-    private static int EmbedDense(CliIO io, string dir, string path, string modelName)
+    private static int EmbedDense(CliIO io, string dir, string path, string modelName, OutputFormat format)
     {
         if (!EmbeddingModels.TryParse(modelName, out var kind)) throw new UsageException($"--model {modelName}: use {EmbeddingModels.Names}");
         var (documents, skipped) = TextFolder.Read(dir);
@@ -98,7 +124,17 @@ internal static class EmbedCommand
         var embedding = embedder.Embed(documents.Select(d => new Subquad.Embeddings.Documents.TextDocument(d.RelativePath, d.Text)).ToList());
         VectorFile.Write(path, embedding.Vectors);
         string sidecar = new RowNamesSidecar { Rows = embedding.Vectors.RowNames!, Keywords = [], Source = dir }.WriteFor(path);
-        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"embedded {embedding.Vectors.Count} documents with {modelName} into {embedding.Vectors.Dimensions} dimensions ({embedding.DocumentsPerSecond:F1} documents/s) into {path}; row names in {sidecar}"));
+        if (format == OutputFormat.Table)
+        {
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"embedded {embedding.Vectors.Count} documents with {modelName} into {embedding.Vectors.Dimensions} dimensions ({embedding.DocumentsPerSecond:F1} documents/s) into {path}; row names in {sidecar}"));
+        }
+        else
+        {
+            Document(dir, path, embedding.Vectors, modelName, sidecar, skipped.Count)
+                .Add("density", null).Add("keywords", null).Add("documents_per_second", embedding.DocumentsPerSecond)
+                .Write(io.Out, format);
+        }
+
         foreach (int row in embedding.ZeroRows) io.Error.WriteLine($"warning: {embedding.Vectors.NameOf(row)} embeds to a zero vector (no terms); cosine problems will reject it");
         if (skipped.Count > 0)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Subquad.Cli.Output;
 using Subquad.Core;
 using Subquad.Core.IO;
 using Subquad.Hardness.Cnf;
@@ -27,8 +28,10 @@ internal static class HardnessGenerateCommands
         var seed = CommonOptions.Seed();
         var output = new Option<string>("--output", "-o") { Description = "DIMACS file to write.", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace an existing file." };
+        var format = CommonOptions.Format();
         var command = new Command("ksat", "Uniform random k-SAT (SATLIB uf model), seeded, as DIMACS CNF.");
-        foreach (var option in new Option[] { vars, clauses, k, seed, output, force }) command.Options.Add(option);
+        foreach (var option in new Option[] { vars, clauses, k, seed, output, force, format }) command.Options.Add(option);
+        command.WithExamples("subquad generate ksat --vars 20 --clauses 85 --seed 1 -o f.cnf", "subquad generate ksat --vars 50 --clauses 100 --k 4 -o g.cnf --format json");
         command.SetAction(parse =>
         {
             int n = parse.GetValue(vars), m = parse.GetValue(clauses), width = parse.GetValue(k), s = parse.GetValue(seed);
@@ -39,7 +42,18 @@ internal static class HardnessGenerateCommands
             Refuse(path, parse.GetValue(force));
             var formula = RandomKSat.Generate(n, m, width, s);
             WriteAtomically(path, w => DimacsWriter.Write(w, formula, [Invariant($"random {width}-SAT, N = {n}, m = {m}, seed {s} (subquad generate ksat)")]));
-            io.Out.WriteLine(Invariant($"wrote {path}: {n} variables, {m} clauses of {width} literals (ratio {(double)m / n:F2}), seed {s}"));
+            if (parse.GetValue(format) == OutputFormat.Table)
+            {
+                io.Out.WriteLine(Invariant($"wrote {path}: {n} variables, {m} clauses of {width} literals (ratio {(double)m / n:F2}), seed {s}"));
+            }
+            else
+            {
+                new ResultDocument("generate").Add("generator", "ksat")
+                    .Add("output", new Record { { "path", path }, { "variables", n }, { "clauses", m }, { "kind", "cnf" }, { "dtype", "dimacs" } })
+                    .Add("k", width).Add("clause_ratio", (double)m / n).Add("seed", s)
+                    .Write(io.Out, parse.GetValue(format));
+            }
+
             return ExitCodes.Ok;
         });
         return command;
@@ -54,8 +68,10 @@ internal static class HardnessGenerateCommands
         var seed = CommonOptions.Seed();
         var output = new Option<string>("--output", "-o") { Description = ".npy file to write.", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace an existing file." };
+        var format = CommonOptions.Format();
         var command = new Command("hard-ov", "OV at the density where orthogonal pairs are rare, optionally with one planted pair, as .npy.");
-        foreach (var option in new Option[] { n, dim, plant, expected, seed, output, force }) command.Options.Add(option);
+        foreach (var option in new Option[] { n, dim, plant, expected, seed, output, force, format }) command.Options.Add(option);
+        command.WithExamples("subquad generate hard-ov --n 20000 --dim 128 --plant -o ov.npy", "subquad generate hard-ov --n 5000 --dim 64 --expected-pairs 0.5 -o ov.npy --format json");
         command.SetAction(parse =>
         {
             int count = parse.GetValue(n), l = parse.GetValue(dim), s = parse.GetValue(seed);
@@ -66,7 +82,17 @@ internal static class HardnessGenerateCommands
             string path = parse.GetValue(output)!;
             Refuse(path, parse.GetValue(force));
             var instance = HardOrthogonalVectors.Generate(count, l, s, parse.GetValue(plant), lambda);
-            NpyWriter.Write(path, instance.Vectors);
+            VectorFile.Write(path, instance.Vectors);
+            if (parse.GetValue(format) != OutputFormat.Table)
+            {
+                new ResultDocument("generate").Add("generator", "hard-ov")
+                    .Add("output", Inputs.Of(path, instance.Vectors))
+                    .Add("seed", s).Add("density", instance.Density).Add("expected_orthogonal_pairs", instance.ExpectedOrthogonalPairs)
+                    .Add("planted", instance.PlantedI >= 0 ? new Record { { "i", instance.PlantedI }, { "j", instance.PlantedJ } } : null)
+                    .Write(io.Out, parse.GetValue(format));
+                return ExitCodes.Ok;
+            }
+
             io.Out.WriteLine(Invariant($"wrote {path}: {count} vectors in {{0,1}}^{l}, density {instance.Density:F4}, expected orthogonal pairs {instance.ExpectedOrthogonalPairs:G3}, seed {s}")
                 + (instance.PlantedI >= 0 ? Invariant($"; planted orthogonal pair ({instance.PlantedI}, {instance.PlantedJ})") : ""));
             return ExitCodes.Ok;

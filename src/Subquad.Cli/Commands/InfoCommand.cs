@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using System.Text;
-using System.Text.Json;
 using Spectre.Console;
 using Subquad.Cli.Output;
 using Subquad.Core.IO;
@@ -23,30 +21,58 @@ internal static class InfoCommand
         var format = CommonOptions.Format();
         var dense = new Option<bool>("--dense") { Description = "Read the file as dense vectors." };
         var binary = new Option<bool>("--binary") { Description = "Read the file as binary vectors." };
+        var packed = VectorInputs.Packed();
+        var packedDim = VectorInputs.PackedDim();
         var command = new Command("info", "Show this machine's SIMD support and the Subquad build, or describe a vectors file.");
         command.Arguments.Add(file);
         command.Options.Add(format);
         command.Options.Add(dense);
         command.Options.Add(binary);
+        command.Options.Add(packed);
+        command.Options.Add(packedDim);
+        command.WithExamples("subquad info", "subquad info docs.npy --format json", "subquad info codes.npy --packed --dim 256");
         command.SetAction(parse =>
         {
             string? path = parse.GetValue(file);
             if (path is null)
             {
-                MachineInfo(io);
+                MachineInfo(io, parse.GetValue(format));
                 return ExitCodes.Ok;
             }
 
             if (parse.GetValue(dense) && parse.GetValue(binary)) throw new UsageException("--dense and --binary exclude each other");
             VectorKind? kind = parse.GetValue(dense) ? VectorKind.Dense : parse.GetValue(binary) ? VectorKind.Binary : null;
-            FileInfo(io, path, kind, parse.GetValue(format));
+            int? bits = VectorInputs.PackedDimensions(parse.GetValue(packed), parse.GetValue(packedDim), parse.GetValue(dense));
+            FileInfo(io, path, kind, bits, parse.GetValue(format));
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static void MachineInfo(CliIO io)
+    private static void MachineInfo(CliIO io, OutputFormat format)
     {
+        if (format != OutputFormat.Table)
+        {
+            var document = new ResultDocument("info")
+                .Add("runtime", RuntimeInformation.FrameworkDescription)
+                .Add("os", RuntimeInformation.OSDescription)
+                .Add("arch", RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant())
+                .Add("cores", Environment.ProcessorCount)
+                .Add("vector128", Vector128.IsHardwareAccelerated)
+                .Add("vector256", Vector256.IsHardwareAccelerated)
+                .Add("vector512", Vector512.IsHardwareAccelerated)
+                .Add("avx2", Avx2.IsSupported)
+                .Add("fma", Fma.IsSupported)
+                .Add("avx512f", Avx512F.IsSupported)
+                .Add("avx512bw", Avx512BW.IsSupported)
+                .Add("popcnt", Popcnt.X64.IsSupported)
+                .Add("kernel", Subquad.Core.Kernels.KernelDispatch.Best.ToString().ToLowerInvariant())
+                .Add("kernel_forced", Subquad.Core.Kernels.KernelDispatch.ForcedName)
+                .Add("supported_kernels", Subquad.Core.Kernels.KernelDispatch.Supported.Select(k => k.ToString().ToLowerInvariant()).ToList());
+            document.Write(io.Out, format);
+            return;
+        }
+
         var table = new Table().AddColumn("property").AddColumn("value");
         table.AddRow("runtime", Markup.Escape(RuntimeInformation.FrameworkDescription));
         table.AddRow("os / arch", Markup.Escape($"{RuntimeInformation.OSDescription} / {RuntimeInformation.ProcessArchitecture}"));
@@ -67,10 +93,10 @@ internal static class InfoCommand
         io.Console.Write(table);
     }
 
-    private static void FileInfo(CliIO io, string path, VectorKind? kind, OutputFormat format)
+    private static void FileInfo(CliIO io, string path, VectorKind? kind, int? packedBits, OutputFormat format)
     {
-        var vectors = VectorFile.Read(path, kind);
-        string stored = VectorFile.FormatOf(path) switch
+        var vectors = VectorInputs.Read(io, path, kind, packedBits);
+        string stored = packedBits is int bits ? $"bit-packed uint8 .npy ({PackedBits.BytesFor(bits)} bytes per row, np.packbits(x, axis=1) layout)" : VectorFile.FormatOf(path) switch
         {
             ".npy" => DescribeNpy(NpyReader.ReadHeader(path)),
             ".fvecs" => "TEXMEX .fvecs (float32 records)",
@@ -93,33 +119,23 @@ internal static class InfoCommand
         };
         if (sidecar?.Keywords is { } keywords) rows.Add(("keywords", string.Join(", ", keywords.Take(12)) + (keywords.Count > 12 ? $", ... ({keywords.Count} in all)" : "")));
 
-        if (format == OutputFormat.Json)
+        if (format != OutputFormat.Table)
         {
-            using var buffer = new MemoryStream();
-            using (var json = new Utf8JsonWriter(buffer, JsonText.Options(indented: true)))
-            {
-                json.WriteStartObject();
-                json.WriteString("file", path);
-                json.WriteString("stored_as", stored);
-                json.WriteNumber("rows", summary.Rows);
-                json.WriteNumber("dimensions", summary.Dimensions);
-                json.WriteString("kind", summary.Binary ? "binary" : "dense");
-                json.WriteNumber("density", summary.Density);
-                json.WriteNumber("row_size_min", summary.RowSize.Min);
-                json.WriteNumber("row_size_mean", summary.RowSize.Mean);
-                json.WriteNumber("row_size_max", summary.RowSize.Max);
-                json.WriteNumber("zero_rows", summary.ZeroRows);
-                json.WriteNumber("duplicate_rows", summary.DuplicateRows);
-                json.WriteBoolean("row_names", sidecar is not null);
-                json.WriteEndObject();
-            }
-
-            io.Out.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
-        }
-        else if (format == OutputFormat.Csv)
-        {
-            io.Out.WriteLine("property,value");
-            foreach (var (key, value) in rows) io.Out.WriteLine(Csv.Quote(key) + "," + Csv.Quote(value));
+            new ResultDocument("info")
+                .Add("input", Inputs.Of(path, vectors, VectorInputs.Dtype(path, packedBits)))
+                .Add("stored_as", stored)
+                .Add("density", summary.Density)
+                .Add("row_size", summary.Binary ? "weight" : "norm")
+                .Add("row_size_min", summary.RowSize.Min)
+                .Add("row_size_mean", summary.RowSize.Mean)
+                .Add("row_size_max", summary.RowSize.Max)
+                .Add("zero_rows", summary.ZeroRows)
+                .Add("first_zero_row", summary.FirstZeroRow)
+                .Add("duplicate_rows", summary.DuplicateRows)
+                .Add("row_names", sidecar?.Rows.Count)
+                .Add("row_names_file", sidecar is null ? null : RowNamesSidecar.PathFor(path))
+                .Add("keywords", sidecar?.Keywords?.ToList())
+                .Write(io.Out, format);
         }
         else
         {

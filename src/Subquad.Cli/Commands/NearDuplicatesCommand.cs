@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Spectre.Console;
+using Subquad.Cli.Output;
 using Subquad.Core;
 using Subquad.Core.Problems;
 using Subquad.Core.Solvers;
@@ -31,6 +30,11 @@ internal static class NearDuplicatesCommand
         var format = CommonOptions.Format();
         var report = new Option<string?>("--report") { Description = "Also write a markdown report with a similarity histogram into this folder (outside DIR)." };
         var maxTerms = new Option<int>("--max-terms") { Description = "bow and tfidf: columns, the terms of highest document frequency.", DefaultValueFactory = _ => 4096 };
+        var groups = new Option<bool>("--groups") { Description = "Report clusters of near-duplicates (documents linked by pairs meeting the threshold) instead of their pairs." };
+        var stripHtml = new Option<bool>("--strip-html") { Description = "Embed the visible text of .html/.htm/.xhtml files (tags, scripts, styles, comments removed)." };
+        var batchSize = new Option<int>("--batch-size") { Description = "minilm: documents per ONNX batch.", DefaultValueFactory = _ => 32 };
+        var threads = new Option<int?>("--threads") { Description = "minilm: ONNX Runtime intra-op threads; and the exact search's worker threads (default: all cores)." };
+        var listSkipped = new Option<bool>("--list-skipped") { Description = "List every skipped file on stderr (by default: counts per reason once there are more than 20)." };
         var command = new Command("near-duplicates", "Find the most alike documents of a folder: embed each file, then run the exact threshold join or top-K.");
         command.Arguments.Add(folder);
         command.Options.Add(model);
@@ -39,6 +43,15 @@ internal static class NearDuplicatesCommand
         command.Options.Add(format);
         command.Options.Add(report);
         command.Options.Add(maxTerms);
+        command.Options.Add(groups);
+        command.Options.Add(stripHtml);
+        command.Options.Add(batchSize);
+        command.Options.Add(threads);
+        command.Options.Add(listSkipped);
+        command.WithExamples(
+            "subquad near-duplicates ~/notes --threshold 0.95 --groups",
+            "subquad near-duplicates docs/ --model minilm -k 20 --format csv",
+            "subquad near-duplicates site/ --strip-html --report out/");
         command.SetAction(parse =>
         {
             string dir = parse.GetValue(folder)!;
@@ -52,7 +65,11 @@ internal static class NearDuplicatesCommand
             if (terms < 1) throw new UsageException($"--max-terms {terms}: must be at least 1");
             string? reportDir = parse.GetValue(report);
             if (reportDir is not null) RefuseReportInside(dir, reportDir);
-            Run(io, dir, embeddingModel, query, parse.GetValue(format), reportDir, terms);
+            if (parse.GetValue(groups) && query.Threshold is null) throw new UsageException("--groups clusters the pairs meeting a threshold; it does not combine with --top");
+            if (parse.GetValue(batchSize) < 1) throw new UsageException($"--batch-size {parse.GetValue(batchSize)}: must be at least 1");
+            if (parse.GetValue(threads) is < 1) throw new UsageException($"--threads {parse.GetValue(threads)}: must be at least 1");
+            var settings = new Settings(parse.GetValue(groups), parse.GetValue(stripHtml), parse.GetValue(batchSize), parse.GetValue(threads), parse.GetValue(listSkipped));
+            Run(io, dir, embeddingModel, query, parse.GetValue(format), reportDir, terms, settings);
             return ExitCodes.Ok;
         });
         return command;
@@ -93,10 +110,22 @@ internal static class NearDuplicatesCommand
         }
     }
 
-    private static void Run(CliIO io, string dir, EmbeddingModel model, NearDuplicateQuery query, OutputFormat format, string? reportDir, int maxTerms)
+    /// <summary>The options added by issue 16.</summary>
+    private sealed record Settings(bool Groups, bool StripHtml, int BatchSize, int? Threads, bool ListSkipped);
+
+    /// <summary>Skips listed one per line up to this many; beyond, counted by reason.</summary>
+    private const int SkipLines = 20;
+
+    private static void Run(CliIO io, string dir, EmbeddingModel model, NearDuplicateQuery query, OutputFormat format, string? reportDir, int maxTerms, Settings settings)
     {
         var corpus = ReadDocuments(dir);
-        using var embedder = DocumentEmbedders.Create(model, new DocumentEmbedderOptions { MaxTerms = maxTerms });
+        if (settings.StripHtml)
+        {
+            corpus = corpus with { Documents = corpus.Documents.Select(d => HtmlText.IsHtml(d.Name) ? d with { Text = HtmlText.Strip(d.Text) } : d).ToList() };
+        }
+
+        var solveOptions = new SolveOptions { Threads = settings.Threads };
+        using var embedder = DocumentEmbedders.Create(model, new DocumentEmbedderOptions { MaxTerms = maxTerms, BatchSize = settings.BatchSize, Threads = settings.Threads });
         NearDuplicateResult result;
         if (io.Interactive && corpus.Documents.Count > 0)
         {
@@ -104,18 +133,26 @@ internal static class NearDuplicatesCommand
             io.ErrorConsole.Progress().Start(context =>
             {
                 var task = context.AddTask($"embedding ({model.CliName()})", maxValue: corpus.Documents.Count);
-                result = NearDuplicateFinder.Find(corpus, embedder, query, reportDir is not null, embedProgress: new SynchronousProgress(done => task.Value = done));
+                result = NearDuplicateFinder.Find(corpus, embedder, query, reportDir is not null, solveOptions, embedProgress: new SynchronousProgress(done => task.Value = done));
             });
         }
         else
         {
-            result = NearDuplicateFinder.Find(corpus, embedder, query, reportDir is not null);
+            result = NearDuplicateFinder.Find(corpus, embedder, query, reportDir is not null, solveOptions);
         }
 
         if (result.Skipped.Count > 0)
         {
             io.Error.WriteLine($"skipped {result.Skipped.Count} file{(result.Skipped.Count == 1 ? "" : "s")}:");
-            foreach (var skip in result.Skipped) io.Error.WriteLine($"  {skip.Name}: {skip.Reason}");
+            if (settings.ListSkipped || result.Skipped.Count <= SkipLines)
+            {
+                foreach (var skip in result.Skipped) io.Error.WriteLine($"  {skip.Name}: {skip.Reason}");
+            }
+            else
+            {
+                foreach (var (reason, count) in SkipSummary.ByReason(result.Skipped)) io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {count,6}  {reason}"));
+                io.Error.WriteLine("  (--list-skipped lists every file; --format json holds them all)");
+            }
         }
 
         if (result.Compared.Count < 2)
@@ -126,17 +163,15 @@ internal static class NearDuplicatesCommand
         var embedding = result.Embedding;
         io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"embedded {embedding.Vectors.Count} documents with {model.CliName()} in {embedding.Elapsed.TotalSeconds:F2} s ({embedding.DocumentsPerSecond:F1} documents/s; {embedding.Details}); exact search ({result.Solver}) in {result.SearchTime.TotalSeconds:F3} s"));
-        switch (format)
+        var groups = settings.Groups ? DocumentGroup.From(result.Pairs) : null;
+        if (format == OutputFormat.Table)
         {
-            case OutputFormat.Json:
-                WriteJson(io.Out, result, model);
-                break;
-            case OutputFormat.Csv:
-                WriteCsv(io.Out, result);
-                break;
-            default:
-                WriteTable(io, result, model);
-                break;
+            if (groups is not null) WriteGroupTable(io, result, groups, model);
+            else WriteTable(io, result, model);
+        }
+        else
+        {
+            Document(result, model, groups).Write(io.Out, format);
         }
 
         if (reportDir is not null)
@@ -164,7 +199,7 @@ internal static class NearDuplicatesCommand
         {
             table.AddRow(
                 (++rank).ToString(CultureInfo.InvariantCulture),
-                pair.Similarity.ToString("F4", CultureInfo.InvariantCulture),
+                Math.Min(1, pair.Similarity).ToString("F4", CultureInfo.InvariantCulture),
                 Markup.Escape(pair.NameI),
                 Markup.Escape(pair.NameJ));
         }
@@ -172,68 +207,88 @@ internal static class NearDuplicatesCommand
         io.Console.Write(table);
     }
 
-    private static void WriteJson(TextWriter output, NearDuplicateResult result, EmbeddingModel model)
+    private static void WriteGroupTable(CliIO io, NearDuplicateResult result, IReadOnlyList<DocumentGroup> groups, EmbeddingModel model)
     {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        if (groups.Count == 0)
         {
-            json.WriteStartObject();
-            json.WriteString("folder", result.Root);
-            json.WriteString("model", model.CliName());
-            json.WriteString("model_description", result.ModelDescription);
-            if (result.Query.Threshold is { } t) json.WriteNumber("threshold", t.ToDouble());
-            else json.WriteNumber("top", result.Query.Top!.Value);
-            json.WriteNumber("documents_read", result.Embedding.Vectors.Count);
-            json.WriteNumber("documents_compared", result.Compared.Count);
-            json.WriteNumber("embedding_seconds", result.Embedding.Elapsed.TotalSeconds);
-            json.WriteNumber("documents_per_second", result.Embedding.DocumentsPerSecond);
-            json.WriteNumber("search_seconds", result.SearchTime.TotalSeconds);
-            json.WriteString("solver", result.Solver);
-            json.WriteStartArray("pairs");
-            foreach (var pair in result.Pairs)
-            {
-                json.WriteStartObject();
-                json.WriteString("a", pair.NameI);
-                json.WriteString("b", pair.NameJ);
-                json.WriteNumber("cosine", pair.Similarity);
-                if (pair.Score.IsExact)
-                {
-                    json.WriteNumber("shared_keywords", pair.Score.InnerProduct);
-                    json.WriteNumber("keywords_a", pair.Score.WeightI);
-                    json.WriteNumber("keywords_b", pair.Score.WeightJ);
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("skipped");
-            foreach (var skip in result.Skipped)
-            {
-                json.WriteStartObject();
-                json.WriteString("file", skip.Name);
-                json.WriteString("reason", skip.Reason);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
+            io.Out.WriteLine($"no group: {result.Query} ({model.CliName()}, {result.Compared.Count} documents)");
+            return;
         }
 
-        output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
-    }
-
-    private static void WriteCsv(TextWriter output, NearDuplicateResult result)
-    {
-        output.WriteLine("a,b,cosine");
-        foreach (var pair in result.Pairs)
+        var table = new Table().Title(Markup.Escape($"{groups.Count} groups, {result.Query} ({model.CliName()}, {result.Compared.Count} documents)"));
+        table.AddColumn(new TableColumn("group").RightAligned());
+        table.AddColumn(new TableColumn("size").RightAligned());
+        table.AddColumn(new TableColumn("min cosine").RightAligned());
+        table.AddColumn("documents");
+        int number = 0;
+        foreach (var group in groups)
         {
-            output.WriteLine($"{Csv(pair.NameI)},{Csv(pair.NameJ)},{pair.Similarity.ToString("R", CultureInfo.InvariantCulture)}");
+            table.AddRow(
+                (++number).ToString(CultureInfo.InvariantCulture),
+                group.Documents.Count.ToString(CultureInfo.InvariantCulture),
+                Math.Min(1, group.MinCosine).ToString("F4", CultureInfo.InvariantCulture),
+                Markup.Escape(string.Join("\n", group.Documents)));
         }
+
+        io.Console.Write(table);
     }
 
-    private static string Csv(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// subquad.near-duplicates/1: the run, then "pairs" (or "groups" with --groups) as the CSV rows. Cosines are
+    /// clamped to [-1, 1]: float64 rounding of ip / sqrt(|a| |b|) can give 1.0000000000000002 for identical rows.
+    /// </summary>
+    internal static ResultDocument Document(NearDuplicateResult result, EmbeddingModel model, IReadOnlyList<DocumentGroup>? groups)
+    {
+        var document = new ResultDocument("near-duplicates", groups is null ? "pairs" : "groups")
+        {
+            RowKeysWhenEmpty = groups is null ? ["rank", "i", "j", "name_i", "name_j", "cosine", "shared_keywords", "keywords_i", "keywords_j"] : ["group", "size", "min_cosine", "max_cosine", "documents"],
+        };
+        var vectors = result.Embedding.Vectors;
+        document.Add("input", new Record { { "path", result.Root }, { "n", result.Compared.Count }, { "dim", vectors.Dimensions }, { "kind", vectors.IsBinary ? "binary" : "dense" }, { "dtype", "text" } })
+            .Add("model", model.CliName())
+            .Add("model_description", result.ModelDescription)
+            .Add("threshold", result.Query.Threshold?.ToDouble())
+            .Add("top", result.Query.Top)
+            .Add("documents_read", vectors.Count)
+            .Add("documents_compared", result.Compared.Count)
+            .Add("embedding_time_ms", result.Embedding.Elapsed.TotalMilliseconds)
+            .Add("documents_per_second", result.Embedding.DocumentsPerSecond)
+            .Add("search_time_ms", result.SearchTime.TotalMilliseconds)
+            .Add("solver", result.Solver)
+            .Add("skipped_files", result.Skipped.Count)
+            .Add("skipped_by_reason", SkipSummary.ByReason(result.Skipped).Select(r => new Record { { "reason", r.Reason }, { "files", r.Count } }).ToList())
+            .Add("skipped", result.Skipped.Select(s => new Record { { "file", s.Name }, { "reason", s.Reason } }).ToList());
+        if (groups is not null)
+        {
+            int number = 0;
+            document.Add("groups", groups.Select(g => new Record
+            {
+                { "group", ++number },
+                { "size", g.Documents.Count },
+                { "min_cosine", Math.Clamp(g.MinCosine, -1, 1) },
+                { "max_cosine", Math.Clamp(g.MaxCosine, -1, 1) },
+                { "documents", g.Documents },
+            }).ToList());
+        }
+        else
+        {
+            int rank = 0;
+            document.Add("pairs", result.Pairs.Select(pair => new Record
+            {
+                { "rank", ++rank },
+                { "i", pair.I },
+                { "j", pair.J },
+                { "name_i", pair.NameI },
+                { "name_j", pair.NameJ },
+                { "cosine", Math.Clamp(pair.Similarity, -1, 1) },
+                { "shared_keywords", pair.Score.IsExact ? pair.Score.InnerProduct : null },
+                { "keywords_i", pair.Score.IsExact ? pair.Score.WeightI : null },
+                { "keywords_j", pair.Score.IsExact ? pair.Score.WeightJ : null },
+            }).ToList());
+        }
+
+        return document;
+    }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and arrive late).</summary>
     private sealed class SynchronousProgress(Action<int> report) : IProgress<int>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Subquad.Cli.Output;
 using Subquad.Hardness.Cnf;
 using Subquad.Hardness.Generators;
 using Subquad.Hardness.Reductions;
@@ -23,9 +24,13 @@ internal static class ReduceCommand
         var force = new Option<bool>("--force") { Description = "Replace existing files." };
         var lenient = new Option<bool>("--lenient") { Description = "Header count disagreements, a missing header or a last clause without 0 become warnings." };
         var memory = new Option<double>("--max-memory-gib") { Description = "Memory budget for the split-and-list halves, GiB.", DefaultValueFactory = _ => 2.0 };
+        var format = CommonOptions.Format();
         var command = new Command("reduce", "Write the OV / LSD / bichromatic Max-IP / bichromatic MSD instance of a CNF formula as .npy files with a JSON sidecar.");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { to, output, force, lenient, memory }) command.Options.Add(option);
+        foreach (var option in new Option[] { to, output, force, lenient, memory, format }) command.Options.Add(option);
+        command.WithExamples(
+            "subquad reduce f.cnf --to ov -o f-ov/",
+            "subquad reduce f.cnf --to bmsd -o f-bmsd/ --format json");
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
@@ -36,6 +41,18 @@ internal static class ReduceCommand
             var chain = SatChain.Find(parse.GetValue(to)!)!;
             var written = CnfInstanceExport.Write(document.Formula, chain, parse.GetValue(output)!, parse.GetValue(force),
                 new SplitAndListOptions { MemoryBudgetBytes = (long)(gib * (1L << 30)) }, path);
+            if (parse.GetValue(format) != OutputFormat.Table)
+            {
+                new ResultDocument("reduce", "files")
+                    .Add("input", new Record { { "path", path }, { "variables", document.Formula.VariableCount }, { "clauses", document.Formula.ClauseCount }, { "kind", "cnf" }, { "dtype", "dimacs" } })
+                    .Add("to", chain.Name)
+                    .Add("target", chain.Target)
+                    .Add("output", parse.GetValue(output))
+                    .Add("files", written.Select(f => new Record { { "path", f }, { "bytes", new FileInfo(f).Length } }).ToList())
+                    .Write(io.Out, parse.GetValue(format));
+                return ExitCodes.Ok;
+            }
+
             var table = new Table().Title(Markup.Escape($"{path} -> {chain.Target}")).AddColumn("file").AddColumn("bytes");
             foreach (var f in written) table.AddRow(Markup.Escape(f), new FileInfo(f).Length.ToString(CultureInfo.InvariantCulture));
             io.Console.Write(table);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Subquad.Cli.Output;
 using Subquad.Core.Problems;
 using Subquad.Core.Solvers;
 using Subquad.Hardness.Cnf;
@@ -19,7 +20,7 @@ internal static class SatCommand
 {
     public static Command Create(CliIO io)
     {
-        var file = new Argument<string>("file") { Description = "DIMACS CNF file (SATLIB files with the % trailer are fine)." };
+        var file = new Argument<string>("file") { Description = "DIMACS CNF file (SATLIB files with the % trailer are fine; .cnf.gz is gunzipped; - reads standard input)." };
         var via = new Option<string>("--via") { Description = "Chain: ov (bichromatic OV), lsd (Lemma A.4 + Thm 3.1), bmaxip (A.4 + Lemma A.13), bmsd (A.4 + Thm 1.3 = A.13 + B.5), transformer (Cor 3.2: bichromatic LSD_0 decided by the one-head transformer of Thm C.2, which also names the pair), transformer-mono (A.4 + monochromatic LSD_0 by the transformer).", DefaultValueFactory = _ => "ov" };
         via.AcceptOnlyFromAmong([.. SatChain.All.Select(c => c.Name), "transformer", "transformer-mono"]);
         var runtime = new Option<string>("--runtime") { Description = "With --via transformer: own (Subquad's attention engine) or onnx (the exported graph in ONNX Runtime).", DefaultValueFactory = _ => "own" };
@@ -29,9 +30,14 @@ internal static class SatCommand
         var gamma = new Option<string>("--gamma") { Description = "gamma >= 1 for the lsd chain's gamma-LSD call (Thm 3.1).", DefaultValueFactory = _ => "1" };
         var lenient = new Option<bool>("--lenient") { Description = "Header count disagreements, a missing header or a last clause without 0 become warnings." };
         var memory = new Option<double>("--max-memory-gib") { Description = "Memory budget for the split-and-list halves, GiB.", DefaultValueFactory = _ => 2.0 };
+        var format = CommonOptions.Format();
         var command = new Command("sat", "Decide a CNF formula through Williams' split and list and the paper's reductions; prints s/v lines, exit 10 (SAT) or 20 (UNSAT).");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { via, solver, runtime, gamma, lenient, memory }) command.Options.Add(option);
+        foreach (var option in new Option[] { via, solver, runtime, gamma, lenient, memory, format }) command.Options.Add(option);
+        command.WithExamples(
+            "subquad sat uf20-01.cnf",
+            "subquad sat - --via bmsd < f.cnf",
+            "subquad sat f.cnf.gz --via transformer --format json");
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
@@ -53,17 +59,106 @@ internal static class SatCommand
             ISimilaritySolver bottom = route.StartsWith("transformer", StringComparison.Ordinal)
                 ? new TransformerSolver(parse.GetValue(runtime) == "onnx" ? TransformerRuntime.Onnx : TransformerRuntime.Own)
                 : parse.GetValue(solver) == "oracle" ? ExactSolvers.Oracle : ExactSolvers.Default;
-            var document = DimacsReader.ReadFile(path, new DimacsReadOptions { Lenient = parse.GetValue(lenient) });
+            var readOptions = new DimacsReadOptions { Lenient = parse.GetValue(lenient) };
+            var document = path == "-" ? DimacsReader.Read(io.In, "<stdin>", readOptions) : DimacsReader.ReadFile(path, readOptions);
             var options = new SplitAndListOptions { MemoryBudgetBytes = (long)(gib * (1L << 30)) };
-            return Run(io, path, document, chain, bottom, options);
+            var fmt = parse.GetValue(format);
+            string? refusal = Refusal(document.Formula, route, parse.GetValue(runtime)!, options, path);
+            if (refusal is not null) return Unknown(io, path, document, chain, bottom, refusal, fmt);
+            return Run(io, path, document, chain, bottom, options, fmt);
         });
         return command;
     }
 
-    private static int Run(CliIO io, string path, DimacsDocument document, SatChain chain, ISimilaritySolver bottom, SplitAndListOptions options)
+    /// <summary>
+    /// Why the route cannot run within memory, or null: the split-and-list halves over the budget (2^ceil(N/2) +
+    /// 2^floor(N/2) padded rows), or, for the ONNX transformer, the n x n attention scores ONNX Runtime materialises
+    /// (two float32 n x n buffers for n = both halves' rows) over the budget or this machine's memory. Checked
+    /// before anything is built: such a formula is answered s UNKNOWN with the size, as solvers do, not a crash.
+    /// </summary>
+    internal static string? Refusal(CnfFormula formula, string route, string runtime, SplitAndListOptions options, string path)
     {
-        var output = io.Out;
+        try
+        {
+            CnfSatToOrthogonalVectors.CheckSize(formula, options, path);
+        }
+        catch (Subquad.Core.InputException ex)
+        {
+            return ex.Message;
+        }
+
+        if (route.StartsWith("transformer", StringComparison.Ordinal) && runtime == "onnx")
+        {
+            int n = formula.VariableCount, h = CnfSatToOrthogonalVectors.LeftVariables(n);
+            double tokens = Math.Pow(2, h) + Math.Pow(2, n - h);
+            double need = 2 * tokens * tokens * sizeof(float);
+            long limit = Math.Min(options.MemoryBudgetBytes, Subquad.Core.IO.MemoryBudget.AvailableBytes());
+            if (need > limit)
+            {
+                return Invariant($"the ONNX transformer route attends over {tokens:0} tokens (2^{h} + 2^{n - h} split-and-list rows) and ONNX Runtime holds the {tokens:0} x {tokens:0} attention scores twice in float32: about {need / (1L << 30):F1} GiB, over the {limit / (double)(1L << 30):F1} GiB available (--max-memory-gib and this machine); use --runtime own or --via ov, or a formula with fewer variables");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The answer for a refused run: "s UNKNOWN" with the reason on a c line, exit 0 (SAT-competition convention).</summary>
+    private static int Unknown(CliIO io, string path, DimacsDocument document, SatChain chain, ISimilaritySolver bottom, string reason, OutputFormat format)
+    {
+        if (format != OutputFormat.Table)
+        {
+            Document(path, document, chain, bottom, "unknown", reason, null, null).Write(io.Out, format);
+            return ExitCodes.Ok;
+        }
+
+        io.Out.WriteLine(Invariant($"c subquad sat: {path}: {document.Formula.VariableCount} variables, {document.Formula.ClauseCount} clauses; chain {chain.Name} ({chain.Target}), solver {bottom.Name}"));
+        io.Out.WriteLine("c not run: " + reason);
+        io.Out.WriteLine("s UNKNOWN");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>subquad.sat/1; the CSV rows are the stages.</summary>
+    private static ResultDocument Document(string path, DimacsDocument document, SatChain chain, ISimilaritySolver bottom, string status, string? reason, SatReport? report, IReadOnlyList<bool>? assignment)
+    {
         var formula = document.Formula;
+        return new ResultDocument("sat", "stages")
+            .Add("input", new Record { { "path", path }, { "variables", formula.VariableCount }, { "clauses", formula.ClauseCount }, { "kind", "cnf" }, { "dtype", "dimacs" } })
+            .Add("chain", chain.Name)
+            .Add("target", chain.Target)
+            .Add("solver", bottom.Name)
+            .Add("status", status)
+            .Add("reason", reason)
+            .Add("assignment", assignment?.Select((value, i) => value ? i + 1 : -(i + 1)).ToList())
+            .Add("split_and_list_vectors", report?.OvVectors)
+            .Add("build_time_ms", report is null ? null : report.BuildSeconds * 1000)
+            .Add("solve_time_ms", report is null ? null : report.SolveSeconds * 1000)
+            .Add("pairs_scanned", report?.PairsScanned)
+            .Add("pairs_per_second", report?.PairsPerSecond)
+            .Add("warnings", document.Warnings.ToList())
+            .Add("stages", (report?.Stages ?? []).Select(stage => new Record
+            {
+                { "name", stage.Name },
+                { "reference", stage.Reference },
+                { "time_ms", stage.Seconds * 1000 },
+                { "queries", stage.Queries },
+                { "vectors", stage.Vectors },
+                { "dimensions", stage.Dimensions },
+                { "pairs", stage.Pairs },
+            }).ToList());
+    }
+
+    private static int Run(CliIO io, string path, DimacsDocument document, SatChain chain, ISimilaritySolver bottom, SplitAndListOptions options, OutputFormat format)
+    {
+        var formula = document.Formula;
+        if (format != OutputFormat.Table)
+        {
+            var result = SatDecider.Decide(formula, chain, bottom, options, path);
+            bool sat = result.Outcome.Satisfiable;
+            Document(path, document, chain, bottom, sat ? "satisfiable" : "unsatisfiable", null, result, sat ? result.Outcome.Assignment : null).Write(io.Out, format);
+            return sat ? ExitCodes.Satisfiable : ExitCodes.Unsatisfiable;
+        }
+
+        var output = io.Out;
         output.WriteLine(Invariant($"c subquad sat: {path}: {formula.VariableCount} variables, {formula.ClauseCount} clauses; chain {chain.Name} ({chain.Target}), solver {bottom.Name}"));
         foreach (var warning in document.Warnings) output.WriteLine("c warning: " + warning);
         var report = SatDecider.Decide(formula, chain, bottom, options, path);

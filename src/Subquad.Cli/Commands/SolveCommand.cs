@@ -49,6 +49,9 @@ internal static class SolveCommand
         public bool Pruning { get; init; } = true;
 
         public bool Check { get; init; }
+
+        /// <summary>--packed --dim L: the bit length of packed rows, else null.</summary>
+        public int? PackedDim { get; init; }
     }
 
     public static Command Create(CliIO io)
@@ -63,8 +66,10 @@ internal static class SolveCommand
         var binary = new Option<bool>("--binary") { Description = "Read the input as binary vectors (every entry must be 0 or 1)." };
         var all = new Option<bool>("--all") { Description = "With --threshold (or ov): stream every pair meeting it, in (i, j) order." };
         var limit = new Option<long?>("--limit") { Description = "With --all: stop after this many pairs." };
-        var output = new Option<string?>("--output", "-o") { Description = "With --all: write the pairs to this .csv or .npy file instead of stdout." };
-        var top = new Option<int?>("--top") { Description = "Report the K best pairs, best first." };
+        var output = new Option<string?>("--output", "-o") { Description = "With --all: write the pairs to this .csv or .npy file instead of stdout (.npy: (k, 2) int64 indices, scores beside them in NAME.scores.npy)." };
+        var top = new Option<int?>("--top", "-k") { Description = "Report the K best pairs, best first (for the K nearest of each query, see 'subquad search')." };
+        var packed = VectorInputs.Packed();
+        var packedDim = VectorInputs.PackedDim();
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
         var noPruning = new Option<bool>("--no-pruning") { Description = "Switch off exact pruning (same answer; for testing and benchmarks)." };
         var check = new Option<bool>("--check") { Description = "Verify the answer with the brute-force oracle (O(n^2 l))." };
@@ -73,7 +78,7 @@ internal static class SolveCommand
 
         var command = new Command("solve", "Solve MSD, LSD, Max-IP, Min-IP or OV exactly on a file of vectors.");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, all, limit, output, top, threads, noPruning, check, cluster, device })
+        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, packed, packedDim, all, limit, output, top, threads, noPruning, check, cluster, device })
         {
             command.Options.Add(option);
         }
@@ -83,7 +88,8 @@ internal static class SolveCommand
             var request = Parse(
                 parse.GetValue(file)!, parse.GetValue(against), parse.GetValue(problem)!, parse.GetValue(threshold), parse.GetValue(gamma),
                 parse.GetValue(format), parse.GetValue(dense), parse.GetValue(binary), parse.GetValue(all), parse.GetValue(limit),
-                parse.GetValue(output), parse.GetValue(top), parse.GetValue(threads), !parse.GetValue(noPruning), parse.GetValue(check));
+                parse.GetValue(output), parse.GetValue(top), parse.GetValue(threads), !parse.GetValue(noPruning), parse.GetValue(check))
+                with { PackedDim = VectorInputs.PackedDimensions(parse.GetValue(packed), parse.GetValue(packedDim), parse.GetValue(dense)) };
             DeviceName.Value = parse.GetValue(device);
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -102,6 +108,10 @@ internal static class SolveCommand
                 Console.CancelKeyPress -= onCancel;
             }
         });
+        command.WithExamples(
+            "subquad solve docs.npy --problem msd --top 5",
+            "subquad solve a.npy --against b.npy --problem maxip --threshold 12 --all -o pairs.npy",
+            "subquad solve codes.npy --packed --dim 256 --problem lsd --format json");
         return command;
     }
 
@@ -126,7 +136,8 @@ internal static class SolveCommand
             string full = Path.GetFullPath(output);
             foreach (var input in new[] { file, against }.Where(p => p is not null))
             {
-                if (string.Equals(full, Path.GetFullPath(input!), StringComparison.Ordinal) || string.Equals(full, RowNamesSidecar.PathFor(input!), StringComparison.Ordinal))
+                if (string.Equals(full, Path.GetFullPath(input!), StringComparison.Ordinal) || string.Equals(full, RowNamesSidecar.PathFor(input!), StringComparison.Ordinal)
+                    || (Path.GetExtension(output).Equals(".npy", StringComparison.OrdinalIgnoreCase) && string.Equals(PairSink.ScoresPathFor(output), Path.GetFullPath(input!), StringComparison.Ordinal)))
                 {
                     throw new UsageException($"-o {output} is an input file; refusing to overwrite it");
                 }
@@ -152,7 +163,6 @@ internal static class SolveCommand
         };
     }
 
-    /// <summary>Loads, solves, prints; returns the exit code. Cancellation returns 130 after flushing partial output.</summary>
     /// <summary>The --device choice of this invocation (set by the action; tests calling <see cref="Run"/> get the CPU).</summary>
     private static readonly AsyncLocal<string?> DeviceName = new();
 
@@ -161,12 +171,13 @@ internal static class SolveCommand
 
     private static ExactRunner ExactSolver => Exact.Value ?? ExactRunner.Cpu;
 
+    /// <summary>Loads, solves, prints; returns the exit code. Cancellation returns 130 after flushing partial output.</summary>
     internal static int Run(CliIO io, Request request, CancellationToken cancellationToken)
     {
-        var a = VectorFile.Read(request.File, request.Kind);
+        var a = VectorInputs.Read(io, request.File, request.Kind, request.PackedDim);
         var instance = request.Against is null
             ? SimilarityInstance.Monochromatic(a)
-            : SimilarityInstance.Bichromatic(a, VectorFile.Read(request.Against, request.Kind ?? (a.IsBinary ? null : VectorKind.Dense)));
+            : SimilarityInstance.Bichromatic(a, VectorInputs.Read(io, request.Against, request.Kind ?? (a.IsBinary ? null : VectorKind.Dense), request.PackedDim));
         instance.Validate(request.Problem);
         Exact.Value = DeviceChoice.Runner(DeviceName.Value ?? "cpu", instance);
 
@@ -186,6 +197,11 @@ internal static class SolveCommand
                     : RunOne(request, instance, options);
             });
 
+            report = report with
+            {
+                InputDtype = VectorInputs.Dtype(request.File, request.PackedDim),
+                AgainstDtype = request.Against is null ? null : VectorInputs.Dtype(request.Against, request.PackedDim),
+            };
             if (!request.All || request.OutputFile is not null || request.Format == OutputFormat.Table)
             {
                 AnswerPrinter.Print(io, report, request.Format);
@@ -277,6 +293,7 @@ internal static class SolveCommand
             Mode = "all",
             PairsWritten = written,
             PairsFile = request.OutputFile,
+            ScoresFile = request.OutputFile is { } o && Path.GetExtension(o).Equals(".npy", StringComparison.OrdinalIgnoreCase) ? PairSink.ScoresPathFor(o) : null,
             Check = check,
             Seconds = clock.Elapsed.TotalSeconds,
             Solver = ExactSolver.Name,

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Spectre.Console;
 using Subquad.Cli.Commands;
 using Subquad.Core.Problems;
@@ -15,10 +13,8 @@ internal static class AnswerPrinter
         switch (format)
         {
             case OutputFormat.Json:
-                io.Out.WriteLine(ToJson(report));
-                break;
             case OutputFormat.Csv:
-                PrintCsv(io.Out, report);
+                Document(report).Write(io.Out, format);
                 break;
             default:
                 PrintTable(io, report);
@@ -87,88 +83,76 @@ internal static class AnswerPrinter
         io.Console.Write(table);
     }
 
-    private static void PrintCsv(TextWriter output, SolveReport report)
+    /// <summary>The schema document of a solve (docs/formats.md, subquad.solve/1); CSV rows are the pairs.</summary>
+    public static ResultDocument Document(SolveReport report)
     {
+        var problem = report.Problem;
+        string mode = report.Mode switch
+        {
+            "top" => "top",
+            "all" => "all",
+            _ => problem.Threshold is not null ? "threshold" : problem.Gamma is not null ? "gamma" : problem.Kind == ProblemKind.Ov ? "decision" : "exact",
+        };
+        var document = new ResultDocument("solve", report.Mode == "all" ? null : "pairs") { RowKeysWhenEmpty = PairKeys };
+        document.Add("problem", problem.Kind.CliName())
+            .Add("mode", mode)
+            .Add("threshold", problem.Threshold?.ToDouble())
+            .Add("gamma", problem.Gamma?.ToDouble())
+            .Add("bichromatic", report.Instance.IsBichromatic)
+            .Add("input", Inputs.Of(report.Instance.A.Source, report.Instance.A, report.InputDtype))
+            .Add("against", report.Instance.B is { } b ? Inputs.Of(b.Source, b, report.AgainstDtype) : null)
+            .Add("solver", report.Solver)
+            .Add("result", Verdict(report));
         if (report.Mode == "all")
         {
-            // The pairs went to a file; stdout gets the summary of the join.
-            output.WriteLine("problem,pairs_written,pairs_file,check,seconds");
-            output.WriteLine(string.Join(',', Csv.Quote(report.Problem.ToString()), (report.PairsWritten ?? 0).ToString(CultureInfo.InvariantCulture), Csv.Quote(report.PairsFile ?? ""), Csv.Quote(report.Check ?? ""), report.Seconds.ToString("R", CultureInfo.InvariantCulture)));
-            return;
+            document.Add("pairs_written", report.PairsWritten ?? 0)
+                .Add("pairs_file", report.PairsFile)
+                .Add("scores_file", report.ScoresFile);
+        }
+        else
+        {
+            document.Add("found", report.Mode == "top" ? report.Answers.Count > 0 : report.Answers[0].Found);
+            var rows = new List<Record>();
+            int rank = 0;
+            foreach (var answer in report.Answers)
+            {
+                if (answer.HasPair) rows.Add(PairRecord(PairRow.From(report.Instance, answer), ++rank));
+            }
+
+            document.Add("pairs", rows);
         }
 
-        output.WriteLine("found," + PairRow.CsvHeader);
-        foreach (var answer in report.Answers)
-        {
-            output.WriteLine(answer.HasPair
-                ? (answer.Found ? "true," : "false,") + PairRow.From(report.Instance, answer).ToCsv()
-                : "false,,,,,,,,");
-        }
+        document.Add("check", report.Check).Add("time_ms", report.Seconds * 1000);
+        return document;
     }
 
-    public static string ToJson(SolveReport report)
+    /// <summary>The keys of one pair row, in order (the CSV header of solve).</summary>
+    public static readonly IReadOnlyList<string> PairKeys = ["rank", "i", "j", "name_i", "name_j", "score", "inner_product", "weight_i", "weight_j"];
+
+    /// <summary>The keys of a streamed --all row (no rank: the stream is in (i, j) order).</summary>
+    public static IEnumerable<string> StreamKeys => PairKeys.Skip(1);
+
+    /// <summary>
+    /// One pair as a schema row: the score (cosine for MSD/LSD, else the inner product) and, on binary rows, its
+    /// exact parts. <paramref name="rank"/> null (the --all stream) leaves the rank key out.
+    /// </summary>
+    public static Record PairRecord(PairRow row, int? rank)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, JsonText.Options(indented: true)))
-        {
-            json.WriteStartObject();
-            json.WriteString("problem", report.Problem.Kind.CliName());
-            json.WriteString("mode", report.Problem.Mode.ToString().ToLowerInvariant());
-            if (report.Problem.Threshold is { } t) json.WriteString("threshold", t.ToString());
-            if (report.Problem.Gamma is { } g) json.WriteString("gamma", g.ToString());
-            json.WriteBoolean("bichromatic", report.Instance.IsBichromatic);
-            json.WriteString("input", Describe(report.Instance));
-            json.WriteString("solver", report.Solver);
-            json.WriteString("result", Verdict(report));
-            if (report.Mode == "solve")
-            {
-                var answer = report.Answers[0];
-                json.WriteBoolean("found", answer.Found);
-                if (answer.HasPair)
-                {
-                    json.WritePropertyName("pair");
-                    WritePair(json, PairRow.From(report.Instance, answer));
-                }
-                else
-                {
-                    json.WriteNull("pair");
-                }
-            }
-            else if (report.Mode == "top")
-            {
-                json.WriteStartArray("pairs");
-                foreach (var answer in report.Answers) WritePair(json, PairRow.From(report.Instance, answer));
-                json.WriteEndArray();
-            }
-            else
-            {
-                json.WriteNumber("pairs_written", report.PairsWritten ?? 0);
-                if (report.PairsFile is not null) json.WriteString("pairs_file", report.PairsFile);
-            }
-
-            if (report.Check is not null) json.WriteString("check", report.Check);
-            json.WriteNumber("seconds", Math.Round(report.Seconds, 6));
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        var record = new Record();
+        if (rank is not null) record.Add("rank", rank);
+        foreach (var (key, value) in PairFields(row)) record.Add(key, value);
+        return record;
     }
 
-    public static void WritePair(Utf8JsonWriter json, PairRow row)
+    private static Record PairFields(PairRow row) => new()
     {
-        json.WriteStartObject();
-        json.WriteNumber("i", row.I);
-        json.WriteNumber("j", row.J);
-        if (row.NameI is not null) json.WriteString("name_i", row.NameI);
-        if (row.NameJ is not null) json.WriteString("name_j", row.NameJ);
-        json.WriteNumber("score", row.Score.Value);
-        if (row.Score.IsExact)
-        {
-            json.WriteNumber("inner_product", row.Score.InnerProduct);
-            json.WriteNumber("weight_i", row.Score.WeightI);
-            json.WriteNumber("weight_j", row.Score.WeightJ);
-        }
-
-        json.WriteEndObject();
-    }
+        { "i", row.I },
+        { "j", row.J },
+        { "name_i", row.NameI },
+        { "name_j", row.NameJ },
+        { "score", row.Score.Value },
+        { "inner_product", row.Score.IsExact ? row.Score.InnerProduct : null },
+        { "weight_i", row.Score.IsExact ? row.Score.WeightI : null },
+        { "weight_j", row.Score.IsExact ? row.Score.WeightJ : null },
+    };
 }

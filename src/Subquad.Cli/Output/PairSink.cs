@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Subquad.Cli.Commands;
 using Subquad.Core;
 using Subquad.Core.IO;
@@ -29,17 +28,21 @@ internal abstract class PairSink : IDisposable
         string extension = Path.GetExtension(path).ToLowerInvariant();
         return extension switch
         {
-            ".npy" => new NpySink(new NpyPairWriter(path)),
+            ".npy" => new NpySink(new NpyPairWriter(path, ScoresPathFor(path))),
             ".csv" => new FileTextSink(path),
             _ => throw new UsageException($"-o {path}: --all writes .csv or .npy files"),
         };
     }
 
+    /// <summary>Where <c>--all -o pairs.npy</c> writes the scores: <c>pairs.scores.npy</c>, float64, one per pair, in the same order.</summary>
+    public static string ScoresPathFor(string pairsPath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pairsPath)) ?? ".", Path.GetFileNameWithoutExtension(pairsPath) + ".scores.npy");
+
     private sealed class NpySink(NpyPairWriter writer) : PairSink
     {
         public override void Add(PairRow row)
         {
-            writer.Add(row.I, row.J);
+            writer.Add(row.I, row.J, row.Score.Value);
             Count++;
         }
 
@@ -57,7 +60,7 @@ internal abstract class PairSink : IDisposable
             _writer = writer;
             _format = format;
             _ownsWriter = ownsWriter;
-            if (format == OutputFormat.Csv) writer.WriteLine(PairRow.CsvHeader);
+            if (format == OutputFormat.Csv) writer.WriteLine(string.Join(',', AnswerPrinter.StreamKeys));
         }
 
         public override void Add(PairRow row)
@@ -65,15 +68,11 @@ internal abstract class PairSink : IDisposable
             switch (_format)
             {
                 case OutputFormat.Csv:
-                    _writer.WriteLine(row.ToCsv());
+                    _writer.WriteLine(string.Join(',', AnswerPrinter.PairRecord(row, null).Select(f => Csv.Quote(ResultDocument.CsvCell(f.Value)))));
                     break;
                 case OutputFormat.Json:
-                    using (var buffer = new MemoryStream())
-                    {
-                        using (var json = new Utf8JsonWriter(buffer, JsonText.Options(indented: false))) AnswerPrinter.WritePair(json, row);
-                        _writer.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
-                    }
-
+                    // JSON Lines: one schema pair row per line (no rank: the stream is in (i, j) order).
+                    _writer.WriteLine(ResultDocument.CompactJson(AnswerPrinter.PairRecord(row, null)));
                     break;
                 default:
                     string names = row.NameI is null && row.NameJ is null ? "" : $"  {row.NameI ?? row.I.ToString(CultureInfo.InvariantCulture)}  {row.NameJ ?? row.J.ToString(CultureInfo.InvariantCulture)}";

@@ -30,6 +30,14 @@ internal sealed record SolveReport
     /// <summary>For --all: the file the pairs went to (null for stdout).</summary>
     public string? PairsFile { get; init; }
 
+    /// <summary>For --all -o pairs.npy: the float64 scores file written beside it.</summary>
+    public string? ScoresFile { get; init; }
+
+    /// <summary>How the input files store their values (the schema's input.dtype), when known.</summary>
+    public string? InputDtype { get; init; }
+
+    public string? AgainstDtype { get; init; }
+
     /// <summary>The solver's name.</summary>
     public string Solver { get; init; } = "";
 }

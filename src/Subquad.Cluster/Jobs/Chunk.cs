@@ -19,7 +19,7 @@ public sealed record Chunk
     /// <paramref name="chunkTasks"/>. Bands never share a chunk, so a join's pairs from one chunk all have their
     /// first row in one band and the output can be assembled band by band.
     /// </summary>
-    public static List<Chunk> Split(EnginePlan plan, int chunkTasks)
+    internal static List<Chunk> Split(EnginePlan plan, int chunkTasks)
     {
         var chunks = new List<Chunk>();
         long first = 0;

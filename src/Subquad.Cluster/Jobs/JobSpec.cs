@@ -64,7 +64,7 @@ public sealed record JobSpec
     }
 
     /// <summary>The plan every silo builds.</summary>
-    public EnginePlan Plan() => EnginePlan.Create(CountA, CountB, Monochromatic, BlockRows);
+    internal EnginePlan Plan() => EnginePlan.Create(CountA, CountB, Monochromatic, BlockRows);
 
     /// <summary>How partial answers merge (needs no input).</summary>
     internal PartialMerge Merge()

@@ -14,7 +14,7 @@ namespace Subquad.Core.Engine;
 /// <param name="StartB">First right position.</param>
 /// <param name="EndB">One past the last right position.</param>
 /// <param name="Diagonal">True for a monochromatic task whose two blocks are the same (pairs p &lt; q only).</param>
-public readonly record struct BlockPairTask(long Index, int BandA, int BandB, int StartA, int EndA, int StartB, int EndB, bool Diagonal)
+internal readonly record struct BlockPairTask(long Index, int BandA, int BandB, int StartA, int EndA, int StartB, int EndB, bool Diagonal)
 {
     /// <summary>Candidate pairs in this task.</summary>
     public long PairCount

@@ -15,7 +15,7 @@ namespace Subquad.Core.Engine;
 /// task index is a * bands - a (a - 1) / 2. The one task that is dropped is a diagonal block of a single row (it has
 /// no pair); it can only be the last band's diagonal, i.e. the very last task, so indices stay contiguous.
 /// </remarks>
-public sealed class EnginePlan
+internal sealed class EnginePlan
 {
     private EnginePlan(int countA, int countB, bool monochromatic, int blockRows)
     {

@@ -192,7 +192,7 @@ public sealed class TiledEngine : ISimilaritySolver
     }
 
     /// <summary>The plan this engine would run on an instance (for inspection and distributed executors).</summary>
-    public EnginePlan Plan(SimilarityInstance instance)
+    internal EnginePlan Plan(SimilarityInstance instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
         int countA = instance.A.Count;

@@ -8,7 +8,8 @@ namespace Subquad.Core.IO;
 /// Streams index pairs into a <c>.npy</c> file of shape (k, 2), dtype <c>&lt;i8</c>, without knowing k in advance: the
 /// header is written with room for any count and rewritten with the final count on <see cref="Dispose"/>. The file
 /// is built under a temporary name and renamed into place when disposed, so it is always a valid array, also after
-/// a cancelled run (it then holds the pairs found so far).
+/// a cancelled run (it then holds the pairs found so far). Given a scores path, it also writes the pairs' scores
+/// there, shape (k,), dtype <c>&lt;f8</c>, row r the score of pair r (the same count, the same atomic rename).
 /// </summary>
 public sealed class NpyPairWriter : IDisposable
 {
@@ -18,15 +19,36 @@ public sealed class NpyPairWriter : IDisposable
     private readonly string _temp;
     private readonly FileStream _stream;
     private readonly byte[] _record = new byte[16];
+    private readonly string? _scoresPath;
+    private readonly string? _scoresTemp;
+    private readonly FileStream? _scores;
     private bool _disposed;
 
-    /// <summary>Starts writing <paramref name="path"/>.</summary>
-    public NpyPairWriter(string path)
+    /// <summary>Starts writing <paramref name="path"/> (and <paramref name="scoresPath"/>, when given).</summary>
+    public NpyPairWriter(string path, string? scoresPath = null)
     {
         _path = Path.GetFullPath(path);
         _temp = _path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         _stream = new FileStream(_temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        WriteHeader(0);
+        WriteHeader(_stream, 0, "<i8", ", 2");
+        if (scoresPath is not null)
+        {
+            _scoresPath = Path.GetFullPath(scoresPath);
+            _scoresTemp = _scoresPath + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+            _scores = new FileStream(_scoresTemp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            WriteHeader(_scores, 0, "<f8", ",");
+        }
+    }
+
+    /// <summary>Appends the pair (i, j) and its score (written only when the writer has a scores file).</summary>
+    public void Add(long i, long j, double score)
+    {
+        Add(i, j);
+        if (_scores is not null)
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(_record, score);
+            _scores.Write(_record, 0, 8);
+        }
     }
 
     /// <summary>Pairs written so far.</summary>
@@ -50,28 +72,38 @@ public sealed class NpyPairWriter : IDisposable
         try
         {
             _stream.Position = 0;
-            WriteHeader(Count);
+            WriteHeader(_stream, Count, "<i8", ", 2");
             _stream.Dispose();
+            if (_scores is not null)
+            {
+                _scores.Position = 0;
+                WriteHeader(_scores, Count, "<f8", ",");
+                _scores.Dispose();
+                File.Move(_scoresTemp!, _scoresPath!, overwrite: true);
+            }
+
             File.Move(_temp, _path, overwrite: true);
         }
         finally
         {
             _stream.Dispose();
+            _scores?.Dispose();
             if (File.Exists(_temp)) File.Delete(_temp);
+            if (_scoresTemp is not null && File.Exists(_scoresTemp)) File.Delete(_scoresTemp);
         }
     }
 
-    private void WriteHeader(long count)
+    private static void WriteHeader(Stream stream, long count, string descr, string tail)
     {
-        string dict = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '<i8', 'fortran_order': False, 'shape': ({count}, 2), }}");
+        string dict = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({count}{tail}), }}");
         int prefix = NpyHeader.Magic.Length + 2 + 2;
         string header = dict.PadRight(HeaderBytes - prefix - 1) + "\n";
-        _stream.Write(NpyHeader.Magic);
-        _stream.WriteByte(1);
-        _stream.WriteByte(0);
+        stream.Write(NpyHeader.Magic);
+        stream.WriteByte(1);
+        stream.WriteByte(0);
         var length = new byte[2];
         BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)header.Length);
-        _stream.Write(length);
-        _stream.Write(Encoding.ASCII.GetBytes(header));
+        stream.Write(length);
+        stream.Write(Encoding.ASCII.GetBytes(header));
     }
 }

@@ -30,6 +30,8 @@ public static class NpyWriter
         {
             if (File.Exists(temp)) File.Delete(temp);
         }
+
+        RowNamesSidecar.RemoveStale(path, vectors);
     }
 
     /// <summary>Writes <paramref name="vectors"/> as one .npy image to <paramref name="stream"/>.</summary>

@@ -54,4 +54,30 @@ public sealed record RowNamesSidecar
         AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, Options));
         return path;
     }
+
+    /// <summary>
+    /// Called by every writer of a vectors file: removes a sidecar beside <paramref name="vectorsPath"/> that would
+    /// now describe the wrong rows (it belonged to the file's previous contents), so the next read does not fail on
+    /// "names 300 rows but docs.npy has 10000". Kept when the new rows carry exactly the names it lists; a writer
+    /// with names (embed) writes its own sidecar afterwards.
+    /// </summary>
+    public static void RemoveStale(string vectorsPath, Vectors.VectorSet vectors)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        string path = PathFor(vectorsPath);
+        if (!File.Exists(path)) return;
+        if (vectors.RowNames is { } names)
+        {
+            try
+            {
+                if (TryReadFor(vectorsPath) is { } existing && existing.Rows.SequenceEqual(names, StringComparer.Ordinal)) return;
+            }
+            catch (InputException)
+            {
+                // An unreadable sidecar is stale too.
+            }
+        }
+
+        File.Delete(path);
+    }
 }

@@ -59,6 +59,8 @@ public static class VectorFile
                 CsvWriter.Write(path, vectors, ',');
                 break;
         }
+
+        RowNamesSidecar.RemoveStale(path, vectors);
     }
 
     /// <summary>The lower-case extension of a supported file.</summary>

@@ -10,7 +10,7 @@ namespace Subquad.Core.Kernels;
 /// vectors for a fixed time, with nothing loaded from memory. The dense engine's GFLOP/s are reported as a fraction
 /// of this number (a measured peak, not a datasheet one).
 /// </summary>
-public static class FmaPeak
+internal static class FmaPeak
 {
     /// <summary>GFLOP/s (2 flops per lane per FMA) over <paramref name="threads"/> threads for about <paramref name="duration"/>.</summary>
     public static double MeasureGflops(int threads, TimeSpan duration) => Measure(threads, duration, Burst);

@@ -23,13 +23,28 @@ namespace Subquad.Hardness.Cnf;
 /// </remarks>
 public static class DimacsReader
 {
-    /// <summary>Reads the file at <paramref name="path"/>.</summary>
-    /// <exception cref="InputException">The file is not valid DIMACS CNF (message names file and line).</exception>
+    /// <summary>Reads the file at <paramref name="path"/>; a name ending in <c>.gz</c> is gunzipped while read (SAT competitions ship <c>.cnf.gz</c>).</summary>
+    /// <exception cref="InputException">The file is not valid DIMACS CNF (message names file and line), or not valid gzip.</exception>
     public static DimacsDocument ReadFile(string path, DimacsReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var reader = new StreamReader(path);
-        return Read(reader, path, options);
+        if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        {
+            using var reader = new StreamReader(path);
+            return Read(reader, path, options);
+        }
+
+        try
+        {
+            using var file = File.OpenRead(path);
+            using var gunzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress);
+            using var reader = new StreamReader(gunzip);
+            return Read(reader, path, options);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InputException(path, null, "is not valid gzip data: " + ex.Message);
+        }
     }
 
     /// <summary>Parses DIMACS text (for tests and in-memory use).</summary>
