@@ -135,6 +135,8 @@ internal static class TransformerCommand
             }),
             ("problem", request.Problem.Kind.CliName()),
             ("threshold", request.Problem.Threshold is { } th ? th.ToDouble() : null),
+            // The rational as parsed, num/den: 0.50000000000000001 is not 0.5, though "threshold" (a double) says so.
+            ("threshold_exact", request.Problem.Threshold is { } exact ? (exact.IsInteger ? exact.Numerator.ToString(CultureInfo.InvariantCulture) : $"{exact.Numerator.ToString(CultureInfo.InvariantCulture)}/{exact.Denominator.ToString(CultureInfo.InvariantCulture)}") : null),
             ("bichromatic", instance.IsBichromatic),
             ("runtime", request.Onnx ? "onnx" : "own"),
             ("precision", request.Precision.CliName()),
