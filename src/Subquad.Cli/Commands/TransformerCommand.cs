@@ -137,6 +137,8 @@ internal static class TransformerCommand
             }),
             ("problem", request.Problem.Kind.CliName()),
             ("threshold", request.Problem.Threshold is { } th ? th.ToDouble() : null),
+            // The rational as parsed, num/den: 0.50000000000000001 is not 0.5, though "threshold" (a double) says so.
+            ("threshold_exact", request.Problem.Threshold is { } exact ? (exact.IsInteger ? exact.Numerator.ToString(CultureInfo.InvariantCulture) : $"{exact.Numerator.ToString(CultureInfo.InvariantCulture)}/{exact.Denominator.ToString(CultureInfo.InvariantCulture)}") : null),
             ("bichromatic", instance.IsBichromatic),
             ("runtime", request.Onnx ? "onnx" : "own"),
             ("precision", request.Precision.CliName()),
@@ -435,14 +437,19 @@ internal static class TransformerCommand
 
         if (format == OutputFormat.Json)
         {
-            io.Out.WriteLine(JsonSerializer.Serialize(cells.Select(c => new { problem = c.Kind.CliName(), format = c.Format.CliName(), bits = c.Format.SignificandBits(), n = c.Documents, l = c.Dimensions, c.Trials, c.Wrong, c.Lambda })));
+            io.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                schema = "subquad.transformer/1",
+                mode = "precision_sweep",
+                rows = cells.Select(c => new { problem = c.Kind.CliName(), format = c.Format.CliName(), significand_bits = c.Format.SignificandBits(), n = c.Documents, l = c.Dimensions, trials = c.Trials, wrong = c.Wrong, lambda = c.Lambda }),
+            }));
             return;
         }
 
         if (format == OutputFormat.Csv)
         {
             io.Out.WriteLine("problem,format,significand_bits,n,l,trials,wrong,lambda");
-            foreach (var c in cells) io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Kind.CliName()},{c.Format.CliName()},{c.Format.SignificandBits()},{c.Documents},{c.Dimensions},{c.Trials},{c.Wrong},{c.Lambda:G6}"));
+            foreach (var c in cells) io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Kind.CliName()},{c.Format.CliName()},{c.Format.SignificandBits()},{c.Documents},{c.Dimensions},{c.Trials},{c.Wrong},{c.Lambda:R}"));
             return;
         }
 
@@ -556,14 +563,29 @@ internal static class TransformerCommand
         double ortCpuExponent = FitExponent(fitted.Where(r => !double.IsNaN(r.OrtCpuMs)).Select(r => ((double)r.N, r.OrtCpuMs)));
         if (format == OutputFormat.Json)
         {
-            io.Out.WriteLine(JsonSerializer.Serialize(new { rows = results, ownExponent, ortExponent, ownCpuExponent, ortCpuExponent, loadBefore, loadAfter = LoadAverage() }));
+            io.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                schema = "subquad.transformer/1",
+                mode = "bench",
+                rows = results.Select(r => new
+                {
+                    n = r.N, m = r.M, own_f32_ms = r.OwnMs, own_f64_ms = Nullable(r.Own64Ms), ort_f32_ms = Nullable(r.OrtMs), own_f32_cpu_ms = r.OwnCpuMs, ort_f32_cpu_ms = Nullable(r.OrtCpuMs),
+                    own_allocated_bytes = r.OwnBytes, ort_scores_bytes = r.OrtScoreBytes, ort_peak_working_set_delta_bytes = r.OrtPeakDelta, same_answer = r.Same,
+                }),
+                own_time_exponent = Nullable(ownExponent),
+                ort_time_exponent = Nullable(ortExponent),
+                own_cpu_exponent = Nullable(ownCpuExponent),
+                ort_cpu_exponent = Nullable(ortCpuExponent),
+                load_before = loadBefore,
+                load_after = LoadAverage(),
+            }));
             return;
         }
 
         if (format == OutputFormat.Csv)
         {
-            io.Out.WriteLine("n,m,own_f32_ms,own_f64_ms,ort_f32_ms,speedup,own_f32_cpu_ms,ort_f32_cpu_ms,own_allocated_bytes,ort_scores_bytes,ort_peak_working_set_delta_bytes,same_answer");
-            foreach (var r in results) io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.N},{r.M},{r.OwnMs:F1},{r.Own64Ms:F1},{r.OrtMs:F1},{r.OrtMs / r.OwnMs:F2},{r.OwnCpuMs:F1},{r.OrtCpuMs:F1},{r.OwnBytes},{r.OrtScoreBytes},{r.OrtPeakDelta},{r.Same}"));
+            io.Out.WriteLine("n,m,own_f32_ms,own_f64_ms,ort_f32_ms,speedup_ratio,own_f32_cpu_ms,ort_f32_cpu_ms,own_allocated_bytes,ort_scores_bytes,ort_peak_working_set_delta_bytes,same_answer");
+            foreach (var r in results) io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.N},{r.M},{r.OwnMs:R},{CsvNumber(r.Own64Ms)},{CsvNumber(r.OrtMs)},{CsvNumber(r.OrtMs / r.OwnMs)},{r.OwnCpuMs:R},{CsvNumber(r.OrtCpuMs)},{r.OwnBytes},{r.OrtScoreBytes},{r.OrtPeakDelta},{(r.Same ? "true" : "false")}"));
             return;
         }
 
@@ -601,6 +623,10 @@ internal static class TransformerCommand
             return "n/a";
         }
     }
+
+    private static string CsvNumber(double value) => double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    private static double? Nullable(double value) => double.IsFinite(value) ? value : null;
 
     private static string Bytes(long bytes) => bytes >= 1 << 30 ? $"{bytes / (double)(1 << 30):F2} GiB" : $"{bytes / (double)(1 << 20):F1} MiB";
 
