@@ -19,7 +19,8 @@ for arg in "$@"; do
     *) echo "error: unknown option $arg (expected --dry-run, --no-build)" >&2; exit 2 ;;
   esac
 done
-OUT=bench/results; mkdir -p "$OUT"
+OUT=bench/results; [ "$DRY" = 1 ] && OUT=bench/results/dry-run
+mkdir -p "$OUT"
 PARTS="$OUT/gpu-parts"; rm -rf "$PARTS"; mkdir -p "$PARTS"
 LOG="$OUT/gpu.log"; : > "$LOG"
 say() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$LOG"; }

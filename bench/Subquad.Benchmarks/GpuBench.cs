@@ -171,7 +171,7 @@ internal static class GpuBench
         {
             ["kind"] = "attention", ["problem"] = "ov", ["n"] = n, ["rows"] = input.X.Rows, ["d_in"] = input.Weights.InputWidth,
             ["m"] = input.Weights.EmbeddingDimension, ["d_out"] = input.Weights.OutputWidth, ["build_seconds"] = buildSeconds,
-            ["gpu_seconds"] = gpuSeconds, ["phi2"] = phi2, ["decision"] = phi2 >= 0.5, ["oracle"] = truth, ["agrees"] = (phi2 >= 0.5) == truth,
+            ["gpu_seconds"] = gpuSeconds, ["phi2"] = Finite(phi2), ["decision"] = phi2 >= 0.5, ["oracle"] = truth, ["agrees"] = (phi2 >= 0.5) == truth,
         };
         if (cpuBaseline)
         {
@@ -188,7 +188,7 @@ internal static class GpuBench
 
             row["cpu_seconds"] = cpuSeconds;
             row["speedup"] = cpuSeconds / gpuSeconds;
-            row["max_relative_difference"] = maxRel;
+            row["max_relative_difference"] = Finite(maxRel);
         }
         else
         {
@@ -246,6 +246,9 @@ internal static class GpuBench
         Console.WriteLine($"wrote {output} ({steps.Count} steps)");
         return 0;
     }
+
+    /// <summary>JSON has no infinities or NaN: those are written as null.</summary>
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     private static void Write(string path, JsonNode node)
     {
