@@ -4,7 +4,7 @@ namespace Subquad.Benchmarks;
 
 /// <summary>
 /// Runs the BenchmarkDotNet suites: <c>dotnet run -c Release --project bench/Subquad.Benchmarks -- --filter '*'</c>;
-/// <c>-- probe</c> runs the quick single-thread kernel probe instead (<c>-- probe-packed</c>: binary strips, <c>-- probe-quant</c>: the int8 quantizer).
+/// <c>-- gpu STEP ...</c> runs one step of bench/gpu.sh (<see cref="GpuBench"/>); <c>-- probe</c> runs the quick single-thread kernel probe instead (<c>-- probe-packed</c>: binary strips, <c>-- probe-quant</c>: the int8 quantizer).
 /// </summary>
 public static class Program
 {
@@ -31,6 +31,12 @@ public static class Program
         if (args is ["probe-packed"])
         {
             KernelProbe.RunPacked();
+            return;
+        }
+
+        if (args is ["gpu", ..])
+        {
+            Environment.ExitCode = GpuBench.Run(args[1..]);
             return;
         }
 

@@ -281,10 +281,10 @@ internal sealed class GpuKernels
         int tx = tid % side, ty = tid / side;
         int rowBase = args.RowOffset + (Grid.IdxX * tile);
         int n = args.N, m = args.M, o = args.O;
-        if (tid < tile)
+        for (int r = tid; r < tile; r += threads)
         {
-            mu[tid] = float.NegativeInfinity;
-            sum[tid] = 0f;
+            mu[r] = float.NegativeInfinity;
+            sum[r] = 0f;
         }
 
         Group.Barrier();
@@ -325,12 +325,12 @@ internal sealed class GpuKernels
             StoreScores(scores, ty + (3 * side), tx, side, keys, c30, c31, c32, c33);
             Group.Barrier();
 
-            if (tid < tile)
+            for (int rr = tid; rr < tile; rr += threads)
             {
-                int row = tid * ScoreStride;
+                int row = rr * ScoreStride;
                 float tileMax = float.NegativeInfinity;
                 for (int j = 0; j < keys; j++) tileMax = scores[row + j] > tileMax ? scores[row + j] : tileMax;
-                float old = mu[tid];
+                float old = mu[rr];
                 float next = old > tileMax ? old : tileMax;
                 float factor = old == float.NegativeInfinity ? 0f : XMath.Exp(old - next);
                 float total = 0f;
@@ -341,9 +341,9 @@ internal sealed class GpuKernels
                     total += p;
                 }
 
-                sum[tid] = (sum[tid] * factor) + total;
-                mu[tid] = next;
-                rescale[tid] = factor;
+                sum[rr] = (sum[rr] * factor) + total;
+                mu[rr] = next;
+                rescale[rr] = factor;
             }
 
             Group.Barrier();
