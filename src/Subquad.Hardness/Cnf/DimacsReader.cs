@@ -28,7 +28,8 @@ public static class DimacsReader
     public static DimacsDocument ReadFile(string path, DimacsReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var reader = new StreamReader(path);
+        using var stream = Subquad.Core.IO.FileInput.Open(path);
+        using var reader = new StreamReader(stream);
         return Read(reader, path, options);
     }
 

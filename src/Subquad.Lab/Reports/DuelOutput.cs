@@ -31,12 +31,15 @@ public static class DuelOutput
     public static bool IsDuelOutput(string directory)
     {
         string path = Path.Combine(directory, "results.json");
-        if (!File.Exists(path)) return false;
+        if (!Subquad.Core.IO.FileInput.IsRegularFile(path)) return false;
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = Subquad.Core.IO.FileInput.Open(path);
             using var document = JsonDocument.Parse(stream);
-            return document.RootElement.TryGetProperty("format", out var format) && format.GetString() == FormatTag;
+            // Any JSON may sit there ([1,2] once ended in an internal error): only an object with our tag counts.
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("format", out var format)
+                && format.ValueKind == JsonValueKind.String && format.GetString() == FormatTag;
         }
         catch (JsonException)
         {
