@@ -21,7 +21,7 @@ public sealed record NpyHeader(int Major, int Minor, NpyDtype Dtype, long Rows, 
     internal static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Bytes of data the header declares: rows * columns * element size.</summary>
-    public long DataBytes => checked(Rows * Columns * Dtype.Size);
+    public long DataBytes => (Int128)Rows * Columns * Dtype.Size is var bytes && bytes <= long.MaxValue ? (long)bytes : long.MaxValue;
 
     /// <summary>
     /// The longest header read unless a caller allows more: 64 KiB. numpy writes about 128 bytes and itself refuses
@@ -83,6 +83,7 @@ public sealed record NpyHeader(int Major, int Minor, NpyDtype Dtype, long Rows, 
     internal static NpyHeader Parse(string text, int major, int minor, long dataOffset, string? source)
     {
         var (descr, fortran, axes) = ParseFields(text, major, source);
+        if (descr is null) throw new InputException(source, null, "holds a structured (record) array; Subquad reads plain numeric 2-D arrays");
         if (!NpyDtype.TryParse(descr, out var dtype))
         {
             throw new InputException(source, null, $"has dtype '{Printable(descr)}', which Subquad does not read; supported: {NpyDtype.Supported} (convert with arr.astype(numpy.float32))");
@@ -114,9 +115,10 @@ public sealed record NpyHeader(int Major, int Minor, NpyDtype Dtype, long Rows, 
 
     /// <summary>
     /// The three fields exactly as numpy's header check reads them (descr as written, before any dtype lookup), for
-    /// the property test against numpy. Throws what numpy rejects, and integers beyond 64 bits.
+    /// the property test against numpy. Throws what numpy rejects, and integers beyond 64 bits; descr is null for a
+    /// list (a structured dtype, which <see cref="Parse"/> refuses), and is not checked as a dtype here.
     /// </summary>
-    internal static (string Descr, bool Fortran, long[] Shape) ParseFields(string text, int major, string? source)
+    internal static (string? Descr, bool Fortran, long[] Shape) ParseFields(string text, int major, string? source)
     {
         var literal = NpyHeaderLiteral.TryParse(text, python2Longs: major <= 2, out string? error)
             ?? throw new InputException(source, null, $"has a .npy header that is not a Python literal ({error}); the file is corrupt");
@@ -143,8 +145,7 @@ public sealed record NpyHeader(int Major, int Minor, NpyDtype Dtype, long Rows, 
         }
 
         var descrValue = fields["descr"];
-        if (descrValue.Kind == NpyHeaderLiteral.ValueKind.List) throw new InputException(source, null, "holds a structured (record) array; Subquad reads plain numeric 2-D arrays");
-        if (descrValue.Kind != NpyHeaderLiteral.ValueKind.String) throw new InputException(source, null, $"has a 'descr' that is a {descrValue.Kind.ToString().ToLowerInvariant()}, not a dtype string; the file is corrupt");
+        if (descrValue.Kind is not (NpyHeaderLiteral.ValueKind.String or NpyHeaderLiteral.ValueKind.List)) throw new InputException(source, null, $"has a 'descr' that is a {descrValue.Kind.ToString().ToLowerInvariant()}, not a dtype string; the file is corrupt");
         var fortranValue = fields["fortran_order"];
         if (fortranValue.Kind != NpyHeaderLiteral.ValueKind.Boolean) throw new InputException(source, null, "has a 'fortran_order' that is not True or False; the file is corrupt");
         var shapeValue = fields["shape"];
@@ -160,7 +161,7 @@ public sealed record NpyHeader(int Major, int Minor, NpyDtype Dtype, long Rows, 
             else shape[k] = (long)(BigInteger)axis.Scalar!;
         }
 
-        return ((string)descrValue.Scalar!, (bool)fortranValue.Scalar!, shape);
+        return (descrValue.Kind == NpyHeaderLiteral.ValueKind.List ? null : (string)descrValue.Scalar!, (bool)fortranValue.Scalar!, shape);
     }
 
     private static string Printable(string text) => Shorten(ErrorText.Escape(text));
