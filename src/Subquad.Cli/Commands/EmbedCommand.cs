@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Subquad.Cli.Output;
 using Subquad.Core;
 using Subquad.Core.IO;
 using Subquad.Core.Text;
@@ -33,6 +34,8 @@ internal static class EmbedCommand
         command.Options.Add(maxDf);
         command.Options.Add(minDf);
         command.Options.Add(model);
+        var force = OutputFiles.Force();
+        command.Options.Add(force);
         command.SetAction(parse =>
         {
             string dir = parse.GetValue(folder)!;
@@ -47,6 +50,7 @@ internal static class EmbedCommand
             if (minimum < 1) throw new UsageException($"--min-df {minimum}: must be at least 1");
             VectorFile.FormatOf(path);
             RefuseInputs(dir, path, listFile);
+            OutputFiles.RefuseExisting(path, parse.GetValue(force), RowNamesSidecar.PathFor(path));
 
             if (parse.GetValue(model) != "bow")
             {

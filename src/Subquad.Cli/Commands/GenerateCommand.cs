@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Subquad.Cli.Output;
 using Subquad.Core;
 using Subquad.Core.Generators;
 using Subquad.Core.IO;
@@ -47,6 +48,7 @@ internal static class GenerateCommand
         var noise = new Option<double>("--noise") { Description = "Planted dense: standard deviation of the near-copy's noise.", DefaultValueFactory = _ => 0.01 };
         var seed = CommonOptions.Seed();
         var output = OutputOption();
+        var force = OutputFiles.Force();
         var command = planted
             ? new Command("planted", "Random rows plus a planted most-similar pair (a near-copy) and least-similar pair (orthogonal / opposite); prints the planted rows.")
             : new Command("random", "Independent random rows (binary with a given density, or dense standard normal).");
@@ -57,6 +59,7 @@ internal static class GenerateCommand
         if (planted) command.Options.Add(noise);
         command.Options.Add(seed);
         command.Options.Add(output);
+        command.Options.Add(force);
         command.SetAction(parse =>
         {
             int count = parse.GetValue(n), l = parse.GetValue(dim), s = parse.GetValue(seed);
@@ -68,6 +71,7 @@ internal static class GenerateCommand
             if (count < (planted ? 3 : 1)) throw new UsageException($"--n {count}: {(planted ? "a planted instance needs at least 3 rows" : "must be at least 1")}");
             if (l < (planted && !isDense ? 2 : 1)) throw new UsageException($"--dim {l}: {(planted && !isDense ? "a planted binary instance needs at least 2 columns" : "must be at least 1")}");
             VectorFile.FormatOf(path);
+            OutputFiles.RefuseExisting(path, parse.GetValue(force));
             MemoryBudget.Check(path, count, l, isDense ? VectorKind.Dense : VectorKind.Binary);
             double pd = p ?? 0.2;
             if (!planted)

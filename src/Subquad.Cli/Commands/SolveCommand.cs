@@ -18,8 +18,9 @@ namespace Subquad.Cli.Commands;
 /// <remarks>
 /// Modes: the exact optimum (default), <c>--gamma g</c> (a gamma-approximate pair), <c>--threshold t</c> (yes/no with
 /// the smallest witness), <c>--top K</c> (the K best pairs), and <c>--threshold t --all</c> (every pair meeting t,
-/// streamed to stdout or <c>-o pairs.csv|pairs.npy</c>, at most <c>--limit K</c>). Ctrl-C cancels: exit 130, and
-/// the pairs streamed so far stay in the output.
+/// streamed to stdout or <c>-o pairs.csv|pairs.npy</c>, at most <c>--limit K</c>). Ctrl-C or SIGTERM cancels: exit
+/// 130 or 143, and the pairs streamed so far stay in the output (a file's partial pairs in NAME.partial.EXT). An
+/// existing <c>-o</c> file is refused without <c>--force</c>.
 /// </remarks>
 internal static class SolveCommand
 {
@@ -68,10 +69,11 @@ internal static class SolveCommand
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
         var noPruning = new Option<bool>("--no-pruning") { Description = "Switch off exact pruning (same answer; for testing and benchmarks)." };
         var check = new Option<bool>("--check") { Description = "Verify the answer with the brute-force oracle (O(n^2 l))." };
+        var force = OutputFiles.Force();
 
         var command = new Command("solve", "Solve MSD, LSD, Max-IP, Min-IP or OV exactly on a file of vectors.");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, all, limit, output, top, threads, noPruning, check })
+        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, all, limit, output, top, threads, noPruning, check, force })
         {
             command.Options.Add(option);
         }
@@ -82,21 +84,9 @@ internal static class SolveCommand
                 parse.GetValue(file)!, parse.GetValue(against), parse.GetValue(problem)!, parse.GetValue(threshold), parse.GetValue(gamma),
                 parse.GetValue(format), parse.GetValue(dense), parse.GetValue(binary), parse.GetValue(all), parse.GetValue(limit),
                 parse.GetValue(output), parse.GetValue(top), parse.GetValue(threads), !parse.GetValue(noPruning), parse.GetValue(check));
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true; // let the solve stop at its next check and the output be flushed
-                cancel.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                return Run(io, request, cancel.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            if (request.OutputFile is not null) OutputFiles.RefuseExisting(request.OutputFile, parse.GetValue(force));
+            using var signals = CancelSignals.Listen(); // SIGINT and SIGTERM: stop at the next check, flush, keep the pairs
+            return signals.Map(Run(io, request, signals.Token));
         });
         return command;
     }
@@ -216,7 +206,7 @@ internal static class SolveCommand
         {
             io.Out.Flush();
             io.Error.WriteLine(request.All
-                ? $"cancelled; the pairs found so far were written{(request.OutputFile is null ? "" : " to " + request.OutputFile)}"
+                ? $"cancelled; the pairs found so far were written{(request.OutputFile is null ? "" : " to " + AtomicFile.PartialPathFor(Path.GetFullPath(request.OutputFile)))}"
                 : "cancelled");
             return ExitCodes.Cancelled;
         }
@@ -267,6 +257,7 @@ internal static class SolveCommand
                 delivered?.Add(pair);
                 return sink.Count < limit;
             }, options);
+            sink.Complete(); // reached only when every pair (or the --limit) was written; a cancellation throws past it
             written = sink.Count;
         }
 

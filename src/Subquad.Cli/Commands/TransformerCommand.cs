@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
+using Subquad.Cli.Output;
 using Subquad.Core;
 using Subquad.Core.Generators;
 using Subquad.Core.Problems;
@@ -59,6 +60,7 @@ internal static class TransformerCommand
         var benchN = new Option<string>("--bench-n") { Description = "Document counts of the benchmark.", DefaultValueFactory = _ => "1024,2048,4096,8192" };
         var format = CommonOptions.Format();
         var seed = CommonOptions.Seed();
+        var force = OutputFiles.Force();
 
         var command = new Command("transformer", "Run the paper's one-head transformer (Thm 4.1, C.1, C.2) on an instance, export it to ONNX, or study its precision.");
         command.Arguments.Add(file);
@@ -67,9 +69,11 @@ internal static class TransformerCommand
             command.Options.Add(option);
         }
 
+        command.Options.Add(force);
         command.SetAction(parse =>
         {
             var fmt = parse.GetValue(format);
+            if (parse.GetValue(export) is { } exportPath) OutputFiles.RefuseExisting(exportPath, parse.GetValue(force));
             if (parse.GetValue(sweep))
             {
                 RunSweep(io, ParseList(parse.GetValue(sweepN)!, "--sweep-n"), ParseList(parse.GetValue(sweepL)!, "--sweep-l"), parse.GetValue(trials), parse.GetValue(seed), fmt, parse.GetValue(plot));
@@ -161,7 +165,7 @@ internal static class TransformerCommand
                 throw new UsageException(ex.Message.Split(" (Parameter", 2)[0]);
             }
 
-            if (request.Export is not null) File.WriteAllBytes(request.Export, OnnxBuilder.ToBytes(ConstructionExporter.Export(construction, request.Precision == FloatFormat.Float32 ? OnnxElementType.Float32 : OnnxElementType.Float64)));
+            if (request.Export is not null) Subquad.Core.IO.AtomicFile.Write(request.Export, stream => stream.Write(OnnxBuilder.ToBytes(ConstructionExporter.Export(construction, request.Precision == FloatFormat.Float32 ? OnnxElementType.Float32 : OnnxElementType.Float64))));
             double phi2;
             if (request.Onnx)
             {

@@ -7,8 +7,9 @@ namespace Subquad.Core.IO;
 /// <summary>
 /// Streams index pairs into a <c>.npy</c> file of shape (k, 2), dtype <c>&lt;i8</c>, without knowing k in advance: the
 /// header is written with room for any count and rewritten with the final count on <see cref="Dispose"/>. The file
-/// is built under a temporary name and renamed into place when disposed, so it is always a valid array, also after
-/// a cancelled run (it then holds the pairs found so far).
+/// is built under a temporary name (<see cref="AtomicFile"/>) and renamed when disposed, so it is always a valid
+/// array: onto the target after <see cref="Complete"/>, else (a cancelled or failed run, holding the pairs found so
+/// far) onto <c>NAME.partial.npy</c>, never over a complete earlier result.
 /// </summary>
 public sealed class NpyPairWriter : IDisposable
 {
@@ -23,14 +24,22 @@ public sealed class NpyPairWriter : IDisposable
     /// <summary>Starts writing <paramref name="path"/>.</summary>
     public NpyPairWriter(string path)
     {
-        _path = Path.GetFullPath(path);
-        _temp = _path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        _path = AtomicFile.Prepare(path);
+        _temp = AtomicFile.TempPathFor(_path);
         _stream = new FileStream(_temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         WriteHeader(0);
     }
 
     /// <summary>Pairs written so far.</summary>
     public long Count { get; private set; }
+
+    /// <summary>Where the file is after <see cref="Dispose"/>: the target, or its <c>.partial</c> name when not completed.</summary>
+    public string? WrittenTo { get; private set; }
+
+    private bool _complete;
+
+    /// <summary>Marks the pairs as the complete result, so <see cref="Dispose"/> moves the file onto the target.</summary>
+    public void Complete() => _complete = true;
 
     /// <summary>Appends the pair (i, j).</summary>
     public void Add(long i, long j)
@@ -52,7 +61,7 @@ public sealed class NpyPairWriter : IDisposable
             _stream.Position = 0;
             WriteHeader(Count);
             _stream.Dispose();
-            File.Move(_temp, _path, overwrite: true);
+            WrittenTo = AtomicFile.Commit(_temp, _path, _complete);
         }
         finally
         {
