@@ -23,7 +23,7 @@ internal sealed class CliIO
         if (!interactive) Console.Profile.Width = 200;
         ErrorConsole = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(error),
+            Out = new AnsiConsoleOutput(error is EscapingErrorWriter escaping ? escaping.Inner : error),
             Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,

@@ -11,4 +11,5 @@ internal static class ExitCodes
     public const int Unsatisfiable = 20;
     public const int Internal = 70;
     public const int Cancelled = 130;
+    public const int Terminated = 143;
 }

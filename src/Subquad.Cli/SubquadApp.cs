@@ -13,6 +13,8 @@ internal static class SubquadApp
     public static int Run(string[] args, TextWriter output, TextWriter error, bool? interactive = null, TextReader? input = null)
     {
         bool tty = interactive ?? (!System.Console.IsErrorRedirected && ReferenceEquals(error, System.Console.Error));
+        // Every diagnostic line goes through ErrorText.Escape: names and fields from files never reach the terminal raw.
+        error = new EscapingErrorWriter(error);
         var io = new CliIO(output, error, tty) { In = input ?? System.Console.In };
         var root = Build(io);
         var parse = root.Parse(args);

@@ -3,6 +3,8 @@ namespace Subquad.Core;
 /// <summary>
 /// Bad user input: a file, row or value that cannot be used. The message is one line that names the source
 /// (file, line or row), says what is wrong and what to do. The CLI prints it without a stack trace and exits with 2.
+/// The message is one line with control characters escaped (<see cref="ErrorText"/>), whatever the file or its name
+/// holds: a quoted field or JSON excerpt can neither split it nor reach a terminal raw.
 /// </summary>
 public sealed class InputException : Exception
 {
@@ -11,7 +13,7 @@ public sealed class InputException : Exception
     /// <param name="location">"line 7", "row 12" or null.</param>
     /// <param name="problem">What is wrong and, where it helps, what to do.</param>
     public InputException(string? source, string? location, string problem)
-        : base(Compose(source, location, problem))
+        : base(ErrorText.Escape(Compose(source, location, problem)))
     {
         Source_ = source;
         Location = location;

@@ -113,23 +113,29 @@ public class VerbTests : IDisposable
     }
 
     [Fact]
-    public void Cancellation_Exits130_AndKeepsAValidPartialFile()
+    public void Cancellation_Exits130_AndKeepsAValidPartialFile_BesideACompleteOne()
     {
         CliHarness.Ok("generate", "random", "--n", "50", "--dim", "32", "--seed", "2", "-o", _temp.File("c.npy"));
         foreach (var output in new[] { "pairs.npy", "pairs.csv" })
         {
+            // A complete earlier result sits at the target; the cancelled run must not replace it (issue 17).
+            File.WriteAllText(_temp.File(output), "complete earlier result");
             var request = SolveCommand.Parse(_temp.File("c.npy"), null, "ov", null, null, OutputFormat.Table, false, false, true, null, _temp.File(output), null, null, true, false);
             using var cancel = new CancellationTokenSource();
             cancel.Cancel();
             var err = new StringWriter();
             int code = SolveCommand.Run(new CliIO(new StringWriter(), err, false), request, cancel.Token);
             Assert.Equal(130, code);
+            string partial = _temp.File(Path.GetFileNameWithoutExtension(output) + ".partial" + Path.GetExtension(output));
             Assert.Contains("cancelled", err.ToString(), StringComparison.Ordinal);
-            Assert.True(File.Exists(_temp.File(output)));
+            Assert.Contains(partial, err.ToString(), StringComparison.Ordinal);
+            Assert.True(File.Exists(partial));
+            Assert.Equal("complete earlier result", File.ReadAllText(_temp.File(output)));
         }
 
-        Assert.Contains("(0, 2)", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(_temp.File("pairs.npy"))), StringComparison.Ordinal);
-        Assert.Equal("i,j,name_i,name_j,score,inner_product,weight_i,weight_j", File.ReadAllLines(_temp.File("pairs.csv")).Single());
+        Assert.Contains("(0, 2)", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(_temp.File("pairs.partial.npy"))), StringComparison.Ordinal);
+        Assert.Equal("i,j,name_i,name_j,score,inner_product,weight_i,weight_j", File.ReadAllLines(_temp.File("pairs.partial.csv")).Single());
+        Assert.Empty(Directory.EnumerateFiles(_temp.Path, "*.tmp"));
     }
 }
 

@@ -40,6 +40,8 @@ internal static class EmbedCommand
             "subquad embed notes/ -o docs.npy --keywords 256",
             "subquad embed notes/ -o docs.npy --keyword-file keywords.txt --format json",
             "subquad embed notes/ -o emb.npy --model minilm");
+        var force = OutputFiles.Force();
+        command.Options.Add(force);
         command.SetAction(parse =>
         {
             string dir = parse.GetValue(folder)!;
@@ -54,6 +56,7 @@ internal static class EmbedCommand
             if (minimum < 1) throw new UsageException($"--min-df {minimum}: must be at least 1");
             VectorFile.FormatOf(path);
             RefuseInputs(dir, path, listFile);
+            OutputFiles.RefuseExisting(path, parse.GetValue(force), RowNamesSidecar.PathFor(path));
 
             if (parse.GetValue(model) != "bow")
             {

@@ -70,6 +70,7 @@ internal static class GenerateCommand
         var output = OutputOption();
         var format = CommonOptions.Format();
         var packed = new Option<bool>("--packed") { Description = "Write binary rows bit-packed: uint8 .npy of shape (n, ceil(l / 8)), the np.packbits(x, axis=1) layout (read back with --packed --dim L)." };
+        var force = OutputFiles.Force();
         var command = planted
             ? new Command("planted", "Random rows plus a planted most-similar pair (a near-copy) and least-similar pair (orthogonal / opposite); prints the planted rows.")
             : new Command("random", "Independent random rows (binary with a given density, or dense standard normal).");
@@ -85,6 +86,7 @@ internal static class GenerateCommand
         command.WithExamples(planted
             ? ["subquad generate planted --n 1000 --dim 128 --seed 3 -o planted.npy", "subquad generate planted --n 500 --dim 64 --dense --noise 0.05 -o p.fvecs --format json"]
             : ["subquad generate random --n 10000 --dim 256 --density 0.1 -o docs.npy", "subquad generate random --n 5000 --dim 384 --dense -o emb.npy", "subquad generate random --n 1000 --dim 256 --packed -o codes.npy"]);
+        command.Options.Add(force);
         command.SetAction(parse =>
         {
             int count = parse.GetValue(n), l = parse.GetValue(dim), s = parse.GetValue(seed);
@@ -100,6 +102,7 @@ internal static class GenerateCommand
             if (count < (planted ? 3 : 1)) throw new UsageException($"--n {count}: {(planted ? "a planted instance needs at least 3 rows" : "must be at least 1")}");
             if (l < (planted && !isDense ? 2 : 1)) throw new UsageException($"--dim {l}: {(planted && !isDense ? "a planted binary instance needs at least 2 columns" : "must be at least 1")}");
             VectorFile.FormatOf(path);
+            OutputFiles.RefuseExisting(path, parse.GetValue(force));
             MemoryBudget.Check(path, count, l, isDense ? VectorKind.Dense : VectorKind.Binary);
             double pd = p ?? 0.2;
             if (!planted)

@@ -18,8 +18,9 @@ namespace Subquad.Cli.Commands;
 /// <remarks>
 /// Modes: the exact optimum (default), <c>--gamma g</c> (a gamma-approximate pair), <c>--threshold t</c> (yes/no with
 /// the smallest witness), <c>--top K</c> (the K best pairs), and <c>--threshold t --all</c> (every pair meeting t,
-/// streamed to stdout or <c>-o pairs.csv|pairs.npy</c>, at most <c>--limit K</c>). Ctrl-C cancels: exit 130, and
-/// the pairs streamed so far stay in the output.
+/// streamed to stdout or <c>-o pairs.csv|pairs.npy</c>, at most <c>--limit K</c>). Ctrl-C or SIGTERM cancels: exit
+/// 130 or 143, and the pairs streamed so far stay in the output (a file's partial pairs in NAME.partial.EXT). An
+/// existing <c>-o</c> file is refused without <c>--force</c>.
 /// </remarks>
 internal static class SolveCommand
 {
@@ -75,10 +76,11 @@ internal static class SolveCommand
         var check = new Option<bool>("--check") { Description = "Verify the answer with the brute-force oracle (O(n^2 l))." };
         var cluster = new Option<string?>("--cluster") { Description = "Run on an Orleans cluster: its Redis HOST:PORT, or local for a one-process cluster (docs/cluster.md)." };
         var device = DeviceChoice.Option();
+        var force = OutputFiles.Force();
 
         var command = new Command("solve", "Solve MSD, LSD, Max-IP, Min-IP or OV exactly on a file of vectors.");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, packed, packedDim, all, limit, output, top, threads, noPruning, check, cluster, device })
+        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, packed, packedDim, all, limit, output, top, threads, noPruning, check, cluster, device, force })
         {
             command.Options.Add(option);
         }
@@ -91,22 +93,10 @@ internal static class SolveCommand
                 parse.GetValue(output), parse.GetValue(top), parse.GetValue(threads), !parse.GetValue(noPruning), parse.GetValue(check))
                 with { PackedDim = VectorInputs.PackedDimensions(parse.GetValue(packed), parse.GetValue(packedDim), parse.GetValue(dense)) };
             DeviceName.Value = parse.GetValue(device);
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true; // let the solve stop at its next check and the output be flushed
-                cancel.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                if (parse.GetValue(cluster) is string target) return ClusterCommand.Solve(io, request, target, cancel.Token);
-                return Run(io, request, cancel.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            if (request.OutputFile is not null) OutputFiles.RefuseExisting(request.OutputFile, parse.GetValue(force));
+            using var signals = CancelSignals.Listen(); // SIGINT and SIGTERM: stop at the next check, flush, keep the pairs
+            if (parse.GetValue(cluster) is string target) return signals.Map(ClusterCommand.Solve(io, request, target, signals.Token));
+            return signals.Map(Run(io, request, signals.Token));
         });
         command.WithExamples(
             "subquad solve docs.npy --problem msd --top 5",
@@ -223,7 +213,7 @@ internal static class SolveCommand
         {
             io.Out.Flush();
             io.Error.WriteLine(request.All
-                ? $"cancelled; the pairs found so far were written{(request.OutputFile is null ? "" : " to " + request.OutputFile)}"
+                ? $"cancelled; the pairs found so far were written{(request.OutputFile is null ? "" : " to " + AtomicFile.PartialPathFor(Path.GetFullPath(request.OutputFile)))}"
                 : "cancelled");
             return ExitCodes.Cancelled;
         }
@@ -274,6 +264,7 @@ internal static class SolveCommand
                 delivered?.Add(pair);
                 return sink.Count < limit;
             }, options);
+            sink.Complete(); // reached only when every pair (or the --limit) was written; a cancellation throws past it
             written = sink.Count;
         }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
+using Subquad.Cli.Output;
 using Subquad.Core;
 using Subquad.Core.Generators;
 using Subquad.Core.Problems;
@@ -60,6 +61,7 @@ internal static class TransformerCommand
         var format = CommonOptions.Format();
         var seed = CommonOptions.Seed();
         var device = DeviceChoice.Option();
+        var force = OutputFiles.Force();
 
         var command = new Command("transformer", "Run the paper's one-head transformer (Thm 4.1, C.1, C.2) on an instance, export it to ONNX, or study its precision.");
         command.Arguments.Add(file);
@@ -68,9 +70,11 @@ internal static class TransformerCommand
             command.Options.Add(option);
         }
 
+        command.Options.Add(force);
         command.SetAction(parse =>
         {
             var fmt = parse.GetValue(format);
+            if (parse.GetValue(export) is { } exportPath) OutputFiles.RefuseExisting(exportPath, parse.GetValue(force));
             if (parse.GetValue(sweep))
             {
                 RunSweep(io, ParseList(parse.GetValue(sweepN)!, "--sweep-n"), ParseList(parse.GetValue(sweepL)!, "--sweep-l"), parse.GetValue(trials), parse.GetValue(seed), fmt, parse.GetValue(plot));
@@ -196,7 +200,7 @@ internal static class TransformerCommand
 
             // Refused before anything is written or run: the precision must represent the decision at this lambda.
             construction.EnsurePrecision(request.Precision);
-            if (request.Export is not null) WriteAtomically(request.Export, OnnxBuilder.ToBytes(ConstructionExporter.Export(construction, request.Precision == FloatFormat.Float32 ? OnnxElementType.Float32 : OnnxElementType.Float64)));
+            if (request.Export is not null) Subquad.Core.IO.AtomicFile.Write(request.Export, stream => stream.Write(OnnxBuilder.ToBytes(ConstructionExporter.Export(construction, request.Precision == FloatFormat.Float32 ? OnnxElementType.Float32 : OnnxElementType.Float64))));
             double phi2;
             if (request.Onnx)
             {
@@ -229,15 +233,6 @@ internal static class TransformerCommand
         record.Add(("time_ms", clock.Elapsed.TotalMilliseconds));
         Print(io, "transformer", record, request.Format);
     }
-
-    // Written next to the target and moved over it, so a failed export never leaves half a model behind.
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        string temporary = path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
-    }
-
     /// <summary>The ONNX element type for a precision; f16 and bf16 exist only as our engine's emulation.</summary>
     private static OnnxElementType OnnxElement(FloatFormat precision) => precision switch
     {

@@ -9,13 +9,19 @@ namespace Subquad.Cli.Output;
 /// <summary>
 /// Where <c>solve --all</c> streams its pairs, one at a time, holding none of them: a CSV or <c>.npy</c> file, or
 /// stdout as CSV, JSON Lines or plain lines. Disposing flushes what was written, so a cancelled run keeps its
-/// partial output.
+/// partial output: a file sink moves it onto the target only after <see cref="Complete"/>, else beside it as
+/// <c>NAME.partial.EXT</c> (<see cref="AtomicFile.PartialPathFor"/>), so a complete earlier result is never replaced.
 /// </summary>
 internal abstract class PairSink : IDisposable
 {
     public long Count { get; protected set; }
 
     public abstract void Add(PairRow row);
+
+    /// <summary>Marks the output as the complete result (the run finished or reached its --limit).</summary>
+    public virtual void Complete()
+    {
+    }
 
     public virtual void Dispose()
     {
@@ -40,6 +46,8 @@ internal abstract class PairSink : IDisposable
 
     private sealed class NpySink(NpyPairWriter writer) : PairSink
     {
+        public override void Complete() => writer.Complete();
+
         public override void Add(PairRow row)
         {
             writer.Add(row.I, row.J, row.Score.Value);
@@ -90,7 +98,7 @@ internal abstract class PairSink : IDisposable
         }
     }
 
-    /// <summary>CSV into a temporary sibling, renamed into place on dispose (complete or partial).</summary>
+    /// <summary>CSV into a temporary sibling, renamed on dispose: onto the target when complete, else onto its .partial name.</summary>
     private sealed class FileTextSink : PairSink
     {
         private readonly string _path;
@@ -99,10 +107,8 @@ internal abstract class PairSink : IDisposable
 
         public FileTextSink(string path)
         {
-            _path = Path.GetFullPath(path);
-            string? folder = Path.GetDirectoryName(_path);
-            if (folder is not null && !Directory.Exists(folder)) throw new InputException(path, null, $"cannot be written: the folder {folder} does not exist");
-            _temp = _path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+            _path = AtomicFile.Prepare(path);
+            _temp = AtomicFile.TempPathFor(_path);
             var writer = new StreamWriter(_temp, false, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
             _inner = new TextSink(writer, OutputFormat.Csv, ownsWriter: true);
         }
@@ -113,10 +119,14 @@ internal abstract class PairSink : IDisposable
             Count++;
         }
 
+        private bool _complete;
+
+        public override void Complete() => _complete = true;
+
         public override void Dispose()
         {
             _inner.Dispose();
-            File.Move(_temp, _path, overwrite: true);
+            AtomicFile.Commit(_temp, _path, _complete);
         }
     }
 }

@@ -50,6 +50,7 @@ internal static class EngineExecutor
             {
                 Interlocked.CompareExchange(ref failure, ex, null);
                 Volatile.Write(ref stop, 1);
+                foreach (var reducer in reducers) reducer.WorkerFailed(); // release workers a reducer holds back
             }
         }
 

@@ -29,6 +29,11 @@ internal abstract class PairReducer
     /// <summary>True when no pair in rows at or after this left position can change the answer.</summary>
     public virtual bool StopBeforeRow(int position) => false;
 
+    /// <summary>Called on a worker whose task threw, before it stops, so a reducer that makes others wait can release them.</summary>
+    public virtual void WorkerFailed()
+    {
+    }
+
     /// <summary>Called after the worker finished (or skipped) a task.</summary>
     public virtual void EndTask(in BlockPairTask task)
     {

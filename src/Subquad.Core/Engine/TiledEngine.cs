@@ -74,6 +74,9 @@ public sealed class TiledEngine : ISimilaritySolver
     /// </summary>
     internal long SlicedCopyBudget { get; init; } = EngineContext.SlicedCopyBudgetBytes;
 
+    /// <summary>The join's back-pressure cap in held hits (<see cref="JoinCollector.HeldCap"/>); null: from free memory. Tests set it small.</summary>
+    internal long? JoinHeldCap { get; init; }
+
     /// <summary>
     /// Makes each worker's runner (<see cref="ITileRunner"/>); null runs the CPU tile kernels. The GPU room plugs in here.
     /// </summary>
@@ -148,7 +151,7 @@ public sealed class TiledEngine : ISimilaritySolver
         instance.Validate(problem);
         var kind = problem.Kind;
         var context = Prepare(instance, kind, kind.Maximises(), sortForPruning: false, options);
-        var collector = new JoinCollector(context.Plan);
+        var collector = new JoinCollector(context.Plan, options.CancellationToken, JoinHeldCap);
         var reducers = Reducers(context, options, () => new JoinReducer(context, problem, collector));
         var run = Task.Run(() =>
         {

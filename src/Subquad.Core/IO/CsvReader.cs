@@ -11,7 +11,11 @@ namespace Subquad.Core.IO;
 /// <list type="bullet">
 /// <item>Delimiter: given, or detected on the first non-empty line (tab, else comma, else semicolon, else runs of
 /// spaces).</item>
-/// <item>Header: the first non-empty line is a header, and skipped, when one of its fields is not a number.</item>
+/// <item>Header: the first non-empty line is a header, and skipped, when none of its fields is a number (or when the
+/// caller says there is one). A first line mixing numbers and words is an error naming line 1: taking it as a header
+/// would silently drop a data row with a typo.</item>
+/// <item>Memory: values are kept in one growing float buffer (4 bytes per value, a line number per row), checked
+/// against <see cref="MemoryBudget"/> as it grows, so a file of short lines costs what its values need.</item>
 /// <item>Empty (or whitespace-only) lines are skipped; lines are numbered from 1 as in an editor, fields from 1.</item>
 /// <item>Every data line must have the first data line's field count (ragged rows are errors naming the line);
 /// NaN and infinities are errors naming line and field. A field may be wrapped in double quotes.</item>
@@ -24,19 +28,25 @@ public static class CsvReader
     public const char Whitespace = ' ';
 
     /// <summary>Reads <paramref name="path"/>; <paramref name="delimiter"/> null detects it.</summary>
-    public static VectorSet Read(string path, VectorKind? forced = null, char? delimiter = null)
+    public static VectorSet Read(string path, VectorKind? forced = null, char? delimiter = null, bool? header = null)
     {
         using var stream = FileInput.Open(path);
-        return Read(stream, path, forced, delimiter);
+        return Read(stream, path, forced, delimiter, header);
     }
 
     /// <summary>Reads all lines of <paramref name="stream"/> (UTF-8, BOM allowed).</summary>
-    public static VectorSet Read(Stream stream, string? source, VectorKind? forced = null, char? delimiter = null)
+    /// <param name="stream">The text.</param>
+    /// <param name="source">Names the file in messages.</param>
+    /// <param name="forced">Kind to read as; null decides from the values.</param>
+    /// <param name="delimiter">Field separator; null detects it.</param>
+    /// <param name="header">True: the first non-empty line is a header; false: there is none; null: a first line with no number in it.</param>
+    public static VectorSet Read(Stream stream, string? source, VectorKind? forced = null, char? delimiter = null, bool? header = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true, 1 << 16, leaveOpen: true);
-        var rows = new List<float[]>();
-        var lineNumbers = new List<int>();
+        var values = new GrowingBuffer<float>(source, "values");
+        var lineNumbers = new GrowingBuffer<int>(source, "line numbers");
+        int rowCount = 0;
         bool zeroOne = true;
         int width = -1;
         int lineNumber = 0;
@@ -51,7 +61,7 @@ public static class CsvReader
             if (first)
             {
                 first = false;
-                if (IsHeader(fields)) continue;
+                if (header ?? IsHeader(fields)) continue;
             }
 
             if (width < 0) width = fields.Length;
@@ -60,7 +70,7 @@ public static class CsvReader
                 throw new InputException(source, Line(lineNumber), $"has {fields.Length} fields but the first data line has {width}; every row needs the same number of values");
             }
 
-            var row = new float[width];
+            var row = values.Append(width);
             for (int f = 0; f < fields.Length; f++)
             {
                 // Parsed straight to float32 (correctly rounded once): parsing to double and then narrowing could
@@ -76,21 +86,24 @@ public static class CsvReader
                 row[f] = x;
             }
 
-            rows.Add(row);
-            lineNumbers.Add(lineNumber);
+            lineNumbers.Append(1)[0] = lineNumber;
+            rowCount++;
         }
 
-        if (rows.Count == 0)
+        if (rowCount == 0)
         {
             throw new InputException(source, null, "has no data rows (only empty lines or a header)");
         }
 
         var kind = forced ?? (zeroOne ? VectorKind.Binary : VectorKind.Dense);
-        return RowAssembler.Assemble(source, rows.Count, width, kind, (i, destination) =>
+        var all = values.Raw;
+        var lines = lineNumbers.Raw;
+        MemoryBudget.Check(source, rowCount, width, kind);
+        return RowAssembler.Assemble(source, rowCount, width, kind, (i, destination) =>
         {
-            var row = rows[i];
+            var row = all.AsSpan(i * width, width);
             for (int k = 0; k < row.Length; k++) destination[k] = row[k];
-        }, (row, column) => Field(lineNumbers[row], column), forced == VectorKind.Binary ? " (binary was asked for)" : null);
+        }, (row, column) => Field(lines[row], column), forced == VectorKind.Binary ? " (binary was asked for)" : null);
     }
 
     private static char Detect(string line) =>
@@ -103,8 +116,9 @@ public static class CsvReader
         ? line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)
         : line.Split(delimiter);
 
+    /// <summary>A header has no field that reads as a number (NaN and infinity count as numbers: they are data, and bad).</summary>
     private static bool IsHeader(string[] fields) =>
-        fields.Any(f => !IsNonFinite(Unquote(f)) && !double.TryParse(Unquote(f), NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        fields.All(f => !IsNonFinite(Unquote(f)) && !double.TryParse(Unquote(f), NumberStyles.Float, CultureInfo.InvariantCulture, out _));
 
     private static double ParseField(string field, string? source, int line, int f)
     {

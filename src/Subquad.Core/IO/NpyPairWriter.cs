@@ -7,9 +7,10 @@ namespace Subquad.Core.IO;
 /// <summary>
 /// Streams index pairs into a <c>.npy</c> file of shape (k, 2), dtype <c>&lt;i8</c>, without knowing k in advance: the
 /// header is written with room for any count and rewritten with the final count on <see cref="Dispose"/>. The file
-/// is built under a temporary name and renamed into place when disposed, so it is always a valid array, also after
-/// a cancelled run (it then holds the pairs found so far). Given a scores path, it also writes the pairs' scores
-/// there, shape (k,), dtype <c>&lt;f8</c>, row r the score of pair r (the same count, the same atomic rename).
+/// is built under a temporary name (<see cref="AtomicFile"/>) and renamed when disposed, so it is always a valid
+/// array: onto the target after <see cref="Complete"/>, else (a cancelled or failed run, holding the pairs found so
+/// far) onto <c>NAME.partial.npy</c>, never over a complete earlier result. Given a scores path, it also writes the
+/// pairs' scores there, shape (k,), dtype <c>&lt;f8</c>, row r the score of pair r (the same count, the same rule).
 /// </summary>
 public sealed class NpyPairWriter : IDisposable
 {
@@ -27,14 +28,14 @@ public sealed class NpyPairWriter : IDisposable
     /// <summary>Starts writing <paramref name="path"/> (and <paramref name="scoresPath"/>, when given).</summary>
     public NpyPairWriter(string path, string? scoresPath = null)
     {
-        _path = Path.GetFullPath(path);
-        _temp = _path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        _path = AtomicFile.Prepare(path);
+        _temp = AtomicFile.TempPathFor(_path);
         _stream = new FileStream(_temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         WriteHeader(_stream, 0, "<i8", ", 2");
         if (scoresPath is not null)
         {
-            _scoresPath = Path.GetFullPath(scoresPath);
-            _scoresTemp = _scoresPath + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+            _scoresPath = AtomicFile.Prepare(scoresPath);
+            _scoresTemp = AtomicFile.TempPathFor(_scoresPath);
             _scores = new FileStream(_scoresTemp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
             WriteHeader(_scores, 0, "<f8", ",");
         }
@@ -53,6 +54,14 @@ public sealed class NpyPairWriter : IDisposable
 
     /// <summary>Pairs written so far.</summary>
     public long Count { get; private set; }
+
+    /// <summary>Where the file is after <see cref="Dispose"/>: the target, or its <c>.partial</c> name when not completed.</summary>
+    public string? WrittenTo { get; private set; }
+
+    private bool _complete;
+
+    /// <summary>Marks the pairs as the complete result, so <see cref="Dispose"/> moves the file onto the target.</summary>
+    public void Complete() => _complete = true;
 
     /// <summary>Appends the pair (i, j).</summary>
     public void Add(long i, long j)
@@ -79,10 +88,10 @@ public sealed class NpyPairWriter : IDisposable
                 _scores.Position = 0;
                 WriteHeader(_scores, Count, "<f8", ",");
                 _scores.Dispose();
-                File.Move(_scoresTemp!, _scoresPath!, overwrite: true);
+                AtomicFile.Commit(_scoresTemp!, _scoresPath!, _complete);
             }
 
-            File.Move(_temp, _path, overwrite: true);
+            WrittenTo = AtomicFile.Commit(_temp, _path, _complete);
         }
         finally
         {

@@ -40,7 +40,8 @@ public static class NpyReader
         if (!stream.CanSeek) throw new ArgumentException("the stream must be seekable", nameof(stream));
         long start = stream.Position;
         var header = NpyHeader.Read(stream, source);
-        long declared = header.Rows * header.Columns * header.Dtype.Size;
+        // In 128 bits: a hostile shape's product must not wrap around to the file's real length.
+        Int128 declared = (Int128)header.Rows * header.Columns * header.Dtype.Size;
         long actual = stream.Length - (start + header.DataOffset);
         if (actual < declared)
         {
@@ -63,7 +64,12 @@ public static class NpyReader
         string? hint = forced == VectorKind.Binary ? " (the array was read as binary because binary was asked for)" : null;
         if (kind == VectorKind.Binary && header.Dtype.Size == 1) return ReadByteBits(stream, source, n, d, header.Dtype, hint);
         if (kind == VectorKind.Dense && header.Dtype.Element == NpyElement.Float32 && !header.Dtype.BigEndian && BitConverter.IsLittleEndian) return ReadFloat32(stream, source, n, d);
-        var rowBytes = new byte[checked(d * header.Dtype.Size)];
+        if ((long)d * header.Dtype.Size > Array.MaxLength)
+        {
+            throw new InputException(source, null, string.Create(CultureInfo.InvariantCulture, $"has rows of {d} x {header.Dtype.Size} bytes, more than one row buffer can hold (split the columns)"));
+        }
+
+        var rowBytes = new byte[d * header.Dtype.Size];
         var dtype = header.Dtype;
         var vectors = RowAssembler.Assemble(source, n, d, kind, (i, destination) =>
         {

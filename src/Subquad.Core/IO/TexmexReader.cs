@@ -44,6 +44,12 @@ public static class TexmexReader
         }
 
         MemoryBudget.Check(source, n, d, forced ?? VectorKind.Binary);
+        if ((long)d * size > Array.MaxLength)
+        {
+            throw new InputException(source, "record 0", string.Create(CultureInfo.InvariantCulture,
+                $"declares dimension {d}: a record of {(long)d * size} bytes is more than one row can hold (is this really a .{format.ToString().ToLowerInvariant()} file?)"));
+        }
+
         var bytes = new byte[d * size];
         var kind = forced ?? (format == TexmexFormat.Fvecs ? VectorKind.Dense : DecideBvecs(stream, start, (int)n, d, bytes, source));
         stream.Position = start;

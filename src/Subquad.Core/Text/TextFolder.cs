@@ -18,6 +18,9 @@ namespace Subquad.Core.Text;
 /// </remarks>
 public static class TextFolder
 {
+    /// <summary>Largest document read (64 MiB); larger files are skipped with their size, before any is read.</summary>
+    public const long MaxBytes = 64L << 20;
+
     /// <summary>Reads the documents under <paramref name="folder"/>.</summary>
     /// <exception cref="InputException">The folder does not exist or is a file.</exception>
     public static (IReadOnlyList<TextDocument> Documents, IReadOnlyList<SkippedFile> Skipped) Read(string folder)
@@ -55,7 +58,21 @@ public static class TextFolder
             byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(physical);
+                long length = new FileInfo(physical).Length;
+                if (length > MaxBytes)
+                {
+                    skipped.Add(new SkippedFile(relative, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"too large ({length} bytes; the limit is {MaxBytes >> 20} MiB per document)")));
+                    continue;
+                }
+
+                using var stream = IO.FileInput.Open(physical);
+                bytes = new byte[stream.Length];
+                stream.ReadExactly(bytes);
+            }
+            catch (InputException ex)
+            {
+                skipped.Add(new SkippedFile(relative, ex.Problem));
+                continue;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -142,8 +159,8 @@ public static class TextFolder
             }
 
             if (isDirectory) Walk(RealPath(target), childRelative, files, skipped, visited);
-            else if (File.Exists(target)) files.Add((childRelative, target));
-            else skipped.Add(new SkippedFile(childRelative, "not a regular file"));
+            else if (IO.FileInput.IsRegularFile(target)) files.Add((childRelative, target));
+            else skipped.Add(new SkippedFile(childRelative, "not a regular file (a FIFO, device or socket is never read: it can block or never end)"));
         }
     }
 

@@ -70,6 +70,10 @@ internal static class DocumentFolder
                 {
                     pending.Push((sub, name));
                 }
+                else if (entry is FileInfo special && !Subquad.Core.IO.FileInput.IsRegularFile(special.FullName))
+                {
+                    skipped.Add(new SkippedFile(name, "not a regular file (a FIFO, device or socket is never read)"));
+                }
                 else if (entry is FileInfo file)
                 {
                     var (text, reason) = ReadText(file);

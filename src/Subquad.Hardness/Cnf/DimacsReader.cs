@@ -28,16 +28,16 @@ public static class DimacsReader
     public static DimacsDocument ReadFile(string path, DimacsReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        using var stream = Subquad.Core.IO.FileInput.Open(path);
         if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
         {
-            using var reader = new StreamReader(path);
+            using var reader = new StreamReader(stream);
             return Read(reader, path, options);
         }
 
         try
         {
-            using var file = File.OpenRead(path);
-            using var gunzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress);
+            using var gunzip = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress);
             using var reader = new StreamReader(gunzip);
             return Read(reader, path, options);
         }

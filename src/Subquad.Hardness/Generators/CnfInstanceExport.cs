@@ -148,9 +148,11 @@ public static class CnfInstanceExport
         };
         string json = sidecar.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         string sidecarPath = targets[^1];
-        string temp = sidecarPath + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        File.WriteAllText(temp, json + "\n");
-        File.Move(temp, sidecarPath, overwrite: true);
+        AtomicFile.Write(sidecarPath, stream =>
+        {
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false));
+            writer.Write(json + "\n");
+        });
         return targets;
     }
 }

@@ -12,11 +12,17 @@ public static class HardOrthogonalVectors
     /// <summary>The p with (n choose 2)(1 - p^2)^l = <paramref name="expectedPairs"/> (clamped to [0.01, 1]).</summary>
     public static double Density(int count, int dimensions, double expectedPairs)
     {
-        double pairs = count * (count - 1) / 2.0;
+        double pairs = PairCount(count);
         if (pairs <= expectedPairs) return 0.5;
         double q = Math.Pow(expectedPairs / pairs, 1.0 / dimensions);
         return Math.Clamp(Math.Sqrt(1 - q), 0.01, 1.0);
     }
+
+    /// <summary>
+    /// n choose 2 in double: the int product count * (count - 1) overflows for n above 46,340 (it turned the density
+    /// into the 0.5 fallback and the expected count negative at n = 65,536).
+    /// </summary>
+    public static double PairCount(int count) => (double)count * (count - 1) / 2.0;
 
     /// <summary>
     /// n nonzero rows in {0,1}^l at the rare-pair density; with <paramref name="plant"/>, two random rows are made
@@ -64,7 +70,7 @@ public static class HardOrthogonalVectors
             }
         }
 
-        double pairs = count * (count - 1) / 2.0;
+        double pairs = PairCount(count);
         return new HardOvInstance(BinaryVectors.FromRows(rows, dimensions), p, pairs * Math.Pow(1 - p * p, dimensions), pi, pj);
     }
 }

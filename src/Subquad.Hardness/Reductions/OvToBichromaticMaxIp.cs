@@ -57,6 +57,12 @@ public sealed class OvToBichromaticMaxIp : ISimilarityReduction
         BinaryVectors Class(int c) => classes[c] ??= VectorOps.Rows(v, byWeight[weights[c]]);
         BinaryVectors ComplementClass(int c) => complements[c] ??= VectorOps.Complement(Class(c));
         int k = weights.Length;
+        if ((long)k * k > Array.MaxLength)
+        {
+            // k^2 as an int overflowed here once (k > 46,340 classes): refuse in one line instead.
+            throw new Subquad.Core.InputException(v.Source, null, $"has {k} distinct row weights; Lemma A.13 would ask {(long)k * k} Max-IP queries, more than one run can index (use --via ov or lsd)");
+        }
+
         var maxIp = Problem.Exact(ProblemKind.MaxIp);
         return new Reduction<Answer>(
             k * k,

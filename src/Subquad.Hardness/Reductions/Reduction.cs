@@ -53,7 +53,9 @@ public sealed class Reduction<TAnswer>
     {
         ArgumentNullException.ThrowIfNull(answer);
         var answers = new Answer?[QueryCount];
-        return _decode(k => answers[k] ??= answer(Query(k)));
+        // A query asked here is built, answered and dropped (unless Query(k) already cached it): an OR over l^2
+        // weight-class queries (Lemma A.13) then holds one query at a time, not every one it has asked.
+        return _decode(k => answers[k] ??= answer(_built[k] ?? _build(k)));
     }
 
     /// <summary>Answers the queries with <paramref name="solver"/> and decodes.</summary>

@@ -41,6 +41,31 @@ public sealed record SatChain(string Name, string Target, Func<IReadOnlyList<ISi
     /// <summary>The four chains of <c>subquad sat --via</c>.</summary>
     public static IReadOnlyList<SatChain> All { get; } = [Ov, Lsd(), BMaxIp, BMsd];
 
+    /// <summary>
+    /// The bytes the chain holds at its peak on split and list's output (<paramref name="rows"/> vectors of
+    /// <paramref name="clauses"/> bits), stage by stage, computed before anything is built: the halves, then each
+    /// stage's output, which is alive while the stage below runs (512-bit padded rows; the Lemma A.13 queries are
+    /// kept as classes and complements, two copies of the rows). The transformer routes add the construction's weights and
+    /// activations (din = dimension + 5 columns, float64).
+    /// </summary>
+    public IReadOnlyList<(string Stage, long Bytes)> EstimateBytes(long rows, int clauses, bool transformer = false)
+    {
+        static long Bits(long rows, long dimensions) => rows * (((Math.Max(1, dimensions) + 511) / 512) * 64);
+        long m = Math.Max(1, clauses);
+        var stages = new List<(string, long)> { ("split and list", Bits(rows, m)) };
+        bool mono = Name is "lsd" or "lsd0-mono" or "bmaxip" or "bmsd";
+        if (mono) stages.Add(("Lemma A.4 (monochromatic)", Bits(rows, m + 2)));
+        if (Name is "bmaxip" or "bmsd") stages.Add(("Lemma A.13 (weight classes and their complements)", 2 * Bits(rows, m + 2)));
+        if (Name is "bmsd") stages.Add(("Lemma B.5 (MSD rows)", Bits(rows, 3 * (m + 2))));
+        if (transformer)
+        {
+            long din = (mono ? m + 2 : m) + 5;
+            stages.Add(("transformer (weights and activations)", checked((4 * din * din * 8) + (rows * din * 8 * 3) + (rows * rows * 8))));
+        }
+
+        return stages;
+    }
+
     /// <summary>The chain named <paramref name="name"/> (case-insensitive), or null.</summary>
     public static SatChain? Find(string name) => All.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
 

@@ -20,6 +20,7 @@ public static class SatDecider
         ArgumentNullException.ThrowIfNull(formula);
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(solver);
+        CheckChainSize(formula, chain, solver, options, source);
         var build = Stopwatch.StartNew();
         var reduction = CnfSatToOrthogonalVectors.Reduce(formula, options, source);
         var ov = reduction.Query(0).Instance;
@@ -69,5 +70,31 @@ public static class SatDecider
             SolveSeconds = solve.Elapsed.TotalSeconds,
             PairsScanned = scanned,
         };
+    }
+
+    /// <summary>
+    /// Refuses, before split and list builds anything, a chain whose stages together would exceed the budget
+    /// (--max-memory-gib) or the memory free now; the message lists what each stage needs.
+    /// </summary>
+    /// <exception cref="Subquad.Core.InputException">The chain would not fit.</exception>
+    public static void CheckChainSize(CnfFormula formula, SatChain chain, ISimilaritySolver solver, SplitAndListOptions? options = null, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(formula);
+        ArgumentNullException.ThrowIfNull(chain);
+        options ??= SplitAndListOptions.Default;
+        CnfSatToOrthogonalVectors.CheckSize(formula, options, source);
+        int n = formula.VariableCount, h = CnfSatToOrthogonalVectors.LeftVariables(n);
+        long rows = (1L << h) + (1L << (n - h));
+        bool transformer = solver.Name.StartsWith("transformer", StringComparison.Ordinal);
+        var stages = chain.EstimateBytes(rows, formula.ClauseCount, transformer);
+        long total = 0;
+        foreach (var (_, bytes) in stages) total = total > long.MaxValue - bytes ? long.MaxValue : total + bytes;
+        long available = Math.Min(options.MemoryBudgetBytes, Subquad.Core.IO.MemoryBudget.AvailableBytes());
+        if (total > available)
+        {
+            string detail = string.Join(", ", stages.Select(s => s.Stage + " " + Subquad.Core.IO.MemoryBudget.Format(s.Bytes)));
+            throw new Subquad.Core.InputException(source, null, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the {chain.Name} chain needs {Subquad.Core.IO.MemoryBudget.Format(total)} ({detail}) for N = {n} variables and m = {formula.ClauseCount} clauses, over the {Subquad.Core.IO.MemoryBudget.Format(available)} available (the budget is --max-memory-gib or the free memory, whichever is less; --via ov holds only the halves)"));
+        }
     }
 }

@@ -34,14 +34,16 @@ public static class DuelOutput
     public static bool IsDuelOutput(string directory)
     {
         string path = Path.Combine(directory, "results.json");
-        if (!File.Exists(path)) return false;
+        if (!Subquad.Core.IO.FileInput.IsRegularFile(path)) return false;
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = Subquad.Core.IO.FileInput.Open(path);
             using var document = JsonDocument.Parse(stream);
+            // Any JSON may sit there ([1,2] once ended in an internal error): only an object with our tag counts.
             var root = document.RootElement;
-            return (root.TryGetProperty("schema", out var schema) && schema.GetString() == FormatTag)
-                || (root.TryGetProperty("format", out var format) && format.GetString() == "subquad-duel/1");
+            if (root.ValueKind != JsonValueKind.Object) return false;
+            return (root.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.String && schema.GetString() == FormatTag)
+                || (root.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String && format.GetString() == "subquad-duel/1");
         }
         catch (JsonException)
         {

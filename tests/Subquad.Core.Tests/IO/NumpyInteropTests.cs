@@ -102,6 +102,7 @@ public class NumpyInteropTests
         {
             pairs.Add(1, 2);
             pairs.Add(3, 40);
+            pairs.Complete(); // without it the file lands at pairs.partial.npy (a cancelled run never replaces a result)
         }
 
         string output = FoundationTestData.RunPython(python, $$"""
