@@ -80,6 +80,7 @@ wait_progress() {
         return 0
       fi
     fi
+    if ! kill -0 "$solve_pid" 2>/dev/null; then echo "kill-silo: the client exited before the kill: $(cat "$log")" >&2; return 1; fi
     if [ $(( $(date +%s) - start )) -gt 240 ]; then echo "kill-silo: no progress in $log" >&2; return 1; fi
     sleep 0.2
   done
