@@ -26,7 +26,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 seconds_of() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d.get("seconds", d.get("time_ms", 0) / 1000 if "time_ms" in d else 0))' "$1"; }
 
-dotnet build src/Subquad.Cli -c Release -v q -nologo >/dev/null
+[ "${SUBQUAD_BENCH_NO_BUILD:-0}" = 1 ] || dotnet build src/Subquad.Cli -c Release -v q -nologo >/dev/null
 subquad=src/Subquad.Cli/bin/Release/net10.0/subquad
 echo "cpu: $(lscpu | grep 'Model name' | sed 's/Model name: *//'), $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -131,7 +131,10 @@ public static class ClusterHosting
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ArgumentException or System.Net.Sockets.SocketException)
         {
-            return $"Redis at {endpoint} is unreachable ({ex.Message.Split('\n')[0].Trim()})";
+            // StackExchange.Redis explains at length; its first sentence is the reason.
+            string reason = ex.Message.Split('\n')[0].Trim();
+            int stop = reason.IndexOf(". ", StringComparison.Ordinal);
+            return $"Redis at {endpoint} is unreachable ({(stop > 0 ? reason[..stop] : reason)})";
         }
     }
 }

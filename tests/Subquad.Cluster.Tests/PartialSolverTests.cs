@@ -19,7 +19,7 @@ public class PartialSolverTests
     private static IReadOnlyList<Answer> Distributed(Random random, SimilarityInstance instance, Problem problem, int? top, bool all)
     {
         var solver = new PartialSolver(instance, problem, top, all, pruning: random.Next(4) != 0, BlockRows);
-        var chunks = Chunk.Split(solver.Plan, 1 + random.Next(5));
+        var chunks = Chunk.Split(solver.Plan, 1 + random.Next(5), withinBands: all || random.Next(2) == 0);
         var order = chunks.OrderBy(_ => random.Next()).ToList();
         IReadOnlyList<ScoredPair> merged = [];
         foreach (var chunk in order)
@@ -133,6 +133,9 @@ public class PartialSolverTests
                 }
 
                 Assert.Equal(plan.TaskCount, next);
+                var across = Chunk.Split(plan, size, withinBands: false);
+                Assert.Equal(Enumerable.Range(0, (int)plan.TaskCount).Select(k => (long)k), across.SelectMany(c => Enumerable.Range(0, (int)(c.EndTask - c.FirstTask)).Select(k => c.FirstTask + k)));
+                Assert.All(across, c => Assert.True(c.EndTask - c.FirstTask <= size));
             }
         }
     }

@@ -37,7 +37,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$(now) - $1:.1f}')"; }
 
-timeout 300 dotnet build src/Subquad.Cli -c Release -v q -nologo >"$work/build.log" 2>&1
+[ "${SUBQUAD_KILL_NO_BUILD:-0}" = 1 ] || timeout 300 dotnet build src/Subquad.Cli -c Release -v q -nologo >"$work/build.log" 2>&1
 subquad=src/Subquad.Cli/bin/Release/net10.0/subquad
 
 redis_port=$(free_port)
@@ -80,6 +80,7 @@ wait_progress() {
         return 0
       fi
     fi
+    if ! kill -0 "$solve_pid" 2>/dev/null; then echo "kill-silo: the client exited before the kill: $(cat "$log")" >&2; return 1; fi
     if [ $(( $(date +%s) - start )) -gt 240 ]; then echo "kill-silo: no progress in $log" >&2; return 1; fi
     sleep 0.2
   done
@@ -134,4 +135,27 @@ echo "kill-silo: job 2 done $(elapsed "$killed_at") s after the kill ($(elapsed 
 cmp "$work/local2.csv" "$work/cluster2.csv" || { echo "kill-silo: join output differs from the local engine's" >&2; exit 1; }
 test "$(wc -l <"$work/local2.csv")" -gt 1 || { echo "kill-silo: the join found no pairs; the test checks nothing" >&2; exit 1; }
 echo "kill-silo: job 2 pairs equal the local engine's byte for byte"
+
+# ---- bad input: one error line, exit 2, nothing under the output name.
+expect_error() { # name, expected text, command...
+  local name=$1 text=$2; shift 2
+  set +e
+  timeout 120 "$@" >"$work/$name.out" 2>"$work/$name.err"
+  local rc=$?
+  set -e
+  if [ "$rc" -ne 2 ] || ! grep -q "^error: .*$text" "$work/$name.err" || [ "$(grep -c '^error:' "$work/$name.err")" -ne 1 ]; then
+    echo "kill-silo: $name: expected exit 2 and one error line with '$text', got exit $rc:" >&2; cat "$work/$name.err" >&2; return 1
+  fi
+  echo "kill-silo: $name: $(grep '^error:' "$work/$name.err" | cut -c1-160)"
+}
+outside=$(mktemp -d /tmp/subquad-kill-silo-outside.XXXXXX)
+cp "$work/binary.npy" "$outside/x.npy"
+expect_error outside-data-dir "outside this silo's data directories" \
+  "$subquad" solve "$outside/x.npy" -p maxip -t 70 --all -o "$work/never.csv" --cluster "$redis" || { rm -rf "$outside"; exit 1; }
+rm -rf "$outside"
+test ! -e "$work/never.csv" || { echo "kill-silo: a failed job left $work/never.csv" >&2; exit 1; }
+expect_error redis-unreachable "unreachable" "$subquad" solve "$work/dense.npy" -p msd --cluster "127.0.0.1:$(free_port)"
+for pid in "${silo_pid_by_port[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+sleep 1
+expect_error no-silo "silo" "$subquad" solve "$work/dense.npy" -p msd --cluster "$redis"
 echo "kill-silo: passed"

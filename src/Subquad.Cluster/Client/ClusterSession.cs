@@ -53,7 +53,7 @@ public sealed class ClusterSession : IAsyncDisposable
         var client = ClusterHosting.BuildClient(remote);
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await client.StartAsync(timeout.Token);
         }
         catch (Exception ex) when (ex is OperationCanceledException or SiloUnavailableException or OrleansException or TimeoutException or Orleans.Runtime.Messaging.ConnectionFailedException or System.Net.Sockets.SocketException)

@@ -29,7 +29,7 @@ internal sealed class JobGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Spec is { } spec) _chunks = Chunk.Split(spec.Plan(), spec.ChunkTasks);
+        if (state.State.Spec is { } spec) _chunks = Chunk.Split(spec.Plan(), spec.ChunkTasks, withinBands: spec.All);
         return Task.CompletedTask;
     }
 
@@ -43,7 +43,7 @@ internal sealed class JobGrain(
 
         var plan = spec.Plan();
         if (plan.TaskCount != spec.TaskCount) throw new ArgumentException($"job {spec.JobId}: the plan has {plan.TaskCount} tasks, the spec says {spec.TaskCount}");
-        _chunks = Chunk.Split(plan, spec.ChunkTasks);
+        _chunks = Chunk.Split(plan, spec.ChunkTasks, withinBands: spec.All);
         state.State = new JobState
         {
             Spec = spec,

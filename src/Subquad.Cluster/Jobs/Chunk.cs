@@ -15,13 +15,24 @@ public sealed record Chunk
     [Id(3)] public int Band { get; init; }
 
     /// <summary>
-    /// The chunks of a plan in task order: each row band's tasks cut into pieces of at most
-    /// <paramref name="chunkTasks"/>. Bands never share a chunk, so a join's pairs from one chunk all have their
-    /// first row in one band and the output can be assembled band by band.
+    /// The chunks of a plan in task order, each at most <paramref name="chunkTasks"/> consecutive tasks. With
+    /// <paramref name="withinBands"/> (threshold joins) a chunk never crosses a row band, so a join's pairs from one
+    /// chunk all have their first row in one band and the output can be assembled band by band; other modes merge
+    /// a few pairs per chunk and let chunks run across bands (fewer, fuller chunks: less round-trip overhead).
     /// </summary>
-    internal static List<Chunk> Split(EnginePlan plan, int chunkTasks)
+    internal static List<Chunk> Split(EnginePlan plan, int chunkTasks, bool withinBands = true)
     {
         var chunks = new List<Chunk>();
+        if (!withinBands)
+        {
+            for (long t = 0; t < plan.TaskCount; t += chunkTasks)
+            {
+                chunks.Add(new Chunk { Index = chunks.Count, FirstTask = t, EndTask = Math.Min(plan.TaskCount, t + chunkTasks), Band = plan.TaskAt(t).BandA });
+            }
+
+            return chunks;
+        }
+
         long first = 0;
         for (int band = 0; band < plan.BandsA; band++)
         {
