@@ -70,7 +70,8 @@ public sealed class SearchCommandTests : IDisposable
         File.WriteAllText(Path.Combine(folder, "b.txt"), "pear tree");
         CliHarness.Ok("embed", folder, "-o", _temp.File("docs.npy"), "--keywords", "3");
         Assert.True(File.Exists(_temp.File("docs.names.json")));
-        CliHarness.Ok("generate", "random", "--n", "50", "--dim", "16", "-o", _temp.File("docs.npy"));
+        // The README's sequence: regenerating over the embedded file is a deliberate replacement (--force).
+        CliHarness.Ok("generate", "random", "--n", "50", "--dim", "16", "--force", "-o", _temp.File("docs.npy"));
         Assert.False(File.Exists(_temp.File("docs.names.json")));
         CliHarness.Ok("solve", _temp.File("docs.npy"), "-p", "maxip");
     }

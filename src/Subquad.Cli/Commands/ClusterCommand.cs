@@ -32,6 +32,10 @@ internal static class ClusterCommand
         command.Subcommands.Add(Silo(io));
         command.Subcommands.Add(Status(io));
         command.Subcommands.Add(Result(io));
+        command.WithExamples(
+            "subquad cluster silo --redis 127.0.0.1:6379 --threads 8 --data-dir /data",
+            "subquad cluster result JOB --redis 127.0.0.1:6379 --format json",
+            "subquad cluster status --redis 127.0.0.1:6379 --format json");
         return command;
     }
 

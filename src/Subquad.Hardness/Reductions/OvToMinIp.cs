@@ -37,6 +37,10 @@ public sealed class OvToMinIp : ISimilarityReduction
     public string Reference => "Lemma (Min-IP is at least as hard as OV)";
 
     /// <inheritdoc/>
+    /// <remarks>The header's Size: one call on the same vectors.</remarks>
+    public ReductionSize SizeBound(InstanceShape shape) => new(1, shape.Rows, shape.Dimensions);
+
+    /// <inheritdoc/>
     public bool Accepts(SimilarityInstance instance, Problem problem) => instance.IsBinary && problem.Kind == ProblemKind.Ov;
 
     /// <inheritdoc/>

@@ -72,7 +72,7 @@ public class ReductionLawsTests
         [
             OvToLsd.Gamma(Rational.FromInteger(2)), OvToLsd.ThresholdZero, BichromaticOvToOv.Instance, OvToBichromaticOv.Instance,
             MonochromaticByHalving.Instance, OvToBichromaticMaxIp.Instance, new Tensoring(2), new BichromaticMaxIpToBichromaticMsd(),
-            ExactByThresholdSearch.Instance,
+            ExactByThresholdSearch.Instance, OvToMinIp.Gamma(Rational.FromInteger(2)), OvToMinIp.ThresholdZero,
         ];
         // Every implementation in the Hardness assembly: listed above, or reachable through a static Instance or a
         // parameterless constructor (a reduction added later is then checked without editing this list).
