@@ -232,6 +232,7 @@ internal static class ClusterCommand
                     delivered?.Add(pair);
                 }
 
+                sink.Complete(); // the job finished: every pair (or the --limit) is here, so the file takes its own name
                 written = sink.Count;
             }
 

@@ -313,39 +313,16 @@ internal sealed class GpuTileRunner : ITileRunner, IDisposable
         }
     }
 
-    /// <summary>The CPU dense tile's float32 filter threshold: L -+ E rounded outwards (ties pass).</summary>
-    internal static float DenseThreshold(double bound, double error, bool maximise)
-    {
-        double edge = maximise ? bound - error : bound + error;
-        if (double.IsNaN(edge)) return maximise ? float.NegativeInfinity : float.PositiveInfinity;
-        float rounded = (float)edge;
-        if (maximise && rounded > edge) rounded = MathF.BitDecrement(rounded);
-        if (!maximise && rounded < edge) rounded = MathF.BitIncrement(rounded);
-        return rounded;
-    }
+    /// <summary>The CPU dense tile's float32 filter threshold: L -+ E rounded outwards (ties pass); one arithmetic for both devices.</summary>
+    internal static float DenseThreshold(double bound, double error, bool maximise) => DenseFilter.Threshold(bound, error, maximise);
 
-    /// <summary>The CPU binary tile's thresholds: the integer bound for inner products, the widened float32 cosine bound.</summary>
+    /// <summary>The CPU binary tile's thresholds (<see cref="CandidateFilter.Update"/>): the integer bound for inner products, the widened float32 cosine bound.</summary>
     internal static void BinaryThresholds(double bound, bool maximise, bool cosine, out int boundCount, out float boundCosine)
     {
-        boundCount = 0;
-        boundCosine = 0f;
-        if (cosine)
-        {
-            if (double.IsInfinity(bound))
-            {
-                boundCosine = (float)bound;
-                return;
-            }
-
-            boundCosine = maximise
-                ? MathF.BitDecrement((float)(bound * (1 - CosineMargin)))
-                : MathF.BitIncrement((float)(bound * (1 + CosineMargin)));
-            return;
-        }
-
-        boundCount = maximise
-            ? (bound <= int.MinValue ? int.MinValue : bound >= int.MaxValue ? int.MaxValue : (int)Math.Ceiling(bound))
-            : (bound >= int.MaxValue ? int.MaxValue : bound <= int.MinValue ? int.MinValue : (int)Math.Floor(bound));
+        var filter = new CandidateFilter(maximise, cosine);
+        filter.Update(bound);
+        boundCount = filter.Count;
+        boundCosine = filter.CosineBound;
     }
 
     public void Dispose()
