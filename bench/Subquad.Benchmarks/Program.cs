@@ -24,7 +24,8 @@ public static class Program
 
         if (args is ["probe-self-suppression", ..])
         {
-            SelfSuppressionScaling.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 13);
+            int Arg(int k, int fallback) => args.Length > k ? int.Parse(args[k], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+            SelfSuppressionScaling.Run(Arg(1, 15), Arg(2, 13), minLog: Arg(3, 10), largeRepetitions: Arg(4, 1));
             return;
         }
 

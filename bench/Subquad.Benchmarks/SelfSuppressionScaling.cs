@@ -13,7 +13,7 @@ namespace Subquad.Benchmarks;
 /// (m = l + 2 + k, k = 2^s - 1) against the one-hot reference (m = l + 2 + n), n = 2^10 .. 2^maxLog, side by side in
 /// one run: m, time (build phi1(E) + one float64 forward pass of our engine + phi2) and memory (managed bytes
 /// allocated, dominated by X = phi1(E), Q and K), with the fitted time exponent and a bootstrap 95% interval.
-/// <c>dotnet run -c Release --project bench/Subquad.Benchmarks -- probe-self-suppression [maxLog] [oneHotMaxLog]</c>.
+/// <c>dotnet run -c Release --project bench/Subquad.Benchmarks -- probe-self-suppression [maxLog] [oneHotMaxLog] [minLog] [largeRepetitions]</c>.
 /// </summary>
 /// <remarks>
 /// Instance: n random rows, l = 16, density 0.5, Max-IP_t with t = 15 (C = l - t + 1 = 2, so the codes need
@@ -25,13 +25,18 @@ public static class SelfSuppressionScaling
 {
     private sealed record Row(string Variant, int N, int M, double Seconds, long AllocatedBytes, bool Answer);
 
-    public static void Run(int maxLog = 15, int oneHotMaxLog = 13)
+    /// <param name="maxLog">Largest n = 2^maxLog.</param>
+    /// <param name="oneHotMaxLog">Largest n for the one-hot reference (its memory grows as n^2).</param>
+    /// <param name="minLog">Smallest n = 2^minLog.</param>
+    /// <param name="largeRepetitions">Timings per n above 2^13 (below, always 3): repeated large-n timings give the
+    /// fit from 2^14 an interval that is not a single line through three points.</param>
+    public static void Run(int maxLog = 15, int oneHotMaxLog = 13, int minLog = 10, int largeRepetitions = 1)
     {
         Console.WriteLine($"cpu: {CpuModel()}, {Environment.ProcessorCount} logical cores; load {Load()}");
         var rows = new List<Row>();
         const int l = 16;
         var problem = Problem.WithThreshold(ProblemKind.MaxIp, Rational.FromInteger(15));
-        for (int log = 10; log <= maxLog; log++)
+        for (int log = minLog; log <= maxLog; log++)
         {
             int n = 1 << log;
             var instance = SimilarityInstance.Monochromatic(InstanceGenerator.RandomBinary(n, l, 0.5, 1000 + log, nonZero: true));
@@ -46,7 +51,7 @@ public static class SelfSuppressionScaling
                     continue;
                 }
 
-                int repetitions = log <= 13 ? 3 : 1;
+                int repetitions = log <= 13 ? 3 : largeRepetitions;
                 for (int rep = 0; rep < repetitions; rep++)
                 {
                     GC.Collect();
@@ -65,8 +70,8 @@ public static class SelfSuppressionScaling
             }
         }
 
-        // Fits from n = 2^11 and from 2^12: below that, fixed costs (phi1, projections, thread start) flatten the curve.
-        foreach (int from in new[] { 1 << 11, 1 << 12 })
+        // Fits from n = 2^11, 2^12 and 2^14: below that, fixed costs (phi1, projections, thread start) flatten the curve.
+        foreach (int from in new[] { 1 << 11, 1 << 12, 1 << 14 })
         {
             foreach (var variant in new[] { "code", "one-hot" })
             {
