@@ -23,11 +23,15 @@ cleanup() {
   local status=$?
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; fi
+  # Wait for them (by pid) before removing their folder: a dying silo or redis may still write its log there.
+  for pid in "${pids[@]}" $redis_pid; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
   if [ "$status" -ne 0 ]; then
     echo "kill-silo: FAILED (status $status); logs:" >&2
     for f in "$work"/*.log; do [ -f "$f" ] && { echo "== $f" >&2; tail -n 20 "$f" >&2; }; done
   fi
-  rm -rf "$work"
+  rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work" || echo "kill-silo: warning: could not remove $work" >&2; }
   exit "$status"
 }
 trap cleanup EXIT
