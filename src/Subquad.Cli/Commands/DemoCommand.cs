@@ -170,7 +170,7 @@ internal static class DemoCommand
         experiment.Validate();
         io.Console.MarkupLine($"[bold]3. The duel[/]: the transformer (exact attention on the construction) against subquadratic alternatives on OV, balanced planted / critical / SAT-derived instances (random(p=0.25) as the easy control), n = 32..128.");
         io.Console.MarkupLine(CultureInfo.InvariantCulture, $"   Demo scale: {experiment.Trials} instances per cell, so the bar is balanced accuracy >= {experiment.TargetAccuracy} (95% lower bound, confirmed on {experiment.Trials} fresh instances); with this many instances nothing above {Subquad.Lab.Analysis.Proportion.Wilson(experiment.Trials, experiment.Trials).Low:0.000} can be claimed. The full experiment is `subquad duel -o DIR` (400 per cell, target 0.99).");
-        var result = new DuelRunner(experiment, TransformerWiring.Standard()).Run();
+        var result = new DuelRunner(experiment).Run();
         string report = DuelOutput.Write(result, directory);
         DuelCommand.PrintTable(io, result, Subquad.Lab.Analysis.DuelSummary.From(result), report);
     }
