@@ -109,8 +109,8 @@ internal static class DemoCommand
             ("A.4 + Thm 3.1 gamma-LSD, engine", SatChain.Lsd(), ExactSolvers.Default),
             ("A.4 + A.13 bichromatic Max-IP, engine", SatChain.BMaxIp, ExactSolvers.Default),
             ("A.4 + Thm 1.3 bichromatic MSD, engine", SatChain.BMsd, ExactSolvers.Default),
-            ("Cor 3.2 LSD_0, one-head transformer", SatChain.LsdZero, new TransformerSolver(TransformerRuntime.Own)),
-            ("Cor 3.2 LSD_0, transformer in ONNX Runtime", SatChain.LsdZero, new TransformerSolver(TransformerRuntime.Onnx)),
+            ("Cor 3.2 LSD_0, one-head transformer", SatChain.LsdZero, new TransformerSolver()),
+            ("Cor 3.2 LSD_0, transformer in ONNX Runtime", SatChain.LsdZero, new TransformerSolver(Subquad.Models.Runtimes.OnnxTransformerRuntime.Float64)),
         };
         var table = new Table().Title("one formula, six routes");
         foreach (var column in new[] { "route", "answer", "assignment", "bottom problem", "largest query", "time" }) table.AddColumn(column);

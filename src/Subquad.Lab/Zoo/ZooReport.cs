@@ -116,20 +116,10 @@ public static class ZooReport
         ? "n/a"
         : string.Create(CultureInfo.InvariantCulture, $"{p.Rate:F3} ({p.Successes}/{p.Trials}) [{p.Ci95Low:F3}, {p.Ci95High:F3}]");
 
-    /// <summary>Least-squares slope of log2 bits on log2 n with a t-based 95% interval (needs three sizes).</summary>
+    /// <summary>Least-squares log-log slope of bits on n with its t-based 95% interval (<see cref="Analysis.LogLogFit"/>; needs three sizes).</summary>
     public static string Exponent(IReadOnlyList<(double N, double Bits)> points)
     {
-        if (points.Count < 3) return "needs 3 sizes";
-        var xs = points.Select(p => Math.Log2(p.N)).ToArray();
-        var ys = points.Select(p => Math.Log2(p.Bits)).ToArray();
-        double mx = xs.Average(), my = ys.Average();
-        double sxx = xs.Sum(x => (x - mx) * (x - mx)), sxy = xs.Zip(ys).Sum(p => (p.First - mx) * (p.Second - my));
-        double slope = sxy / sxx, intercept = my - slope * mx;
-        double sse = xs.Zip(ys).Sum(p => Math.Pow(p.Second - intercept - slope * p.First, 2));
-        int dof = points.Count - 2;
-        double se = Math.Sqrt(sse / dof / sxx);
-        double[] t975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306];
-        double t = dof <= t975.Length ? t975[dof - 1] : 1.96;
-        return string.Create(CultureInfo.InvariantCulture, $"{slope:F2} [{slope - t * se:F2}, {slope + t * se:F2}]");
+        if (points.Count < 3 || Analysis.LogLogFit.Fit(points.Select(p => (p.N, p.Bits))) is not { Points: >= 3 } fit) return "needs 3 sizes";
+        return string.Create(CultureInfo.InvariantCulture, $"{fit.Slope:F2} [{fit.Ci95Low:F2}, {fit.Ci95High:F2}]");
     }
 }
