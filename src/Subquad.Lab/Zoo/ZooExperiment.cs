@@ -48,7 +48,8 @@ public sealed record ZooExperiment
 
     /// <summary>
     /// Train through the doubling curriculum n = 4, 8, ... up to the run's n (half the steps at the final n, the rest
-    /// shared by the earlier sizes); false trains at the run's n only. Every mixer gets the same schedule.
+    /// shared by the earlier sizes, each stage with about the same labelled tokens per step); false trains at the run's n
+    /// only. Every mixer gets the same schedule.
     /// </summary>
     public bool Curriculum { get; init; } = true;
 

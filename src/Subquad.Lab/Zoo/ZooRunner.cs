@@ -82,8 +82,8 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
                 progress?.Report(new ZooProgress(finished, runs.Count, stage));
                 var trainingConfig = new TrainingConfig(experiment.Steps, experiment.Batch, key.Lr, key.Seed * 1_000_003 + key.N, experiment.WeightDecay);
                 var stages = experiment.Curriculum
-                    ? Trainer.DoublingCurriculum(key.N, experiment.Steps).Select(st => ((ISequenceTask)new PartnerRecallTask(task.Family, st.Size, task.Decision), st.Steps)).ToList()
-                    : [(task, experiment.Steps)];
+                    ? Trainer.DoublingCurriculum(key.N, experiment.Steps, experiment.Batch).Select(st => ((ISequenceTask)new PartnerRecallTask(task.Family, st.Size, task.Decision), st.Steps, st.Batch)).ToList()
+                    : [(task, experiment.Steps, experiment.Batch)];
                 var training = Trainer.Train(model, stages, trainingConfig, cancellationToken,
                     (step, loss) =>
                     {

@@ -46,7 +46,7 @@ public static class Trainer
     /// longer sequence starts from the weights, not from a schedule tail at 10% of the peak). Returns the concatenated
     /// losses; a diverged or cancelled stage ends the curriculum there.
     /// </summary>
-    public static TrainingResult Train(SequenceModel model, IReadOnlyList<(ISequenceTask Task, int Steps)> stages, TrainingConfig config, CancellationToken cancellationToken = default, Action<int, float>? onStep = null)
+    public static TrainingResult Train(SequenceModel model, IReadOnlyList<(ISequenceTask Task, int Steps, int Batch)> stages, TrainingConfig config, CancellationToken cancellationToken = default, Action<int, float>? onStep = null)
     {
         if (stages.Count == 0) throw new ArgumentException("a curriculum needs at least one stage", nameof(stages));
         var losses = new List<float>();
@@ -54,9 +54,9 @@ public static class Trainer
         int offset = 0;
         for (int s = 0; s < stages.Count; s++)
         {
-            var (task, steps) = stages[s];
+            var (task, steps, batch) = stages[s];
             int before = offset;
-            var r = Train(model, task, config with { Steps = steps, Seed = config.Seed + 7919 * s }, cancellationToken, onStep is null ? null : (step, loss) => onStep(before + step, loss));
+            var r = Train(model, task, config with { Steps = steps, Batch = batch, Seed = config.Seed + 7919 * s }, cancellationToken, onStep is null ? null : (step, loss) => onStep(before + step, loss));
             losses.AddRange(r.Losses);
             ms += r.TrainTimeMs;
             offset += r.Steps;
@@ -67,19 +67,20 @@ public static class Trainer
     }
 
     /// <summary>
-    /// The doubling curriculum ending at <paramref name="n"/>: sizes 4, 8, ... below n, then n (n alone when n ≤ 4),
-    /// with <paramref name="steps"/> split so that the final size gets <paramref name="finalShare"/> of them and the
-    /// earlier sizes share the rest equally.
+    /// The doubling curriculum ending at <paramref name="n"/>: sizes 4, 8, ... below n, then n (n alone when n ≤ 4).
+    /// The final size gets <paramref name="finalShare"/> of the steps and the earlier sizes share the rest equally; every
+    /// stage sees about the same number of labelled tokens per step (batch × n / size sequences), because at small n a
+    /// batch of <paramref name="batch"/> sequences holds too few labels for a gradient whose sign can be trusted.
     /// </summary>
-    public static IReadOnlyList<(int Size, int Steps)> DoublingCurriculum(int n, int steps, double finalShare = 0.5)
+    public static IReadOnlyList<(int Size, int Steps, int Batch)> DoublingCurriculum(int n, int steps, int batch, double finalShare = 0.5)
     {
         var sizes = new List<int>();
         for (int s = 4; s < n; s *= 2) sizes.Add(s);
-        if (sizes.Count == 0) return [(n, steps)];
+        if (sizes.Count == 0) return [(n, steps, batch)];
         int final = Math.Max(1, (int)Math.Round(steps * finalShare));
         int each = Math.Max(1, (steps - final) / sizes.Count);
-        var stages = sizes.Select(s => (s, each)).ToList();
-        stages.Add((n, steps - each * sizes.Count));
+        var stages = sizes.Select(s => (s, each, (int)Math.Min(4096L, (long)batch * n / s))).ToList();
+        stages.Add((n, steps - each * sizes.Count, batch));
         return stages;
     }
 
