@@ -53,9 +53,9 @@ public sealed class TransformerSolver : ISimilaritySolver, ISolverMemory
         bool bichromatic = rowsB > 0;
         long rows = rowsA + rowsB + 1;
         long din = dimensions + 2L + (bichromatic ? 2 : rowsA) + 1;
-        double weights = (Runtime == TransformerRuntime.Own ? 4.0 : 11.0) * din * din * sizeof(double);
+        double weights = (Runtime.Name == "own" ? 4.0 : 11.0) * din * din * sizeof(double);
         double activations = 4.0 * rows * din * sizeof(double);
-        double scores = Runtime == TransformerRuntime.Onnx ? 2.0 * rows * rows * sizeof(double) : 0;
+        double scores = Runtime.Name == "own" ? 0 : 2.0 * rows * rows * sizeof(double);
         double total = weights + activations + scores;
         return total >= long.MaxValue ? long.MaxValue : (long)total;
     }
