@@ -10,17 +10,25 @@ namespace Subquad.Core.IO;
 /// </summary>
 public static class VectorFile
 {
-    /// <summary>The extensions <see cref="Read"/> and <see cref="Write"/> accept, for messages.</summary>
+    /// <summary>The extensions <see cref="Read(string, VectorKind?)"/> and <see cref="Write"/> accept, for messages.</summary>
     public const string Extensions = ".npy, .fvecs, .bvecs, .csv, .tsv, .txt, .bits";
 
     /// <summary>Reads <paramref name="path"/>; <paramref name="forced"/> overrides the kind the data would give.</summary>
     /// <exception cref="InputException">Missing, unreadable or malformed file, an unknown extension, or a sidecar that does not match.</exception>
-    public static VectorSet Read(string path, VectorKind? forced = null)
+    public static VectorSet Read(string path, VectorKind? forced = null) => Read(path, forced, InputMapping.Never);
+
+    /// <summary>
+    /// Reads <paramref name="path"/>, a .npy file through a memory map when <paramref name="mapping"/> says so
+    /// (<see cref="NpyMappedReader"/>: same vectors, file-backed memory instead of a managed copy).
+    /// </summary>
+    /// <exception cref="InputException">Missing, unreadable or malformed file, an unknown extension, or a sidecar that does not match.</exception>
+    public static VectorSet Read(string path, VectorKind? forced, InputMapping mapping)
     {
         ArgumentNullException.ThrowIfNull(path);
         FileInput.RequireFile(path);
         var vectors = FormatOf(path) switch
         {
+            ".npy" when NpyMappedReader.ShouldMap(path, mapping) => NpyMappedReader.Read(path, forced),
             ".npy" => NpyReader.Read(path, forced),
             ".fvecs" => TexmexReader.Read(path, TexmexFormat.Fvecs, forced),
             ".bvecs" => TexmexReader.Read(path, TexmexFormat.Bvecs, forced),
