@@ -67,11 +67,12 @@ public sealed class SchemaTests : IClassFixture<SchemaTests.Files>
         ["sat"] = (["sat", _files.File("f.cnf")], "stages", [ExitCodes.Satisfiable]),
         ["search"] = (["search", _files.File("b.npy"), "--corpus", _files.File("b.npy"), "-k", "3"], "results", [0]),
         ["search-dense"] = (["search", _files.File("d.npy"), "--corpus", _files.File("d.npy"), "-k", "50", "-p", "maxip"], "results", [0]),
+        ["transformer"] = (["transformer", _files.File("b.npy"), "--problem", "lsd", "--threshold", "0.1", "--check"], null, [0]),
     };
 
     public static TheoryData<string> Cases() => new(
         "solve", "solve-dense", "solve-all", "info", "info-machine", "bench", "near-duplicates", "near-duplicates-groups",
-        "generate", "generate-ksat", "embed", "reduce", "sat", "search", "search-dense");
+        "generate", "generate-ksat", "embed", "reduce", "sat", "search", "search-dense", "transformer");
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -16,17 +16,7 @@ namespace Subquad.Cli.Commands;
 /// </summary>
 internal static class DuelCommand
 {
-    /// <summary>
-    /// What the duel is wired to: the construction provider and exact attention engine from Subquad.Models, and the
-    /// SAT-derived family from Subquad.Hardness. None of them is in this branch yet; without them the duel runs the
-    /// exact engine, the one-pass state-size limit and Mamba's cost, and the report says what it skipped.
-    /// </summary>
-    internal static DuelWiring DefaultWiring() => Subquad.Lab.Transformers.TransformerWiring.Standard();
-
-    public static Command Create(CliIO io) => Create(io, DefaultWiring);
-
-    /// <summary>The verb with an explicit wiring (tests inject one).</summary>
-    internal static Command Create(CliIO io, Func<DuelWiring> wiring)
+    public static Command Create(CliIO io)
     {
         var output = new Option<string>("--output", "-o") { Description = "Folder for report.md, results.json, results.csv and plots/.", Required = true };
         var experimentFile = new Option<FileInfo?>("--experiment") { Description = "Experiment as JSON (see docs/duel.md); flags below override its fields." };
@@ -67,7 +57,7 @@ internal static class DuelCommand
             experiment.Validate();
             string directory = parse.GetValue(output)!;
             DuelOutput.EnsureWritable(directory, parse.GetValue(force));
-            return Run(io, experiment, wiring(), directory, parse.GetValue(format), parse.GetValue(saveInstances));
+            return Run(io, experiment, directory, parse.GetValue(format), parse.GetValue(saveInstances));
         });
         return command;
     }
@@ -79,13 +69,13 @@ internal static class DuelCommand
         return items;
     }
 
-    private static int Run(CliIO io, DuelExperiment experiment, DuelWiring wiring, string directory, OutputFormat format, string? saveInstances)
+    private static int Run(CliIO io, DuelExperiment experiment, string directory, OutputFormat format, string? saveInstances)
     {
         // Resume: a previous run of the same experiment in this folder keeps its finished cells.
         var (previousRows, previousCells) = DuelOutput.ReadCheckpoint(directory, experiment);
         if (previousCells.Count > 0) io.Error.WriteLine($"resuming: {previousCells.Count} finished (family, n) cells in {directory} are kept");
         var archive = saveInstances is null ? null : new InstanceArchive(saveInstances);
-        var runner = new DuelRunner(experiment, wiring)
+        var runner = new DuelRunner(experiment)
         {
             Resume = previousRows,
             ResumeCells = previousCells,

@@ -101,6 +101,7 @@ internal static class InfoCommand
             ".npy" => DescribeNpy(NpyReader.ReadHeader(path)),
             ".fvecs" => "TEXMEX .fvecs (float32 records)",
             ".bvecs" => "TEXMEX .bvecs (uint8 records)",
+            ".bits" => "0/1 strings, one vector per line",
             _ => "delimited text",
         };
         var sidecar = RowNamesSidecar.TryReadFor(path);

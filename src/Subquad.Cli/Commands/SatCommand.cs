@@ -57,7 +57,7 @@ internal static class SatCommand
                 _ => SatChain.Find(route)!,
             };
             ISimilaritySolver bottom = route.StartsWith("transformer", StringComparison.Ordinal)
-                ? new TransformerSolver(parse.GetValue(runtime) == "onnx" ? TransformerRuntime.Onnx : TransformerRuntime.Own)
+                ? new TransformerSolver(parse.GetValue(runtime) == "onnx" ? Subquad.Models.Runtimes.OnnxTransformerRuntime.Float64 : null)
                 : parse.GetValue(solver) == "oracle" ? ExactSolvers.Oracle : ExactSolvers.Default;
             var readOptions = new DimacsReadOptions { Lenient = parse.GetValue(lenient) };
             var document = path == "-" ? DimacsReader.Read(io.In, "<stdin>", readOptions) : DimacsReader.ReadFile(path, readOptions);

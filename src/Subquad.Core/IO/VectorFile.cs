@@ -4,13 +4,14 @@ namespace Subquad.Core.IO;
 
 /// <summary>
 /// The one place that maps a file name to its reader and writer, by extension: <c>.npy</c>, <c>.fvecs</c>,
-/// <c>.bvecs</c>, <c>.csv</c>, <c>.tsv</c> (and <c>.txt</c> as delimited text). Reading also attaches row names from
-/// a <see cref="RowNamesSidecar"/> next to the file when there is one.
+/// <c>.bvecs</c>, <c>.csv</c>, <c>.tsv</c>, <c>.txt</c> (delimited numbers, exactly as <c>.csv</c>, in every verb) and
+/// <c>.bits</c> (one 0/1 string per line, read only: <see cref="BitStringReader"/>). Reading also attaches row names
+/// from a <see cref="RowNamesSidecar"/> next to the file when there is one.
 /// </summary>
 public static class VectorFile
 {
     /// <summary>The extensions <see cref="Read(string, VectorKind?)"/> and <see cref="Write"/> accept, for messages.</summary>
-    public const string Extensions = ".npy, .fvecs, .bvecs, .csv, .tsv, .txt";
+    public const string Extensions = ".npy, .fvecs, .bvecs, .csv, .tsv, .txt, .bits";
 
     /// <summary>Reads <paramref name="path"/>; <paramref name="forced"/> overrides the kind the data would give.</summary>
     /// <exception cref="InputException">Missing, unreadable or malformed file, an unknown extension, or a sidecar that does not match.</exception>
@@ -32,6 +33,7 @@ public static class VectorFile
             ".fvecs" => TexmexReader.Read(path, TexmexFormat.Fvecs, forced),
             ".bvecs" => TexmexReader.Read(path, TexmexFormat.Bvecs, forced),
             ".tsv" => CsvReader.Read(path, forced, '\t'),
+            ".bits" => BitStringReader.Read(path, forced),
             _ => CsvReader.Read(path, forced),
         };
         var sidecar = RowNamesSidecar.TryReadFor(path);
@@ -49,7 +51,7 @@ public static class VectorFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(vectors);
-        switch (FormatOf(path))
+        switch (WritableFormatOf(path))
         {
             case ".npy":
                 AtomicFile.Write(path, stream => NpyWriter.Write(stream, vectors));
@@ -71,12 +73,20 @@ public static class VectorFile
         RowNamesSidecar.RemoveStale(path, vectors);
     }
 
+    /// <summary>The lower-case extension of a file <see cref="Write"/> can write (every readable one but <c>.bits</c>).</summary>
+    /// <exception cref="InputException">An unknown extension, or <c>.bits</c>.</exception>
+    public static string WritableFormatOf(string path)
+    {
+        string extension = FormatOf(path);
+        return extension != ".bits" ? extension : throw new InputException(path, null, "is a .bits file, which Subquad reads but does not write; write .npy, .csv or .bvecs");
+    }
+
     /// <summary>The lower-case extension of a supported file.</summary>
     /// <exception cref="InputException">The extension is not one Subquad reads.</exception>
     public static string FormatOf(string path)
     {
         string extension = Path.GetExtension(path).ToLowerInvariant();
-        return extension is ".npy" or ".fvecs" or ".bvecs" or ".csv" or ".tsv" or ".txt"
+        return extension is ".npy" or ".fvecs" or ".bvecs" or ".csv" or ".tsv" or ".txt" or ".bits"
             ? extension
             : throw new InputException(path, null, $"has extension '{extension}', which Subquad does not know; use one of {Extensions}");
     }

@@ -3,7 +3,7 @@ using Subquad.Core.Problems;
 using Subquad.Core.Solvers;
 using Subquad.Models.Attention;
 using Subquad.Models.Constructions;
-using Subquad.Models.Onnx;
+using Subquad.Models.Runtimes;
 
 namespace Subquad.Lab.Transformers;
 
@@ -21,17 +21,17 @@ namespace Subquad.Lab.Transformers;
 /// </remarks>
 public sealed class TransformerSolver : ISimilaritySolver
 {
-    /// <summary>A solver on the given runtime.</summary>
-    public TransformerSolver(TransformerRuntime runtime = TransformerRuntime.Own)
+    /// <summary>A solver on the given runtime (null: our engine in float64, <see cref="OwnTransformerRuntime.Default"/>).</summary>
+    public TransformerSolver(ITransformerRuntime? runtime = null)
     {
-        Runtime = runtime;
+        Runtime = runtime ?? OwnTransformerRuntime.Default;
     }
 
     /// <summary>The runtime that evaluates the attention unit.</summary>
-    public TransformerRuntime Runtime { get; }
+    public ITransformerRuntime Runtime { get; }
 
     /// <inheritdoc/>
-    public string Name => Runtime == TransformerRuntime.Own ? "transformer" : "transformer (ONNX Runtime)";
+    public string Name => Runtime.Name == "own" ? "transformer" : "transformer (ONNX Runtime)";
 
     /// <summary>Forward passes run so far by this solver (for reports).</summary>
     public long ForwardPasses => Interlocked.Read(ref _passes);
@@ -48,30 +48,15 @@ public sealed class TransformerSolver : ISimilaritySolver
 
         if (problem.Mode != ProblemMode.Threshold)
         {
-            if (Runtime == TransformerRuntime.Onnx)
-            {
-                throw new NotSupportedException($"{problem}: the ONNX runtime answers threshold problems; use the own runtime for exact, gamma and OV search");
-            }
-
-            var search = PairSearch.Solve(instance, problem.Kind, AttentionEngine.Default, cancellationToken);
+            var search = PairSearch.Solve(instance, problem.Kind, Runtime, cancellationToken);
             Interlocked.Add(ref _passes, search.ForwardPasses);
             var found = search.Answer;
             return found.HasPair ? Answer.Pair(problem, found.I, found.J, found.Score) : Answer.No(problem);
         }
 
         var construction = TransformerConstructions.Create(problem, instance, new ConstructionOptions { Search = true });
-        construction.EnsurePrecision(Subquad.Models.Precision.FloatFormat.Float64);
-        Matrix output;
-        if (Runtime == TransformerRuntime.Own)
-        {
-            var input = construction.Build(instance);
-            output = AttentionEngine.Default.Forward(input.X, input.Weights, cancellationToken);
-        }
-        else
-        {
-            using var runner = new OnnxTransformerRunner(construction);
-            output = runner.Run(construction.EncodeRaw(instance)).Attention;
-        }
+        construction.EnsurePrecision(Runtime.Precision);
+        var output = Runtime.Attention(construction, instance, cancellationToken);
 
         Interlocked.Increment(ref _passes);
         if (!construction.Decide(output)) return Answer.No(problem);

@@ -78,8 +78,8 @@ public sealed class LambdaSweepTests
     public void KernelApproximations_AreAccurateAtSmallScores_AndFailAtTheConstructionsScale()
     {
         var instance = new Subquad.Lab.Families.CriticalOvFamily().Generate(64, 12, Core.Problems.Problem.OrthogonalVectors, false, 3);
-        var construction = Duel.TestOvConstruction.Build(instance, Core.Problems.Problem.OrthogonalVectors);
-        var points = Subquad.Lab.Analysis.LambdaSweep.Run("critical", 64, 0, construction, Models.Alternatives.Reference.NaiveAttention.Instance).ToList();
+        var construction = Subquad.Lab.Duel.DuelRunner.Construct(instance, Core.Problems.Problem.OrthogonalVectors);
+        var points = Subquad.Lab.Analysis.LambdaSweep.Run("critical", 64, 0, construction, Models.Attention.AttentionReference.Instance).ToList();
         double top = points.Max(p => p.ScoreBound);
         Assert.True(top > 16, $"construction's score bound {top}");
         foreach (string contender in points.Select(p => p.Contender).Distinct())

@@ -43,6 +43,35 @@ public sealed class OnePassStrategyTests
         }
     }
 
+    [Theory]
+    [InlineData(RetentionPolicy.KeepFirst)]
+    [InlineData(RetentionPolicy.KeepByWeight)]
+    [InlineData(RetentionPolicy.Reservoir)]
+    public void PackedRun_MatchesTheScalarReference_AtEveryBudget(RetentionPolicy policy)
+    {
+        // Same answer, witness, kept count and comparison count as the pair-by-pair reference: random weights (so the
+        // weight policy and the cosine limits are exercised), one- and two-word rows, every budget from nothing to all.
+        for (int seed = 0; seed < 80; seed++)
+        {
+            var random = new Random(seed);
+            int n = 2 + random.Next(60), l = 2 + random.Next(seed % 3 == 0 ? 120 : 20);
+            var a = InstanceGenerator.RandomBinary(n, l, 0.05 + (0.6 * random.NextDouble()), seed);
+            var instance = seed % 2 == 1
+                ? SimilarityInstance.Bichromatic(a, InstanceGenerator.RandomBinary(n, l, 0.05 + (0.6 * random.NextDouble()), seed + 1000))
+                : SimilarityInstance.Monochromatic(a);
+            foreach (var problem in Problems(l))
+            {
+                foreach (long bits in new long[] { 0, l - 1, l, 3L * l, (n / 2) * (long)l, (long)n * l })
+                {
+                    var strategy = new OnePassStrategy(Math.Max(0, bits), policy, seed);
+                    var fast = strategy.Run(instance, problem);
+                    var reference = strategy.RunReference(instance, problem);
+                    Assert.Equal(reference, fast);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Strategy_NeverAnswersYesWrongly_AtAnyBudget()
     {
