@@ -24,7 +24,6 @@ internal sealed unsafe class StagedTileRunner : TileRunner
         (_bufferB, _stagedB) = RowBuffer(context.Plan.BlockRows, context.Words);
     }
 
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(in BlockPairTask task, PairReducer reducer)
     {
