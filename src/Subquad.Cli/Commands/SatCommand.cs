@@ -7,7 +7,7 @@ using Subquad.Core.Solvers;
 using Subquad.Hardness.Cnf;
 using Subquad.Hardness.Reductions;
 using Subquad.Hardness.Sat;
-using Subquad.Lab.Transformers;
+using Subquad.Lab.Sat;
 
 namespace Subquad.Cli.Commands;
 
@@ -21,8 +21,8 @@ internal static class SatCommand
     public static Command Create(CliIO io)
     {
         var file = new Argument<string>("file") { Description = "DIMACS CNF file (SATLIB files with the % trailer are fine; .cnf.gz is gunzipped; - reads standard input)." };
-        var via = new Option<string>("--via") { Description = "Chain: ov (bichromatic OV), lsd (Lemma A.4 + Thm 3.1), bmaxip (A.4 + Lemma A.13), bmsd (A.4 + Thm 1.3 = A.13 + B.5), transformer (Cor 3.2: bichromatic LSD_0 decided by the one-head transformer of Thm C.2, which also names the pair), transformer-mono (A.4 + monochromatic LSD_0 by the transformer).", DefaultValueFactory = _ => "ov" };
-        via.AcceptOnlyFromAmong([.. SatChain.All.Select(c => c.Name), "transformer", "transformer-mono"]);
+        var via = new Option<string>("--via") { Description = "Route (SatRoutes): " + string.Join(", ", SatRoutes.All.Select(r => $"{r.Name} ({r.Description}; reads {string.Join(", ", r.Uses.Select(u => "--" + u))})")) + ". An option the route does not read is an error.", DefaultValueFactory = _ => "ov" };
+        via.AcceptOnlyFromAmong([.. SatRoutes.All.Select(r => r.Name)]);
         var runtime = new Option<string>("--runtime") { Description = "With --via transformer: own (Subquad's attention engine) or onnx (the exported graph in ONNX Runtime).", DefaultValueFactory = _ => "own" };
         runtime.AcceptOnlyFromAmong("own", "onnx");
         var solver = new Option<string>("--solver") { Description = "Bottom solver: engine (the fastest exact solver) or oracle (brute force).", DefaultValueFactory = _ => "engine" };
@@ -48,17 +48,13 @@ internal static class SatCommand
 
             double gib = parse.GetValue(memory);
             if (!(gib > 0)) throw new UsageException($"--max-memory-gib {gib}: must be positive");
-            string route = parse.GetValue(via)!;
-            var chain = route switch
-            {
-                "lsd" => SatChain.Lsd(g),
-                "transformer" => SatChain.LsdZero,
-                "transformer-mono" => SatChain.LsdZeroMonochromatic,
-                _ => SatChain.Find(route)!,
-            };
-            ISimilaritySolver bottom = route.StartsWith("transformer", StringComparison.Ordinal)
-                ? new TransformerSolver(parse.GetValue(runtime) == "onnx" ? Subquad.Models.Runtimes.OnnxTransformerRuntime.Float64 : null)
-                : parse.GetValue(solver) == "oracle" ? ExactSolvers.Oracle : ExactSolvers.Default;
+            var route = SatRoutes.Find(parse.GetValue(via)!)!;
+            var given = new (string Name, Option Option)[] { ("solver", solver), ("gamma", gamma), ("runtime", runtime) }
+                .Where(o => parse.GetResult(o.Option) is { Implicit: false }).Select(o => o.Name);
+            if (SatRoutes.Unused(route, given) is { } unused) throw new UsageException(unused);
+            var settings = new SatRouteSettings(g, parse.GetValue(solver) == "oracle", parse.GetValue(runtime)!);
+            var chain = route.Chain(settings);
+            var bottom = route.Solver(settings);
             var readOptions = new DimacsReadOptions { Lenient = parse.GetValue(lenient) };
             var document = path == "-" ? DimacsReader.Read(io.In, "<stdin>", readOptions) : DimacsReader.ReadFile(path, readOptions);
             var options = new SplitAndListOptions { MemoryBudgetBytes = (long)(gib * (1L << 30)) };

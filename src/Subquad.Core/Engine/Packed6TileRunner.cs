@@ -34,7 +34,6 @@ internal sealed unsafe class Packed6TileRunner : BinaryRunner
         _scratch = new AlignedBuffer<ulong>(context.Words);
     }
 
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(in BlockPairTask task, PairReducer reducer)
     {

@@ -25,7 +25,6 @@ internal sealed unsafe class StagedTileRunner : TileRunner
         (_bufferB, _stagedB) = RowBuffer(Math.Min(context.Plan.BlockRows, Math.Max(1, context.CountB)), context.Words);
     }
 
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(in BlockPairTask task, PairReducer reducer)
     {
