@@ -59,7 +59,7 @@ internal static class SatCommand
             var document = path == "-" ? DimacsReader.Read(io.In, "<stdin>", readOptions) : DimacsReader.ReadFile(path, readOptions);
             var options = new SplitAndListOptions { MemoryBudgetBytes = (long)(gib * (1L << 30)) };
             var fmt = parse.GetValue(format);
-            string? refusal = Refusal(document.Formula, route.MaterialisesScores(settings), options, path);
+            string? refusal = Refusal(document.Formula, chain, bottom, options, path);
             if (refusal is not null) return Unknown(io, path, document, chain, bottom, refusal, fmt);
             return Run(io, path, document, chain, bottom, options, fmt);
         });
@@ -67,35 +67,30 @@ internal static class SatCommand
     }
 
     /// <summary>
-    /// Why the route cannot run within memory, or null: the split-and-list halves over the budget (2^ceil(N/2) +
-    /// 2^floor(N/2) padded rows), or, for the ONNX transformer, the n x n attention scores ONNX Runtime materialises
-    /// (two float32 n x n buffers for n = both halves' rows) over the budget or this machine's memory. Checked
-    /// before anything is built: such a formula is answered s UNKNOWN with the size, as solvers do, not a crash.
+    /// Why the route cannot run within memory, or null: every stage's size (split and list's halves, each reduction's
+    /// output, the engine's staging, the transformer's weights and, for ONNX Runtime, its graph copies and n x n
+    /// scores; <see cref="SatDecider.EstimateBytes"/>) against --max-memory-gib and the free memory. Checked before
+    /// anything is built: such a formula is answered s UNKNOWN with the size, as solvers do, not a crash.
     /// </summary>
-    internal static string? Refusal(CnfFormula formula, bool onnxScores, SplitAndListOptions options, string path)
+    internal static string? Refusal(CnfFormula formula, SatChain chain, ISimilaritySolver bottom, SplitAndListOptions options, string path)
     {
         try
         {
-            CnfSatToOrthogonalVectors.CheckSize(formula, options, path);
+            SatDecider.CheckChainSize(formula, chain, bottom, options, path);
         }
         catch (Subquad.Core.InputException ex)
         {
             return ex.Message;
         }
 
-        if (onnxScores)
-        {
-            int n = formula.VariableCount, h = CnfSatToOrthogonalVectors.LeftVariables(n);
-            double tokens = Math.Pow(2, h) + Math.Pow(2, n - h);
-            double need = 2 * tokens * tokens * sizeof(float);
-            long limit = Math.Min(options.MemoryBudgetBytes, Subquad.Core.IO.MemoryBudget.AvailableBytes());
-            if (need > limit)
-            {
-                return Invariant($"the ONNX transformer route attends over {tokens:0} tokens (2^{h} + 2^{n - h} split-and-list rows) and ONNX Runtime holds the {tokens:0} x {tokens:0} attention scores twice in float32: about {need / (1L << 30):F1} GiB, over the {limit / (double)(1L << 30):F1} GiB available (--max-memory-gib and this machine); use --runtime own or --via ov, or a formula with fewer variables");
-            }
-        }
-
         return null;
+    }
+
+    /// <summary>"X (stage Y, ...)": every stage's size as <see cref="SatDecider.EstimateBytes"/> computes it.</summary>
+    private static string MemoryLine(CnfFormula formula, SatChain chain, ISimilaritySolver bottom)
+    {
+        var stages = SatDecider.EstimateBytes(formula, chain, bottom);
+        return Subquad.Core.IO.MemoryBudget.Format(SatDecider.Total(stages)) + " (" + string.Join(", ", stages.Select(s => s.Stage + " " + Subquad.Core.IO.MemoryBudget.Format(s.Bytes))) + ")";
     }
 
     /// <summary>The answer for a refused run: "s UNKNOWN" with the reason on a c line, exit 0 (SAT-competition convention).</summary>
@@ -124,6 +119,7 @@ internal static class SatCommand
             .Add("solver", bottom.Name)
             .Add("status", status)
             .Add("reason", reason)
+            .Add("memory_estimate_bytes", SatDecider.Total(SatDecider.EstimateBytes(formula, chain, bottom)))
             .Add("assignment", assignment?.Select((value, i) => value ? i + 1 : -(i + 1)).ToList())
             .Add("split_and_list_vectors", report?.OvVectors)
             .Add("build_time_ms", report is null ? null : report.BuildSeconds * 1000)
@@ -157,6 +153,7 @@ internal static class SatCommand
         var output = io.Out;
         output.WriteLine(Invariant($"c subquad sat: {path}: {formula.VariableCount} variables, {formula.ClauseCount} clauses; chain {chain.Name} ({chain.Target}), solver {bottom.Name}"));
         foreach (var warning in document.Warnings) output.WriteLine("c warning: " + warning);
+        output.WriteLine("c memory estimate " + MemoryLine(formula, chain, bottom));
         var report = SatDecider.Decide(formula, chain, bottom, options, path);
         foreach (var stage in report.Stages)
         {

@@ -20,8 +20,4 @@ public sealed record SatRouteSettings(Rational Gamma, bool Oracle, string Runtim
 /// <param name="Uses">The settings it reads, by option name without dashes: "solver", "gamma", "runtime".</param>
 /// <param name="Chain">The reduction chain for the settings.</param>
 /// <param name="Solver">The bottom solver for the settings.</param>
-public sealed record SatRoute(string Name, string Description, IReadOnlyList<string> Uses, Func<SatRouteSettings, SatChain> Chain, Func<SatRouteSettings, ISimilaritySolver> Solver)
-{
-    /// <summary>True when the route asks ONNX Runtime to hold the n x n attention scores (the memory check before running).</summary>
-    public bool MaterialisesScores(SatRouteSettings settings) => Uses.Contains("runtime") && settings.Runtime == "onnx";
-}
+public sealed record SatRoute(string Name, string Description, IReadOnlyList<string> Uses, Func<SatRouteSettings, SatChain> Chain, Func<SatRouteSettings, ISimilaritySolver> Solver);

@@ -46,6 +46,16 @@ public sealed record ZooExperiment
     /// <summary>Training steps per run.</summary>
     public int Steps { get; init; } = 2000;
 
+    /// <summary>
+    /// Train through the doubling curriculum n = 4, 8, ... up to the run's n (half the steps at the final n, the rest
+    /// shared by the earlier sizes, each stage with about the same labelled tokens per step); false trains at the run's n
+    /// only. Every mixer gets the same schedule.
+    /// </summary>
+    public bool Curriculum { get; init; } = true;
+
+    /// <summary>AdamW's decoupled weight decay.</summary>
+    public double WeightDecay { get; init; } = 0.0;
+
     /// <summary>Sequences per step.</summary>
     public int Batch { get; init; } = 32;
 

@@ -265,27 +265,23 @@ public static class TransformerConstructions
 
         var (a, b) = Thresholds(options.Scale, n);
         int din = layout.Width;
-        var mMatrix = new Matrix(din, din);
-        for (int c = 0; c < l; c++) mMatrix[c, c] = sign;
-        mMatrix[layout.One, layout.One] = sign;
+
+        // Q K^T = lambda M with K = I (m = d_in): the simplest exact factorisation; every block of M is needed.
+        // Q = lambda M is written directly (no separate M: at d_in = 6,000 each d_in x d_in matrix is 288 MB).
+        var q = new Matrix(din, din);
+        var k = new Matrix(din, din);
+        for (int r = 0; r < din; r++) k[r, r] = 1;
+        for (int c = 0; c < l; c++) q[c, c] = lambda * sign;
+        q[layout.One, layout.One] = lambda * sign;
         if (colours)
         {
-            mMatrix[layout.ColourA, layout.ColourA] = -penalty;
-            mMatrix[layout.ColourB, layout.ColourB] = -penalty;
+            q[layout.ColourA, layout.ColourA] = lambda * -penalty;
+            q[layout.ColourB, layout.ColourB] = lambda * -penalty;
         }
 
         double positionWeight = code is null ? penalty : penalty / code.Length;
-        for (int p = 0; p < layout.PositionCount; p++) mMatrix[layout.Position + p, layout.Position + p] = -positionWeight;
-        if (options.Search) mMatrix[layout.One, layout.Index] = -tieBreak;
-
-        // Q K^T = lambda M with K = I (m = d_in): the simplest exact factorisation; every block of M is needed.
-        var q = new Matrix(din, din);
-        var k = new Matrix(din, din);
-        for (int r = 0; r < din; r++)
-        {
-            k[r, r] = 1;
-            for (int c = 0; c < din; c++) q[r, c] = lambda * mMatrix[r, c];
-        }
+        for (int p = 0; p < layout.PositionCount; p++) q[layout.Position + p, layout.Position + p] = lambda * -positionWeight;
+        if (options.Search) q[layout.One, layout.Index] = lambda * -tieBreak;
 
         int dout = options.Search ? 3 : 1;
         var v = new Matrix(din, dout);

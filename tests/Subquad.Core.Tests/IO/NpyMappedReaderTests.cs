@@ -107,6 +107,27 @@ public sealed class NpyMappedReaderTests : IDisposable
     }
 
     [Fact]
+    public void Dense_search_over_a_mapped_corpus_of_several_pack_windows_equals_the_oracle()
+    {
+        // 48 floats a row, a 128 KiB pack window: 512 rows a window (one corpus chunk), so 1,300 rows take three
+        // windows, the last one short; the default 16 MiB window holds them all.
+        var random = new Random(21);
+        string corpus = Write("wide.npy", "<f4", 1300, 48, Values(random, 1300 * 48, "ties"));
+        string queries = Write("wq.npy", "<f4", 9, 48, Values(random, 9 * 48, "ties"));
+        var mapped = NpyMappedReader.Read(corpus);
+        foreach (var metric in new[] { NeighborMetric.MaxIp, NeighborMetric.Lsd })
+        {
+            var reference = NearestNeighbors.Reference(NpyReader.Read(queries), NpyReader.Read(corpus), metric, 4);
+            foreach (long window in new[] { 128L << 10, 16L << 20 })
+            {
+                var search = NearestNeighbors.Search(NpyReader.Read(queries), mapped, metric, 4, null, window);
+                Assert.Equal(reference.Indices, search.Indices);
+                Assert.Equal(reference.Scores, search.Scores);
+            }
+        }
+    }
+
+    [Fact]
     public void Forced_kinds_match_the_in_memory_reader()
     {
         var random = new Random(9);

@@ -31,8 +31,17 @@ public sealed class ZooTests
             Assert.Equal(4, first.Rows.Count);
             Assert.Equal(2, first.Rows.Count(r => r.Selected)); // one lr per (mixer, width, seed)
             Assert.All(first.Rows, r => Assert.Equal(6 * 3, r.Accuracy.Trials)); // n - 1 labelled documents per sequence
-            Assert.Equal(2, first.Controls.Count);
+            Assert.Equal(3, first.Controls.Count); // always-yes, always-no, the hand-set construction
             Assert.Equal(first.Controls[0].Accuracy.Trials, first.Controls[0].Accuracy.Successes + first.Controls[1].Accuracy.Successes);
+            var handSet = Assert.Single(first.Controls, c => c.Name == ZooRunner.HandSetName);
+            Assert.Equal(handSet.Accuracy.Trials, handSet.Accuracy.Successes); // the construction is exact on these sequences
+
+            // The one-pass curve: K = 0 never says yes (the always-no rate on its sequences), K = n keeps everything (exact).
+            var none = Assert.Single(first.OnePass, p => p.Kept == 0);
+            var all = Assert.Single(first.OnePass, p => p.Kept == 4);
+            Assert.Equal(all.Accuracy.Trials, all.Accuracy.Successes);
+            Assert.Equal(first.Controls[1].Accuracy.Successes, none.Accuracy.Successes); // all 6 test sequences are on the curve
+            Assert.True(first.OnePass.Zip(first.OnePass.Skip(1)).All(p => p.First.Accuracy.Successes <= p.Second.Accuracy.Successes));
 
             var again = new ZooRunner(e, dir).Run(null, CancellationToken.None);
             Assert.Equal(first.Rows.Select(r => (r.Key, r.Accuracy)), again.Rows.Select(r => (r.Key, r.Accuracy)));
