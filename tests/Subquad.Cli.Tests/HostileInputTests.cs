@@ -204,13 +204,42 @@ public sealed class HostileInputTests : IDisposable
         CliHarness.Ok("generate", "random", "--n", "6000", "--dim", "16", "--dense", "--seed", "1", "-o", input);
         string pairs = _temp.File("pairs.csv");
         File.WriteAllText(pairs, "complete\n");
-        var (code, _, err, peak) = Child(["solve", input, "-p", "msd", "--threshold", "0", "--all", "-o", pairs, "--force"], process => Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit());
+        var (code, _, err, peak) = Child(["solve", input, "-p", "msd", "--threshold", "0", "--all", "-o", pairs, "--force"], process => Terminate(process, _temp.Path, ".pairs.csv.subquad-*.tmp"));
         Assert.True(code == 143, $"exit {code}: {err}");
         Assert.Contains("pairs.partial.csv", err, StringComparison.Ordinal);
         Assert.Equal("complete\n", File.ReadAllText(pairs));
         Assert.True(File.Exists(_temp.File("pairs.partial.csv")));
         Assert.Empty(Directory.EnumerateFiles(_temp.Path, "*.tmp"));
         Assert.True(peak < 1L << 30, $"peak RSS {peak / (1 << 20)} MiB");
+    }
+
+    /// <summary>SIGTERM once a file matching <paramref name="pattern"/> exists in <paramref name="folder"/> (the verb is writing; up to 60 s).</summary>
+    private static void Terminate(Process process, string folder, string pattern)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!process.HasExited && !Directory.EnumerateFiles(folder, pattern).Any() && clock.ElapsedMilliseconds < 60_000) Thread.Sleep(5);
+        if (!process.HasExited) Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+    }
+
+    // 6b. SIGTERM in verbs that do not stop cooperatively (one process-wide handler): the unfinished output is removed,
+    // no earlier file is touched, one line says so, exit 143. generate (caught while writing its temp) and sat (long
+    // split and list).
+    [Fact]
+    public void Class6_SigtermInGenerateAndSat_RemovesUnfinishedOutput_Exit143()
+    {
+        string target = _temp.File("big.npy");
+        var generate = Child(["generate", "random", "--n", "400000", "--dim", "128", "--dense", "--seed", "1", "-o", target], process => Terminate(process, _temp.Path, ".big.npy.subquad-*.tmp"));
+        Assert.True(generate.Code == 143, $"exit {generate.Code}: {generate.Err}");
+        Assert.Contains("terminated by SIGTERM", generate.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(target));
+        Assert.Empty(Directory.EnumerateFiles(_temp.Path, "*.tmp"));
+
+        string cnf = _temp.File("f44.cnf");
+        File.WriteAllText(cnf, "p cnf 44 1\n1 -44 0\n");
+        var sat = Child(["sat", cnf], process => Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit());
+        Assert.True(sat.Code == 143, $"exit {sat.Code}: {sat.Err}");
+        Assert.Contains("terminated by SIGTERM", sat.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("s SATISFIABLE", sat.Out, StringComparison.Ordinal);
     }
 
     // 3. The .npy header: linear parser, 64 KiB limit, numpy's duplicate-key rule.

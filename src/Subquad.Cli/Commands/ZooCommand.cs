@@ -93,46 +93,33 @@ internal static class ZooCommand
     private static int Run(CliIO io, ZooExperiment experiment, string directory, OutputFormat format)
     {
         var runner = new ZooRunner(experiment, directory);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // Ctrl-C: stop after the current training step; finished runs are already in runs.jsonl.
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        // SIGINT (Ctrl-C) and SIGTERM: stop after the current training step; finished runs are already in runs.jsonl (exit 130 / 143).
+        using var cancel = CancelSignals.Listen();
         ZooResult result;
-        try
+        if (io.Interactive)
         {
-            if (io.Interactive)
+            result = null!;
+            io.ErrorConsole.Progress().Start(context =>
             {
-                result = null!;
-                io.ErrorConsole.Progress().Start(context =>
-                {
-                    var task = context.AddTask("zoo");
-                    result = runner.Run(new Reporter(p =>
-                    {
-                        task.MaxValue = Math.Max(1, p.Total);
-                        task.Value = p.Done;
-                        task.Description = Markup.Escape(p.Stage);
-                    }), cancel.Token);
-                });
-            }
-            else
-            {
-                string last = "";
+                var task = context.AddTask("zoo");
                 result = runner.Run(new Reporter(p =>
                 {
-                    // Plain progress: one line per run start and end (not per step).
-                    if (p.Stage.Contains(": step", StringComparison.Ordinal) || p.Stage == last) return;
-                    last = p.Stage;
-                    io.Error.WriteLine($"[{p.Done}/{p.Total}] {p.Stage}");
+                    task.MaxValue = Math.Max(1, p.Total);
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape(p.Stage);
                 }), cancel.Token);
-            }
+            });
         }
-        finally
+        else
         {
-            Console.CancelKeyPress -= onCancel;
+            string last = "";
+            result = runner.Run(new Reporter(p =>
+            {
+                // Plain progress: one line per run start and end (not per step).
+                if (p.Stage.Contains(": step", StringComparison.Ordinal) || p.Stage == last) return;
+                last = p.Stage;
+                io.Error.WriteLine($"[{p.Done}/{p.Total}] {p.Stage}");
+            }), cancel.Token);
         }
 
         string report = ZooOutput.Write(result, directory);
@@ -160,7 +147,7 @@ internal static class ZooCommand
         }
 
         if (!result.Completed) io.Error.WriteLine($"cancelled: kept the {result.Rows.Count} finished runs in {directory}; the same command resumes");
-        return result.Completed ? ExitCodes.Ok : ExitCodes.Cancelled;
+        return result.Completed ? ExitCodes.Ok : cancel.CancelledExitCode;
     }
 
     private sealed class Reporter(Action<ZooProgress> report) : IProgress<ZooProgress>
