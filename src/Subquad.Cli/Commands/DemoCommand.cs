@@ -47,6 +47,9 @@ internal static class DemoCommand
             io.Console.MarkupLine(CultureInfo.InvariantCulture, $"demo finished in {clock.Elapsed.TotalSeconds:F1} s");
             return ExitCodes.Ok;
         });
+        command.WithExamples(
+            "subquad demo",
+            "subquad demo --n 5000 --dim 512 --seed 3 -o demo-report/ --force");
         return command;
     }
 

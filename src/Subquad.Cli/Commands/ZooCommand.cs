@@ -77,6 +77,10 @@ internal static class ZooCommand
 
             return Run(io, experiment, directory, parse.GetValue(format));
         });
+        command.WithExamples(
+            "subquad zoo -o zoo/ --quick",
+            "subquad zoo -o zoo/ --mixers attention,mamba,based --sizes 16,32,64 --tasks partner-recall --steps 400",
+            "subquad zoo -o zoo/ --experiment zoo.json --format csv");
         return command;
     }
 
