@@ -363,6 +363,15 @@ public sealed class HostileInputTests : IDisposable
         File.WriteAllText(header, "a,b,c\n1,2,3\n4,5,6\n");
         Assert.Contains("2 dense rows", CliHarness.Ok("solve", header, "-p", "msd").Out, StringComparison.Ordinal);
 
+        // --header / --no-header say it instead of the guess: the bad-looking first row is skipped as a header, and a
+        // header file read with --no-header is an error naming line 1; both together are a usage error.
+        Assert.Contains("2 dense rows", CliHarness.Ok("solve", csv, "-p", "msd", "--header").Out, StringComparison.Ordinal);
+        AssertInputError(CliHarness.Run("solve", header, "-p", "msd", "--no-header"), "line 1, field 1");
+        Assert.Equal(ExitCodes.Usage, CliHarness.Run("solve", header, "-p", "msd", "--header", "--no-header").Code);
+        string three = _temp.File("three.csv");
+        File.WriteAllText(three, "1,2\n3,4\n5,6\n");
+        Assert.Contains("3 dense rows", CliHarness.Ok("solve", three, "-p", "msd", "--no-header").Out, StringComparison.Ordinal);
+
         string evil = _temp.File("e\u001b]0;owned\u0007.csv");
         File.WriteAllText(evil, "1,2\n\u001b[31mred,3\n");
         var result = CliHarness.Run("solve", evil, "-p", "msd");

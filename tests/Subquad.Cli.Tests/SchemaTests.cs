@@ -200,12 +200,32 @@ public sealed class SchemaTests : IClassFixture<SchemaTests.Files>
     {
         var help = CliHarness.Ok(verb, "--help").Out.TrimEnd();
         int examples = help.LastIndexOf("Examples:", StringComparison.Ordinal);
-        if (verb is "transformer" or "duel" or "demo" or "zoo" && examples < 0) Assert.Skip($"{verb}: its owner adds its examples");
         Assert.True(examples > 0, $"{verb} --help has no Examples section");
         var lines = help[examples..].Split('\n').Skip(1).ToList();
         Assert.InRange(lines.Count, 2, 3);
         Assert.All(lines, l => Assert.StartsWith("  subquad " + verb, l, StringComparison.Ordinal));
         Assert.DoesNotContain("[default: Table]", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryShortOption_MeansOneLongOption_AcrossVerbs()
+    {
+        var root = SubquadApp.Build(new CliIO(TextWriter.Null, TextWriter.Null, false));
+        var meaning = new Dictionary<string, (string Long, string Verb)>(StringComparer.Ordinal);
+        foreach (var command in root.Subcommands.SelectMany(c => c.Subcommands.Prepend(c)))
+        {
+            foreach (var option in command.Options)
+            {
+                foreach (var alias in option.Aliases.Where(a => a.Length == 2 && a[0] == '-'))
+                {
+                    if (meaning.TryGetValue(alias, out var first)) Assert.True(first.Long == option.Name, $"{alias} is {first.Long} in {first.Verb} but {option.Name} in {command.Name}");
+                    else meaning[alias] = (option.Name, command.Name);
+                }
+            }
+        }
+
+        Assert.Equal("--problem", meaning["-p"].Long);
+        Assert.Equal("--output", meaning["-o"].Long);
     }
 
     [Fact]
