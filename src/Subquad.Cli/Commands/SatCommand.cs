@@ -64,6 +64,7 @@ internal static class SatCommand
             var options = new SplitAndListOptions { MemoryBudgetBytes = (long)(gib * (1L << 30)) };
             var fmt = parse.GetValue(format);
             string? refusal = Refusal(document.Formula, route, parse.GetValue(runtime)!, options, path);
+            refusal ??= ChainRefusal(document.Formula, chain, bottom, options, path);
             if (refusal is not null) return Unknown(io, path, document, chain, bottom, refusal, fmt);
             return Run(io, path, document, chain, bottom, options, fmt);
         });
@@ -100,6 +101,23 @@ internal static class SatCommand
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The whole chain's estimate over the budget (<see cref="SatDecider.CheckChainSize"/>), as a reason, or null:
+    /// that too is a formula too large for the route, answered s UNKNOWN with its size (issue 16), not exit 2.
+    /// </summary>
+    private static string? ChainRefusal(CnfFormula formula, SatChain chain, ISimilaritySolver bottom, SplitAndListOptions options, string path)
+    {
+        try
+        {
+            SatDecider.CheckChainSize(formula, chain, bottom, options, path);
+            return null;
+        }
+        catch (Subquad.Core.InputException ex)
+        {
+            return ex.Message;
+        }
     }
 
     /// <summary>The answer for a refused run: "s UNKNOWN" with the reason on a c line, exit 0 (SAT-competition convention).</summary>
