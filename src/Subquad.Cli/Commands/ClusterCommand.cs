@@ -93,7 +93,7 @@ internal static class ClusterCommand
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
             host.Start();
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"silo listening on {address}:{p} (gateway {g}{(settings.Certificate is null ? "" : ", TLS")}), {n} worker thread(s), Redis {settings.Redis}, data dirs: {(dirs.Length == 0 ? "none" : string.Join(", ", worker.DataDirectories.Roots))}; pid {Environment.ProcessId}"));
+                $"silo listening on {address}:{p} (gateway {g}{(settings.Certificate is null ? "" : ", TLS")}), {n} thread(s) per chunk, Redis {settings.Redis}, data dirs: {(dirs.Length == 0 ? "none" : string.Join(", ", worker.DataDirectories.Roots))}; pid {Environment.ProcessId}"));
             io.Error.Flush();
             stop.Token.WaitHandle.WaitOne();
             io.Error.WriteLine("silo stopping");

@@ -89,39 +89,26 @@ internal static class DuelCommand
             InstanceDrawn = archive is null ? null : archive.Save,
         };
         runner.Preflight(); // refusals (unbalanceable family, budget above the cap) before any long work
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // Ctrl-C: finish the current instance, then write what is done.
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        // SIGINT (Ctrl-C) and SIGTERM: finish the current instance, then write what is done (exit 130 / 143).
+        using var cancel = CancelSignals.Listen();
         DuelResult result;
-        try
+        if (io.Interactive)
         {
-            if (io.Interactive)
+            result = null!;
+            io.ErrorConsole.Progress().Start(context =>
             {
-                result = null!;
-                io.ErrorConsole.Progress().Start(context =>
+                var task = context.AddTask("duel");
+                result = runner.Run(new Reporter(p =>
                 {
-                    var task = context.AddTask("duel");
-                    result = runner.Run(new Reporter(p =>
-                    {
-                        task.MaxValue = p.Total;
-                        task.Value = p.Done;
-                        task.Description = Markup.Escape(p.Stage);
-                    }), cancel.Token);
-                });
-            }
-            else
-            {
-                result = runner.Run(null, cancel.Token);
-            }
+                    task.MaxValue = p.Total;
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape(p.Stage);
+                }), cancel.Token);
+            });
         }
-        finally
+        else
         {
-            Console.CancelKeyPress -= onCancel;
+            result = runner.Run(null, cancel.Token);
         }
 
         archive?.Flush();
@@ -141,7 +128,7 @@ internal static class DuelCommand
         }
 
         if (!result.Completed) io.Error.WriteLine($"cancelled: wrote the {result.Rows.Count} finished rows to {directory}");
-        return result.Completed ? ExitCodes.Ok : ExitCodes.Cancelled;
+        return result.Completed ? ExitCodes.Ok : cancel.CancelledExitCode;
     }
 
     internal static void PrintTable(CliIO io, DuelResult result, DuelSummary summary, string report)

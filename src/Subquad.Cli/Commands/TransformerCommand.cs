@@ -198,7 +198,13 @@ internal static class TransformerCommand
     internal static Problem ParseProblem(string kindText, string? thresholdText, bool search = false)
     {
         if (!ProblemKinds.TryParse(kindText, out var kind)) throw new UsageException($"--problem {kindText}: expected ov, maxip, minip, msd or lsd");
-        if (search && thresholdText is null) return kind == ProblemKind.Ov ? Problem.OrthogonalVectors : Problem.Exact(kind);
+        if (search)
+        {
+            // The search finds the optimum by itself; a threshold it would not read is refused, not ignored.
+            if (thresholdText is not null) throw new UsageException("--threshold: --search finds the optimal pair by itself and takes no threshold");
+            return kind == ProblemKind.Ov ? Problem.OrthogonalVectors : Problem.Exact(kind);
+        }
+
         if (kind == ProblemKind.Ov)
         {
             if (thresholdText is not null) throw new UsageException("--threshold: ov takes no threshold");
