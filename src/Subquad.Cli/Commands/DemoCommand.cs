@@ -44,9 +44,13 @@ internal static class DemoCommand
             EngineAct(io, count, l, s);
             SatAct(io, vars, s);
             DuelAct(io, directory, s);
+            ZooAct(io, s);
             io.Console.MarkupLine(CultureInfo.InvariantCulture, $"demo finished in {clock.Elapsed.TotalSeconds:F1} s");
             return ExitCodes.Ok;
         });
+        command.WithExamples(
+            "subquad demo",
+            "subquad demo --n 5000 --dim 512 --seed 3 -o demo-report/ --force");
         return command;
     }
 
@@ -173,5 +177,14 @@ internal static class DemoCommand
         var result = new DuelRunner(experiment).Run();
         string report = DuelOutput.Write(result, directory);
         DuelCommand.PrintTable(io, result, Subquad.Lab.Analysis.DuelSummary.From(result), report);
+    }
+
+    private static void ZooAct(CliIO io, int seed)
+    {
+        io.Console.MarkupLine("[bold]4. Trained models[/] (demo scale; the experiment is `subquad zoo -o DIR`): OV causal partner recall, token accuracy on 200 held-out sequences [Wilson 95%].");
+        foreach (var line in Subquad.Lab.Zoo.ZooDemo.Run(seed))
+        {
+            io.Console.MarkupLine(CultureInfo.InvariantCulture, $"   {Markup.Escape(line.What)}: {Markup.Escape(Subquad.Lab.Zoo.ZooReport.Format(line.Accuracy))} ({line.Seconds:F1} s)");
+        }
     }
 }

@@ -59,6 +59,12 @@ internal static class DuelCommand
             DuelOutput.EnsureWritable(directory, parse.GetValue(force));
             return Run(io, experiment, directory, parse.GetValue(format), parse.GetValue(saveInstances));
         });
+        problem.Aliases.Add("-p"); // -p and -t mean --problem and --threshold in every verb
+        threshold.Aliases.Add("-t");
+        command.WithExamples(
+            "subquad duel -o duel/ -p ov --families random,planted --sizes 64,128,256",
+            "subquad duel -o duel/ --sizes 128,256 --trials 40 --target 0.9",
+            "subquad duel -o duel/ --experiment experiment.json --format json");
         return command;
     }
 

@@ -108,6 +108,12 @@ internal static class TransformerCommand
             Run(io, instance, request);
             return ExitCodes.Ok;
         });
+        problem.Aliases.Add("-p"); // -p and -t mean --problem and --threshold in every verb
+        threshold.Aliases.Add("-t");
+        command.WithExamples(
+            "subquad transformer docs.npy -p lsd -t 0.1 --check",
+            "subquad transformer a.npy --against b.npy -p maxip -t 12 --search --format json",
+            "subquad transformer docs.npy -p ov --export ov.onnx --runtime onnx");
         return command;
     }
 

@@ -32,9 +32,9 @@ public static class VectorFile
             ".npy" => NpyReader.Read(path, forced),
             ".fvecs" => TexmexReader.Read(path, TexmexFormat.Fvecs, forced),
             ".bvecs" => TexmexReader.Read(path, TexmexFormat.Bvecs, forced),
-            ".tsv" => CsvReader.Read(path, forced, '\t'),
+            ".tsv" => CsvReader.Read(path, forced, '\t', CsvHeader),
             ".bits" => BitStringReader.Read(path, forced),
-            _ => CsvReader.Read(path, forced),
+            _ => CsvReader.Read(path, forced, header: CsvHeader),
         };
         var sidecar = RowNamesSidecar.TryReadFor(path);
         if (sidecar is null) return vectors;
@@ -44,6 +44,18 @@ public static class VectorFile
         }
 
         return vectors.WithNames(sidecar.Rows, vectors.Source);
+    }
+
+    private static readonly AsyncLocal<bool?> CsvHeaderMode = new();
+
+    /// <summary>
+    /// How delimited text read here treats its first row in the current call flow (the CLI's <c>--header</c> /
+    /// <c>--no-header</c>): true a header, false data, null (default) a header only when no field is a number.
+    /// </summary>
+    public static bool? CsvHeader
+    {
+        get => CsvHeaderMode.Value;
+        set => CsvHeaderMode.Value = value;
     }
 
     /// <summary>Writes <paramref name="vectors"/> to <paramref name="path"/> in the format its extension names (atomically).</summary>

@@ -37,7 +37,7 @@ public static class AttentionConstruction
     {
         var config = model.Config;
         int l = family.Dimensions, d = config.Width;
-        if (config.Mixer.Kind != MixerKind.Attention || config.Mixer.Heads != 1) throw new ArgumentException("the construction needs full causal attention with one head");
+        if (config.Mixer.Kind != MixerKind.Attention || config.Mixer.Heads != 1 || config.Mixer.QkNorm) throw new ArgumentException("the construction needs full causal attention with one head and no QK-norm");
         if (d < l) throw new ArgumentException($"width {d} is below the {l} document bits the construction keeps");
         if (config.InputDim != l + 1) throw new ArgumentException($"input has {config.InputDim} features; expected {l} bits and a BOS flag");
         if (family.Kind is not (ProblemKind.Ov or ProblemKind.Lsd)) throw new NotSupportedException($"{family.Name}: self passes the test (ip = w ≥ τ); the construction covers OV and LSD");

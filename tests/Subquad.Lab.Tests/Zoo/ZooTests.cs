@@ -19,6 +19,16 @@ public sealed class ZooTests
     }
 
     [Fact]
+    public void Demo_section_reports_the_hand_set_construction_exact_and_every_line_as_a_count()
+    {
+        var lines = ZooDemo.Run(seed: 3, steps: 8, testSequences: 20, threads: 1);
+        Assert.Equal(4, lines.Count); // hand-set, always-yes, attention, mamba
+        Assert.Equal(lines[0].Accuracy.Trials, lines[0].Accuracy.Successes);
+        Assert.Equal(20 * 15, lines[0].Accuracy.Trials); // n = 16: 15 labelled documents per sequence
+        Assert.All(lines.Skip(1), l => Assert.Equal(20 * 7, l.Accuracy.Trials)); // n = 8, the same held-out sequences
+    }
+
+    [Fact]
     public void Tiny_sweep_writes_rows_resumes_without_redoing_and_keeps_schema_and_csv_in_step()
     {
         string dir = Path.Combine(Path.GetTempPath(), "zoo-test-" + Guid.NewGuid().ToString("N"));
