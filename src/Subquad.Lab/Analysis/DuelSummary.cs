@@ -38,7 +38,7 @@ public sealed class DuelSummary
     public static IReadOnlyList<string> ReferenceKinds { get; } = ["exact", "transformer"];
 
     /// <summary>The one-pass strategies (kinds "onepass-...").</summary>
-    public static IReadOnlyList<string> OnePassKinds { get; } = ["onepass-keep-first", "onepass-keep-by-weight", "onepass-reservoir"];
+    public static IReadOnlyList<string> OnePassKinds { get; } = ["onepass-keep-first", "onepass-keep-by-weight", "onepass-reservoir", "onepass-sketch"];
 
     /// <summary>Kinds with a ladder, in report order.</summary>
     public static IReadOnlyList<string> LadderKinds { get; } = [.. DuelContenders.AttentionKinds, "linear-causal", .. OnePassKinds, "onepass-best"];

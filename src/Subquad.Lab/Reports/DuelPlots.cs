@@ -1,6 +1,7 @@
 using System.Globalization;
 using ScottPlot;
 using Subquad.Lab.Analysis;
+using Subquad.Lab.Duel;
 
 namespace Subquad.Lab.Reports;
 
@@ -178,18 +179,9 @@ public static class DuelPlots
         return true;
     }
 
-    private static string Unit(string kind) => kind switch
-    {
-        "random-sparse" => "keys per query k",
-        "window" => "window W (keys each side)",
-        "lsh" or "alsh" => "hash rounds",
-        "performer" => "random features",
-        "linformer" => "rank",
-        "clustered" => "clusters",
-        "taylor" or "linear-causal" => "Taylor order",
-        _ when kind.StartsWith("onepass", StringComparison.Ordinal) => "state bits S",
-        _ => "budget",
-    };
+    private static string Unit(string kind) =>
+        kind.StartsWith("onepass", StringComparison.Ordinal) ? DuelContenders.Record("onepass").BudgetUnit
+        : DuelContenders.Kinds.Contains(kind) ? DuelContenders.Record(kind).BudgetUnit : "budget";
 
     private static List<(string Unit, List<string> Kinds)> AccuracyVersusBudgetUnits(DuelSummary summary, string family, int n) =>
         summary.Cells.Where(c => c.Family == family && c.N == n && c.Batch == 0 && c.Budget is > 0 && DuelSummary.LadderKinds.Contains(c.Kind) && c.Decided > 0)

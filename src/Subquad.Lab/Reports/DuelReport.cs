@@ -28,7 +28,7 @@ public static class DuelReport
         double supportable = Proportion.Wilson(e.Trials, e.Trials).Low;
         text.AppendLine("# Subquad duel: the transformer against its subquadratic alternatives");
         text.AppendLine();
-        text.AppendLine(Inv, $"- problem: **{e.ToProblem()}**{(e.Bichromatic ? " (bichromatic, n/2 per side)" : "")}; l = max({e.MinDimensions}, ceil(c log2 n)), c in {{{string.Join(", ", e.DimensionFactorsRun.Select(c => c.ToString(Inv)))}}}");
+        text.AppendLine(Inv, $"- problem: **{e.ProblemsTitle}**{(e.Bichromatic ? " (bichromatic, n/2 per side)" : "")}; l = max({e.MinDimensions}, ceil(c log2 n)), c in {{{string.Join(", ", e.DimensionFactorsRun.Select(c => c.ToString(Inv)))}}}");
         text.AppendLine(Inv, $"- sizes n: {string.Join(", ", e.Sizes)}; {e.Trials} instances per cell (main batch){(e.Confirm ? ", and as many fresh ones (confirmation batch) wherever a rung reached the target" : "")}; master seed {e.Seed}");
         text.AppendLine(Inv, $"- target: balanced accuracy whose 95% Wilson lower bound is at least **{e.TargetAccuracy:0.###}**{(e.Confirm ? ", on the main batch and again on the confirmation batch" : "")}. With {e.Trials} instances even an all-correct cell is only known to be above {supportable:0.000}.");
         text.AppendLine(Inv, $"- rungs stop early (every {e.SequentialChunk} instances) once the upper bound falls below the target; ladders stop before a rung costing more than full attention's x n^({e.CapExponent.ToString(Inv)} - 2)");
@@ -197,14 +197,8 @@ public static class DuelReport
     }
 
     /// <summary>Keys per query a sparse heuristic's budget buys, to set beside random-sparse at the same k.</summary>
-    public static double KeysPerQuery(string kind, long budget, int rows, int? bucketSize = null) => kind switch
-    {
-        "window" => Math.Min(rows, (2.0 * budget) - 1),
-        "lsh" or "alsh" => Math.Min(rows, budget * 2.0 * rows / DuelContenders.LshBuckets(rows, bucketSize ?? DuelContenders.DefaultBucketSize(rows))),
-        "clustered" => Math.Min(rows, (double)rows / Math.Max(1, budget)),
-        "random-sparse" => Math.Min(rows, budget),
-        _ => double.NaN,
-    };
+    public static double KeysPerQuery(string kind, long budget, int rows, int? bucketSize = null) =>
+        DuelContenders.Kinds.Contains(kind) ? DuelContenders.KeysPerQuery(new MixerSpec { Kind = kind, BucketSize = bucketSize }, budget, rows) : double.NaN;
 
     private static void AgainstRandomSparse(StringBuilder text, DuelSummary summary, DuelResult result, List<string> families, List<int> sizes)
     {
