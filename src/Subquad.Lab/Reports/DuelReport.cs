@@ -237,9 +237,9 @@ public static class DuelReport
         double delta = 1 - e.TargetAccuracy;
         text.AppendLine("## The state-size limit: one-pass strategies and the disjointness bound");
         text.AppendLine();
-        text.AppendLine("Any recurrent model is a one-pass algorithm whose memory is its state. The rows below are **strategies** (keep-first, keep-by-weight, reservoir sampling), each exact on what it keeps: they show what S bits achieve on these families, not what S bits cannot. The **bound** is the communication lower bound: OV on n vectors encodes set disjointness on m = n/2 elements (l = 2 log2 m + 2), so an exact deterministic one-pass algorithm needs S >= m = n/2 bits, and one with error delta on every input needs S >= (1 - 2 sqrt(delta)) m / 4 (Bar-Yossef, Jayram, Kumar, Sivakumar, JCSS 2004; Omega(m) from Kalyanasundaram-Schnitger 1992, Razborov 1992). The bound is worst-case; a strategy can beat it on a particular family only by exploiting that family.");
+        text.AppendLine("Any recurrent model is a one-pass algorithm whose memory is its state. The rows below are **strategies** (keep-first, keep-by-weight, reservoir sampling, each exact on what it keeps; and a coordinate-sample sketch): they show what S bits achieve on these families, not what S bits cannot. The **bound** is a communication lower bound derived in full in `DisjointnessBound`: OV on n rows of dimension l encodes INDEX on m = min(n - 1, 2^floor((l-2)/2)) bits (Alice's set as rows (bin(e), not bin(e), 1, 0), Bob's index as one row (not bin(i), bin(i), 0, 1)), and a single pass is a one-way protocol, so by Fano an exact one-pass algorithm needs S >= m bits and one with error delta on every input needs S >= (1 - H2(delta)) m (the one-way INDEX bound of Kremer, Nisan and Ron 1999). The bound is worst-case; a strategy can beat it on a particular family only by exploiting that family. The sketch strategy is lossy and may answer yes wrongly.");
         text.AppendLine();
-        text.AppendLine(Inv, $"| family | n | n l (all documents) | best strategy: smallest S reaching the target | bound, exact (n/2) | bound, error {delta:0.###} |");
+        text.AppendLine(Inv, $"| family | n | n l (all documents) | best strategy: smallest S reaching the target | bound, exact (m) | bound, error {delta:0.###}: (1 - H2) m |");
         text.AppendLine("|---|---|---|---|---|---|");
         foreach (string family in families)
         {
@@ -250,7 +250,7 @@ public static class DuelReport
                 if (best is null) continue;
                 long all = (long)n * (info?.Dimensions ?? e.DimensionsFor(n));
                 string got = best.Budget is { } b ? string.Create(Inv, $"{b} bits ({Strategy(summary, family, n, b)}): {best.Best}") : string.Create(Inv, $"> {best.LargestTried} (best {best.BestBudget}: {best.Best})");
-                text.AppendLine(Inv, $"| {family} | {n} | {all} | {got} | {DisjointnessBound.DeterministicBits(n):0} | {DisjointnessBound.RandomisedBits(n, delta):0.#} |");
+                text.AppendLine(Inv, $"| {family} | {n} | {all} | {got} | {DisjointnessBound.DeterministicBits(n, info?.Dimensions ?? e.DimensionsFor(n)):0} | {DisjointnessBound.RandomisedBits(n, info?.Dimensions ?? e.DimensionsFor(n), delta):0.#} |");
             }
         }
 
