@@ -290,6 +290,12 @@ public sealed class DuelRunner
         return cell;
     }
 
+    /// <summary>
+    /// Bytes of constructions a cell keeps between contenders (768 MiB): past it a construction is rebuilt each time it is
+    /// needed (same instance, same result), so n = 2^14 with 400 instances per batch stays near 2 GB instead of 6.
+    /// </summary>
+    public const long ConstructionCacheBytes = 768L << 20;
+
     /// <summary>One instance: its place (batch, index), seed, the instance, the exact engine's truth and time.</summary>
     private sealed record Trial(int Index, int Batch, int Seed, SimilarityInstance Instance, bool Truth, double ExactMs, int Attempts);
 
@@ -337,12 +343,23 @@ public sealed class DuelRunner
             c = owner._wiring.Construct!(instance, run.Problem);
             DrawWallSeconds += clock.Elapsed.TotalSeconds;
             DrawCpuSeconds += CpuNow() - cpu;
-            _constructions[(batch, index)] = c;
+            long bytes = 8L * c.X.Rows * c.X.Columns;
+            if (_constructionBytes + bytes <= ConstructionCacheBytes)
+            {
+                _constructions[(batch, index)] = c;
+                _constructionBytes += bytes;
+            }
             return c;
         }
 
         /// <summary>Drops a batch's constructions once every contender is done with it (memory at large n).</summary>
-        public void Forget() => _constructions.Clear();
+        public void Forget()
+        {
+            _constructions.Clear();
+            _constructionBytes = 0;
+        }
+
+        private long _constructionBytes;
     }
 
     /// <summary>Runs one contender on one trial at one budget; returns its row.</summary>

@@ -50,7 +50,7 @@ public static class DuelReport
         Failures(text, summary, result, families);
         Requirements(text, summary, result, families, sizes, controls, e);
         AgainstRandomSparse(text, summary, result, families, sizes);
-        OnePass(text, summary, result, families, sizes);
+        OnePass(text, summary, result, families, sizes, plots);
         Mamba(text, summary, result);
         Lambda(text, result);
 
@@ -229,7 +229,7 @@ public static class DuelReport
         text.AppendLine();
     }
 
-    private static void OnePass(StringBuilder text, DuelSummary summary, DuelResult result, List<string> families, List<int> sizes)
+    private static void OnePass(StringBuilder text, DuelSummary summary, DuelResult result, List<string> families, List<int> sizes, IReadOnlyList<(string Title, string Stem)> plots)
     {
         var cells = summary.Cells.Where(c => DuelSummary.OnePassKinds.Contains(c.Kind) && c.Batch == 0 && c.Budget is not null).ToList();
         if (cells.Count == 0) return;
@@ -255,6 +255,12 @@ public static class DuelReport
         }
 
         text.AppendLine();
+        foreach (var (title, stem) in plots.Where(p => p.Stem.EndsWith("-onepass-heatmap", StringComparison.Ordinal)))
+        {
+            text.AppendLine(Inv, $"![{title}](plots/{stem}.png) ([SVG](plots/{stem}.svg))");
+            text.AppendLine();
+        }
+
         text.AppendLine("Balanced accuracy per strategy and S (main batch; \"-\": not run, above the first S confirmed, or stopped early):");
         text.AppendLine();
         foreach (string family in families)
