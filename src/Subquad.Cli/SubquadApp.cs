@@ -29,6 +29,9 @@ internal static class SubquadApp
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
+            bool header = parse.GetValue(CommonOptions.Header), noHeader = parse.GetValue(CommonOptions.NoHeader);
+            if (header && noHeader) throw new UsageException("--header and --no-header exclude each other");
+            Subquad.Core.IO.VectorFile.CsvHeader = header ? true : noHeader ? false : null;
             return parse.Invoke(config);
         }
         catch (Exception ex)
@@ -83,6 +86,8 @@ internal static class SubquadApp
     {
         var root = new RootCommand("Subquad: exact document similarity, its SETH hardness, and the one-head transformers that solve it (Alman & Yu, ICLR 2025).");
         root.Options.Add(CommonOptions.Verbose);
+        root.Options.Add(CommonOptions.Header);
+        root.Options.Add(CommonOptions.NoHeader);
         root.Subcommands.Add(DemoCommand.Create(io));
         root.Subcommands.Add(DuelCommand.Create(io));
         root.Subcommands.Add(ZooCommand.Create(io));

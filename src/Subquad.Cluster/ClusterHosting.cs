@@ -92,7 +92,7 @@ public static class ClusterHosting
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
     }
 
-    /// <summary>A client of a Redis-clustered cluster (not started).</summary>
+    /// <summary>A client (not started) of a Redis-clustered cluster, or without Redis of the one-process silo at <see cref="ClusterSettings.GatewayPort"/> on loopback.</summary>
     public static IHost BuildClient(ClusterSettings settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -104,7 +104,8 @@ public static class ClusterHosting
                 o.ClusterId = ClusterNames.ClusterId;
                 o.ServiceId = ClusterNames.ClusterId;
             });
-            client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.RedisConnection));
+            if (settings.Redis is null) client.UseLocalhostClustering(settings.GatewayPort, ClusterNames.ClusterId, ClusterNames.ClusterId);
+            else client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.RedisConnection));
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
             if (settings.Certificate is { } certificate)

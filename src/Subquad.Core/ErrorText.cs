@@ -10,6 +10,18 @@ namespace Subquad.Core;
 /// </summary>
 public static class ErrorText
 {
+    /// <summary>
+    /// The reason an <see cref="ArgumentException"/> gives, without the " (Parameter 'name')" that .NET appends to
+    /// <see cref="Exception.Message"/>: a library's argument check shown to a user as one <c>error:</c> line.
+    /// </summary>
+    public static string Reason(ArgumentException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        string message = exception.Message;
+        string suffix = exception.ParamName is { } name ? $" (Parameter '{name}')" : "";
+        return suffix.Length > 0 && message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
+    }
+
     /// <summary>The text with every control character written as <c>\n</c>, <c>\t</c>, <c>\r</c>, <c>\e</c> or <c>\xNN</c> / <c>\u{NNNN}</c>.</summary>
     public static string Escape(string? text)
     {

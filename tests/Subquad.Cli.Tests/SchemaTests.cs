@@ -67,11 +67,12 @@ public sealed class SchemaTests : IClassFixture<SchemaTests.Files>
         ["sat"] = (["sat", _files.File("f.cnf")], "stages", [ExitCodes.Satisfiable]),
         ["search"] = (["search", _files.File("b.npy"), "--corpus", _files.File("b.npy"), "-k", "3"], "results", [0]),
         ["search-dense"] = (["search", _files.File("d.npy"), "--corpus", _files.File("d.npy"), "-k", "50", "-p", "maxip"], "results", [0]),
+        ["transformer"] = (["transformer", _files.File("b.npy"), "--problem", "lsd", "--threshold", "0.1", "--check"], null, [0]),
     };
 
     public static TheoryData<string> Cases() => new(
         "solve", "solve-dense", "solve-all", "info", "info-machine", "bench", "near-duplicates", "near-duplicates-groups",
-        "generate", "generate-ksat", "embed", "reduce", "sat", "search", "search-dense");
+        "generate", "generate-ksat", "embed", "reduce", "sat", "search", "search-dense", "transformer");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -199,12 +200,32 @@ public sealed class SchemaTests : IClassFixture<SchemaTests.Files>
     {
         var help = CliHarness.Ok(verb, "--help").Out.TrimEnd();
         int examples = help.LastIndexOf("Examples:", StringComparison.Ordinal);
-        if (verb is "transformer" or "duel" or "demo" or "zoo" && examples < 0) Assert.Skip($"{verb}: its owner adds its examples");
         Assert.True(examples > 0, $"{verb} --help has no Examples section");
         var lines = help[examples..].Split('\n').Skip(1).ToList();
         Assert.InRange(lines.Count, 2, 3);
         Assert.All(lines, l => Assert.StartsWith("  subquad " + verb, l, StringComparison.Ordinal));
         Assert.DoesNotContain("[default: Table]", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryShortOption_MeansOneLongOption_AcrossVerbs()
+    {
+        var root = SubquadApp.Build(new CliIO(TextWriter.Null, TextWriter.Null, false));
+        var meaning = new Dictionary<string, (string Long, string Verb)>(StringComparer.Ordinal);
+        foreach (var command in root.Subcommands.SelectMany(c => c.Subcommands.Prepend(c)))
+        {
+            foreach (var option in command.Options)
+            {
+                foreach (var alias in option.Aliases.Where(a => a.Length == 2 && a[0] == '-'))
+                {
+                    if (meaning.TryGetValue(alias, out var first)) Assert.True(first.Long == option.Name, $"{alias} is {first.Long} in {first.Verb} but {option.Name} in {command.Name}");
+                    else meaning[alias] = (option.Name, command.Name);
+                }
+            }
+        }
+
+        Assert.Equal("--problem", meaning["-p"].Long);
+        Assert.Equal("--output", meaning["-o"].Long);
     }
 
     [Fact]
@@ -240,12 +261,13 @@ public sealed class SchemaTests : IClassFixture<SchemaTests.Files>
         File.WriteAllText(_files.File("bad.cnf.gz"), "not gzip");
         Assert.Equal(ExitCodes.BadInput, CliHarness.Run("sat", _files.File("bad.cnf.gz")).Code);
 
-        // 30 variables through the ONNX transformer: 2^15 + 2^15 tokens, two 65536^2 float32 buffers = 32 GiB.
+        // 30 variables through the ONNX transformer: 2^15 + 2^15 + 1 tokens, and the solver's estimate holds two
+        // n x n float64 score buffers (TransformerSolver.PeakBytes): 2 x 65537^2 x 8 bytes = 64.0 GiB.
         CliHarness.Ok("generate", "ksat", "--vars", "30", "--clauses", "128", "--seed", "1", "--force", "-o", _files.File("big.cnf"));
         var unknown = CliHarness.Run("sat", _files.File("big.cnf"), "--via", "transformer", "--runtime", "onnx");
         Assert.Equal(0, unknown.Code);
         Assert.Contains("s UNKNOWN", unknown.Out, StringComparison.Ordinal);
-        Assert.Contains("32.0 GiB", unknown.Out, StringComparison.Ordinal);
+        Assert.Contains("solver transformer (ONNX Runtime) 64.", unknown.Out, StringComparison.Ordinal);
         var budget = CliHarness.Run("sat", _files.File("big.cnf"), "--max-memory-gib", "0.0001", "--format", "json");
         Assert.Equal(0, budget.Code);
         Assert.Equal("unknown", JsonDocument.Parse(budget.Out).RootElement.GetProperty("status").GetString());

@@ -77,7 +77,7 @@ public sealed class TransformerCommandTests
         Directory.CreateDirectory(folder);
         try
         {
-            string file = Path.Combine(folder, "v.txt");
+            string file = Path.Combine(folder, "v.bits");
             File.WriteAllLines(file, ["# two documents", "10", "01"]);
             string model = Path.Combine(folder, "m.onnx");
             var output = new StringWriter();
@@ -91,6 +91,15 @@ public sealed class TransformerCommandTests
             Assert.Equal(2, SubquadApp.Run(["transformer", Path.Combine(folder, "missing.txt"), "--problem", "ov"], new StringWriter(), error));
             File.WriteAllLines(file, ["10", "0x"]);
             Assert.Equal(2, SubquadApp.Run(["transformer", file, "--problem", "ov"], new StringWriter(), error));
+
+            // .txt means delimited numbers in every verb: 0/1 strings there are refused with a pointer to .bits.
+            string text = Path.Combine(folder, "v.txt");
+            File.WriteAllLines(text, ["10", "01"]);
+            var refusal = new StringWriter();
+            Assert.Equal(2, SubquadApp.Run(["transformer", text, "--problem", "ov"], new StringWriter(), refusal));
+            Assert.Contains(".bits format", refusal.ToString(), StringComparison.Ordinal);
+            File.WriteAllLines(text, ["1,0", "0,1"]);
+            Assert.Equal(0, SubquadApp.Run(["transformer", text, "--problem", "ov", "--format", "json"], new StringWriter(), error));
         }
         finally
         {
@@ -140,7 +149,7 @@ public sealed class TransformerCommandTests
         Directory.CreateDirectory(folder);
         try
         {
-            string a = TextFile(folder, "a.txt", "00111100"), b = TextFile(folder, "b.txt", "01000000");
+            string a = TextFile(folder, "a.bits", "00111100"), b = TextFile(folder, "b.bits", "01000000");
             foreach (string t in new[] { "0.0000001", "0.00000001", "0.000000001" })
             {
                 var r = RunCli("transformer", a, "--against", b, "--problem", "msd", "--threshold", t, "--runtime", "onnx", "--check", "--format", "json");
@@ -149,7 +158,7 @@ public sealed class TransformerCommandTests
                 Assert.Contains("\"agrees\":true", r.Out, StringComparison.Ordinal);
             }
 
-            string c = TextFile(folder, "c.txt", "1100", "1010");
+            string c = TextFile(folder, "c.bits", "1100", "1010");
             foreach (var (problem, t) in new[] { ("msd", "0.5000000000000001"), ("lsd", "0.49999999999999999"), ("msd", "0.50000000000000001") })
             {
                 var r = RunCli("transformer", c, "--problem", problem, "--threshold", t, "--check", "--format", "json");
@@ -160,7 +169,7 @@ public sealed class TransformerCommandTests
                 Assert.Contains("\"schema\":\"subquad.transformer/1\"", r.Out, StringComparison.Ordinal);
             }
 
-            string f = TextFile(folder, "f.txt", "100", "110");
+            string f = TextFile(folder, "f.bits", "100", "110");
             foreach (string runtime in new[] { "own", "onnx" })
             {
                 var r = RunCli("transformer", f, "--problem", "msd", "--threshold", "0.7071068", "--precision", "f32", "--runtime", runtime, "--check", "--format", "csv");
@@ -169,7 +178,7 @@ public sealed class TransformerCommandTests
                 Assert.Equal("true", CsvField(r.Out, "agrees"));
             }
 
-            string ov = TextFile(folder, "ov.txt", [.. Enumerable.Repeat("100000", 12)]);
+            string ov = TextFile(folder, "ov.bits", [.. Enumerable.Repeat("100000", 12)]);
             foreach (var args in new[] { new[] { "--problem", "ov" }, ["--problem", "minip", "--threshold", "0"] })
             {
                 var r = RunCli(["transformer", ov, .. args, "--scale", "paper", "--check"]);
@@ -178,7 +187,7 @@ public sealed class TransformerCommandTests
                 Assert.StartsWith("error: the paper scale", r.Err, StringComparison.Ordinal);
             }
 
-            string z = TextFile(folder, "z.txt", "000", "000", "000");
+            string z = TextFile(folder, "z.bits", "000", "000", "000");
             var asWritten = RunCli("transformer", z, "--problem", "minip", "--threshold", "1", "--variant", "as-written", "--check", "--format", "json");
             Assert.Contains("\"agrees\":false", asWritten.Out, StringComparison.Ordinal); // the paper's slip, documented
             var corrected = RunCli("transformer", z, "--problem", "minip", "--threshold", "1", "--check", "--format", "json");

@@ -19,7 +19,10 @@ public class PartialSolverTests
     private static IReadOnlyList<Answer> Distributed(Random random, SimilarityInstance instance, Problem problem, int? top, bool all)
     {
         var solver = new PartialSolver(instance, problem, top, all, pruning: random.Next(4) != 0, BlockRows);
-        var chunks = Chunk.Split(solver.Plan, 1 + random.Next(5), withinBands: all || random.Next(2) == 0);
+        bool within = all || random.Next(2) == 0;
+        var chunks = random.Next(2) == 0
+            ? Chunk.Split(solver.Plan, 1 + random.Next(5), within)
+            : Chunk.Split(solver.Plan, 1 + random.Next(3), within, share: 1 + random.Next(8), maxTasks: 2 + random.Next(20));
         var order = chunks.OrderBy(_ => random.Next()).ToList();
         IReadOnlyList<ScoredPair> merged = [];
         foreach (var chunk in order)
@@ -138,5 +141,49 @@ public class PartialSolverTests
                 Assert.All(across, c => Assert.True(c.EndTask - c.FirstTask <= size));
             }
         }
+    }
+
+    [Fact]
+    public void GuidedChunksCoverEveryTaskOnceShrinkingTowardsTheEnd()
+    {
+        foreach (var (a, b, mono) in new[] { (1000, 1000, true), (33, 33, true), (3000, 2000, false), (2, 2, true) })
+        {
+            var plan = EnginePlan.Create(a, b, mono, 16);
+            foreach (var (min, share, max) in new[] { (1, 4, 50L), (3, 32, 1000L), (2, 1, 7L) })
+            {
+                foreach (bool within in new[] { true, false })
+                {
+                    var chunks = Chunk.Split(plan, min, within, share, max);
+                    long next = 0;
+                    for (int k = 0; k < chunks.Count; k++)
+                    {
+                        var c = chunks[k];
+                        long size = c.EndTask - c.FirstTask;
+                        Assert.Equal(k, c.Index);
+                        Assert.Equal(next, c.FirstTask);
+                        Assert.Equal(plan.TaskAt(c.FirstTask).BandA, c.Band);
+                        long target = Math.Clamp((plan.TaskCount - c.FirstTask) / share, min, max);
+                        // Exactly the guided size, unless cut short by the plan's end or (joins) the band's end.
+                        bool bandEnd = within && (c.EndTask == plan.TaskCount || plan.TaskAt(c.EndTask).BandA != c.Band);
+                        Assert.True(size == target || c.EndTask == plan.TaskCount || bandEnd && size < target, $"chunk {k}: {size} tasks, guided {target}");
+                        if (within) Assert.Equal(c.Band, plan.TaskAt(c.EndTask - 1).BandA);
+                        next = c.EndTask;
+                    }
+
+                    Assert.Equal(plan.TaskCount, next);
+                }
+            }
+        }
+
+        // The defaults: dense n = 100,000 in 512-row blocks on 2 silos makes a few dozen chunks (not hundreds),
+        // the first about 1/32 of the job, the last ones of about 2^26 pairs.
+        var dense = EnginePlan.Create(100_000, 100_000, true, 512);
+        var (minTasks, chunkShare, maxTasks) = JobSpec.GuidedChunks(512, 2);
+        Assert.Equal(32, chunkShare);
+        Assert.Equal(128, JobSpec.GuidedChunks(512, 32).Share);
+        var guided = Chunk.Split(dense, minTasks, false, chunkShare, maxTasks);
+        Assert.InRange(guided.Count, 40, 80);
+        Assert.Equal(dense.TaskCount / 32, guided[0].EndTask);
+        Assert.Equal(minTasks, guided[^2].EndTask - guided[^2].FirstTask);
     }
 }

@@ -130,7 +130,7 @@ public class GpuEngineOracleTests
         var random = new Random(5);
         for (int c = 0; c < 4; c++)
         {
-            var instance = SimilarityInstance.Monochromatic(Instances.Dense(random, 40, 1 + random.Next(40)));
+            var instance = SimilarityInstance.Monochromatic(Subquad.Core.Tests.Engine.EngineInstances.Dense(random, 40, 1 + random.Next(40)));
             var engine = RandomEngine(random);
             foreach (var kind in Enum.GetValues<ProblemKind>().Where(k => k != ProblemKind.Ov))
             {
@@ -177,7 +177,7 @@ public class GpuEngineOracleTests
     public void Solve_StreamedAndResidentRows_BothRunAndAgree()
     {
         var random = new Random(8);
-        var instance = SimilarityInstance.Monochromatic(Instances.Dense(random, 70, 33));
+        var instance = SimilarityInstance.Monochromatic(Subquad.Core.Tests.Engine.EngineInstances.Dense(random, 70, 33));
         var streamed = new GpuEngine(Devices.Cpu) { BlockRows = 64, ResidentBudgetBytes = 0 };
         var resident = new GpuEngine(Devices.Cpu) { BlockRows = 64 };
         var problem = Problem.Exact(ProblemKind.Msd);

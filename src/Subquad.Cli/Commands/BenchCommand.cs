@@ -148,25 +148,8 @@ internal static class BenchCommand
     /// </summary>
     internal static ExponentFit? FitExponent(IReadOnlyList<BenchRow> rows)
     {
-        var points = rows.SelectMany(r => (r.Times ?? [r.Seconds]).Where(t => t > 0).Select(t => (X: Math.Log(r.N), Y: Math.Log(t)))).ToList();
-        if (points.Select(q => q.X).Distinct().Count() < 2) return null;
-        double mx = points.Average(q => q.X), my = points.Average(q => q.Y);
-        double sxy = points.Sum(q => (q.X - mx) * (q.Y - my)), sxx = points.Sum(q => (q.X - mx) * (q.X - mx));
-        double slope = sxy / sxx;
-        int df = points.Count - 2;
-        if (df < 1) return new ExponentFit(slope, double.NaN, double.NaN, points.Count);
-        double residual = points.Sum(q => Math.Pow(q.Y - (my + slope * (q.X - mx)), 2));
-        double se = Math.Sqrt(residual / df / sxx);
-        double t = StudentT975(df);
-        return new ExponentFit(slope, slope - t * se, slope + t * se, points.Count);
-    }
-
-    /// <summary>The 0.975 quantile of Student's t with <paramref name="df"/> degrees of freedom (table; 1.96 beyond 30).</summary>
-    internal static double StudentT975(int df)
-    {
-        double[] table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-            2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042];
-        return df <= table.Length ? table[df - 1] : 1.96;
+        var points = rows.SelectMany(r => (r.Times ?? [r.Seconds]).Where(t => t > 0).Select(t => ((double)r.N, t)));
+        return Subquad.Lab.Analysis.LogLogFit.Fit(points) is { } fit ? new ExponentFit(fit.Slope, fit.Ci95Low, fit.Ci95High, fit.Points) : null;
     }
 
     private static double Median(double[] values)

@@ -52,7 +52,7 @@ internal static class ClusterCommand
     private static Command Silo(CliIO io)
     {
         var redis = RedisOption(required: true);
-        var threads = new Option<int?>("--threads") { Description = "Worker loops, one chunk at a time each (default: all cores)." };
+        var threads = new Option<int?>("--threads") { Description = "Threads each chunk runs on; the silo runs one chunk at a time and fetches the next while it runs (default: all cores)." };
         var port = new Option<int>("--port") { Description = "Silo-to-silo port.", DefaultValueFactory = _ => 11111 };
         var gateway = new Option<int?>("--gateway-port") { Description = "Client gateway port (default: --port + 1)." };
         var bind = new Option<string>("--bind") { Description = "Address to listen on and advertise; anything but loopback needs --tls-cert.", DefaultValueFactory = _ => "127.0.0.1" };
@@ -93,7 +93,7 @@ internal static class ClusterCommand
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
             host.Start();
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"silo listening on {address}:{p} (gateway {g}{(settings.Certificate is null ? "" : ", TLS")}), {n} worker thread(s), Redis {settings.Redis}, data dirs: {(dirs.Length == 0 ? "none" : string.Join(", ", worker.DataDirectories.Roots))}; pid {Environment.ProcessId}"));
+                $"silo listening on {address}:{p} (gateway {g}{(settings.Certificate is null ? "" : ", TLS")}), {n} thread(s) per chunk, Redis {settings.Redis}, data dirs: {(dirs.Length == 0 ? "none" : string.Join(", ", worker.DataDirectories.Roots))}; pid {Environment.ProcessId}"));
             io.Error.Flush();
             stop.Token.WaitHandle.WaitOne();
             io.Error.WriteLine("silo stopping");
@@ -193,12 +193,13 @@ internal static class ClusterCommand
         var refs = inputs.Select(InputHash.Of).ToList();
         string jobId = NewJobId(request.File);
         string? shards = request.All ? Path.Combine(Path.GetDirectoryName(refs[0].Path)!, ".subquad-jobs", jobId) : null;
-        var spec = JobSpec.Create(jobId, instance, refs[0], refs.Count > 1 ? refs[1] : null, request.Kind, request.Problem, request.Top, request.All, request.Pruning, shards);
         var dataDirs = refs.Select(r => Path.GetDirectoryName(r.Path)!).Distinct().ToList();
         var session = ClusterSession.Connect(target, request.Threads, dataDirs).GetAwaiter().GetResult();
         try
         {
-            if (!session.IsLocal && session.SilosAlive().GetAwaiter().GetResult() == 0) throw new ClusterException($"no silo is alive in the cluster at Redis {target}");
+            int silos = session.IsLocal ? 1 : session.SilosAlive().GetAwaiter().GetResult();
+            if (silos == 0) throw new ClusterException($"no silo is alive in the cluster at Redis {target}");
+            var spec = JobSpec.Create(jobId, instance, refs[0], refs.Count > 1 ? refs[1] : null, request.Kind, request.Problem, request.Top, request.All, request.Pruning, shards, silos: silos);
             session.Submit(spec).GetAwaiter().GetResult();
             io.Error.WriteLine(session.IsLocal
                 ? $"job {jobId}: {spec.TaskCount} tasks on a one-process cluster"
@@ -304,6 +305,7 @@ internal static class ClusterCommand
             pairs_done = s.PairsDone,
             pairs = s.PairCount,
             time_s = s.Seconds,
+            start_s = s.StartSeconds,
             pairs_per_second = s.Seconds > 0 ? s.PairsDone / s.Seconds : 0,
             leases_reclaimed = s.LeasesReclaimed,
             duplicates_discarded = s.DuplicatesDiscarded,
@@ -316,12 +318,13 @@ internal static class ClusterCommand
                 io.Out.WriteLine(JsonSerializer.Serialize(new { schema = "subquad.cluster_status/1", silos_alive = silos, jobs = rows }, new JsonSerializerOptions { WriteIndented = true }));
                 break;
             case OutputFormat.Csv:
-                io.Out.WriteLine("job_id,phase,problem,mode,input,chunks_done,chunks,tasks_done,pairs_done,pairs,time_s,pairs_per_second,leases_reclaimed,duplicates_discarded,coordinator_silo,error");
+                io.Out.WriteLine("job_id,phase,problem,mode,input,chunks_done,chunks,tasks_done,pairs_done,pairs,time_s,start_s,pairs_per_second,leases_reclaimed,duplicates_discarded,coordinator_silo,error");
                 foreach (var r in rows)
                 {
                     io.Out.WriteLine(string.Join(',', Csv.Quote(r.job_id), r.phase, Csv.Quote(r.problem ?? ""), r.mode ?? "", Csv.Quote(r.input ?? ""),
                         r.chunks_done.ToString(CultureInfo.InvariantCulture), r.chunks.ToString(CultureInfo.InvariantCulture), r.tasks_done.ToString(CultureInfo.InvariantCulture),
                         r.pairs_done.ToString(CultureInfo.InvariantCulture), r.pairs.ToString(CultureInfo.InvariantCulture), r.time_s.ToString("R", CultureInfo.InvariantCulture),
+                        r.start_s.ToString("R", CultureInfo.InvariantCulture),
                         r.pairs_per_second.ToString("R", CultureInfo.InvariantCulture), r.leases_reclaimed.ToString(CultureInfo.InvariantCulture),
                         r.duplicates_discarded.ToString(CultureInfo.InvariantCulture), Csv.Quote(r.coordinator_silo ?? ""), Csv.Quote(r.error ?? "")));
                 }

@@ -11,6 +11,20 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    /// <summary>--header: the first row of CSV/TSV/text vector input is a header (every verb that reads vectors).</summary>
+    public static Option<bool> Header { get; } = new("--header")
+    {
+        Description = "CSV/TSV/.txt vector input: the first row is a header (default: a header only when none of its fields is a number).",
+        Recursive = true,
+    };
+
+    /// <summary>--no-header: the first row of CSV/TSV/text vector input is data (a bad field there is an error naming line 1).</summary>
+    public static Option<bool> NoHeader { get; } = new("--no-header")
+    {
+        Description = "CSV/TSV/.txt vector input: the first row is data, never a header.",
+        Recursive = true,
+    };
+
     /// <summary>
     /// --format table|json|csv, typed lowercase as help shows it. A value outside the three gets a one-line usage
     /// error naming them (the default enum parser would name the .NET type).

@@ -44,9 +44,13 @@ internal static class DemoCommand
             EngineAct(io, count, l, s);
             SatAct(io, vars, s);
             DuelAct(io, directory, s);
+            ZooAct(io, s);
             io.Console.MarkupLine(CultureInfo.InvariantCulture, $"demo finished in {clock.Elapsed.TotalSeconds:F1} s");
             return ExitCodes.Ok;
         });
+        command.WithExamples(
+            "subquad demo",
+            "subquad demo --n 5000 --dim 512 --seed 3 -o demo-report/ --force");
         return command;
     }
 
@@ -109,8 +113,8 @@ internal static class DemoCommand
             ("A.4 + Thm 3.1 gamma-LSD, engine", SatChain.Lsd(), ExactSolvers.Default),
             ("A.4 + A.13 bichromatic Max-IP, engine", SatChain.BMaxIp, ExactSolvers.Default),
             ("A.4 + Thm 1.3 bichromatic MSD, engine", SatChain.BMsd, ExactSolvers.Default),
-            ("Cor 3.2 LSD_0, one-head transformer", SatChain.LsdZero, new TransformerSolver(TransformerRuntime.Own)),
-            ("Cor 3.2 LSD_0, transformer in ONNX Runtime", SatChain.LsdZero, new TransformerSolver(TransformerRuntime.Onnx)),
+            ("Cor 3.2 LSD_0, one-head transformer", SatChain.LsdZero, new TransformerSolver()),
+            ("Cor 3.2 LSD_0, transformer in ONNX Runtime", SatChain.LsdZero, new TransformerSolver(Subquad.Models.Runtimes.OnnxTransformerRuntime.Float64)),
         };
         var table = new Table().Title("one formula, six routes");
         foreach (var column in new[] { "route", "answer", "assignment", "bottom problem", "largest query", "time" }) table.AddColumn(column);
@@ -170,8 +174,17 @@ internal static class DemoCommand
         experiment.Validate();
         io.Console.MarkupLine($"[bold]3. The duel[/]: the transformer (exact attention on the construction) against subquadratic alternatives on OV, balanced planted / critical / SAT-derived instances (random(p=0.25) as the easy control), n = 32..128.");
         io.Console.MarkupLine(CultureInfo.InvariantCulture, $"   Demo scale: {experiment.Trials} instances per cell, so the bar is balanced accuracy >= {experiment.TargetAccuracy} (95% lower bound, confirmed on {experiment.Trials} fresh instances); with this many instances nothing above {Subquad.Lab.Analysis.Proportion.Wilson(experiment.Trials, experiment.Trials).Low:0.000} can be claimed. The full experiment is `subquad duel -o DIR` (400 per cell, target 0.99).");
-        var result = new DuelRunner(experiment, TransformerWiring.Standard()).Run();
+        var result = new DuelRunner(experiment).Run();
         string report = DuelOutput.Write(result, directory);
         DuelCommand.PrintTable(io, result, Subquad.Lab.Analysis.DuelSummary.From(result), report);
+    }
+
+    private static void ZooAct(CliIO io, int seed)
+    {
+        io.Console.MarkupLine("[bold]4. Trained models[/] (demo scale; the experiment is `subquad zoo -o DIR`): OV causal partner recall, token accuracy on 200 held-out sequences [Wilson 95%].");
+        foreach (var line in Subquad.Lab.Zoo.ZooDemo.Run(seed))
+        {
+            io.Console.MarkupLine(CultureInfo.InvariantCulture, $"   {Markup.Escape(line.What)}: {Markup.Escape(Subquad.Lab.Zoo.ZooReport.Format(line.Accuracy))} ({line.Seconds:F1} s)");
+        }
     }
 }

@@ -16,17 +16,7 @@ namespace Subquad.Cli.Commands;
 /// </summary>
 internal static class DuelCommand
 {
-    /// <summary>
-    /// What the duel is wired to: the construction provider and exact attention engine from Subquad.Models, and the
-    /// SAT-derived family from Subquad.Hardness. None of them is in this branch yet; without them the duel runs the
-    /// exact engine, the one-pass state-size limit and Mamba's cost, and the report says what it skipped.
-    /// </summary>
-    internal static DuelWiring DefaultWiring() => Subquad.Lab.Transformers.TransformerWiring.Standard();
-
-    public static Command Create(CliIO io) => Create(io, DefaultWiring);
-
-    /// <summary>The verb with an explicit wiring (tests inject one).</summary>
-    internal static Command Create(CliIO io, Func<DuelWiring> wiring)
+    public static Command Create(CliIO io)
     {
         var output = new Option<string>("--output", "-o") { Description = "Folder for report.md, results.json, results.csv and plots/.", Required = true };
         var experimentFile = new Option<FileInfo?>("--experiment") { Description = "Experiment as JSON (see docs/duel.md); flags below override its fields." };
@@ -67,8 +57,14 @@ internal static class DuelCommand
             experiment.Validate();
             string directory = parse.GetValue(output)!;
             DuelOutput.EnsureWritable(directory, parse.GetValue(force));
-            return Run(io, experiment, wiring(), directory, parse.GetValue(format), parse.GetValue(saveInstances));
+            return Run(io, experiment, directory, parse.GetValue(format), parse.GetValue(saveInstances));
         });
+        problem.Aliases.Add("-p"); // -p and -t mean --problem and --threshold in every verb
+        threshold.Aliases.Add("-t");
+        command.WithExamples(
+            "subquad duel -o duel/ -p ov --families random,planted --sizes 64,128,256",
+            "subquad duel -o duel/ -p lsd -t 0.2 --mixers lsh,performer,window --sizes 64,128 --seed 7",
+            "subquad duel -o duel/ --experiment experiment.json --format json");
         return command;
     }
 
@@ -79,13 +75,13 @@ internal static class DuelCommand
         return items;
     }
 
-    private static int Run(CliIO io, DuelExperiment experiment, DuelWiring wiring, string directory, OutputFormat format, string? saveInstances)
+    private static int Run(CliIO io, DuelExperiment experiment, string directory, OutputFormat format, string? saveInstances)
     {
         // Resume: a previous run of the same experiment in this folder keeps its finished cells.
         var (previousRows, previousCells) = DuelOutput.ReadCheckpoint(directory, experiment);
         if (previousCells.Count > 0) io.Error.WriteLine($"resuming: {previousCells.Count} finished (family, n) cells in {directory} are kept");
         var archive = saveInstances is null ? null : new InstanceArchive(saveInstances);
-        var runner = new DuelRunner(experiment, wiring)
+        var runner = new DuelRunner(experiment)
         {
             Resume = previousRows,
             ResumeCells = previousCells,
@@ -93,39 +89,26 @@ internal static class DuelCommand
             InstanceDrawn = archive is null ? null : archive.Save,
         };
         runner.Preflight(); // refusals (unbalanceable family, budget above the cap) before any long work
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // Ctrl-C: finish the current instance, then write what is done.
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        // SIGINT (Ctrl-C) and SIGTERM: finish the current instance, then write what is done (exit 130 / 143).
+        using var cancel = CancelSignals.Listen();
         DuelResult result;
-        try
+        if (io.Interactive)
         {
-            if (io.Interactive)
+            result = null!;
+            io.ErrorConsole.Progress().Start(context =>
             {
-                result = null!;
-                io.ErrorConsole.Progress().Start(context =>
+                var task = context.AddTask("duel");
+                result = runner.Run(new Reporter(p =>
                 {
-                    var task = context.AddTask("duel");
-                    result = runner.Run(new Reporter(p =>
-                    {
-                        task.MaxValue = p.Total;
-                        task.Value = p.Done;
-                        task.Description = Markup.Escape(p.Stage);
-                    }), cancel.Token);
-                });
-            }
-            else
-            {
-                result = runner.Run(null, cancel.Token);
-            }
+                    task.MaxValue = p.Total;
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape(p.Stage);
+                }), cancel.Token);
+            });
         }
-        finally
+        else
         {
-            Console.CancelKeyPress -= onCancel;
+            result = runner.Run(null, cancel.Token);
         }
 
         archive?.Flush();
@@ -145,7 +128,7 @@ internal static class DuelCommand
         }
 
         if (!result.Completed) io.Error.WriteLine($"cancelled: wrote the {result.Rows.Count} finished rows to {directory}");
-        return result.Completed ? ExitCodes.Ok : ExitCodes.Cancelled;
+        return result.Completed ? ExitCodes.Ok : cancel.CancelledExitCode;
     }
 
     internal static void PrintTable(CliIO io, DuelResult result, DuelSummary summary, string report)

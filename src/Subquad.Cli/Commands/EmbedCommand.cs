@@ -54,7 +54,7 @@ internal static class EmbedCommand
             if (count is < 1) throw new UsageException($"--keywords {count}: must be at least 1");
             if (!(fraction > 0 && fraction <= 1)) throw new UsageException($"--max-df {fraction.ToString(CultureInfo.InvariantCulture)}: must lie in (0, 1]");
             if (minimum < 1) throw new UsageException($"--min-df {minimum}: must be at least 1");
-            VectorFile.FormatOf(path);
+            VectorFile.WritableFormatOf(path);
             RefuseInputs(dir, path, listFile);
             OutputFiles.RefuseExisting(path, parse.GetValue(force), RowNamesSidecar.PathFor(path));
 

@@ -45,7 +45,7 @@ internal static class GenerateCommand
     /// </summary>
     public static void Write(CliIO io, string path, VectorSet vectors, string description, OutputFormat format, string generator, Record fields, bool packed)
     {
-        VectorFile.FormatOf(path);
+        VectorFile.WritableFormatOf(path);
         if (packed) PackedBits.Write(path, (BinaryVectors)vectors);
         else VectorFile.Write(path, vectors);
         if (format == OutputFormat.Table)
@@ -101,7 +101,7 @@ internal static class GenerateCommand
             if (p is { } q && !(q >= 0 && q <= 1)) throw new UsageException($"--density {q.ToString(CultureInfo.InvariantCulture)}: must lie in [0, 1]");
             if (count < (planted ? 3 : 1)) throw new UsageException($"--n {count}: {(planted ? "a planted instance needs at least 3 rows" : "must be at least 1")}");
             if (l < (planted && !isDense ? 2 : 1)) throw new UsageException($"--dim {l}: {(planted && !isDense ? "a planted binary instance needs at least 2 columns" : "must be at least 1")}");
-            VectorFile.FormatOf(path);
+            VectorFile.WritableFormatOf(path);
             OutputFiles.RefuseExisting(path, parse.GetValue(force));
             MemoryBudget.Check(path, count, l, isDense ? VectorKind.Dense : VectorKind.Binary);
             double pd = p ?? 0.2;

@@ -7,7 +7,7 @@ using Subquad.Core.Solvers;
 using Subquad.Hardness.Cnf;
 using Subquad.Hardness.Reductions;
 using Subquad.Hardness.Sat;
-using Subquad.Lab.Transformers;
+using Subquad.Lab.Sat;
 
 namespace Subquad.Cli.Commands;
 
@@ -21,8 +21,8 @@ internal static class SatCommand
     public static Command Create(CliIO io)
     {
         var file = new Argument<string>("file") { Description = "DIMACS CNF file (SATLIB files with the % trailer are fine; .cnf.gz is gunzipped; - reads standard input)." };
-        var via = new Option<string>("--via") { Description = "Chain: ov (bichromatic OV), lsd (Lemma A.4 + Thm 3.1), bmaxip (A.4 + Lemma A.13), bmsd (A.4 + Thm 1.3 = A.13 + B.5), transformer (Cor 3.2: bichromatic LSD_0 decided by the one-head transformer of Thm C.2, which also names the pair), transformer-mono (A.4 + monochromatic LSD_0 by the transformer).", DefaultValueFactory = _ => "ov" };
-        via.AcceptOnlyFromAmong([.. SatChain.All.Select(c => c.Name), "transformer", "transformer-mono"]);
+        var via = new Option<string>("--via") { Description = "Route (SatRoutes): " + string.Join(", ", SatRoutes.All.Select(r => $"{r.Name} ({r.Description}; reads {string.Join(", ", r.Uses.Select(u => "--" + u))})")) + ". An option the route does not read is an error.", DefaultValueFactory = _ => "ov" };
+        via.AcceptOnlyFromAmong([.. SatRoutes.All.Select(r => r.Name)]);
         var runtime = new Option<string>("--runtime") { Description = "With --via transformer: own (Subquad's attention engine) or onnx (the exported graph in ONNX Runtime).", DefaultValueFactory = _ => "own" };
         runtime.AcceptOnlyFromAmong("own", "onnx");
         var solver = new Option<string>("--solver") { Description = "Bottom solver: engine (the fastest exact solver) or oracle (brute force).", DefaultValueFactory = _ => "engine" };
@@ -48,22 +48,18 @@ internal static class SatCommand
 
             double gib = parse.GetValue(memory);
             if (!(gib > 0)) throw new UsageException($"--max-memory-gib {gib}: must be positive");
-            string route = parse.GetValue(via)!;
-            var chain = route switch
-            {
-                "lsd" => SatChain.Lsd(g),
-                "transformer" => SatChain.LsdZero,
-                "transformer-mono" => SatChain.LsdZeroMonochromatic,
-                _ => SatChain.Find(route)!,
-            };
-            ISimilaritySolver bottom = route.StartsWith("transformer", StringComparison.Ordinal)
-                ? new TransformerSolver(parse.GetValue(runtime) == "onnx" ? TransformerRuntime.Onnx : TransformerRuntime.Own)
-                : parse.GetValue(solver) == "oracle" ? ExactSolvers.Oracle : ExactSolvers.Default;
+            var route = SatRoutes.Find(parse.GetValue(via)!)!;
+            var given = new (string Name, Option Option)[] { ("solver", solver), ("gamma", gamma), ("runtime", runtime) }
+                .Where(o => parse.GetResult(o.Option) is { Implicit: false }).Select(o => o.Name);
+            if (SatRoutes.Unused(route, given) is { } unused) throw new UsageException(unused);
+            var settings = new SatRouteSettings(g, parse.GetValue(solver) == "oracle", parse.GetValue(runtime)!);
+            var chain = route.Chain(settings);
+            var bottom = route.Solver(settings);
             var readOptions = new DimacsReadOptions { Lenient = parse.GetValue(lenient) };
             var document = path == "-" ? DimacsReader.Read(io.In, "<stdin>", readOptions) : DimacsReader.ReadFile(path, readOptions);
             var options = new SplitAndListOptions { MemoryBudgetBytes = (long)(gib * (1L << 30)) };
             var fmt = parse.GetValue(format);
-            string? refusal = Refusal(document.Formula, route, parse.GetValue(runtime)!, options, path);
+            string? refusal = Refusal(document.Formula, chain, bottom, options, path);
             if (refusal is not null) return Unknown(io, path, document, chain, bottom, refusal, fmt);
             return Run(io, path, document, chain, bottom, options, fmt);
         });
@@ -71,35 +67,30 @@ internal static class SatCommand
     }
 
     /// <summary>
-    /// Why the route cannot run within memory, or null: the split-and-list halves over the budget (2^ceil(N/2) +
-    /// 2^floor(N/2) padded rows), or, for the ONNX transformer, the n x n attention scores ONNX Runtime materialises
-    /// (two float32 n x n buffers for n = both halves' rows) over the budget or this machine's memory. Checked
-    /// before anything is built: such a formula is answered s UNKNOWN with the size, as solvers do, not a crash.
+    /// Why the route cannot run within memory, or null: every stage's size (split and list's halves, each reduction's
+    /// output, the engine's staging, the transformer's weights and, for ONNX Runtime, its graph copies and n x n
+    /// scores; <see cref="SatDecider.EstimateBytes"/>) against --max-memory-gib and the free memory. Checked before
+    /// anything is built: such a formula is answered s UNKNOWN with the size, as solvers do, not a crash.
     /// </summary>
-    internal static string? Refusal(CnfFormula formula, string route, string runtime, SplitAndListOptions options, string path)
+    internal static string? Refusal(CnfFormula formula, SatChain chain, ISimilaritySolver bottom, SplitAndListOptions options, string path)
     {
         try
         {
-            CnfSatToOrthogonalVectors.CheckSize(formula, options, path);
+            SatDecider.CheckChainSize(formula, chain, bottom, options, path);
         }
         catch (Subquad.Core.InputException ex)
         {
             return ex.Message;
         }
 
-        if (route.StartsWith("transformer", StringComparison.Ordinal) && runtime == "onnx")
-        {
-            int n = formula.VariableCount, h = CnfSatToOrthogonalVectors.LeftVariables(n);
-            double tokens = Math.Pow(2, h) + Math.Pow(2, n - h);
-            double need = 2 * tokens * tokens * sizeof(float);
-            long limit = Math.Min(options.MemoryBudgetBytes, Subquad.Core.IO.MemoryBudget.AvailableBytes());
-            if (need > limit)
-            {
-                return Invariant($"the ONNX transformer route attends over {tokens:0} tokens (2^{h} + 2^{n - h} split-and-list rows) and ONNX Runtime holds the {tokens:0} x {tokens:0} attention scores twice in float32: about {need / (1L << 30):F1} GiB, over the {limit / (double)(1L << 30):F1} GiB available (--max-memory-gib and this machine); use --runtime own or --via ov, or a formula with fewer variables");
-            }
-        }
-
         return null;
+    }
+
+    /// <summary>"X (stage Y, ...)": every stage's size as <see cref="SatDecider.EstimateBytes"/> computes it.</summary>
+    private static string MemoryLine(CnfFormula formula, SatChain chain, ISimilaritySolver bottom)
+    {
+        var stages = SatDecider.EstimateBytes(formula, chain, bottom);
+        return Subquad.Core.IO.MemoryBudget.Format(SatDecider.Total(stages)) + " (" + string.Join(", ", stages.Select(s => s.Stage + " " + Subquad.Core.IO.MemoryBudget.Format(s.Bytes))) + ")";
     }
 
     /// <summary>The answer for a refused run: "s UNKNOWN" with the reason on a c line, exit 0 (SAT-competition convention).</summary>
@@ -128,6 +119,7 @@ internal static class SatCommand
             .Add("solver", bottom.Name)
             .Add("status", status)
             .Add("reason", reason)
+            .Add("memory_estimate_bytes", SatDecider.Total(SatDecider.EstimateBytes(formula, chain, bottom)))
             .Add("assignment", assignment?.Select((value, i) => value ? i + 1 : -(i + 1)).ToList())
             .Add("split_and_list_vectors", report?.OvVectors)
             .Add("build_time_ms", report is null ? null : report.BuildSeconds * 1000)
@@ -161,6 +153,7 @@ internal static class SatCommand
         var output = io.Out;
         output.WriteLine(Invariant($"c subquad sat: {path}: {formula.VariableCount} variables, {formula.ClauseCount} clauses; chain {chain.Name} ({chain.Target}), solver {bottom.Name}"));
         foreach (var warning in document.Warnings) output.WriteLine("c warning: " + warning);
+        output.WriteLine("c memory estimate " + MemoryLine(formula, chain, bottom));
         var report = SatDecider.Decide(formula, chain, bottom, options, path);
         foreach (var stage in report.Stages)
         {

@@ -34,11 +34,13 @@ internal static class SearchCommand
         var binary = new Option<bool>("--binary") { Description = "Read both files as binary vectors." };
         var packed = VectorInputs.Packed();
         var packedDim = VectorInputs.PackedDim();
+        var mmap = VectorInputs.Mmap();
+        var noMmap = VectorInputs.NoMmap();
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
         var check = new Option<bool>("--check") { Description = "Verify every neighbour list against the brute-force oracle (O(q n l))." };
         var command = new Command("search", "Exact k nearest neighbours of every query in a corpus (FAISS-style indices.npy and scores.npy).");
         command.Arguments.Add(queries);
-        foreach (var option in new Option[] { corpus, top, problem, output, format, dense, binary, packed, packedDim, threads, check }) command.Options.Add(option);
+        foreach (var option in new Option[] { corpus, top, problem, output, format, dense, binary, packed, packedDim, mmap, noMmap, threads, check }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             string queryPath = parse.GetValue(queries)!, corpusPath = parse.GetValue(corpus)!;
@@ -51,8 +53,9 @@ internal static class SearchCommand
             string? folder = parse.GetValue(output);
             if (folder is not null) RefuseInputs(folder, queryPath, corpusPath);
             VectorKind? kind = parse.GetValue(dense) ? VectorKind.Dense : parse.GetValue(binary) || metric.NeedsBinary() ? VectorKind.Binary : null;
-            var q = VectorInputs.Read(io, queryPath, kind, packedBits);
-            var c = VectorInputs.Read(io, corpusPath, kind ?? (q.IsBinary ? VectorKind.Binary : VectorKind.Dense), packedBits);
+            var mapping = VectorInputs.Mapping(parse.GetValue(mmap), parse.GetValue(noMmap));
+            var q = VectorInputs.Read(io, queryPath, kind, packedBits, mapping);
+            var c = VectorInputs.Read(io, corpusPath, kind ?? (q.IsBinary ? VectorKind.Binary : VectorKind.Dense), packedBits, mapping);
             var clock = Stopwatch.StartNew();
             var result = NearestNeighbors.Search(q, c, metric, k, parse.GetValue(threads));
             clock.Stop();

@@ -53,6 +53,9 @@ internal static class SolveCommand
 
         /// <summary>--packed --dim L: the bit length of packed rows, else null.</summary>
         public int? PackedDim { get; init; }
+
+        /// <summary>--mmap / --no-mmap: whether .npy input is memory-mapped (automatic by size unless given).</summary>
+        public InputMapping Mapping { get; init; } = InputMapping.Auto;
     }
 
     public static Command Create(CliIO io)
@@ -71,6 +74,8 @@ internal static class SolveCommand
         var top = new Option<int?>("--top", "-k") { Description = "Report the K best pairs, best first (for the K nearest of each query, see 'subquad search')." };
         var packed = VectorInputs.Packed();
         var packedDim = VectorInputs.PackedDim();
+        var mmap = VectorInputs.Mmap();
+        var noMmap = VectorInputs.NoMmap();
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
         var noPruning = new Option<bool>("--no-pruning") { Description = "Switch off exact pruning (same answer; for testing and benchmarks)." };
         var check = new Option<bool>("--check") { Description = "Verify the answer with the brute-force oracle (O(n^2 l))." };
@@ -80,7 +85,7 @@ internal static class SolveCommand
 
         var command = new Command("solve", "Solve MSD, LSD, Max-IP, Min-IP or OV exactly on a file of vectors.");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, packed, packedDim, all, limit, output, top, threads, noPruning, check, cluster, device, force })
+        foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, packed, packedDim, mmap, noMmap, all, limit, output, top, threads, noPruning, check, cluster, device, force })
         {
             command.Options.Add(option);
         }
@@ -91,7 +96,11 @@ internal static class SolveCommand
                 parse.GetValue(file)!, parse.GetValue(against), parse.GetValue(problem)!, parse.GetValue(threshold), parse.GetValue(gamma),
                 parse.GetValue(format), parse.GetValue(dense), parse.GetValue(binary), parse.GetValue(all), parse.GetValue(limit),
                 parse.GetValue(output), parse.GetValue(top), parse.GetValue(threads), !parse.GetValue(noPruning), parse.GetValue(check))
-                with { PackedDim = VectorInputs.PackedDimensions(parse.GetValue(packed), parse.GetValue(packedDim), parse.GetValue(dense)) };
+                with
+                {
+                    PackedDim = VectorInputs.PackedDimensions(parse.GetValue(packed), parse.GetValue(packedDim), parse.GetValue(dense)),
+                    Mapping = VectorInputs.Mapping(parse.GetValue(mmap), parse.GetValue(noMmap)),
+                };
             DeviceName.Value = parse.GetValue(device);
             if (request.OutputFile is not null) OutputFiles.RefuseExisting(request.OutputFile, parse.GetValue(force));
             using var signals = CancelSignals.Listen(); // SIGINT and SIGTERM: stop at the next check, flush, keep the pairs
@@ -164,10 +173,10 @@ internal static class SolveCommand
     /// <summary>Loads, solves, prints; returns the exit code. Cancellation returns 130 after flushing partial output.</summary>
     internal static int Run(CliIO io, Request request, CancellationToken cancellationToken)
     {
-        var a = VectorInputs.Read(io, request.File, request.Kind, request.PackedDim);
+        var a = VectorInputs.Read(io, request.File, request.Kind, request.PackedDim, request.Mapping);
         var instance = request.Against is null
             ? SimilarityInstance.Monochromatic(a)
-            : SimilarityInstance.Bichromatic(a, VectorInputs.Read(io, request.Against, request.Kind ?? (a.IsBinary ? null : VectorKind.Dense), request.PackedDim));
+            : SimilarityInstance.Bichromatic(a, VectorInputs.Read(io, request.Against, request.Kind ?? (a.IsBinary ? null : VectorKind.Dense), request.PackedDim, request.Mapping));
         instance.Validate(request.Problem);
         Exact.Value = DeviceChoice.Runner(DeviceName.Value ?? "cpu", instance);
 

@@ -21,6 +21,21 @@ internal static class VectorInputs
         Description = "With --packed: the number of bits l per row (the file stores ceil(l / 8) bytes).",
     };
 
+    public static Option<bool> Mmap() => new("--mmap")
+    {
+        Description = "Use .npy input through a read-only memory map instead of a copy in memory (automatic for files of 1 GiB or more, or over half the free memory): solves files larger than RAM.",
+    };
+
+    public static Option<bool> NoMmap() => new("--no-mmap")
+    {
+        Description = "Always read .npy input into memory, even when it is large.",
+    };
+
+    /// <summary>--mmap always maps, --no-mmap never, neither: automatic by size.</summary>
+    public static InputMapping Mapping(bool mmap, bool noMmap) =>
+        mmap && noMmap ? throw new UsageException("--mmap and --no-mmap exclude each other")
+        : mmap ? InputMapping.Always : noMmap ? InputMapping.Never : InputMapping.Auto;
+
     /// <summary>Checks the packed options: --packed needs --dim, --dim needs --packed, and neither goes with --dense.</summary>
     public static int? PackedDimensions(bool packed, int? dim, bool dense)
     {
@@ -32,11 +47,11 @@ internal static class VectorInputs
     }
 
     /// <summary>Reads one input; <paramref name="packedDim"/> non-null reads packed bits of that length.</summary>
-    public static VectorSet Read(CliIO io, string path, VectorKind? kind, int? packedDim)
+    public static VectorSet Read(CliIO io, string path, VectorKind? kind, int? packedDim, InputMapping mapping = InputMapping.Never)
     {
         if (packedDim is not int l)
         {
-            var vectors = VectorFile.Read(path, kind);
+            var vectors = VectorFile.Read(path, kind, mapping);
             WarnIfLooksPacked(io, path, vectors);
             return vectors;
         }

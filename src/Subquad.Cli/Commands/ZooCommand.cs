@@ -18,6 +18,7 @@ internal static class ZooCommand
     {
         var output = new Option<string>("--output", "-o") { Description = "Folder for experiment.json, runs.jsonl, results.json/csv, report.md and plots/.", Required = true };
         var quick = new Option<bool>("--quick") { Description = "The reduced sweep (attention and Mamba, OV partner recall, n = 16 and 32): minutes on 2 cores." };
+        var full = new Option<bool>("--full") { Description = "The issue's full grid (n = 16..512, widths 16..128, 3 seeds, 3 learning rates, 2000 steps): days on 2 cores." };
         var experimentFile = new Option<FileInfo?>("--experiment") { Description = "Experiment as JSON (see docs/learn.md); flags below override its fields." };
         var sizes = new Option<string?>("--sizes") { Description = "Comma-separated n, e.g. 16,32,64." };
         var mixers = new Option<string?>("--mixers") { Description = "Comma-separated: attention, window, based, mamba, deltanet." };
@@ -29,7 +30,7 @@ internal static class ZooCommand
         var force = new Option<bool>("--force") { Description = "Write into a non-empty folder that is not this experiment's." };
         var format = CommonOptions.Format();
         var command = new Command("zoo", "Train attention, Mamba, linear attention and friends on the paper's problems; accuracy against state size (Zoology-style).");
-        foreach (var option in new Option[] { output, quick, experimentFile, sizes, mixers, widths, families, tasks, steps, threads, force, format }) command.Options.Add(option);
+        foreach (var option in new Option[] { output, quick, full, experimentFile, sizes, mixers, widths, families, tasks, steps, threads, force, format }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             ZooExperiment experiment;
@@ -46,7 +47,8 @@ internal static class ZooCommand
             }
             else
             {
-                experiment = parse.GetValue(quick) ? ZooExperiment.Quick : ZooExperiment.Default;
+                if (parse.GetValue(quick) && parse.GetValue(full)) throw new UsageException("--quick and --full exclude each other");
+                experiment = parse.GetValue(quick) ? ZooExperiment.Quick : parse.GetValue(full) ? ZooExperiment.Full : ZooExperiment.Default;
             }
 
             if (parse.GetValue(sizes) is { } s) experiment = experiment with { Sizes = Ints(s, "--sizes") };
@@ -77,6 +79,10 @@ internal static class ZooCommand
 
             return Run(io, experiment, directory, parse.GetValue(format));
         });
+        command.WithExamples(
+            "subquad zoo -o zoo/ --quick",
+            "subquad zoo -o zoo/ --mixers attention,mamba,based --sizes 16,32,64 --tasks partner-recall --steps 400",
+            "subquad zoo -o zoo/ --experiment zoo.json --format csv");
         return command;
     }
 
@@ -93,46 +99,33 @@ internal static class ZooCommand
     private static int Run(CliIO io, ZooExperiment experiment, string directory, OutputFormat format)
     {
         var runner = new ZooRunner(experiment, directory);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // Ctrl-C: stop after the current training step; finished runs are already in runs.jsonl.
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        // SIGINT (Ctrl-C) and SIGTERM: stop after the current training step; finished runs are already in runs.jsonl (exit 130 / 143).
+        using var cancel = CancelSignals.Listen();
         ZooResult result;
-        try
+        if (io.Interactive)
         {
-            if (io.Interactive)
+            result = null!;
+            io.ErrorConsole.Progress().Start(context =>
             {
-                result = null!;
-                io.ErrorConsole.Progress().Start(context =>
-                {
-                    var task = context.AddTask("zoo");
-                    result = runner.Run(new Reporter(p =>
-                    {
-                        task.MaxValue = Math.Max(1, p.Total);
-                        task.Value = p.Done;
-                        task.Description = Markup.Escape(p.Stage);
-                    }), cancel.Token);
-                });
-            }
-            else
-            {
-                string last = "";
+                var task = context.AddTask("zoo");
                 result = runner.Run(new Reporter(p =>
                 {
-                    // Plain progress: one line per run start and end (not per step).
-                    if (p.Stage.Contains(": step", StringComparison.Ordinal) || p.Stage == last) return;
-                    last = p.Stage;
-                    io.Error.WriteLine($"[{p.Done}/{p.Total}] {p.Stage}");
+                    task.MaxValue = Math.Max(1, p.Total);
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape(p.Stage);
                 }), cancel.Token);
-            }
+            });
         }
-        finally
+        else
         {
-            Console.CancelKeyPress -= onCancel;
+            string last = "";
+            result = runner.Run(new Reporter(p =>
+            {
+                // Plain progress: one line per run start and end (not per step).
+                if (p.Stage.Contains(": step", StringComparison.Ordinal) || p.Stage == last) return;
+                last = p.Stage;
+                io.Error.WriteLine($"[{p.Done}/{p.Total}] {p.Stage}");
+            }), cancel.Token);
         }
 
         string report = ZooOutput.Write(result, directory);
@@ -160,7 +153,7 @@ internal static class ZooCommand
         }
 
         if (!result.Completed) io.Error.WriteLine($"cancelled: kept the {result.Rows.Count} finished runs in {directory}; the same command resumes");
-        return result.Completed ? ExitCodes.Ok : ExitCodes.Cancelled;
+        return result.Completed ? ExitCodes.Ok : cancel.CancelledExitCode;
     }
 
     private sealed class Reporter(Action<ZooProgress> report) : IProgress<ZooProgress>

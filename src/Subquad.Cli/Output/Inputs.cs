@@ -30,6 +30,7 @@ internal static class Inputs
                 ".npy" => NumpyName(NpyReader.ReadHeader(path).Dtype),
                 ".fvecs" => "float32",
                 ".bvecs" => "uint8",
+                ".bits" => "bit",
                 _ => "text",
             };
         }

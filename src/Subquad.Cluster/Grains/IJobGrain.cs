@@ -11,8 +11,13 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>Starts the job; submitting the same spec again is a no-op, a different spec under the same id an error.</summary>
     Task Submit(JobSpec spec);
 
-    /// <summary>The next chunk for silo <paramref name="silo"/>.</summary>
-    Task<Lease> Lease(string silo);
+    /// <summary>
+    /// The next chunk for silo <paramref name="silo"/>. A silo may hold two leases (the chunk it runs and the next
+    /// one, asked for while it runs); near the job's end a second lease is refused while other silos could take the
+    /// chunk. <paramref name="holdsNone"/>: the silo runs no chunk of this job now, so leases the coordinator still
+    /// counts as its (left by a call that failed) are given back first.
+    /// </summary>
+    Task<Lease> Lease(string silo, bool holdsNone = false);
 
     /// <summary>
     /// A chunk's result (pairs, or for joins the shard file written for it), and the silo's next lease in the same

@@ -24,12 +24,14 @@ internal sealed class JobGrain(
     private readonly Dictionary<int, (string Silo, DateTime SinceUtc)> _leases = [];
     private readonly Dictionary<string, DateTime> _lastCompletion = [];
     private int _cursor;
+    private int _doneCount;
     private HashSet<string>? _liveSilos;
     private DateTime _liveCheckedUtc;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Spec is { } spec) _chunks = Chunk.Split(spec.Plan(), spec.ChunkTasks, withinBands: spec.All);
+        if (state.State.Spec is { } spec) _chunks = spec.Chunks();
+        _doneCount = state.State.Done.Count(d => d != 0);
         return Task.CompletedTask;
     }
 
@@ -43,7 +45,8 @@ internal sealed class JobGrain(
 
         var plan = spec.Plan();
         if (plan.TaskCount != spec.TaskCount) throw new ArgumentException($"job {spec.JobId}: the plan has {plan.TaskCount} tasks, the spec says {spec.TaskCount}");
-        _chunks = Chunk.Split(plan, spec.ChunkTasks, withinBands: spec.All);
+        _chunks = spec.Chunks();
+        _doneCount = 0;
         state.State = new JobState
         {
             Spec = spec,
@@ -57,13 +60,26 @@ internal sealed class JobGrain(
         else await Registry.Add(spec.JobId);
     }
 
-    public async Task<Lease> Lease(string silo)
+    public async Task<Lease> Lease(string silo, bool holdsNone = false)
     {
         var s = state.State;
         if (s.Phase != JobPhase.Running) return new Lease { Phase = s.Phase == JobPhase.Unknown && s.Spec is null ? JobPhase.Unknown : s.Phase };
+        int held = 0;
+        foreach (var (index, lease) in _leases.ToList())
+        {
+            if (lease.Silo != silo) continue;
+            if (holdsNone) _leases.Remove(index);
+            else held++;
+        }
+
+        // A second chunk in hand only while every other silo could still get one (the free chunks outnumber the
+        // leases out): at the job's end a chunk waiting in one silo's hand would idle another silo.
+        if (held > 0 && _chunks.Count - _doneCount - _leases.Count <= _leases.Count) return new Lease { Phase = JobPhase.Running };
         int chunk = NextFree();
         if (chunk < 0)
         {
+            if (held > 0) return new Lease { Phase = JobPhase.Running };
+
             // Every remaining chunk is leased: take back those held by silos the cluster has declared dead.
             var live = await LiveSilos();
             foreach (var (index, lease) in _leases.ToList())
@@ -82,7 +98,12 @@ internal sealed class JobGrain(
         }
 
         _leases[chunk] = (silo, DateTime.UtcNow);
-        var hint = state.State.Spec!.All || state.State.Spec.Top is not null ? [] : state.State.Merged;
+        if (s.StartedUtc is null)
+        {
+            s.StartedUtc = DateTime.UtcNow; // persisted with the first merge
+        }
+
+        var hint = s.Spec!.All || s.Spec.Top is not null ? [] : s.Merged;
         return new Lease { Phase = JobPhase.Running, Chunk = _chunks[chunk], Hint = hint };
     }
 
@@ -97,7 +118,7 @@ internal sealed class JobGrain(
         var s = state.State;
         if (s.Spec is null || chunk < 0 || chunk >= _chunks.Count) throw new ArgumentOutOfRangeException(nameof(chunk), chunk, "no such chunk in this job");
         _lastCompletion[silo] = DateTime.UtcNow;
-        if (_leases.TryGetValue(chunk, out var lease) && lease.Silo == silo) _leases.Remove(chunk);
+        _leases.Remove(chunk); // whoever else holds it (a silo taken for dead that was not) need not finish it
         if (s.Done[chunk] != 0 || s.Phase != JobPhase.Running)
         {
             s.DuplicatesDiscarded++;
@@ -117,6 +138,7 @@ internal sealed class JobGrain(
 
         var c = _chunks[chunk];
         s.Done[chunk] = 1;
+        _doneCount++;
         s.TasksDone += c.EndTask - c.FirstTask;
         s.PairsDone += PairsIn(c);
         bool finished = s.TasksDone == s.Spec.TaskCount;
@@ -163,7 +185,8 @@ internal sealed class JobGrain(
             TasksDone = s.TasksDone,
             PairsDone = s.PairsDone,
             PairCount = s.Spec?.Plan().PairCount ?? 0,
-            Seconds = s.Spec is null ? 0 : ((s.FinishedUtc ?? now) - s.SubmittedUtc).TotalSeconds,
+            Seconds = s.StartedUtc is { } started ? ((s.FinishedUtc ?? now) - started).TotalSeconds : 0,
+            StartSeconds = s.Spec is null ? 0 : ((s.StartedUtc ?? s.FinishedUtc ?? now) - s.SubmittedUtc).TotalSeconds,
             Result = s.Phase == JobPhase.Done ? s.Merged : [],
             Shards = s.Phase == JobPhase.Done ? s.Shards : [],
             DuplicatesDiscarded = s.DuplicatesDiscarded,

@@ -33,4 +33,7 @@ public sealed class JobState
     [Id(10)] public int DuplicatesDiscarded { get; set; }
 
     [Id(11)] public int LeasesReclaimed { get; set; }
+
+    /// <summary>When the first chunk was leased (to a silo that had checked and loaded the input): the job's time starts here.</summary>
+    [Id(12)] public DateTime? StartedUtc { get; set; }
 }

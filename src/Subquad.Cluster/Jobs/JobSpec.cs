@@ -43,7 +43,7 @@ public sealed record JobSpec
     /// <summary>The plan's task count, re-checked by every silo against the plan it builds.</summary>
     [Id(12)] public required long TaskCount { get; init; }
 
-    /// <summary>Tasks per chunk (a chunk never crosses a row band).</summary>
+    /// <summary>Tasks per chunk: the smallest chunk (guided chunks, <see cref="ChunkShare"/> &gt; 0) or every chunk's size.</summary>
     [Id(13)] public required int ChunkTasks { get; init; }
 
     /// <summary>Where join shards and their manifest go (threshold joins only).</summary>
@@ -54,6 +54,18 @@ public sealed record JobSpec
     [Id(16)] public required int CountB { get; init; }
 
     [Id(17)] public required bool Monochromatic { get; init; }
+
+    /// <summary>
+    /// Guided chunks: a chunk takes 1/ChunkShare of the tasks not yet cut into chunks (at least
+    /// <see cref="ChunkTasks"/>, at most <see cref="MaxChunkTasks"/>); 0: every chunk holds <see cref="ChunkTasks"/>.
+    /// </summary>
+    [Id(18)] public int ChunkShare { get; init; }
+
+    /// <summary>The largest chunk in tasks (guided chunks only; 0: no limit).</summary>
+    [Id(19)] public long MaxChunkTasks { get; init; }
+
+    /// <summary>The job's chunks (the same on every silo and after the coordinator moves).</summary>
+    internal List<Chunk> Chunks() => Chunk.Split(Plan(), ChunkTasks, withinBands: All, ChunkShare, MaxChunkTasks > 0 ? MaxChunkTasks : long.MaxValue);
 
     /// <summary>The problem object.</summary>
     public Problem ToProblem()
@@ -78,14 +90,19 @@ public sealed record JobSpec
     internal PartialSolver Solver(SimilarityInstance instance) =>
         new(instance, ToProblem(), Top, All, Pruning, BlockRows);
 
-    /// <summary>A job for <paramref name="problem"/> on a loaded instance, with the engine's block size.</summary>
+    /// <summary>
+    /// A job for <paramref name="problem"/> on a loaded instance, with the engine's block size. Chunks: fixed at
+    /// <paramref name="chunkTasks"/> tasks when given, else guided (<see cref="GuidedChunks"/>) for a cluster of
+    /// <paramref name="silos"/> silos.
+    /// </summary>
     public static JobSpec Create(
         string jobId, SimilarityInstance instance, InputRef input, InputRef? against, VectorKind? kind, Problem problem,
-        int? top, bool all, bool pruning, string? shardDirectory, int? chunkTasks = null, int? blockRows = null)
+        int? top, bool all, bool pruning, string? shardDirectory, int? chunkTasks = null, int? blockRows = null, int silos = 1)
     {
         int rows = blockRows ?? TiledEngine.Default.BlockRowsFor(instance);
         var plan = EnginePlan.Create(instance.A.Count, instance.Right.Count, !instance.IsBichromatic, rows);
         var parameter = problem.Threshold ?? problem.Gamma;
+        var (min, share, max) = chunkTasks is int fixedTasks ? (fixedTasks, 0, 0L) : GuidedChunks(rows, silos);
         return new JobSpec
         {
             JobId = jobId,
@@ -101,7 +118,9 @@ public sealed record JobSpec
             Pruning = pruning,
             BlockRows = rows,
             TaskCount = plan.TaskCount,
-            ChunkTasks = chunkTasks ?? DefaultChunkTasks(plan.TaskCount, rows),
+            ChunkTasks = min,
+            ChunkShare = share,
+            MaxChunkTasks = max,
             ShardDirectory = shardDirectory,
             CountA = plan.CountA,
             CountB = plan.CountB,
@@ -109,16 +128,25 @@ public sealed record JobSpec
         };
     }
 
+    /// <summary>Candidate pairs in the smallest guided chunk: 2^26, about 0.1 s of one core at the engine's rate.</summary>
+    public const long MinChunkPairs = 1L << 26;
+
+    /// <summary>Candidate pairs in the largest guided chunk: 2^31, about 3-4 s of one core (what a killed silo can lose per chunk it holds).</summary>
+    public const long MaxChunkPairs = 1L << 31;
+
     /// <summary>
-    /// Tasks per chunk: at least 1/512 of the job, and at least 2^25 candidate pairs (about 0.05-0.2 s on one core),
-    /// so a killed silo loses little and silos of unequal speed even out, while the per-chunk round trip (one grain
-    /// call and one Redis write) stays small against the work.
+    /// Guided chunk sizes in tasks (smallest, share, largest): each chunk takes 1/share of what is left, share =
+    /// max(32, 4 x silos), between <see cref="MinChunkPairs"/> and <see cref="MaxChunkPairs"/> candidate pairs. So
+    /// a job has about share x (1 + ln(pairs / (share x 2^26))) chunks (60 for dense n = 100,000 on 2 silos, against
+    /// 149 fixed chunks of 2^25 pairs before): few round trips, large chunks while much is left, and chunks of ~0.1 s
+    /// at the end, so the last silo to finish keeps the others waiting for at most about one small chunk.
     /// </summary>
-    public static int DefaultChunkTasks(long taskCount, int blockRows)
+    public static (int MinTasks, int Share, long MaxTasks) GuidedChunks(int blockRows, int silos)
     {
-        long byCount = (taskCount + 511) / 512;
-        long byPairs = ((1L << 25) + (long)blockRows * blockRows - 1) / ((long)blockRows * blockRows);
-        return (int)Math.Clamp(Math.Max(byCount, byPairs), 1, 1 << 20);
+        long tile = (long)blockRows * blockRows;
+        int min = (int)Math.Clamp((MinChunkPairs + tile - 1) / tile, 1, 1 << 20);
+        long max = Math.Max(min, MaxChunkPairs / tile);
+        return (min, Math.Max(32, 4 * Math.Max(1, silos)), max);
     }
 
     /// <summary>Loads the input as the job names it (read-only).</summary>

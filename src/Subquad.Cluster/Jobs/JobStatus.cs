@@ -22,7 +22,11 @@ public sealed record JobStatus
 
     [Id(8)] public long PairCount { get; init; }
 
-    /// <summary>Seconds since submission (to completion once done).</summary>
+    /// <summary>
+    /// The job's computing time: seconds from its first lease (given to a silo only after it checked and loaded the
+    /// input) to its last merge, or to now while running; 0 before the first lease. Like <c>solve</c>'s time, it
+    /// excludes loading the input; see <see cref="StartSeconds"/>.
+    /// </summary>
     [Id(9)] public double Seconds { get; init; }
 
     /// <summary>The merged answer's pairs (best pair, witness or top K); empty for joins.</summary>
@@ -42,4 +46,7 @@ public sealed record JobStatus
 
     /// <summary>The silo hosting the job's coordinator (its grain) right now.</summary>
     [Id(15)] public string? CoordinatorSilo { get; init; }
+
+    /// <summary>Seconds from submission to the first lease: silos checking (size, SHA-256) and loading the input.</summary>
+    [Id(16)] public double StartSeconds { get; init; }
 }

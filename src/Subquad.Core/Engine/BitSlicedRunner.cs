@@ -28,7 +28,6 @@ internal sealed unsafe class BitSlicedRunner : BinaryRunner
         _bandBitStart = new int[context.Plan.BlockRows + 1];
     }
 
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(in BlockPairTask task, PairReducer reducer)
     {

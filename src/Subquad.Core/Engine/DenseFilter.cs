@@ -47,7 +47,6 @@ internal static unsafe class DenseFilter
     /// later by position. A finite bound implies no float32 overflow (the error bound is infinite otherwise), so the
     /// tile holds no NaN here.
     /// </summary>
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool AnyPass(float* tile, float* rowScale, float* columnScale, float bound, bool maximise)
     {

@@ -45,7 +45,6 @@ internal sealed unsafe class DenseFloat32Runner : ITileRunner
     }
 
     /// <summary>8 x 32 FMA tiles, candidates within <see cref="DenseErrorBound.Cosine"/> / <see cref="DenseErrorBound.InnerProduct"/> re-scored.</summary>
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(in BlockPairTask task, PairReducer reducer)
     {

@@ -67,7 +67,6 @@ internal sealed unsafe class DenseInt8Runner : ITileRunner
         _rowFactors = new float[rows + Qs];
     }
 
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(in BlockPairTask task, PairReducer reducer)
     {

@@ -48,41 +48,52 @@ internal sealed class JoinReducer : PairReducer
 
 /// <summary>
 /// Gathers a join's hits per row band and releases each band, sorted by (i, j), once all its tasks are done and all
-/// earlier bands have been delivered: the caller sees pairs in (i, j) order while at most the finished-but-not-yet-
-/// deliverable bands are held in memory.
+/// earlier bands have been delivered: the caller sees pairs in (i, j) order while memory stays bounded.
 /// </summary>
 /// <remarks>
 /// Back-pressure: when the consumer (a CSV writer, a pipe) is slower than the workers, finished bands would pile up
 /// without bound (n = 20,000 at threshold 0 grew 160 MB/s). So a worker about to start a task of a band after the one
-/// the consumer waits for first waits while the held hits exceed <see cref="HeldCap"/>; the band the consumer waits
-/// for never waits, so the join always progresses. Memory beyond the input is then at most the cap, plus the band
-/// being delivered (at most BlockRows x n hits), plus each worker's current task (BlockRows^2 hits).
+/// the consumer waits for first waits while the undelivered hits exceed <see cref="HeldCap"/>; the band the consumer
+/// waits for never waits, so the join always progresses. Spilling: that band alone can hold BlockRows x n hits
+/// (240 MB at n = 20,000, threshold 0), so a task's sorted hits that would take the hits in memory over the cap go
+/// to a temporary file (deleted on close) and are merged back in chunks. Memory beyond the input is then at most
+/// the cap, plus a chunk per task of the band being delivered, plus each worker's current task (BlockRows^2 hits),
+/// whatever n and the number of pairs.
 /// </remarks>
-internal sealed class JoinCollector
+internal sealed class JoinCollector : IDisposable
 {
+    /// <summary>Hits read back per spilled run at a time during the merge.</summary>
+    private const int ChunkPairs = 4096;
+
     private readonly object _lock = new();
     private readonly long[] _pendingTasks;
-    private readonly List<List<ScoredPair>>?[] _bands;
+    private readonly List<Run>?[] _bands;
     private readonly CancellationToken _cancellation;
     private bool _workersDone;
     private volatile bool _stopped;
     private long _held;
+    private long _inMemory;
+    private long _spillEnd;
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? _spill;
     private int _nextBand;
 
     public JoinCollector(EnginePlan plan, CancellationToken cancellation = default, long? heldCap = null)
     {
         _pendingTasks = new long[plan.BandsA];
         for (int band = 0; band < plan.BandsA; band++) _pendingTasks[band] = plan.TasksInBand(band);
-        _bands = new List<List<ScoredPair>>?[plan.BandsA];
+        _bands = new List<Run>?[plan.BandsA];
         _cancellation = cancellation;
         HeldCap = heldCap ?? DefaultHeldCap();
     }
 
-    /// <summary>Hits held in undelivered bands above which workers on later bands wait.</summary>
+    /// <summary>Hits (in memory and spilled) above which workers on later bands wait; also the most kept in memory.</summary>
     public long HeldCap { get; }
 
-    /// <summary>The most hits held at once in undelivered bands (for tests of the bound).</summary>
+    /// <summary>The most hits held in memory at once in undelivered bands (for tests of the bound).</summary>
     public long PeakHeld { get; private set; }
+
+    /// <summary>Hits written to the spill file so far (for tests).</summary>
+    public long Spilled { get; private set; }
 
     public bool Stopped => _stopped;
 
@@ -106,22 +117,60 @@ internal sealed class JoinCollector
 
     public void Complete(int band, List<ScoredPair> hits)
     {
+        // Sorted by the worker that found them (in parallel), so the merge only interleaves sorted runs.
+        hits.Sort(Order);
+        Run? run = null;
+        if (hits.Count > 0)
+        {
+            long offset = -1;
+            lock (_lock)
+            {
+                if (_inMemory + hits.Count > HeldCap)
+                {
+                    offset = _spillEnd;
+                    _spillEnd += (long)hits.Count * PairBytes;
+                }
+            }
+
+            run = offset < 0 ? new Run(hits, 0, hits.Count) : Spill(hits, offset);
+        }
+
         lock (_lock)
         {
             // Kept as the task's own list (no copy into one growing band list, which doubled the peak).
-            if (hits.Count > 0) (_bands[band] ??= []).Add(hits);
+            if (run is not null) (_bands[band] ??= []).Add(run);
             _held += hits.Count;
-            PeakHeld = Math.Max(PeakHeld, _held);
+            if (run?.Memory is not null) _inMemory += hits.Count;
+            else Spilled += hits.Count;
+            PeakHeld = Math.Max(PeakHeld, _inMemory);
             _pendingTasks[band]--;
             Monitor.PulseAll(_lock);
         }
+    }
+
+    private static int PairBytes => System.Runtime.CompilerServices.Unsafe.SizeOf<ScoredPair>();
+
+    private static int Order(ScoredPair x, ScoredPair y) => x.I != y.I ? x.I.CompareTo(y.I) : x.J.CompareTo(y.J);
+
+    /// <summary>Writes a sorted run at its reserved offset of the spill file (positional writes: workers never share a position).</summary>
+    private Run Spill(List<ScoredPair> hits, long offset)
+    {
+        lock (_lock)
+        {
+            _spill ??= File.OpenHandle(
+                Path.Combine(Path.GetTempPath(), $"subquad-join-{Environment.ProcessId}-{Guid.NewGuid():N}.spill"),
+                FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+        }
+
+        RandomAccess.Write(_spill, System.Runtime.InteropServices.MemoryMarshal.AsBytes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(hits)), offset);
+        return new Run(null, offset, hits.Count);
     }
 
     /// <summary>A quarter of the free memory, at most 64 MiB, in hits.</summary>
     private static long DefaultHeldCap()
     {
         long bytes = Math.Min(64L << 20, IO.MemoryBudget.AvailableBytes() / 4);
-        return Math.Max(1L << 16, bytes / System.Runtime.CompilerServices.Unsafe.SizeOf<ScoredPair>());
+        return Math.Max(1L << 16, bytes / PairBytes);
     }
 
     public void WorkersFinished()
@@ -136,7 +185,7 @@ internal sealed class JoinCollector
     /// <summary>Waits for band <paramref name="band"/>; returns its hits in (i, j) order, or null when the workers stopped first.</summary>
     public IEnumerable<ScoredPair>? Take(int band)
     {
-        List<List<ScoredPair>> lists;
+        List<Run> runs;
         lock (_lock)
         {
             _nextBand = band;
@@ -147,29 +196,93 @@ internal sealed class JoinCollector
                 Monitor.Wait(_lock);
             }
 
-            lists = _bands[band] ?? [];
+            runs = _bands[band] ?? [];
             _bands[band] = null;
-            _held -= lists.Sum(l => (long)l.Count);
             _nextBand = band + 1;
             Monitor.PulseAll(_lock);
         }
 
-        return Merge(lists);
+        return Merge(runs);
     }
 
-    /// <summary>The tasks' hit lists merged in (i, j) order: each sorted, then a heap over their heads (O(hits log tasks)).</summary>
-    private static IEnumerable<ScoredPair> Merge(List<List<ScoredPair>> lists)
+    /// <summary>The tasks' sorted runs merged in (i, j) order by a heap over their heads (O(hits log tasks)).</summary>
+    private IEnumerable<ScoredPair> Merge(List<Run> runs)
     {
-        static int Order(ScoredPair x, ScoredPair y) => x.I != y.I ? x.I.CompareTo(y.I) : x.J.CompareTo(y.J);
-        foreach (var list in lists) list.Sort(Order);
         var heads = new PriorityQueue<int, ScoredPair>(Comparer<ScoredPair>.Create(Order));
-        var cursor = new int[lists.Count];
-        for (int k = 0; k < lists.Count; k++) heads.Enqueue(k, lists[k][0]);
+        for (int k = 0; k < runs.Count; k++) heads.Enqueue(k, runs[k].Next(_spill));
         while (heads.TryDequeue(out int k, out var hit))
         {
             yield return hit;
-            if (++cursor[k] < lists[k].Count) heads.Enqueue(k, lists[k][cursor[k]]);
-            else lists[k] = []; // release a finished task's hits while the rest of the band is delivered
+            var run = runs[k];
+            if (run.Remaining > 0)
+            {
+                heads.Enqueue(k, run.Next(_spill));
+            }
+            else
+            {
+                // Release a finished task's hits while the rest of the band is delivered.
+                lock (_lock)
+                {
+                    _held -= run.Count;
+                    if (run.Memory is not null) _inMemory -= run.Count;
+                    Monitor.PulseAll(_lock);
+                }
+
+                runs[k] = Run.Empty;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock) _spill?.Dispose();
+    }
+
+    /// <summary>One task's sorted hits: in memory, or <see cref="Count"/> pairs at <c>Offset</c> of the spill file.</summary>
+    private sealed class Run(List<ScoredPair>? memory, long offset, int count)
+    {
+        public static readonly Run Empty = new([], 0, 0);
+
+        private ScoredPair[] _chunk = [];
+        private int _chunkStart;
+        private int _chunkLength;
+        private int _position;
+
+        public List<ScoredPair>? Memory { get; private set; } = memory;
+
+        public int Count => count;
+
+        public int Remaining => count - _position;
+
+        public ScoredPair Next(Microsoft.Win32.SafeHandles.SafeFileHandle? spill)
+        {
+            int p = _position++;
+            if (Memory is not null)
+            {
+                var hit = Memory[p];
+                if (_position == count) Memory = null;
+                return hit;
+            }
+
+            if (p >= _chunkStart + _chunkLength)
+            {
+                _chunkStart = p;
+                _chunkLength = Math.Min(ChunkPairs, count - p);
+                if (_chunk.Length < _chunkLength) _chunk = new ScoredPair[_chunkLength];
+                var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(_chunk.AsSpan(0, _chunkLength));
+                long at = offset + ((long)p * PairBytes);
+                int read = 0;
+                while (read < bytes.Length)
+                {
+                    int got = RandomAccess.Read(spill!, bytes[read..], at + read);
+                    if (got <= 0) throw new IOException("the join's spill file ended early");
+                    read += got;
+                }
+            }
+
+            var result = _chunk[p - _chunkStart];
+            if (_position == count) _chunk = [];
+            return result;
         }
     }
 }

@@ -16,7 +16,6 @@ internal sealed unsafe class OneWordTileRunner : BinaryRunner
     public OneWordTileRunner(EngineContext context)
         : base(context) => _packedWords = new AlignedBuffer<ulong>(context.Plan.BlockRows + C);
 
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(in BlockPairTask task, PairReducer reducer)
     {

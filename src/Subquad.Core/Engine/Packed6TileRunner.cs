@@ -25,14 +25,15 @@ internal sealed unsafe class Packed6TileRunner : BinaryRunner
     public Packed6TileRunner(EngineContext context)
         : base(context)
     {
-        int rows = context.Plan.BlockRows;
-        (_bufferA, _encodedA) = RowBuffer(rows, context.Words);
+        // No more rows than a side has (issue 17: a 1 x 1 query of 1.6 MB rows staged 64-row blocks, 200 MB a worker).
+        int rowsA = Math.Min(context.Plan.BlockRows, Math.Max(1, context.CountA));
+        int rowsB = Math.Min(context.Plan.BlockRows, Math.Max(1, context.CountB));
+        (_bufferA, _encodedA) = RowBuffer(rowsA, context.Words);
         _chunks = Packed6Tiles.ChunksFor(context.Dimensions);
-        _tilesB = new AlignedBuffer<ulong>(Packed6Tiles.WordsFor(rows, _chunks));
+        _tilesB = new AlignedBuffer<ulong>(Packed6Tiles.WordsFor(rowsB, _chunks));
         _scratch = new AlignedBuffer<ulong>(context.Words);
     }
 
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(in BlockPairTask task, PairReducer reducer)
     {

@@ -20,11 +20,11 @@ internal sealed unsafe class StagedTileRunner : TileRunner
     public StagedTileRunner(EngineContext context)
         : base(context)
     {
-        (_bufferA, _stagedA) = RowBuffer(context.Plan.BlockRows, context.Words);
-        (_bufferB, _stagedB) = RowBuffer(context.Plan.BlockRows, context.Words);
+        // No more rows than a side has (issue 17: a 1 x 1 query of 1.6 MB rows staged 64-row blocks, 200 MB a worker).
+        (_bufferA, _stagedA) = RowBuffer(Math.Min(context.Plan.BlockRows, Math.Max(1, context.CountA)), context.Words);
+        (_bufferB, _stagedB) = RowBuffer(Math.Min(context.Plan.BlockRows, Math.Max(1, context.CountB)), context.Words);
     }
 
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(in BlockPairTask task, PairReducer reducer)
     {

@@ -21,7 +21,6 @@ internal unsafe class TileRunner : BinaryRunner
         _strip = BinaryInnerProducts.StripKernel(context.Variant, context.Dimensions);
     }
 
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(in BlockPairTask task, PairReducer reducer)
     {

@@ -151,7 +151,7 @@ public sealed class TiledEngine : ISimilaritySolver
         instance.Validate(problem);
         var kind = problem.Kind;
         var context = Prepare(instance, kind, kind.Maximises(), sortForPruning: false, options);
-        var collector = new JoinCollector(context.Plan, options.CancellationToken, JoinHeldCap);
+        using var collector = new JoinCollector(context.Plan, options.CancellationToken, JoinHeldCap);
         var reducers = Reducers(context, options, () => new JoinReducer(context, problem, collector));
         var run = Task.Run(() =>
         {
@@ -187,11 +187,24 @@ public sealed class TiledEngine : ISimilaritySolver
         catch
         {
             collector.Stop();
+            WaitQuietly(run); // the workers stop at their next task; the spill file closes after them
             throw;
         }
 
         run.GetAwaiter().GetResult();
         return delivered;
+    }
+
+    /// <summary>Waits for stopped workers whose own error, if any, is secondary to the one being thrown.</summary>
+    private static void WaitQuietly(Task run)
+    {
+        try
+        {
+            run.Wait();
+        }
+        catch (AggregateException)
+        {
+        }
     }
 
     /// <summary>The plan this engine would run on an instance (for inspection and distributed executors).</summary>

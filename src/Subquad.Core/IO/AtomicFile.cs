@@ -32,6 +32,7 @@ public static class AtomicFile
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+            InFlight.TryRemove(temp, out _);
         }
     }
 
@@ -50,9 +51,48 @@ public static class AtomicFile
         return full;
     }
 
-    /// <summary>This process's temporary name for <paramref name="fullPath"/>.</summary>
-    public static string TempPathFor(string fullPath) =>
-        Path.Combine(Path.GetDirectoryName(fullPath) ?? ".", "." + Path.GetFileName(fullPath) + ".subquad-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp");
+    /// <summary>
+    /// This process's temporary name for <paramref name="fullPath"/>; it is remembered as in flight until it is
+    /// committed or deleted, so a signal handler can remove it (<see cref="RemoveInFlight"/>).
+    /// </summary>
+    public static string TempPathFor(string fullPath)
+    {
+        string temp = Path.Combine(Path.GetDirectoryName(fullPath) ?? ".", "." + Path.GetFileName(fullPath) + ".subquad-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp");
+        InFlight[temp] = 0;
+        return temp;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> InFlight = new();
+
+    /// <summary>
+    /// Deletes every temporary file of this process not yet committed (a SIGTERM or SIGINT that ends a verb which does
+    /// not stop cooperatively: its unfinished output must not stay behind). Returns how many it removed.
+    /// </summary>
+    public static int RemoveInFlight()
+    {
+        int removed = 0;
+        foreach (string temp in InFlight.Keys)
+        {
+            try
+            {
+                if (File.Exists(temp))
+                {
+                    File.Delete(temp);
+                    removed++;
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+
+            InFlight.TryRemove(temp, out _);
+        }
+
+        return removed;
+    }
 
     /// <summary>
     /// Where a partial result for <paramref name="fullPath"/> goes (a cancelled or failed run): <c>NAME.partial.EXT</c>,
@@ -69,6 +109,7 @@ public static class AtomicFile
     {
         string target = complete ? fullPath : PartialPathFor(fullPath);
         File.Move(temp, target, overwrite: true);
+        InFlight.TryRemove(temp, out _);
         return target;
     }
 

@@ -103,7 +103,7 @@ public static class CsvReader
         {
             var row = all.AsSpan(i * width, width);
             for (int k = 0; k < row.Length; k++) destination[k] = row[k];
-        }, (row, column) => Field(lines[row], column), forced == VectorKind.Binary ? " (binary was asked for)" : null);
+        }, (row, column) => Field(lines[row], column), forced == VectorKind.Binary ? " (binary was asked for; a file of 0/1 strings such as 0110 is the .bits format)" : null);
     }
 
     private static char Detect(string line) =>

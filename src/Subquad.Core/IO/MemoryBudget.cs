@@ -14,6 +14,21 @@ public static class MemoryBudget
     /// <summary>Throws an <see cref="InputException"/> naming <paramref name="source"/> when n x d does not fit as <paramref name="kind"/>.</summary>
     public static void Check(string? source, long rows, long columns, VectorKind kind)
     {
+        long bytes = CheckShape(source, rows, columns, kind);
+        long available = AvailableBytes();
+        if (bytes > available)
+        {
+            throw new InputException(source, null, string.Create(CultureInfo.InvariantCulture,
+                $"declares shape ({rows}, {columns}), which needs {Gib(bytes)} of memory as {kind.ToString().ToLowerInvariant()} rows, but only {Gib(available)} is available (split the file or use a bigger machine)"));
+        }
+    }
+
+    /// <summary>
+    /// The limits that hold wherever the rows live (in memory or in a mapped file): an int's rows and columns, one
+    /// matrix's padded elements. Returns the bytes of the padded matrix.
+    /// </summary>
+    public static long CheckShape(string? source, long rows, long columns, VectorKind kind)
+    {
         if (rows < 0 || columns < 0)
         {
             throw new InputException(source, null, $"declares a negative shape ({rows}, {columns})");
@@ -32,13 +47,7 @@ public static class MemoryBudget
                 $"declares shape ({rows}, {columns}), which needs {rows * (double)perRow:E3} padded {(kind == VectorKind.Binary ? "64-bit words" : "floats")}; one matrix holds at most {Array.MaxLength:N0} (split the file)"));
         }
 
-        long bytes = rows * perRow * elementSize;
-        long available = AvailableBytes();
-        if (bytes > available)
-        {
-            throw new InputException(source, null, string.Create(CultureInfo.InvariantCulture,
-                $"declares shape ({rows}, {columns}), which needs {Gib(bytes)} of memory as {kind.ToString().ToLowerInvariant()} rows, but only {Gib(available)} is available (split the file or use a bigger machine)"));
-        }
+        return rows * perRow * elementSize;
     }
 
     /// <summary>The environment variable that caps the budget (bytes, or with a K/M/G suffix), for tests and shared machines.</summary>

@@ -40,20 +40,7 @@ public static class NpyReader
         if (!stream.CanSeek) throw new ArgumentException("the stream must be seekable", nameof(stream));
         long start = stream.Position;
         var header = NpyHeader.Read(stream, source);
-        // In 128 bits: a hostile shape's product must not wrap around to the file's real length.
-        Int128 declared = (Int128)header.Rows * header.Columns * header.Dtype.Size;
-        long actual = stream.Length - (start + header.DataOffset);
-        if (actual < declared)
-        {
-            throw new InputException(source, null, string.Create(CultureInfo.InvariantCulture,
-                $"is truncated: shape ({header.Rows}, {header.Columns}) of {header.Dtype} needs {declared} data bytes but only {Math.Max(0, actual)} follow the header"));
-        }
-
-        if (actual > declared)
-        {
-            throw new InputException(source, null, string.Create(CultureInfo.InvariantCulture,
-                $"has {actual - declared} bytes after the {declared} data bytes its header declares for shape ({header.Rows}, {header.Columns}) of {header.Dtype}; the file is corrupt"));
-        }
+        CheckDataLength(header, stream.Length - start, source);
 
         // Fail before allocating anything: the cheaper kind first, then the one the data decides.
         MemoryBudget.Check(source, header.Rows, header.Columns, forced ?? VectorKind.Binary);
@@ -77,6 +64,28 @@ public static class NpyReader
             for (int k = 0; k < d; k++) destination[k] = dtype.Decode(rowBytes, k);
         }, binaryHint: hint);
         return vectors;
+    }
+
+    /// <summary>
+    /// Throws the one-line error when the bytes after the header (of a .npy image of <paramref name="imageLength"/>
+    /// bytes) are fewer or more than the header's shape and dtype declare: a truncated file, or a header that lies.
+    /// </summary>
+    internal static void CheckDataLength(NpyHeader header, long imageLength, string? source)
+    {
+        // In 128 bits: a hostile shape's product must not wrap around to the file's real length.
+        Int128 declared = (Int128)header.Rows * header.Columns * header.Dtype.Size;
+        long actual = imageLength - header.DataOffset;
+        if (actual < declared)
+        {
+            throw new InputException(source, null, string.Create(CultureInfo.InvariantCulture,
+                $"is truncated: shape ({header.Rows}, {header.Columns}) of {header.Dtype} needs {declared} data bytes but only {Math.Max(0, actual)} follow the header"));
+        }
+
+        if (actual > declared)
+        {
+            throw new InputException(source, null, string.Create(CultureInfo.InvariantCulture,
+                $"has {actual - declared} bytes after the {declared} data bytes its header declares for shape ({header.Rows}, {header.Columns}) of {header.Dtype}; the file is corrupt"));
+        }
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace Subquad.Core.IO;
 /// <summary>
 /// The JSON file <c>subquad embed</c> writes beside its vectors (<c>docs.npy</c> -> <c>docs.names.json</c>): the
 /// file each row came from and the keyword each column stands for, so answers can name documents. Readers attach
-/// it automatically (see <see cref="VectorFile.Read"/>).
+/// it automatically (see <see cref="VectorFile.Read(string, VectorKind?)"/>).
 /// </summary>
 public sealed record RowNamesSidecar
 {

@@ -14,7 +14,6 @@ public static unsafe partial class BinaryInnerProducts
     }
 
     /// <summary>The reference tile: 16 independent scalar inner products.</summary>
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Tile4x4Scalar(ulong** x, ulong** y, int words, int* destination)
     {

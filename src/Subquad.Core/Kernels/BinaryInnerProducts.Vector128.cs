@@ -62,7 +62,6 @@ public static unsafe partial class BinaryInnerProducts
     /// The 4 x 4 tile: 8 loads feed 16 AND + popcounts per vector of words; 16 byte accumulators stay in registers
     /// for up to 31 vectors (the register file holds 16 accumulators + 8 operands + 2 constants).
     /// </summary>
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Tile4x4Vector128(ulong** x, ulong** y, int words, int* destination)
     {

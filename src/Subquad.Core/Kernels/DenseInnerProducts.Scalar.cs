@@ -4,7 +4,6 @@ namespace Subquad.Core.Kernels;
 public static unsafe partial class DenseInnerProducts
 {
     /// <summary>The reference tile: 256 sequential FMA chains, one rounding per step (STYLE 3.4).</summary>
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Tile8x32Scalar(float** rows, float* panel, int d, float* destination)
     {

@@ -8,7 +8,6 @@ namespace Subquad.Core.Kernels;
 public static unsafe partial class DenseInnerProducts
 {
     /// <summary>Four passes of 2 rows x 8 xmm.</summary>
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Tile8x32Vector128(float** rows, float* panel, int d, float* destination)
     {

@@ -9,7 +9,6 @@ namespace Subquad.Core.Kernels;
 public static unsafe partial class DenseInnerProducts
 {
     /// <summary>8 rows x 2 zmm: 16 accumulators, 2 panel loads and 8 broadcasts (straight from the unpacked rows) per 16 FMAs.</summary>
-    // Full optimisation from the first call: tier-0 code with on-stack replacement made the first solve 2x slower (measured).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Tile8x32Vector512(float** rows, float* panel, int d, float* destination)
     {

@@ -14,6 +14,9 @@ namespace Subquad.Core.Kernels;
 /// reported the same way rather than ignored (anti-pattern 10).
 /// .NET 10 exposes no <c>Avx512Vpopcntdq</c> class (checked on this machine), so the 512-bit bit kernels count bits
 /// with the AVX-512BW nibble table; when a runtime ships VPOPCNTQ, it becomes one more variant here.
+/// Every kernel body and every runner's tile loop is <c>[MethodImpl(MethodImplOptions.AggressiveOptimization)]</c>:
+/// one call runs a whole block, so tier-0 code with on-stack replacement made the first solve 2x slower (measured);
+/// this is the one place that says so.
 /// </remarks>
 public static class KernelDispatch
 {

@@ -27,15 +27,22 @@ public static unsafe class NearestNeighbors
     private const int QueryBlock = 64;
     private const int CorpusChunk = 512;
 
+    /// <summary>Bytes of packed dense corpus panels held at once (the rest of the corpus stays where it is, mapped or not).</summary>
+    private const long PackWindowBytes = 16L << 20;
+
     /// <summary>Searches; <paramref name="threads"/> null uses every core.</summary>
     /// <exception cref="InputException">Kinds or widths differ, a binary-only metric on dense rows, or a zero row under a cosine metric.</exception>
-    public static NeighborResult Search(VectorSet queries, VectorSet corpus, NeighborMetric metric, int k, int? threads = null, CancellationToken cancellationToken = default)
+    public static NeighborResult Search(VectorSet queries, VectorSet corpus, NeighborMetric metric, int k, int? threads = null, CancellationToken cancellationToken = default) =>
+        Search(queries, corpus, metric, k, threads, PackWindowBytes, cancellationToken);
+
+    /// <summary><see cref="Search(VectorSet, VectorSet, NeighborMetric, int, int?, CancellationToken)"/> with another dense pack window (tests cross windows on small inputs).</summary>
+    internal static NeighborResult Search(VectorSet queries, VectorSet corpus, NeighborMetric metric, int k, int? threads, long packWindowBytes, CancellationToken cancellationToken = default)
     {
         Validate(queries, corpus, metric, k);
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount, CancellationToken = cancellationToken };
         return queries is BinaryVectors bq
             ? SearchBinary(bq, (BinaryVectors)corpus, metric, k, options)
-            : SearchDense((DenseVectors)queries, (DenseVectors)corpus, metric, k, options);
+            : SearchDense((DenseVectors)queries, (DenseVectors)corpus, metric, k, options, packWindowBytes);
     }
 
     /// <summary>The oracle: every pair scored by <see cref="PairScoring"/>, sorted, cut at k. O(q n l).</summary>
@@ -342,7 +349,7 @@ public static unsafe class NearestNeighbors
 
     // ---------------------------------------------------------------- dense
 
-    private static NeighborResult SearchDense(DenseVectors queries, DenseVectors corpus, NeighborMetric metric, int k, ParallelOptions options)
+    private static NeighborResult SearchDense(DenseVectors queries, DenseVectors corpus, NeighborMetric metric, int k, ParallelOptions options, long packWindowBytes)
     {
         int q = queries.Count, n = corpus.Count, d = queries.Dimensions;
         int panelRows = DenseInnerProducts.PanelRows, stripRows = DenseInnerProducts.StripRows;
@@ -356,8 +363,16 @@ public static unsafe class NearestNeighbors
         double gamma = 2 * d * u / (1 - d * u);
         bool cosine = metric.IsCosine();
         double sign = metric.LargerIsNearer() ? 1 : -1;
-        var packed = GC.AllocateArray<float>((int)checked(panels * panelFloats + 16), pinned: true);
+        // The corpus is packed into panels one window at a time (a multiple of CorpusChunk rows, about PackWindowBytes),
+        // not all at once: a copy of the whole corpus would cost as much anonymous memory as the file, which defeats a
+        // memory-mapped corpus larger than RAM. Each query's filter carries over from window to window.
+        int chunkPanels = CorpusChunk / panelRows;
+        int windowPanels = (int)Math.Min(panels, Math.Max(chunkPanels, packWindowBytes / (panelFloats * sizeof(float)) / chunkPanels * chunkPanels));
+        var packed = GC.AllocateArray<float>((int)checked(windowPanels * panelFloats + 16), pinned: true);
         var zero = GC.AllocateArray<float>(DenseVectors.StrideFor(d) + 16, pinned: true);
+        var filters = new DenseFilter[q];
+        for (int r = 0; r < q; r++) filters[r] = new DenseFilter(k);
+        int blocks = (q + QueryBlock - 1) / QueryBlock;
         fixed (float* packedBase = packed)
         fixed (float* zeroBase = zero)
         fixed (float* qBase = queries.Values)
@@ -365,60 +380,60 @@ public static unsafe class NearestNeighbors
         {
             nint pb = (nint)packedBase, zb = (nint)zeroBase, qb = (nint)qBase, cb = (nint)cBase;
             int stride = corpus.Stride, qStride = queries.Stride;
-            Parallel.For(0, panels, options, p =>
+            for (int w0 = 0; w0 < panels; w0 += windowPanels)
             {
-                int firstRow = p * panelRows, rows = Math.Min(panelRows, n - firstRow);
-                Span<int> which = stackalloc int[rows];
-                for (int c = 0; c < rows; c++) which[c] = firstRow + c;
-                DenseInnerProducts.PackPanel((float*)cb, stride, d, which, (float*)pb + p * panelFloats);
-            });
-            int blocks = (q + QueryBlock - 1) / QueryBlock;
-            Parallel.For(0, blocks, options, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (block) =>
-            {
-                int first = block * QueryBlock, count = Math.Min(QueryBlock, q - first);
-                var filters = new DenseFilter[count];
-                for (int r = 0; r < count; r++) filters[r] = new DenseFilter(k);
-                float** rowPointers = stackalloc float*[stripRows];
-                float* tile = stackalloc float[stripRows * panelRows];
-                int chunkPanels = CorpusChunk / panelRows;
-                for (int p0 = 0; p0 < panels; p0 += chunkPanels)
+                int w1 = Math.Min(panels, w0 + windowPanels);
+                Parallel.For(w0, w1, options, p =>
                 {
-                    options.CancellationToken.ThrowIfCancellationRequested();
-                    int p1 = Math.Min(panels, p0 + chunkPanels);
-                    for (int r0 = 0; r0 < count; r0 += stripRows)
+                    int firstRow = p * panelRows, rows = Math.Min(panelRows, n - firstRow);
+                    Span<int> which = stackalloc int[rows];
+                    for (int c = 0; c < rows; c++) which[c] = firstRow + c;
+                    DenseInnerProducts.PackPanel((float*)cb, stride, d, which, (float*)pb + ((p - w0) * panelFloats));
+                });
+                Parallel.For(0, blocks, options, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (block) =>
+                {
+                    int first = block * QueryBlock, count = Math.Min(QueryBlock, q - first);
+                    float** rowPointers = stackalloc float*[stripRows];
+                    float* tile = stackalloc float[stripRows * panelRows];
+                    for (int p0 = w0; p0 < w1; p0 += chunkPanels)
                     {
-                        for (int t = 0; t < stripRows; t++) rowPointers[t] = r0 + t < count ? (float*)qb + (long)(first + r0 + t) * qStride : (float*)zb;
-                        for (int p = p0; p < p1; p++)
+                        options.CancellationToken.ThrowIfCancellationRequested();
+                        int p1 = Math.Min(w1, p0 + chunkPanels);
+                        for (int r0 = 0; r0 < count; r0 += stripRows)
                         {
-                            kernel(rowPointers, (float*)pb + p * panelFloats, d, tile);
-                            int j0 = p * panelRows, cols = Math.Min(panelRows, n - j0);
-                            for (int a = 0; a < stripRows && r0 + a < count; a++)
+                            for (int t = 0; t < stripRows; t++) rowPointers[t] = r0 + t < count ? (float*)qb + (long)(first + r0 + t) * qStride : (float*)zb;
+                            for (int p = p0; p < p1; p++)
                             {
-                                double qNorm = queries.Norm(first + r0 + a);
-                                ref var filter = ref filters[r0 + a];
-                                float* line = tile + a * panelRows;
-                                for (int c = 0; c < cols; c++)
+                                kernel(rowPointers, (float*)pb + ((p - w0) * panelFloats), d, tile);
+                                int j0 = p * panelRows, cols = Math.Min(panelRows, n - j0);
+                                for (int a = 0; a < stripRows && r0 + a < count; a++)
                                 {
-                                    double cNorm = corpus.Norm(j0 + c);
-                                    double bound = gamma * qNorm * cNorm + double.Epsilon;
-                                    double key = sign * line[c];
-                                    if (cosine)
+                                    double qNorm = queries.Norm(first + r0 + a);
+                                    ref var filter = ref filters[first + r0 + a];
+                                    float* line = tile + a * panelRows;
+                                    for (int c = 0; c < cols; c++)
                                     {
-                                        // Ranking one query by cosine is ranking by ip / |c| (|q| is common).
-                                        key /= cNorm;
-                                        bound /= cNorm;
-                                    }
+                                        double cNorm = corpus.Norm(j0 + c);
+                                        double bound = gamma * qNorm * cNorm + double.Epsilon;
+                                        double key = sign * line[c];
+                                        if (cosine)
+                                        {
+                                            // Ranking one query by cosine is ranking by ip / |c| (|q| is common).
+                                            key /= cNorm;
+                                            bound /= cNorm;
+                                        }
 
-                                    filter.Offer(j0 + c, key, bound);
+                                        filter.Offer(j0 + c, key, bound);
+                                    }
                                 }
                             }
                         }
                     }
-                }
+                });
+            }
 
-                var kind = KindOf(metric);
-                for (int r = 0; r < count; r++) filters[r].Finish(first + r, k, metric, kind, queries, corpus, indices, scores);
-            });
+            var kind = KindOf(metric);
+            Parallel.For(0, q, options, r => filters[r].Finish(r, k, metric, kind, queries, corpus, indices, scores));
         }
 
         return new NeighborResult(metric, q, k, indices, scores, null) { Found = Math.Min(k, n) };

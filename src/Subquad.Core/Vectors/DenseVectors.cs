@@ -72,6 +72,20 @@ public sealed class DenseVectors : VectorSet
         return builder.Build(rowNames);
     }
 
+    /// <summary>
+    /// Wraps rows that already sit in the engine's layout (<see cref="Stride"/> floats per row, zero padding, 64-byte
+    /// aligned; a memory-mapped file) with norms computed and every value checked finite by the caller. No copy.
+    /// </summary>
+    internal static DenseVectors Wrap(AlignedBuffer<float> values, double[] norms, int count, int dimensions, string? source)
+    {
+        if (values.Length != (long)count * StrideFor(dimensions)) throw new ArgumentException($"{values.Length} floats for {count} rows of stride {StrideFor(dimensions)}", nameof(values));
+        if (norms.Length != count) throw new ArgumentException($"{norms.Length} norms for {count} rows", nameof(norms));
+        return new DenseVectors(count, dimensions, values, norms, null, source);
+    }
+
+    /// <summary>True when the rows live in a memory-mapped file rather than in a managed array.</summary>
+    public bool IsMapped => _values.IsExternal;
+
     /// <summary>Builds rows from jagged float rows.</summary>
     public static DenseVectors FromRows(IReadOnlyList<float[]> rows, IReadOnlyList<string>? rowNames = null, string? source = null)
     {

@@ -7,8 +7,8 @@ public sealed record DocumentEmbedderOptions
     public static DocumentEmbedderOptions Default { get; } = new();
 
     /// <summary>
-    /// Splits a text into terms for BOW and TF-IDF (MiniLM has its own WordPiece tokenizer). Null means the interim
-    /// tokenizer of this project; after the merge the lead passes the shared Core.Text tokenizer here.
+    /// Splits a text into terms for BOW and TF-IDF (MiniLM has its own WordPiece tokenizer). Null means Core's
+    /// <see cref="Subquad.Core.Text.Tokenizer.Tokens"/>, the tokenizer <c>subquad embed</c> uses too.
     /// </summary>
     public Func<string, IEnumerable<string>>? Tokenizer { get; init; }
 

@@ -123,42 +123,74 @@ internal sealed class GpuKernels
             Group.Barrier();
         }
 
-        int q0 = colBase + tx;
-        DenseRow(rowBase + ty, q0, side, c00, c01, c02, c03, scaleA, scaleB, hits, counter, rowBest, args);
-        DenseRow(rowBase + ty + side, q0, side, c10, c11, c12, c13, scaleA, scaleB, hits, counter, rowBest, args);
-        DenseRow(rowBase + ty + (2 * side), q0, side, c20, c21, c22, c23, scaleA, scaleB, hits, counter, rowBest, args);
-        DenseRow(rowBase + ty + (3 * side), q0, side, c30, c31, c32, c33, scaleA, scaleB, hits, counter, rowBest, args);
+        OfferMicroTile<DensePairs, float>(
+            rowBase + ty, colBase + tx, side, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33,
+            scaleA, scaleB, hits, counter, rowBest, args);
     }
 
-    private static void DenseRow(
-        int p, int q0, int side, float v0, float v1, float v2, float v3, ArrayView<float> scaleA, ArrayView<float> scaleB,
+    /// <summary>
+    /// The tail both tile kernels share: a thread's 4 x 4 micro-tile (rows p0 + side i, columns q0 + side j) offered
+    /// row by row to <typeparamref name="TPair"/> (the kind's value, filter and append), each row's best kept by an
+    /// atomic max when the launch tracks it.
+    /// </summary>
+    private static void OfferMicroTile<TPair, TValue>(
+        int p0, int q0, int side,
+        TValue c00, TValue c01, TValue c02, TValue c03, TValue c10, TValue c11, TValue c12, TValue c13,
+        TValue c20, TValue c21, TValue c22, TValue c23, TValue c30, TValue c31, TValue c32, TValue c33,
+        ArrayView<float> factorA, ArrayView<float> factorB, ArrayView<int> hits, ArrayView<int> counter, ArrayView<int> rowBest, TileArgs args)
+        where TPair : struct, ITilePairs<TValue>
+        where TValue : unmanaged
+    {
+        OfferRow<TPair, TValue>(p0, q0, side, c00, c01, c02, c03, factorA, factorB, hits, counter, rowBest, args);
+        OfferRow<TPair, TValue>(p0 + side, q0, side, c10, c11, c12, c13, factorA, factorB, hits, counter, rowBest, args);
+        OfferRow<TPair, TValue>(p0 + (2 * side), q0, side, c20, c21, c22, c23, factorA, factorB, hits, counter, rowBest, args);
+        OfferRow<TPair, TValue>(p0 + (3 * side), q0, side, c30, c31, c32, c33, factorA, factorB, hits, counter, rowBest, args);
+    }
+
+    private static void OfferRow<TPair, TValue>(
+        int p, int q0, int side, TValue v0, TValue v1, TValue v2, TValue v3, ArrayView<float> factorA, ArrayView<float> factorB,
         ArrayView<int> hits, ArrayView<int> counter, ArrayView<int> rowBest, TileArgs args)
+        where TPair : struct, ITilePairs<TValue>
+        where TValue : unmanaged
     {
         if (p >= args.RowTo) return;
-        float sA = scaleA[p];
+        float fA = factorA[p];
         int best = int.MinValue;
-        best = DensePair(p, q0, v0, sA, scaleB, hits, counter, args, best);
-        best = DensePair(p, q0 + side, v1, sA, scaleB, hits, counter, args, best);
-        best = DensePair(p, q0 + (2 * side), v2, sA, scaleB, hits, counter, args, best);
-        best = DensePair(p, q0 + (3 * side), v3, sA, scaleB, hits, counter, args, best);
+        var pairs = default(TPair);
+        best = pairs.Offer(p, q0, v0, fA, factorB, hits, counter, args, best);
+        best = pairs.Offer(p, q0 + side, v1, fA, factorB, hits, counter, args, best);
+        best = pairs.Offer(p, q0 + (2 * side), v2, fA, factorB, hits, counter, args, best);
+        best = pairs.Offer(p, q0 + (3 * side), v3, fA, factorB, hits, counter, args, best);
         if (args.TrackBest != 0 && best != int.MinValue) Atomic.Max(ref rowBest[p], best);
     }
 
-    private static int DensePair(int p, int q, float ip, float sA, ArrayView<float> scaleB, ArrayView<int> hits, ArrayView<int> counter, TileArgs args, int best)
+    /// <summary>How one pair's accumulated value (a float32 inner product, or an exact count) becomes a filtered hit.</summary>
+    private interface ITilePairs<TValue>
+        where TValue : unmanaged
     {
-        if (q >= args.RowsB || (args.Diagonal != 0 && q <= p)) return best;
-        float value = ip * sA * scaleB[q];
-        bool maximise = args.Maximise != 0;
-        if (maximise ? !(value < args.Bound) : !(value > args.Bound)) Append(p, q, (int)Interop.FloatAsInt(value), hits, counter, args.Capacity); // NaN passes
-#pragma warning disable CS1718 // NaN is the one value unequal to itself (float.IsNaN is not a device intrinsic everywhere)
-        if (value == value)
-#pragma warning restore CS1718
-        {
-            int key = OrderKey(maximise ? value : -value);
-            if (key > best) best = key;
-        }
+        /// <summary>Appends pair (p, q) if it passes the launch's bound; returns the row's best order key so far.</summary>
+        int Offer(int p, int q, TValue value, float factorP, ArrayView<float> factorB, ArrayView<int> hits, ArrayView<int> counter, TileArgs args, int best);
+    }
 
-        return best;
+    /// <summary>Dense: the float32 inner product times 1/||x|| and 1/||y||; NaN always passes (the host re-scores it).</summary>
+    private readonly struct DensePairs : ITilePairs<float>
+    {
+        public int Offer(int p, int q, float ip, float sA, ArrayView<float> scaleB, ArrayView<int> hits, ArrayView<int> counter, TileArgs args, int best)
+        {
+            if (q >= args.RowsB || (args.Diagonal != 0 && q <= p)) return best;
+            float value = ip * sA * scaleB[q];
+            bool maximise = args.Maximise != 0;
+            if (maximise ? !(value < args.Bound) : !(value > args.Bound)) Append(p, q, (int)Interop.FloatAsInt(value), hits, counter, args.Capacity); // NaN passes
+#pragma warning disable CS1718 // NaN is the one value unequal to itself (float.IsNaN is not a device intrinsic everywhere)
+            if (value == value)
+#pragma warning restore CS1718
+            {
+                int key = OrderKey(maximise ? value : -value);
+                if (key > best) best = key;
+            }
+
+            return best;
+        }
     }
 
     /// <summary>Binary rows (Stride words apart, Dim words read): exact AND-popcounts, filtered, appended.</summary>
@@ -208,47 +240,35 @@ internal sealed class GpuKernels
             Group.Barrier();
         }
 
-        int q0 = colBase + tx;
-        BinaryRow(rowBase + ty, q0, side, c00, c01, c02, c03, factorA, factorB, hits, counter, rowBest, args);
-        BinaryRow(rowBase + ty + side, q0, side, c10, c11, c12, c13, factorA, factorB, hits, counter, rowBest, args);
-        BinaryRow(rowBase + ty + (2 * side), q0, side, c20, c21, c22, c23, factorA, factorB, hits, counter, rowBest, args);
-        BinaryRow(rowBase + ty + (3 * side), q0, side, c30, c31, c32, c33, factorA, factorB, hits, counter, rowBest, args);
+        OfferMicroTile<BinaryPairs, int>(
+            rowBase + ty, colBase + tx, side, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33,
+            factorA, factorB, hits, counter, rowBest, args);
     }
 
-    private static void BinaryRow(
-        int p, int q0, int side, int v0, int v1, int v2, int v3, ArrayView<float> factorA, ArrayView<float> factorB,
-        ArrayView<int> hits, ArrayView<int> counter, ArrayView<int> rowBest, TileArgs args)
+    /// <summary>Binary: the exact AND-popcount, as a cosine count * (f_a * f_b) in float32 or as the count itself.</summary>
+    private readonly struct BinaryPairs : ITilePairs<int>
     {
-        if (p >= args.RowTo) return;
-        float fA = factorA[p];
-        int best = int.MinValue;
-        best = BinaryPair(p, q0, v0, fA, factorB, hits, counter, args, best);
-        best = BinaryPair(p, q0 + side, v1, fA, factorB, hits, counter, args, best);
-        best = BinaryPair(p, q0 + (2 * side), v2, fA, factorB, hits, counter, args, best);
-        best = BinaryPair(p, q0 + (3 * side), v3, fA, factorB, hits, counter, args, best);
-        if (args.TrackBest != 0 && best != int.MinValue) Atomic.Max(ref rowBest[p], best);
-    }
-
-    private static int BinaryPair(int p, int q, int count, float fA, ArrayView<float> factorB, ArrayView<int> hits, ArrayView<int> counter, TileArgs args, int best)
-    {
-        if (q >= args.RowsB || (args.Diagonal != 0 && q <= p)) return best;
-        bool maximise = args.Maximise != 0;
-        float value;
-        bool pass;
-        if (args.Cosine != 0)
+        public int Offer(int p, int q, int count, float fA, ArrayView<float> factorB, ArrayView<int> hits, ArrayView<int> counter, TileArgs args, int best)
         {
-            value = count * (fA * factorB[q]);
-            pass = maximise ? value >= args.Bound : value <= args.Bound;
-        }
-        else
-        {
-            value = count;
-            pass = maximise ? count >= args.BoundCount : count <= args.BoundCount;
-        }
+            if (q >= args.RowsB || (args.Diagonal != 0 && q <= p)) return best;
+            bool maximise = args.Maximise != 0;
+            float value;
+            bool pass;
+            if (args.Cosine != 0)
+            {
+                value = count * (fA * factorB[q]);
+                pass = maximise ? value >= args.Bound : value <= args.Bound;
+            }
+            else
+            {
+                value = count;
+                pass = maximise ? count >= args.BoundCount : count <= args.BoundCount;
+            }
 
-        if (pass) Append(p, q, count, hits, counter, args.Capacity);
-        int key = OrderKey(maximise ? value : -value);
-        return key > best ? key : best;
+            if (pass) Append(p, q, count, hits, counter, args.Capacity);
+            int key = OrderKey(maximise ? value : -value);
+            return key > best ? key : best;
+        }
     }
 
     private static void Append(int p, int q, int payload, ArrayView<int> hits, ArrayView<int> counter, int capacity)

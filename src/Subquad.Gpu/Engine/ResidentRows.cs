@@ -73,32 +73,27 @@ internal sealed class ResidentRows : IDisposable
         for (int r = 0; r < rows; r++) set.Row(order[start + r])[..dim].CopyTo(stage.AsSpan(r * dim, dim));
     }
 
-    private ArrayView<float> UploadDense(Accelerator acc, DenseVectors set, int[] order, int count, int dim)
+    private ArrayView<float> UploadDense(Accelerator acc, DenseVectors set, int[] order, int count, int dim) =>
+        Upload<float>(acc, count, dim, (start, rows, stage) => GatherDense(set, order, start, rows, dim, stage));
+
+    private ArrayView<ulong> UploadBinary(Accelerator acc, BinaryVectors set, int[] order, int count, int dim) =>
+        Upload<ulong>(acc, count, dim, (start, rows, stage) => GatherBinary(set, order, start, rows, dim, stage));
+
+    /// <summary>
+    /// <paramref name="count"/> rows of <paramref name="dim"/> elements into one device buffer, gathered on the host
+    /// 4,096 rows at a time (<paramref name="gather"/>(start, rows, stage)) so the staging copy stays small.
+    /// </summary>
+    private ArrayView<T> Upload<T>(Accelerator acc, int count, int dim, Action<int, int, T[]> gather)
+        where T : unmanaged
     {
-        var buffer = acc.Allocate1D<float>(Math.Max(1, (long)count * dim));
+        var buffer = acc.Allocate1D<T>(Math.Max(1, (long)count * dim));
         _buffers.Add(buffer);
         const int chunk = 4096;
-        var stage = new float[(long)Math.Min(count, chunk) * dim];
+        var stage = new T[(long)Math.Min(count, chunk) * dim];
         for (int start = 0; start < count; start += chunk)
         {
             int rows = Math.Min(chunk, count - start);
-            GatherDense(set, order, start, rows, dim, stage);
-            buffer.View.AsContiguous().SubView((long)start * dim, (long)rows * dim).CopyFromCPU(stage.AsSpan(0, rows * dim));
-        }
-
-        return buffer.View.AsContiguous();
-    }
-
-    private ArrayView<ulong> UploadBinary(Accelerator acc, BinaryVectors set, int[] order, int count, int dim)
-    {
-        var buffer = acc.Allocate1D<ulong>(Math.Max(1, (long)count * dim));
-        _buffers.Add(buffer);
-        const int chunk = 4096;
-        var stage = new ulong[(long)Math.Min(count, chunk) * dim];
-        for (int start = 0; start < count; start += chunk)
-        {
-            int rows = Math.Min(chunk, count - start);
-            GatherBinary(set, order, start, rows, dim, stage);
+            gather(start, rows, stage);
             buffer.View.AsContiguous().SubView((long)start * dim, (long)rows * dim).CopyFromCPU(stage.AsSpan(0, rows * dim));
         }
 

@@ -45,10 +45,12 @@ public sealed record SatChain(string Name, string Target, Func<IReadOnlyList<ISi
     /// The bytes the chain holds at its peak on split and list's output (<paramref name="rows"/> vectors of
     /// <paramref name="clauses"/> bits), stage by stage, computed before anything is built: the halves, then each
     /// stage's output, which is alive while the stage below runs (512-bit padded rows; the Lemma A.13 queries are
-    /// kept as classes and complements, two copies of the rows). The transformer routes add the construction's weights and
-    /// activations (din = dimension + 5 columns, float64).
+    /// kept as classes and complements, two copies of the rows), then the engine's per-worker staging of the bottom
+    /// rows (two blocks of at most 64 rows per worker; issue 17: 4.3M clauses of Lemma B.5 rows are 1.6 MB each).
+    /// A bottom solver that knows its own peak (<see cref="ISolverMemory"/>, the transformer) is added by
+    /// <see cref="SatDecider.EstimateBytes"/>.
     /// </summary>
-    public IReadOnlyList<(string Stage, long Bytes)> EstimateBytes(long rows, int clauses, bool transformer = false)
+    public IReadOnlyList<(string Stage, long Bytes)> EstimateBytes(long rows, int clauses)
     {
         static long Bits(long rows, long dimensions) => rows * (((Math.Max(1, dimensions) + 511) / 512) * 64);
         long m = Math.Max(1, clauses);
@@ -57,12 +59,8 @@ public sealed record SatChain(string Name, string Target, Func<IReadOnlyList<ISi
         if (mono) stages.Add(("Lemma A.4 (monochromatic)", Bits(rows, m + 2)));
         if (Name is "bmaxip" or "bmsd") stages.Add(("Lemma A.13 (weight classes and their complements)", 2 * Bits(rows, m + 2)));
         if (Name is "bmsd") stages.Add(("Lemma B.5 (MSD rows)", Bits(rows, 3 * (m + 2))));
-        if (transformer)
-        {
-            long din = (mono ? m + 2 : m) + 5;
-            stages.Add(("transformer (weights and activations)", checked((4 * din * din * 8) + (rows * din * 8 * 3) + (rows * rows * 8))));
-        }
-
+        long bottom = Name switch { "bmsd" => 3 * (m + 2), "ov" or "lsd0" => m, _ => m + 2 };
+        stages.Add(("engine staging (2 blocks a worker)", Environment.ProcessorCount * 2 * Bits(Math.Min(64, rows), bottom)));
         return stages;
     }
 

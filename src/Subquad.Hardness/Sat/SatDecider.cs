@@ -83,18 +83,51 @@ public static class SatDecider
         ArgumentNullException.ThrowIfNull(chain);
         options ??= SplitAndListOptions.Default;
         CnfSatToOrthogonalVectors.CheckSize(formula, options, source);
-        int n = formula.VariableCount, h = CnfSatToOrthogonalVectors.LeftVariables(n);
-        long rows = (1L << h) + (1L << (n - h));
-        bool transformer = solver.Name.StartsWith("transformer", StringComparison.Ordinal);
-        var stages = chain.EstimateBytes(rows, formula.ClauseCount, transformer);
-        long total = 0;
-        foreach (var (_, bytes) in stages) total = total > long.MaxValue - bytes ? long.MaxValue : total + bytes;
+        int n = formula.VariableCount;
+        var stages = EstimateBytes(formula, chain, solver);
+        long total = Total(stages);
         long available = Math.Min(options.MemoryBudgetBytes, Subquad.Core.IO.MemoryBudget.AvailableBytes());
         if (total > available)
         {
             string detail = string.Join(", ", stages.Select(s => s.Stage + " " + Subquad.Core.IO.MemoryBudget.Format(s.Bytes)));
+            string lower = solver is ISolverMemory
+                ? "--max-memory-gib raises the budget; --runtime own holds about a third of ONNX Runtime's copies; fewer clauses shrink the transformer's d_in x d_in weights; --via ov holds only the halves"
+                : "--max-memory-gib raises the budget; --via ov holds only the halves";
             throw new Subquad.Core.InputException(source, null, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"the {chain.Name} chain needs {Subquad.Core.IO.MemoryBudget.Format(total)} ({detail}) for N = {n} variables and m = {formula.ClauseCount} clauses, over the {Subquad.Core.IO.MemoryBudget.Format(available)} available (the budget is --max-memory-gib or the free memory, whichever is less; --via ov holds only the halves)"));
+                $"the {chain.Name} chain needs {Subquad.Core.IO.MemoryBudget.Format(total)} ({detail}) for N = {n} variables and m = {formula.ClauseCount} clauses, over the {Subquad.Core.IO.MemoryBudget.Format(available)} available (the budget is --max-memory-gib or the free memory, whichever is less; {lower})"));
         }
+    }
+
+    /// <summary>
+    /// Every stage's peak bytes, from the formula's size alone (nothing is built): the chain's stages
+    /// (<see cref="SatChain.EstimateBytes"/>) and, where the bottom solver states it (<see cref="ISolverMemory"/>),
+    /// the solver's own peak on the bottom query.
+    /// </summary>
+    public static IReadOnlyList<(string Stage, long Bytes)> EstimateBytes(CnfFormula formula, SatChain chain, ISimilaritySolver solver)
+    {
+        ArgumentNullException.ThrowIfNull(formula);
+        ArgumentNullException.ThrowIfNull(chain);
+        int n = formula.VariableCount, h = CnfSatToOrthogonalVectors.LeftVariables(n);
+        long rows = (1L << h) + (1L << (n - h));
+        var stages = new List<(string Stage, long Bytes)>(chain.EstimateBytes(rows, formula.ClauseCount));
+        if (solver is ISolverMemory memory)
+        {
+            // The bottom query's shape: bichromatic halves (LSD_0) or Lemma A.4's monochromatic 2 + m columns.
+            bool mono = chain.Name is "lsd0-mono";
+            long rowsA = mono ? rows : 1L << h, rowsB = mono ? 0 : 1L << (n - h);
+            int dimensions = Math.Max(1, formula.ClauseCount) + (mono ? 2 : 0);
+            stages.Add(($"solver {solver.Name}", memory.PeakBytes(rowsA, rowsB, dimensions)));
+        }
+
+        return stages;
+    }
+
+    /// <summary>The sum of the stages' bytes, saturating at long.MaxValue.</summary>
+    public static long Total(IReadOnlyList<(string Stage, long Bytes)> stages)
+    {
+        ArgumentNullException.ThrowIfNull(stages);
+        long total = 0;
+        foreach (var (_, bytes) in stages) total = total > long.MaxValue - bytes ? long.MaxValue : total + bytes;
+        return total;
     }
 }

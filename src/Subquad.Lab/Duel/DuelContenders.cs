@@ -1,6 +1,5 @@
 using Subquad.Models.Alternatives;
 using Subquad.Models.Alternatives.Recurrent;
-using Subquad.Models.Alternatives.Reference;
 using Subquad.Models.Attention;
 
 namespace Subquad.Lab.Duel;
@@ -150,8 +149,9 @@ public static class DuelContenders
     {
         ArgumentNullException.ThrowIfNull(weights);
         double projections = 2.0 * rows * weights.InputWidth * ((2.0 * weights.EmbeddingDimension) + weights.OutputWidth);
-        double full = NaiveAttention.Instance.Cost(rows, weights).Flops;
-        return projections + (CapConstant * Math.Max(0, full - projections) * Math.Pow(rows, capExponent - 2));
+        // Full attention's pairwise work: n^2 m score and n^2 d_out value multiply-adds (the exps are not counted here).
+        double pairwise = 2.0 * rows * (double)rows * (weights.EmbeddingDimension + weights.OutputWidth);
+        return projections + (CapConstant * pairwise * Math.Pow(rows, capExponent - 2));
     }
 
     /// <summary>

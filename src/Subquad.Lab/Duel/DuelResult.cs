@@ -12,10 +12,10 @@ public sealed record DuelResult
     /// <summary>False when cancelled: <see cref="Rows"/> holds what finished.</summary>
     public required bool Completed { get; init; }
 
-    /// <summary>One line per skipped part ("transformer and heuristics on critical: no construction wired").</summary>
+    /// <summary>One line per skipped part ("transformer and attention heuristics on LSD_0.5: ...").</summary>
     public required IReadOnlyList<string> Skipped { get; init; }
 
-    /// <summary>The construction's name, or null when none was wired.</summary>
+    /// <summary>The construction's name (<see cref="DuelRunner.ConstructionName"/>); null only in outputs of older versions.</summary>
     public string? Construction { get; init; }
 
     /// <summary>Per (family, n): the yes rate of the main batch and whether the family is a control.</summary>

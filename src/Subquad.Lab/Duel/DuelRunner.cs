@@ -7,6 +7,7 @@ using Subquad.Lab.Families;
 using Subquad.Lab.StateLimit;
 using Subquad.Models.Alternatives.Recurrent;
 using Subquad.Models.Attention;
+using Subquad.Models.Constructions;
 
 namespace Subquad.Lab.Duel;
 
@@ -19,16 +20,17 @@ namespace Subquad.Lab.Duel;
 public sealed class DuelRunner
 {
     private readonly DuelExperiment _experiment;
-    private readonly DuelWiring _wiring;
     private readonly IReadOnlyList<Problem> _problems;
 
-    /// <summary>A runner for a validated experiment with its wiring.</summary>
-    public DuelRunner(DuelExperiment experiment, DuelWiring? wiring = null)
+    /// <summary>The construction every transformer row runs, as the report names it.</summary>
+    public const string ConstructionName = "Thm 4.1 / C.1 / C.2, corrected, robust scale";
+
+    /// <summary>A runner for a validated experiment.</summary>
+    public DuelRunner(DuelExperiment experiment)
     {
         ArgumentNullException.ThrowIfNull(experiment);
         experiment.Validate();
         _experiment = experiment;
-        _wiring = wiring ?? DuelWiring.None;
         _problems = experiment.ProblemsRun();
         foreach (var family in experiment.Families) Family(family);
     }
@@ -71,11 +73,17 @@ public sealed class DuelRunner
             "random" => new RandomFamily(spec.Density ?? 0.25),
             "planted" => new PlantedFamily(spec.Density ?? 0.3, spec.Margin ?? 2),
             "critical" => new CriticalOvFamily(),
-            _ when _wiring.ExtraFamilies.TryGetValue(spec.Kind, out var extra) => extra,
-            "sat" => throw new Core.InputException(null, null, "family \"sat\" needs the CNF -> OV reduction of Subquad.Hardness wired into the duel (DuelWiring.ExtraFamilies[\"sat\"]); it is not wired in this build"),
+            "sat" => new SatFamily(),
             _ => throw new Core.InputException(null, null, $"family kind \"{spec.Kind}\" is not one of random, planted, critical, sat"),
         };
     }
+
+    /// <summary>
+    /// The transformer's input for one instance: the paper's construction for the problem (Thm 4.1 / C.1 / C.2,
+    /// corrected, robust scale; Subquad.Models). Throws <see cref="NotSupportedException"/> where it has none.
+    /// </summary>
+    public static ConstructedInput Construct(SimilarityInstance instance, Problem problem) =>
+        TransformerConstructions.Create(problem, instance).Build(instance);
 
     /// <summary>Called for every instance drawn (main and confirmation batches), e.g. to save it (<see cref="InstanceArchive"/>).</summary>
     public Action<DrawnInstance>? InstanceDrawn { get; init; }
@@ -136,7 +144,6 @@ public sealed class DuelRunner
                     throw new Core.InputException(null, null, $"{run.Label} at n = {n}: {ex.Message}");
                 }
 
-                if (_wiring.Construct is null) continue;
                 foreach (var spec in _experiment.Mixers.Where(m => m.Budgets is not null && DuelContenders.Record(m.Kind).Runner is ContenderRunner.Attention or ContenderRunner.CausalLinear))
                 {
                     ConstructedInput c;
@@ -181,7 +188,7 @@ public sealed class DuelRunner
             Rows = rows.ToList(),
             Completed = complete,
             Skipped = skipped.ToList(),
-            Construction = _wiring.Construct is null ? null : _wiring.ConstructionName,
+            Construction = ConstructionName,
             ElapsedSeconds = clock.Elapsed.TotalSeconds,
             CellInfos = infos.ToList(),
             CapHits = capHits.ToList(),
@@ -340,7 +347,7 @@ public sealed class DuelRunner
             var instance = Get(batch, index, default).Instance;
             var clock = Stopwatch.StartNew();
             double cpu = CpuNow();
-            c = owner._wiring.Construct!(instance, run.Problem);
+            c = Construct(instance, run.Problem);
             DrawWallSeconds += clock.Elapsed.TotalSeconds;
             DrawCpuSeconds += CpuNow() - cpu;
             long bytes = 8L * c.X.Rows * c.X.Columns;
@@ -387,33 +394,26 @@ public sealed class DuelRunner
         progress?.Report(new DuelProgress($"{label} n={n}: exact engine", ++done, total));
 
         bool constructed = false;
-        if (_wiring.Construct is null || _wiring.ExactAttention is null)
+        try
         {
-            Skip(skipped, "transformer and attention heuristics: no construction or exact attention wired into this duel");
+            cell.Construction(0, 0);
+            constructed = true;
         }
-        else
+        catch (NotSupportedException ex)
         {
-            try
-            {
-                cell.Construction(0, 0);
-                constructed = true;
-            }
-            catch (NotSupportedException ex)
-            {
-                Skip(skipped, $"transformer and attention heuristics on {cell.Run.Problem}: {ex.Message}");
-            }
+            Skip(skipped, $"transformer and attention heuristics on {cell.Run.Problem}: {ex.Message}");
         }
 
         // Reference row 2: the transformer (exact attention on the construction, then phi2), after one warm-up.
         clock.Start();
         if (constructed)
         {
-            var exact = _wiring.ExactAttention!;
+            var exact = AttentionEngine.Default;
             RunAttention(cell, cell.Get(0, 0, cancellationToken), exact, "transformer", null, cancellationToken);
             for (int t = 0; t < _experiment.Trials; t++)
             {
                 var trial = cell.Get(0, t, cancellationToken);
-                cellRows.Add(RunAttention(cell, trial, exact, "transformer", null, cancellationToken) with { Mixer = $"transformer ({_wiring.ConstructionName})" });
+                cellRows.Add(RunAttention(cell, trial, exact, "transformer", null, cancellationToken) with { Mixer = $"transformer ({ConstructionName})" });
             }
 
             Flush(rows, cellRows);
@@ -426,7 +426,7 @@ public sealed class DuelRunner
             for (int t = 0; t < Math.Min(4, _experiment.Trials); t++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                _lambda.AddRange(Analysis.LambdaSweep.Run(label, n, t, cell.Construction(0, t), _wiring.ExactAttention!, seed: Mix(cell.Get(0, t, cancellationToken).Seed, 77)));
+                _lambda.AddRange(Analysis.LambdaSweep.Run(label, n, t, cell.Construction(0, t), AttentionEngine.Default, seed: Mix(cell.Get(0, t, cancellationToken).Seed, 77)));
             }
         }
 

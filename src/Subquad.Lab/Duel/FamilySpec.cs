@@ -2,12 +2,12 @@ namespace Subquad.Lab.Duel;
 
 /// <summary>
 /// An instance family as data: <c>{"kind": "random", "density": 0.5}</c>, <c>{"kind": "planted", "density": 0.3,
-/// "margin": 2}</c>, <c>{"kind": "critical"}</c>, <c>{"kind": "sat"}</c> (the SAT-derived family comes from the
-/// wiring; see <see cref="DuelWiring.ExtraFamilies"/>).
+/// "margin": 2}</c>, <c>{"kind": "critical"}</c>, <c>{"kind": "sat"}</c> (CNF -> OV by split and list, Subquad.Hardness;
+/// see <see cref="Families.SatFamily"/>).
 /// </summary>
 public sealed record FamilySpec
 {
-    /// <summary>random | planted | critical | sat (or any name the wiring adds).</summary>
+    /// <summary>random | planted | critical | sat.</summary>
     public string Kind { get; init; } = "random";
 
     /// <summary>Bit density p (random, planted).</summary>

@@ -32,7 +32,7 @@ public static class DuelReport
         text.AppendLine(Inv, $"- sizes n: {string.Join(", ", e.Sizes)}; {e.Trials} instances per cell (main batch){(e.Confirm ? ", and as many fresh ones (confirmation batch) wherever a rung reached the target" : "")}; master seed {e.Seed}");
         text.AppendLine(Inv, $"- target: balanced accuracy whose 95% Wilson lower bound is at least **{e.TargetAccuracy:0.###}**{(e.Confirm ? ", on the main batch and again on the confirmation batch" : "")}. With {e.Trials} instances even an all-correct cell is only known to be above {supportable:0.000}.");
         text.AppendLine(Inv, $"- rungs stop early (every {e.SequentialChunk} instances) once the upper bound falls below the target; ladders stop before a rung costing more than full attention's x n^({e.CapExponent.ToString(Inv)} - 2)");
-        text.AppendLine(Inv, $"- construction: {result.Construction ?? "none wired (transformer and attention-heuristic rows are absent)"}");
+        text.AppendLine(Inv, $"- construction: {result.Construction ?? "none (an output written before the construction was part of every duel)"}");
         text.AppendLine(Inv, $"- run: {(result.Completed ? "complete" : "**cancelled: partial results**")}, {result.Rows.Count} rows, {result.ElapsedSeconds:F1} s; timings exclude a warm-up call per rung");
         foreach (string line in result.Skipped) text.AppendLine(Inv, $"- skipped: {line}");
         text.AppendLine();

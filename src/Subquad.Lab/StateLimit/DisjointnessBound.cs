@@ -40,6 +40,9 @@ public static class DisjointnessBound
     public static double RandomisedBits(int n, int dimensions, double delta) =>
         delta >= 0.5 ? 0 : Math.Max(0, (1 - BinaryEntropy(Math.Max(0, delta))) * Elements(n, dimensions));
 
+    /// <summary>The bound with the dimension large enough for every index (l &gt;= 2 ceil(log2 n) + 2): (1 - H2(delta)) (n - 1).</summary>
+    public static double RandomisedBits(int n, double delta) => RandomisedBits(n, DimensionsFor(Math.Max(1, n - 1)), delta);
+
     /// <summary>H2(p) = -p log2 p - (1 - p) log2 (1 - p).</summary>
     public static double BinaryEntropy(double p) =>
         p <= 0 || p >= 1 ? 0 : (-p * Math.Log2(p)) - ((1 - p) * Math.Log2(1 - p));

@@ -46,6 +46,7 @@ public static class ZooOutput
             experiment = result.Experiment,
             rows = result.Rows,
             controls = result.Controls,
+            one_pass = result.OnePass,
             skipped = result.Skipped,
         };
         AtomicFile.Write(Path.Combine(directory, "results.json"), s => JsonSerializer.Serialize(s, doc, options));

@@ -53,6 +53,24 @@ public static class ZooReport
         sb.AppendLine("|---|---|---:|---|---|---|");
         foreach (var c in result.Controls) sb.AppendLine(inv, $"| {c.Task} | {c.Family} | {c.N} | {c.Name} | {Format(c.Accuracy)} | {Format(c.SequenceAccuracy)} |");
 
+        if (result.Controls.Any(c => c.Name == ZooRunner.HandSetName))
+        {
+            sb.AppendLine();
+            sb.AppendLine("The hand-set row is the paper's one-head construction (Thm 4.1) written into the same block at width l = 64 with one head, not trained: it shows what the trained attention could represent, separately from what training found. It is a control, never counted as a trained result.");
+        }
+
+        if (result.OnePass.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## One-pass reference (Lab/StateLimit, keep-first)");
+            sb.AppendLine();
+            sb.AppendLine("A reader that keeps the first K documents exactly (l bits each) and compares every new document against them, on the first test sequences; labels from Core. The communication bound beside it (one-way INDEX on n − 1 bits, (1 − H2(0.05))(n − 1), error ≤ 5% on every input; Lab/StateLimit/DisjointnessBound) is a worst-case floor for OV, not for this family.");
+            sb.AppendLine();
+            sb.AppendLine("| task | family | n | K kept | state bits | accuracy [95% CI] | one-pass bound at 95% (bits) |");
+            sb.AppendLine("|---|---|---:|---:|---:|---|---:|");
+            foreach (var p in result.OnePass) sb.AppendLine(inv, $"| {p.Task} | {p.Family} | {p.N} | {p.Kept} | {p.StateBits} | {Format(p.Accuracy)} | {StateLimit.DisjointnessBound.RandomisedBits(p.N, 0.05):F1} |");
+        }
+
         sb.AppendLine();
         sb.AppendLine("## State needed for 95% accuracy");
         sb.AppendLine();
@@ -69,23 +87,13 @@ public static class ZooReport
             foreach (var m in g.GroupBy(r => r.Mixer))
             {
                 var cells = new List<string>();
-                var points = new List<(double N, double Bits)>();
+                var points = StateFor95(m.ToList());
                 foreach (int n in sizes)
                 {
                     var byState = m.Where(r => r.N == n && !r.Diverged).GroupBy(r => r.StateBits).OrderBy(x => x.Key).ToList();
-                    if (byState.Count == 0)
-                    {
-                        cells.Add("-");
-                        continue;
-                    }
-
-                    var hit = byState.FirstOrDefault(x => Proportion.Of(x.Sum(r => r.Accuracy.Successes), x.Sum(r => r.Accuracy.Trials)).Rate >= 0.95);
-                    if (hit is null) cells.Add($"> {byState[^1].Key}");
-                    else
-                    {
-                        cells.Add(hit.Key.ToString(inv));
-                        points.Add((n, hit.Key));
-                    }
+                    if (byState.Count == 0) cells.Add("-");
+                    else if (points.FirstOrDefault(p => p.N == n) is { Bits: > 0 } hit) cells.Add(hit.Bits.ToString(inv));
+                    else cells.Add($"> {byState[^1].Key}");
                 }
 
                 sb.AppendLine($"| {m.Key} | {string.Join(" | ", cells)} | {Exponent(points)} |");
@@ -111,25 +119,29 @@ public static class ZooReport
         return sb.ToString();
     }
 
+    /// <summary>Per n, the smallest state (bits) whose selected, non-diverged runs pooled over seeds reach 0.95; sizes where none does are left out.</summary>
+    public static List<(double N, double Bits)> StateFor95(IReadOnlyList<ZooRow> rows)
+    {
+        var points = new List<(double N, double Bits)>();
+        foreach (var n in rows.Select(r => r.N).Distinct().Order())
+        {
+            var hit = rows.Where(r => r.N == n && !r.Diverged).GroupBy(r => r.StateBits).OrderBy(x => x.Key)
+                .FirstOrDefault(x => Proportion.Of(x.Sum(r => r.Accuracy.Successes), x.Sum(r => r.Accuracy.Trials)).Rate >= 0.95);
+            if (hit is not null) points.Add((n, hit.Key));
+        }
+
+        return points;
+    }
+
     /// <summary>"0.987 (987/1000) [0.978, 0.993]".</summary>
     public static string Format(Proportion p) => p.Trials == 0
         ? "n/a"
         : string.Create(CultureInfo.InvariantCulture, $"{p.Rate:F3} ({p.Successes}/{p.Trials}) [{p.Ci95Low:F3}, {p.Ci95High:F3}]");
 
-    /// <summary>Least-squares slope of log2 bits on log2 n with a t-based 95% interval (needs three sizes).</summary>
+    /// <summary>Least-squares log-log slope of bits on n with its t-based 95% interval (<see cref="Analysis.LogLogFit"/>; needs three sizes).</summary>
     public static string Exponent(IReadOnlyList<(double N, double Bits)> points)
     {
-        if (points.Count < 3) return "needs 3 sizes";
-        var xs = points.Select(p => Math.Log2(p.N)).ToArray();
-        var ys = points.Select(p => Math.Log2(p.Bits)).ToArray();
-        double mx = xs.Average(), my = ys.Average();
-        double sxx = xs.Sum(x => (x - mx) * (x - mx)), sxy = xs.Zip(ys).Sum(p => (p.First - mx) * (p.Second - my));
-        double slope = sxy / sxx, intercept = my - slope * mx;
-        double sse = xs.Zip(ys).Sum(p => Math.Pow(p.Second - intercept - slope * p.First, 2));
-        int dof = points.Count - 2;
-        double se = Math.Sqrt(sse / dof / sxx);
-        double[] t975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306];
-        double t = dof <= t975.Length ? t975[dof - 1] : 1.96;
-        return string.Create(CultureInfo.InvariantCulture, $"{slope:F2} [{slope - t * se:F2}, {slope + t * se:F2}]");
+        if (points.Count < 3 || Analysis.LogLogFit.Fit(points.Select(p => (p.N, p.Bits))) is not { Points: >= 3 } fit) return "needs 3 sizes";
+        return string.Create(CultureInfo.InvariantCulture, $"{fit.Slope:F2} [{fit.Ci95Low:F2}, {fit.Ci95High:F2}]");
     }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Subquad.Core.Problems;
+using Subquad.Core.Vectors;
 using Subquad.Learn.Autodiff;
 using Subquad.Learn.Mixers;
 using Subquad.Learn.Model;
@@ -36,6 +38,7 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
             var runs = experiment.Runs().ToList();
             var skipped = new List<string>();
             var controls = new List<ZooControl>();
+            var onePass = new List<ZooOnePassPoint>();
             var testSets = new Dictionary<(string, string, int), (PartnerRecallTask Task, int Seed)>();
             int finished = runs.Count(done.Contains);
             bool completed = true;
@@ -47,6 +50,7 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
                 {
                     testSets[(key.Task, key.Family, key.N)] = (task, testSeed);
                     controls.AddRange(Controls(task, key, testSeed));
+                    onePass.AddRange(OnePassCurve(task, key.Task, testSeed, Math.Min(OnePassSequences, experiment.TestSequences)));
                 }
 
                 if (done.Contains(key)) continue;
@@ -76,7 +80,11 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
 
                 string stage = key.ToString();
                 progress?.Report(new ZooProgress(finished, runs.Count, stage));
-                var training = Trainer.Train(model, task, new TrainingConfig(experiment.Steps, experiment.Batch, key.Lr, key.Seed * 1_000_003 + key.N), cancellationToken,
+                var trainingConfig = new TrainingConfig(experiment.Steps, experiment.Batch, key.Lr, key.Seed * 1_000_003 + key.N, experiment.WeightDecay);
+                var stages = experiment.Curriculum
+                    ? Trainer.DoublingCurriculum(key.N, experiment.Steps, experiment.Batch).Select(st => ((ISequenceTask)new PartnerRecallTask(task.Family, st.Size, task.Decision), st.Steps, st.Batch)).ToList()
+                    : [(task, experiment.Steps, experiment.Batch)];
+                var training = Trainer.Train(model, stages, trainingConfig, cancellationToken,
                     (step, loss) =>
                     {
                         if (step % 25 == 0) progress?.Report(new ZooProgress(finished, runs.Count, $"{stage}: step {step}/{experiment.Steps}, loss {loss:F3}"));
@@ -108,13 +116,66 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
             }
 
             MarkSelected(rows);
-            return new ZooResult(experiment, rows, controls, skipped, completed, clock.Elapsed.TotalSeconds);
+            return new ZooResult(experiment, rows, controls, skipped, completed, clock.Elapsed.TotalSeconds) { OnePass = onePass };
         }
         finally
         {
             LearnThreads.Max = keepThreads;
         }
     }
+
+    /// <summary>Test sequences the one-pass reference curve is measured on (the first ones of the test set).</summary>
+    public const int OnePassSequences = 200;
+
+    /// <summary>
+    /// The one-pass strategy's accuracy against its state on the first test sequences: K = 0, 1, 2, 4, ... n documents
+    /// kept (K·l bits, <see cref="StateLimit.OnePassStrategy.BitsPerVector"/>). Partner recall at position i asks the
+    /// strategy about the bichromatic instance (documents before i, document i), so it answers yes exactly when a partner
+    /// of i is among the first K documents; the decision asks it about the whole sequence. Labels come from Core.
+    /// </summary>
+    public static List<ZooOnePassPoint> OnePassCurve(PartnerRecallTask task, string taskName, int testSeed, int sequences)
+    {
+        var rng = new Random(testSeed);
+        var docs = Enumerable.Range(0, sequences).Select(_ => task.Decision ? task.DecisionSequence(rng) : task.RecallSequence(rng)).ToList();
+        var labels = docs.Select(task.Labels).ToList();
+        var problem = task.Family.Problem;
+        int l = task.Family.Dimensions;
+        var kept = new List<int> { 0 };
+        for (int k = 1; k < task.Documents; k *= 2) kept.Add(k);
+        kept.Add(task.Documents);
+        var points = new List<ZooOnePassPoint>();
+        foreach (int k in kept.Distinct())
+        {
+            var strategy = new StateLimit.OnePassStrategy((long)k * l);
+            long right = 0, total = 0;
+            for (int s = 0; s < docs.Count; s++)
+            {
+                for (int i = 0; i < docs[s].Length; i++)
+                {
+                    if (labels[s][i] < 0) continue;
+                    bool found = task.Decision
+                        ? strategy.Run(SimilarityInstance.Monochromatic(Vectors(docs[s], 0, docs[s].Length, l)), problem).Found
+                        : strategy.Run(SimilarityInstance.Bichromatic(Vectors(docs[s], 0, i, l), Vectors(docs[s], i, 1, l)), problem).Found;
+                    total++;
+                    if (found == (labels[s][i] == 1)) right++;
+                }
+            }
+
+            points.Add(new ZooOnePassPoint(taskName, task.Family.Name, task.Documents, (long)k * l, k, sequences, Proportion.Of(right, total)));
+        }
+
+        return points;
+    }
+
+    private static BinaryVectors Vectors(ulong[] docs, int start, int count, int l)
+    {
+        var builder = new BinaryVectors.Builder(count, l);
+        for (int i = 0; i < count; i++) builder.RowSpan(i)[0] = docs[start + i];
+        return builder.Build();
+    }
+
+    /// <summary>The control row of the hand-set construction.</summary>
+    public const string HandSetName = "attention, hand-set Thm 4.1 weights (not trained)";
 
     private static readonly JsonSerializerOptions Compact = new(ZooExperiment.JsonOptions) { WriteIndented = false };
 
@@ -173,11 +234,24 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
             left -= b;
         }
 
-        return
-        [
-            new ZooControl(key.Task, key.Family, key.N, "always-yes", Proportion.Of(yes, tokens), Proportion.Of(allYes, experiment.TestSequences)),
-            new ZooControl(key.Task, key.Family, key.N, "always-no", Proportion.Of(tokens - yes, tokens), Proportion.Of(allNo, experiment.TestSequences)),
-        ];
+        var controls = new List<ZooControl>
+        {
+            new(key.Task, key.Family, key.N, "always-yes", Proportion.Of(yes, tokens), Proportion.Of(allYes, experiment.TestSequences)),
+            new(key.Task, key.Family, key.N, "always-no", Proportion.Of(tokens - yes, tokens), Proportion.Of(allNo, experiment.TestSequences)),
+        };
+
+        // What attention can represent, separately from what training finds: the paper's one-head construction written
+        // into the same block (width = l, 1 head, not trained), on the same test sequences. OV and LSD partner recall only
+        // (for MSD self passes the test; the decision label is not the per-token rule the construction computes).
+        if (!task.Decision && task.Family.Kind is Subquad.Core.Problems.ProblemKind.Ov or Subquad.Core.Problems.ProblemKind.Lsd)
+        {
+            var handSet = new SequenceModel(new ModelConfig(task.InputDim, task.Classes, experiment.Layers, new MixerSpec(MixerKind.Attention, task.Family.Dimensions, 1), task.Length, true), 0);
+            AttentionConstruction.Apply(handSet, task.Family);
+            var eval = Trainer.Evaluate(handSet, task, experiment.TestSequences, testSeed);
+            controls.Add(new(key.Task, key.Family, key.N, HandSetName, Proportion.Of(eval.TokensCorrect, eval.Tokens), Proportion.Of(eval.SequencesCorrect, eval.Sequences)));
+        }
+
+        return controls;
     }
 
     /// <summary>Rough peak activation bytes of one training step (what the tape keeps).</summary>

@@ -12,10 +12,11 @@ namespace Subquad.Learn.Mixers;
 public sealed class AttentionMixer : IMixer
 {
     private readonly Tensor _wqkv, _bqkv, _wo, _bo;
+    private readonly Tensor? _qNorm, _kNorm;
     private readonly int _width, _heads;
     private readonly int? _window;
 
-    internal AttentionMixer(Init init, string prefix, int width, int heads, int? window)
+    internal AttentionMixer(Init init, string prefix, int width, int heads, int? window, bool qkNorm = false)
     {
         _width = width;
         _heads = heads;
@@ -24,7 +25,15 @@ public sealed class AttentionMixer : IMixer
         _bqkv = Init.Constant(prefix + "bqkv", 1, 3 * width, 0);
         _wo = init.LinearWeight(prefix + "wo", width, width);
         _bo = Init.Constant(prefix + "bo", 1, width, 0);
-        Parameters = [new(_wqkv), new(_bqkv, false), new(_wo), new(_bo, false)];
+        var parameters = new List<Parameter> { new(_wqkv), new(_bqkv, false), new(_wo), new(_bo, false) };
+        if (qkNorm)
+        {
+            _qNorm = Init.Constant(prefix + "q_norm", 1, width, 1);
+            _kNorm = Init.Constant(prefix + "k_norm", 1, width, 1);
+            parameters.AddRange([new(_qNorm, false), new(_kNorm, false)]);
+        }
+
+        Parameters = parameters;
     }
 
     /// <inheritdoc/>
@@ -40,6 +49,13 @@ public sealed class AttentionMixer : IMixer
         var q = Elementwise.Columns(tape, qkv, 0, _width);
         var k = Elementwise.Columns(tape, qkv, _width, _width);
         var v = Elementwise.Columns(tape, qkv, 2 * _width, _width);
+        if (_qNorm is not null && _kNorm is not null)
+        {
+            // QK-norm: every query and key row to RMS 1 (over all heads' columns), times a learned gain.
+            q = Norms.RmsNorm(tape, q, _qNorm);
+            k = Norms.RmsNorm(tape, k, _kNorm);
+        }
+
         var y = CausalAttention.Apply(tape, q, k, v, batch, length, _heads, _window);
         return Linear.Apply(tape, y, _wo, _bo);
     }

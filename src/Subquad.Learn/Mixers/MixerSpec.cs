@@ -2,15 +2,17 @@ namespace Subquad.Learn.Mixers;
 
 /// <summary>
 /// A mixer's hyperparameters. Width is the model width D; the rest default to the reference settings scaled down
-/// for a CPU (Mamba: N = 16, d_conv = 4, expand = 2; Based: feature dim 8 per head, conv 3; window 16).
+/// for a CPU (Mamba: N = 16, d_conv = 4, expand = 2; Based: feature dim 8 per head, conv 3; window 16). QkNorm (attention
+/// and window only): RMSNorm on q and on k with learned gains before the scores, so the softmax sharpness is one learned
+/// scale per column instead of a product of whole matrices (see docs/learn.md, "Why trained attention misses").
 /// </summary>
-public sealed record MixerSpec(MixerKind Kind, int Width, int Heads = 1, int Window = 16, int FeatureDim = 8, int StateDim = 16, int ConvKernel = 4, int Expand = 2)
+public sealed record MixerSpec(MixerKind Kind, int Width, int Heads = 1, int Window = 16, int FeatureDim = 8, int StateDim = 16, int ConvKernel = 4, int Expand = 2, bool QkNorm = false)
 {
     /// <summary>Builds the mixer with parameters drawn from <paramref name="init"/>.</summary>
     public IMixer Create(Training.Init init, string prefix = "") => Kind switch
     {
-        MixerKind.Attention => new AttentionMixer(init, prefix, Width, Heads, null),
-        MixerKind.SlidingWindow => new AttentionMixer(init, prefix, Width, Heads, Window),
+        MixerKind.Attention => new AttentionMixer(init, prefix, Width, Heads, null, QkNorm),
+        MixerKind.SlidingWindow => new AttentionMixer(init, prefix, Width, Heads, Window, QkNorm),
         MixerKind.Based => new BasedMixer(init, prefix, Width, Heads, FeatureDim, 3),
         MixerKind.Mamba => new MambaMixer(init, prefix, Width, StateDim, ConvKernel, Expand),
         MixerKind.GatedDeltaNet => new GatedDeltaNetMixer(init, prefix, Width, Heads),

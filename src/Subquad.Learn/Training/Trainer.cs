@@ -40,6 +40,50 @@ public static class Trainer
         return new(config.Steps, losses, false, clock.Elapsed.TotalMilliseconds, false);
     }
 
+    /// <summary>
+    /// Trains through <paramref name="stages"/> in order (a curriculum, e.g. the same task at n = 4, 8, ..., N): each stage
+    /// is a full run of its own step budget with its own warm-up and cosine (the optimiser's moments restart with it, so a
+    /// longer sequence starts from the weights, not from a schedule tail at 10% of the peak). Returns the concatenated
+    /// losses; a diverged or cancelled stage ends the curriculum there.
+    /// </summary>
+    public static TrainingResult Train(SequenceModel model, IReadOnlyList<(ISequenceTask Task, int Steps, int Batch)> stages, TrainingConfig config, CancellationToken cancellationToken = default, Action<int, float>? onStep = null)
+    {
+        if (stages.Count == 0) throw new ArgumentException("a curriculum needs at least one stage", nameof(stages));
+        var losses = new List<float>();
+        double ms = 0;
+        int offset = 0;
+        for (int s = 0; s < stages.Count; s++)
+        {
+            var (task, steps, batch) = stages[s];
+            int before = offset;
+            var r = Train(model, task, config with { Steps = steps, Batch = batch, Seed = config.Seed + 7919 * s }, cancellationToken, onStep is null ? null : (step, loss) => onStep(before + step, loss));
+            losses.AddRange(r.Losses);
+            ms += r.TrainTimeMs;
+            offset += r.Steps;
+            if (r.Diverged || r.Cancelled) return new(offset, losses, r.Diverged, ms, r.Cancelled);
+        }
+
+        return new(offset, losses, false, ms, false);
+    }
+
+    /// <summary>
+    /// The doubling curriculum ending at <paramref name="n"/>: sizes 4, 8, ... below n, then n (n alone when n ≤ 4).
+    /// The final size gets <paramref name="finalShare"/> of the steps and the earlier sizes share the rest equally; every
+    /// stage sees about the same number of labelled tokens per step (batch × n / size sequences), because at small n a
+    /// batch of <paramref name="batch"/> sequences holds too few labels for a gradient whose sign can be trusted.
+    /// </summary>
+    public static IReadOnlyList<(int Size, int Steps, int Batch)> DoublingCurriculum(int n, int steps, int batch, double finalShare = 0.5)
+    {
+        var sizes = new List<int>();
+        for (int s = 4; s < n; s *= 2) sizes.Add(s);
+        if (sizes.Count == 0) return [(n, steps, batch)];
+        int final = Math.Max(1, (int)Math.Round(steps * finalShare));
+        int each = Math.Max(1, (steps - final) / sizes.Count);
+        var stages = sizes.Select(s => (s, each, (int)Math.Min(4096L, (long)batch * n / s))).ToList();
+        stages.Add((n, steps - each * sizes.Count, batch));
+        return stages;
+    }
+
     /// <summary>Accuracy on <paramref name="sequences"/> held-out sequences drawn from <paramref name="seed"/>.</summary>
     public static Evaluation Evaluate(SequenceModel model, ISequenceTask task, int sequences, int seed, int batch = 50)
     {

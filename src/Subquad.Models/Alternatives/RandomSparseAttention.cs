@@ -12,7 +12,7 @@ namespace Subquad.Models.Alternatives;
 /// </summary>
 /// <remarks>
 /// Cost O(n (k + g)(m + d_out)): a gather of k key rows per query, never an n x n loop. k &gt;= n - g is full
-/// attention (tested against <see cref="Reference.NaiveAttention"/>).
+/// attention (tested against <see cref="AttentionReference"/>).
 /// </remarks>
 public sealed class RandomSparseAttention : IAttentionMixer
 {

@@ -31,16 +31,17 @@ public sealed class AttentionEngine : IAttentionMixer
 {
     private readonly AttentionEngineOptions _options;
     private readonly AttentionKernel _kernel;
+    private readonly AttentionPath _path;
 
     /// <summary>An engine with the given options (defaults: float64, widest kernel, all cores).</summary>
     /// <exception cref="ArgumentException">A tile size is not positive or not a multiple of its unit.</exception>
-    /// <exception cref="PlatformNotSupportedException">A forced vector kernel is not accelerated here.</exception>
+    /// <exception cref="PlatformNotSupportedException">A forced path or kernel cannot run here (<see cref="AttentionPaths.Choose"/>).</exception>
     public AttentionEngine(AttentionEngineOptions? options = null)
     {
         _options = options ?? new AttentionEngineOptions();
         if (_options.RowTile <= 0 || _options.RowTile % 4 != 0) throw new ArgumentException($"RowTile = {_options.RowTile}: must be a positive multiple of 4", nameof(options));
         if (_options.KeyTile <= 0 || _options.KeyTile % 32 != 0) throw new ArgumentException($"KeyTile = {_options.KeyTile}: must be a positive multiple of 32", nameof(options));
-        _kernel = Resolve(_options.Kernel);
+        (_path, _kernel) = AttentionPaths.Choose(_options.Path, _options.Kernel);
     }
 
     /// <summary>The default float64 engine.</summary>
@@ -51,6 +52,9 @@ public sealed class AttentionEngine : IAttentionMixer
 
     /// <summary>The micro-kernel actually used.</summary>
     public AttentionKernel Kernel => _kernel;
+
+    /// <summary>The algorithm actually used (chosen once, in the constructor).</summary>
+    public AttentionPath Path => _path;
 
     /// <inheritdoc/>
     public string Name => $"attention({(_options.Precision == AttentionPrecision.Float64 ? "f64" : "f32")},{_kernel.ToString().ToLowerInvariant()})";
@@ -73,7 +77,7 @@ public sealed class AttentionEngine : IAttentionMixer
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weights);
         if (x.Columns != weights.InputWidth) throw new ArgumentException($"X has {x.Columns} columns but d_in = {weights.InputWidth}", nameof(x));
-        if (_kernel == AttentionKernel.Vector512)
+        if (_path == AttentionPath.Tiled)
         {
             return _options.Precision == AttentionPrecision.Float64
                 ? RunTiled<double>(x, weights, cancellationToken)
@@ -84,15 +88,6 @@ public sealed class AttentionEngine : IAttentionMixer
             ? Run<double>(x, weights, cancellationToken)
             : Run<float>(x, weights, cancellationToken);
     }
-
-    private static AttentionKernel Resolve(AttentionKernel requested) => requested switch
-    {
-        AttentionKernel.Auto => Vector512.IsHardwareAccelerated ? AttentionKernel.Vector512
-            : Vector256.IsHardwareAccelerated ? AttentionKernel.Vector256 : AttentionKernel.Scalar,
-        AttentionKernel.Vector512 when !Vector512.IsHardwareAccelerated => throw new PlatformNotSupportedException("attention kernel Vector512 was forced but Vector512 is not hardware accelerated here"),
-        AttentionKernel.Vector256 when !Vector256.IsHardwareAccelerated => throw new PlatformNotSupportedException("attention kernel Vector256 was forced but Vector256 is not hardware accelerated here"),
-        _ => requested,
-    };
 
     private Matrix Run<T>(Matrix x, AttentionWeights weights, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>

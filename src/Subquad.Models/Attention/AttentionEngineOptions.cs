@@ -6,7 +6,10 @@ public sealed record AttentionEngineOptions
     /// <summary>float64 (default) or float32.</summary>
     public AttentionPrecision Precision { get; init; } = AttentionPrecision.Float64;
 
-    /// <summary>Score micro-kernel; <see cref="AttentionKernel.Auto"/> by default.</summary>
+    /// <summary>The algorithm; null (default) lets <see cref="AttentionPaths.Choose"/> pick it from the hardware.</summary>
+    public AttentionPath? Path { get; init; }
+
+    /// <summary>Score micro-kernel within the path; <see cref="AttentionKernel.Auto"/> (the widest the path runs here) by default.</summary>
     public AttentionKernel Kernel { get; init; } = AttentionKernel.Auto;
 
     /// <summary>Query rows per work item (a multiple of 4). 64: the Vector512 path reads each key panel once per row

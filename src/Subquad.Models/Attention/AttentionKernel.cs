@@ -1,9 +1,13 @@
 namespace Subquad.Models.Attention;
 
-/// <summary>Which score micro-kernel the fast engine uses; <see cref="Auto"/> picks the widest accelerated one once.</summary>
+/// <summary>
+/// Which score micro-kernel (instruction set) the engine uses within its <see cref="AttentionPath"/>; <see cref="Auto"/>
+/// picks the widest the path runs here. Forcing a kernel never changes the path: a kernel the path does not run is
+/// refused (<see cref="AttentionPaths.Choose"/>).
+/// </summary>
 public enum AttentionKernel
 {
-    /// <summary>Vector512 when accelerated, else Vector256, else scalar.</summary>
+    /// <summary>The widest kernel the chosen path runs here.</summary>
     Auto,
 
     /// <summary>Plain loops (the fallback and the in-engine reference).</summary>

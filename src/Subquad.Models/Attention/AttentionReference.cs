@@ -77,6 +77,60 @@ public sealed class AttentionReference : IAttentionMixer
         return output;
     }
 
+    /// <summary>
+    /// The same loops with a mask, on already projected q, k, v (the oracle of the masked alternatives: window, LSH,
+    /// clustered, low rank, random sparse): row i attends to the keys j with allowed(i, j), softmax
+    /// over exactly those. A row with no allowed key gets output 0 and log-sum-exp -infinity (an explicit rule, STYLE
+    /// 3.11). Returns the outputs and each row's log-sum-exp of its allowed scores.
+    /// </summary>
+    public static (Matrix Output, double[] LogSumExp) Masked(Matrix q, Matrix k, Matrix v, Func<int, int, bool> allowed, CancellationToken cancellationToken = default)
+    {
+        int n = q.Rows;
+        var output = new Matrix(n, v.Columns);
+        var lse = new double[n];
+        var scores = new double[k.Rows];
+        for (int i = 0; i < n; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            double max = double.NegativeInfinity;
+            for (int j = 0; j < k.Rows; j++)
+            {
+                if (!allowed(i, j))
+                {
+                    scores[j] = double.NegativeInfinity;
+                    continue;
+                }
+
+                double s = 0;
+                for (int c = 0; c < q.Columns; c++) s += q[i, c] * k[j, c];
+                scores[j] = s;
+                max = Math.Max(max, s);
+            }
+
+            if (double.IsNegativeInfinity(max))
+            {
+                lse[i] = double.NegativeInfinity;
+                continue;
+            }
+
+            double sum = 0;
+            var row = output.Row(i);
+            for (int j = 0; j < k.Rows; j++)
+            {
+                if (double.IsNegativeInfinity(scores[j])) continue;
+                double w = Math.Exp(scores[j] - max);
+                sum += w;
+                var vj = v.Row(j);
+                for (int c = 0; c < row.Length; c++) row[c] += w * vj[c];
+            }
+
+            for (int c = 0; c < row.Length; c++) row[c] /= sum;
+            lse[i] = max + Math.Log(sum);
+        }
+
+        return (output, lse);
+    }
+
     /// <summary>The plain product a b (float64, index order).</summary>
     public static Matrix Multiply(Matrix a, Matrix b)
     {

@@ -53,26 +53,77 @@ public static class AchievableValues
     /// Delta(t) of paper.md 4.3.3, capped at 1: for a "max" problem (MSD) t minus the largest achievable cosine below
     /// t (1 when none); for a "min" problem (LSD) the smallest achievable cosine above t minus t (1 when none).
     /// </summary>
+    /// <remarks>O(l^2) time and no allocation (see <see cref="Neighbours"/>), not the O(l^3) list of every cosine.</remarks>
     public static double CosineGap(int dimensions, Rational t, bool maximising)
     {
-        var values = Cosines(dimensions);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
+
+        // Max: the largest c < t is the lower side of the split {c >= t}; min: the smallest c > t, the upper side of {c > t}.
+        var (below, above) = Neighbours(dimensions, t, upperIncludesT: maximising);
         double tv = t.ToDouble();
-        if (maximising)
+        if (maximising) return below is { } b ? Math.Min(1, tv - b.Value) : 1;
+        return above is { } a ? Math.Min(1, a.Value - tv) : 1;
+    }
+
+    /// <summary>
+    /// The achievable cosines nearest t on either side of a split, without listing them: <c>Above</c> is the smallest
+    /// c with c &gt;= t (<paramref name="upperIncludesT"/>) or c &gt; t, <c>Below</c> the largest c on the other side;
+    /// null when that side is empty. For each pair of weights a &lt;= b the inner products k are monotone in the
+    /// cosine, so one floor(t sqrt(a b)) (corrected by exact comparisons) gives that pair's two neighbours: O(l^2)
+    /// time, O(1) memory, where <see cref="Cosines"/> holds all ~l^3/3 values (64 GB for l = 2,000: what made
+    /// <c>sat --via transformer</c> on 2,000 clauses run out of memory). Comparisons with t are exact, as in
+    /// <see cref="Compare"/> (a float64 pre-test decides only when its error cannot flip the sign).
+    /// </summary>
+    internal static (CosineValue? Below, CosineValue? Above) Neighbours(int dimensions, Rational t, bool upperIncludesT)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
+        double tAbs = Math.Abs(t.ToDouble());
+        double t2 = tAbs * tAbs;
+        var numerator2 = t.Numerator * t.Numerator;
+        var denominator2 = t.Denominator * t.Denominator;
+
+        // Sign of k^2 den^2 - num^2 a b, exactly (Compare's formula, kept so both always agree).
+        int Sign(int k, int a, int b)
         {
-            for (int i = values.Count - 1; i >= 0; i--)
+            double left = (double)k * k, right = t2 * ((double)a * b);
+            double difference = left - right;
+            if (Math.Abs(difference) > 1e-9 * Math.Max(left, right) + 1e-300) return Math.Sign(difference);
+            return (System.Numerics.BigInteger.Pow(k, 2) * denominator2).CompareTo(numerator2 * a * b);
+        }
+
+        bool Upper(int k, int a, int b)
+        {
+            int sign = Sign(k, a, b);
+            return upperIncludesT ? sign >= 0 : sign > 0;
+        }
+
+        CosineValue? below = null, above = null;
+        for (int a = 1; a <= dimensions; a++)
+        {
+            for (int b = a; b <= dimensions; b++)
             {
-                if (Compare(values[i], t) < 0) return Math.Min(1, tv - values[i].Value);
+                int kmin = Math.Max(0, a + b - dimensions);
+
+                // First k in [kmin, a] on the upper side (a + 1 when none): start at floor(|t| sqrt(a b)) and step.
+                double guess = Math.Floor(tAbs * Math.Sqrt((double)a * b));
+                int k = guess >= a + 1 ? a + 1 : guess <= kmin ? kmin : (int)guess;
+                while (k > kmin && Upper(k - 1, a, b)) k--;
+                while (k <= a && !Upper(k, a, b)) k++;
+                if (k - 1 >= kmin)
+                {
+                    var candidate = new CosineValue(k - 1, a, b);
+                    if (below is not { } current || candidate.CompareTo(current) > 0) below = candidate;
+                }
+
+                if (k <= a)
+                {
+                    var candidate = new CosineValue(k, a, b);
+                    if (above is not { } current || candidate.CompareTo(current) < 0) above = candidate;
+                }
             }
-
-            return 1;
         }
 
-        foreach (var c in values)
-        {
-            if (Compare(c, t) > 0) return Math.Min(1, c.Value - tv);
-        }
-
-        return 1;
+        return (below, above);
     }
 
     /// <summary>
@@ -101,32 +152,21 @@ public static class AchievableValues
             return new ThresholdSnap(witness, other, witness >= 0 && witness <= dimensions, other >= 0 && other <= dimensions);
         }
 
-        var values = Cosines(dimensions);
-
-        // First index whose value meets t from above: for max, first c >= t; for min, first c > t.
-        int lo = 0, hi = values.Count;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            int c = Compare(values[mid], t);
-            if (maximising ? c >= 0 : c > 0) hi = mid;
-            else lo = mid + 1;
-        }
-
-        // values[lo - 1] < t <= values[lo] (max) or values[lo - 1] <= t < values[lo] (min).
-        int witnessIndex = maximising ? lo : lo - 1;
-        int otherIndex = maximising ? lo - 1 : lo;
-        bool hasWitness = witnessIndex >= 0 && witnessIndex < values.Count;
-        bool hasOther = otherIndex >= 0 && otherIndex < values.Count;
-        double w = hasWitness ? values[witnessIndex].Value : double.NaN;
-        double o = hasOther ? values[otherIndex].Value : double.NaN;
+        // Max: witnesses are c >= t (the upper side), the other side c < t; min: witnesses c <= t, the other side c > t.
+        var (below, above) = Neighbours(dimensions, t, upperIncludesT: maximising);
+        var witnessCosine = maximising ? above : below;
+        var otherCosine = maximising ? below : above;
+        bool hasWitness = witnessCosine is not null;
+        bool hasOther = otherCosine is not null;
+        double w = witnessCosine?.Value ?? double.NaN;
+        double o = otherCosine?.Value ?? double.NaN;
         int away = maximising ? -1 : 1; // direction from the witness side to the other side
         if (!hasWitness) w = o - away;
         if (!hasOther) o = w + away;
         return new ThresholdSnap(w, o, hasWitness, hasOther)
         {
-            WitnessCosine = hasWitness ? values[witnessIndex] : null,
-            OtherCosine = hasOther ? values[otherIndex] : null,
+            WitnessCosine = witnessCosine,
+            OtherCosine = otherCosine,
         };
     }
 

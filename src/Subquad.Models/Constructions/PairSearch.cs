@@ -37,6 +37,13 @@ public static class PairSearch
         }, PrecisionOf(unit));
     }
 
+    /// <summary>Runs the search on a runtime (our engine or ONNX Runtime): every pass is one evaluation by <paramref name="runtime"/>.</summary>
+    public static SearchResult Solve(SimilarityInstance instance, ProblemKind kind, Runtimes.ITransformerRuntime runtime, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        return Solve(instance, kind, construction => runtime.Attention(construction, instance, cancellationToken), runtime.Precision);
+    }
+
     /// <summary>The float format a mixer computes in (float64 for anything that is not a known reduced-precision unit).</summary>
     public static Precision.FloatFormat PrecisionOf(IAttentionMixer mixer) => mixer switch
     {

@@ -96,10 +96,10 @@ public static class TransformerConstructions
 
         return options.Variant == ConstructionVariant.AsWritten
             ? AsWritten(problem, shape, t, gap, options.Scale)
-            : Corrected(problem, shape, t, gap, options);
+            : CorrectedConstruction.Build(problem, shape, t, gap, options);
     }
 
-    private static (double A, double B) Thresholds(ConstructionScale scale, int n) => scale == ConstructionScale.Paper
+    internal static (double A, double B) Thresholds(ConstructionScale scale, int n) => scale == ConstructionScale.Paper
         ? (Math.Pow(n + 1, -1.5), 1.0 / (n + 1))
         : (1.0 / (2 * (n + 1)), 1.0 / (n + 1));
 
@@ -139,7 +139,7 @@ public static class TransformerConstructions
 
             return new SentinelConstruction
             {
-                Problem = problem, Shape = shape, Theorem = "Thm 4.1", Variant = ConstructionVariant.AsWritten, Scale = scale, Search = false,
+                Problem = problem, Shape = shape, Theorem = TheoremOf(ProblemKind.Ov), Variant = ConstructionVariant.AsWritten, Scale = scale, Search = false,
                 ThresholdValue = 0, Gap = 1, Sign = -1, Lambda = lambda, MaxValue = l, PhiTwoLow = a, PhiTwoHigh = b,
                 Margin = 1, ScoreMagnitude = l,
                 Form = PhiOneForm.Identity,
@@ -170,7 +170,7 @@ public static class TransformerConstructions
         sentinel[l - 1] = cosine ? t + 2 : t + 1;
         return new SentinelConstruction
         {
-            Problem = problem, Shape = shape, Theorem = cosine ? "Thm C.2" : "Thm C.1", Variant = ConstructionVariant.AsWritten, Scale = scale, Search = false,
+            Problem = problem, Shape = shape, Theorem = TheoremOf(problem.Kind), Variant = ConstructionVariant.AsWritten, Scale = scale, Search = false,
             ThresholdValue = t, Gap = gap, Sign = sign, Lambda = lambda, MaxValue = vMax, PhiTwoLow = a, PhiTwoHigh = b,
             Margin = gap, ScoreMagnitude = (cosine ? 1 : l) + Math.Max(1, t + 1),
             Form = cosine ? PhiOneForm.Normalising : PhiOneForm.AppendFlag,
@@ -205,172 +205,12 @@ public static class TransformerConstructions
         y[l] = g + ((1 - g) * (x[l - 1] - 1));
     }
 
-    // ---------------------------------------------------------------- corrected (R, paper.md 4.3.4, 7)
-    private static SentinelConstruction Corrected(Problem problem, InstanceShape shape, double t, double gap, ConstructionOptions options)
+    /// <summary>The theorem a construction for <paramref name="kind"/> implements; every kind is named, none falls through.</summary>
+    internal static string TheoremOf(ProblemKind kind) => kind switch
     {
-        var kind = problem.Kind;
-        int n = shape.Documents, l = shape.Dimensions;
-        bool cosine = kind.IsCosine();
-        int sign = kind.Maximises() ? 1 : -1;
-        bool colours = shape.IsBichromatic;
-        bool selfSuppression = !colours && (kind.Maximises() || options.Search);
-
-        // Score units (multiply by lambda): a document pair scores sign (sim + 1) - C [same colour] - C [i = j]
-        // - eta p_j / n; the sentinel scores sign (t + 1) - delta0 / 2.
-        //  * Witness (sign sim >= sign t): >= sign (t + 1) - eta > sentinel + delta0/4 (eta <= delta0/4).
-        //  * Cross non-witness (sign sim <= sign t - delta0, the gap of the achievable values): <= sentinel - delta0/2.
-        //  * Same colour or self: sign (sim + 1) <= U (U = l + 1 or 2 for "max", -1 for "min"), so with
-        //    C = U - sign (t + 1) + delta0 it scores <= sign (t + 1) - delta0 = sentinel - delta0/2.
-        // So with delta = delta0/2 the generic argument of paper.md 4.3 applies in both directions with margin,
-        // and ties at the threshold no longer sit on phi2's edge b.
-        double sentinelOffset = gap / 2;
-        double delta = gap / 2;
-        double upper = kind.Maximises() ? (cosine ? 2 : l + 1) : -1;
-        double penalty = colours || selfSuppression ? upper - (sign * (t + 1)) + gap : 0;
-        double tieBreak = options.Search ? gap / 4 : 0;
-
-        // Self-suppression by position codes (issue 13): the position block holds a +-1 codeword c_p of length
-        // k = O(polylog n) (PositionCode) and M's block is -C/k I_k, so a pair scores an extra -C <c_i, c_j>/k: exactly
-        // -C for the self pair (as the one-hot block gives) and within +-C rho of 0 for every cross pair, rho the
-        // code's proven cross bound. With C rho <= gap/4 every cross score moves by at most gap/4: witnesses stay
-        // >= sentinel + gap/4, non-witnesses <= sentinel - gap/4, the self pair <= sentinel - gap/2 as before, so the
-        // generic argument holds with delta = gap/4 (lambda doubles). Search keeps the exact one-hot block: its
-        // tie-break needs cross scores at the optimum to be equal, not within gap/4.
-        PositionCode? code = null;
-        if (selfSuppression && !options.Search && options.SelfSuppression == SelfSuppression.PositionCode)
-        {
-            code = PositionCode.Choose(n, gap / (4 * penalty));
-            if (code is not null) delta = gap / 4;
-        }
-
-        var layout = TaggedLayout.Allocate(l, colours, selfSuppression ? code?.Length ?? n : 0, options.Search);
-
-        // Values: 1 + ||v||_1 for inner products (never 0, so zero vectors and OV's all-zero input are witnesses like
-        // any other: v_min = 1), sqrt(||v||_1) for cosines (rows are nonzero); the sentinel's value is 0.
-        double vMax = cosine ? Math.Sqrt(l) : l + 1;
-        double lambda;
-        if (options.Scale == ConstructionScale.Paper)
-        {
-            lambda = 3 * Math.Log(n);
-        }
-        else
-        {
-            lambda = (Math.Log(4.0 * n * (n + 1) * vMax) / delta) + (cosine ? 0 : 1);
-
-            // Search: the dominant witness of a row must carry all but 1/(4n) of the row's document mass so the
-            // mass-weighted position rounds to it; neighbouring positions differ by eta/n in score units, so
-            // lambda eta / n >= ln(8 n^2) suffices (error <= n * n * e^{-lambda eta / n} < 1/4).
-            if (options.Search) lambda = Math.Max(lambda, n * Math.Log(8.0 * n * n) / tieBreak);
-        }
-
-        var (a, b) = Thresholds(options.Scale, n);
-        int din = layout.Width;
-        var mMatrix = new Matrix(din, din);
-        for (int c = 0; c < l; c++) mMatrix[c, c] = sign;
-        mMatrix[layout.One, layout.One] = sign;
-        if (colours)
-        {
-            mMatrix[layout.ColourA, layout.ColourA] = -penalty;
-            mMatrix[layout.ColourB, layout.ColourB] = -penalty;
-        }
-
-        double positionWeight = code is null ? penalty : penalty / code.Length;
-        for (int p = 0; p < layout.PositionCount; p++) mMatrix[layout.Position + p, layout.Position + p] = -positionWeight;
-        if (options.Search) mMatrix[layout.One, layout.Index] = -tieBreak;
-
-        // Q K^T = lambda M with K = I (m = d_in): the simplest exact factorisation; every block of M is needed.
-        var q = new Matrix(din, din);
-        var k = new Matrix(din, din);
-        for (int r = 0; r < din; r++)
-        {
-            k[r, r] = 1;
-            for (int c = 0; c < din; c++) q[r, c] = lambda * mMatrix[r, c];
-        }
-
-        int dout = options.Search ? 3 : 1;
-        var v = new Matrix(din, dout);
-        for (int c = 0; c < l; c++) v[c, 0] = 1;
-        if (!cosine) v[layout.Doc, 0] = 1;
-        if (options.Search)
-        {
-            v[layout.Doc, 1] = 1;
-            v[layout.Index, 2] = n;
-        }
-
-        // The sentinel's one-coordinate s gives score sign * s (its other coordinates are 0), so
-        // s = (t + 1) - sign * offset places it at sign (t + 1) - offset.
-        double sentinelOne = (t + 1) - (sign * sentinelOffset);
-        var capturedLayout = layout;
-        void PhiOne(ReadOnlySpan<double> x, Span<double> y)
-        {
-            // phi1 = g doc(x) + (1 - g) tau, g = clamp(2 - kind, 0, 1): continuous in every raw coordinate.
-            double g = Flag(x[l]);
-            double colour = Math.Clamp(x[l], 0, 1);
-            double position = x[l + 1];
-            y.Clear();
-            double norm = 1;
-            if (cosine)
-            {
-                double sum = 0;
-                for (int c = 0; c < l; c++) sum += x[c] * x[c];
-                norm = Math.Max(Math.Sqrt(sum), 0.5);
-            }
-
-            for (int c = 0; c < l; c++) y[c] = g * x[c] / norm;
-            y[capturedLayout.One] = g + ((1 - g) * sentinelOne);
-            y[capturedLayout.Doc] = g;
-            if (capturedLayout.ColourA >= 0)
-            {
-                y[capturedLayout.ColourA] = g * (1 - colour);
-                y[capturedLayout.ColourB] = g * colour;
-            }
-
-            if (code is null)
-            {
-                for (int p = 0; p < capturedLayout.PositionCount; p++) y[capturedLayout.Position + p] = g * Math.Max(0, 1 - Math.Abs(position - p));
-            }
-            else if (g > 0)
-            {
-                // Piecewise-linear in p between the codewords of the neighbouring integers: continuous, c_p at integer p.
-                var block = y.Slice(capturedLayout.Position, code.Length);
-                double clamped = Math.Clamp(position, 0, n - 1);
-                int lower = (int)Math.Floor(clamped);
-                double fraction = clamped - lower;
-                code.Write(lower, block);
-                if (fraction > 0)
-                {
-                    Span<double> upperWord = code.Length <= 4096 ? stackalloc double[code.Length] : new double[code.Length];
-                    code.Write(lower + 1, upperWord);
-                    for (int c = 0; c < block.Length; c++) block[c] = (1 - fraction) * block[c] + (fraction * upperWord[c]);
-                }
-
-                for (int c = 0; c < block.Length; c++) block[c] *= g;
-            }
-            if (capturedLayout.Index >= 0) y[capturedLayout.Index] = g * position / n;
-        }
-
-        var sentinel = new double[l + 2];
-        sentinel[l] = 2;
-        string theorem = kind switch
-        {
-            ProblemKind.Ov => "Thm 4.1",
-            ProblemKind.MaxIp or ProblemKind.MinIp => "Thm C.1",
-            _ => "Thm C.2",
-        };
-        return new SentinelConstruction
-        {
-            Problem = problem, Shape = shape, Theorem = theorem, Variant = ConstructionVariant.Corrected, Scale = options.Scale, Search = options.Search,
-            ThresholdValue = t, Gap = gap, Sign = sign, Lambda = lambda, MaxValue = vMax, PhiTwoLow = a, PhiTwoHigh = b,
-            Margin = delta, ScoreMagnitude = (cosine ? 1 : l) + Math.Max(1, Math.Abs(sentinelOne)) + penalty + tieBreak,
-            Form = PhiOneForm.Tagged,
-            Phi1 = new RowMap(l + 2, din, PhiOne),
-            RawSentinel = sentinel,
-            Weights = new AttentionWeights(q, k, v),
-            Layout = layout,
-            Code = code,
-            Penalty = penalty,
-            SentinelOffset = sentinelOffset,
-            TieBreak = tieBreak,
-        };
-    }
+        ProblemKind.Ov => "Thm 4.1",
+        ProblemKind.MaxIp or ProblemKind.MinIp => "Thm C.1",
+        ProblemKind.Msd or ProblemKind.Lsd => "Thm C.2",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no transformer construction in the paper for this problem kind"),
+    };
 }

@@ -85,9 +85,13 @@ internal static class EngineInstances
         return builder.Build();
     }
 
-    /// <summary>Problems to ask on an instance: every kind (OV only on binary) in exact, gamma and threshold form.</summary>
-    public static IEnumerable<Problem> Problems(Random random, SimilarityInstance instance)
+    /// <summary>
+    /// Problems to ask on an instance: every kind (OV only on binary) in exact, gamma and threshold form, thresholds
+    /// from <paramref name="threshold"/> (default <see cref="Threshold"/>).
+    /// </summary>
+    public static IEnumerable<Problem> Problems(Random random, SimilarityInstance instance, Func<Random, SimilarityInstance, ProblemKind, Rational>? threshold = null)
     {
+        threshold ??= Threshold;
         foreach (var kind in Enum.GetValues<ProblemKind>())
         {
             if (kind == ProblemKind.Ov)
@@ -98,7 +102,7 @@ internal static class EngineInstances
 
             yield return Problem.Exact(kind);
             if (random.Next(4) == 0) yield return Problem.Approximate(kind, new Rational(random.Next(10, 30), 10));
-            yield return Problem.WithThreshold(kind, Threshold(random, instance, kind));
+            yield return Problem.WithThreshold(kind, threshold(random, instance, kind));
         }
     }
 

@@ -78,8 +78,8 @@ public sealed class LambdaSweepTests
     public void KernelApproximations_AreAccurateAtSmallScores_AndFailAtTheConstructionsScale()
     {
         var instance = new Subquad.Lab.Families.CriticalOvFamily().Generate(64, 12, Core.Problems.Problem.OrthogonalVectors, false, 3);
-        var construction = Duel.TestOvConstruction.Build(instance, Core.Problems.Problem.OrthogonalVectors);
-        var points = Subquad.Lab.Analysis.LambdaSweep.Run("critical", 64, 0, construction, Models.Alternatives.Reference.NaiveAttention.Instance).ToList();
+        var construction = Subquad.Lab.Duel.DuelRunner.Construct(instance, Core.Problems.Problem.OrthogonalVectors);
+        var points = Subquad.Lab.Analysis.LambdaSweep.Run("critical", 64, 0, construction, Models.Attention.AttentionReference.Instance).ToList();
         double top = points.Max(p => p.ScoreBound);
         Assert.True(top > 16, $"construction's score bound {top}");
         Assert.Contains(points, p => p.Contender.StartsWith("causal ", StringComparison.Ordinal));
@@ -98,11 +98,11 @@ public sealed class LambdaSweepTests
         // The last row of causal attention sees every key, so it equals non-causal exact attention's last row; row 0 sees
         // only itself, so it is v_0 exactly.
         var instance = new Subquad.Lab.Families.CriticalOvFamily().Generate(32, 12, Core.Problems.Problem.OrthogonalVectors, false, 5);
-        var c = Duel.TestOvConstruction.Build(instance, Core.Problems.Problem.OrthogonalVectors);
+        var c = Subquad.Lab.Duel.DuelRunner.Construct(instance, Core.Problems.Problem.OrthogonalVectors);
         var weights = new Models.Attention.AttentionWeights(Subquad.Lab.Tests.Analysis.LambdaSweepTestsHelpers.Scale(c.Weights.Q, 0.01), c.Weights.K, c.Weights.V);
         int last = c.X.Rows - 1;
         var causal = Subquad.Lab.Analysis.LambdaSweep.CausalSoftmaxRows(c.X, weights, [0, last]);
-        var full = Models.Alternatives.Reference.NaiveAttention.Instance.Forward(c.X, weights);
+        var full = Models.Attention.AttentionReference.Instance.Forward(c.X, weights);
         var v = new Models.Attention.Matrix(c.X.Rows, weights.V.Columns);
         for (int a = 0; a < weights.V.Columns; a++)
         {

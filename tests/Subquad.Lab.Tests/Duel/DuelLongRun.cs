@@ -15,7 +15,7 @@ public sealed class DuelLongRun
         if (Environment.GetEnvironmentVariable("SUBQUAD_LONG_TESTS") != "1") Assert.Skip("long run: set SUBQUAD_LONG_TESTS=1 (about a minute)");
         string dir = Environment.GetEnvironmentVariable("SUBQUAD_DUEL_OUT") ?? Path.Combine(Path.GetTempPath(), "subquad-duel-long");
         DuelOutput.EnsureWritable(dir, force: false);
-        var result = new DuelRunner(DuelExperiment.Default, DuelTestWiring.Ov).Run();
+        var result = new DuelRunner(DuelExperiment.Default).Run();
         DuelOutput.Write(result, dir);
         Assert.True(result.Completed);
         Assert.All(result.Rows.Where(r => r.Kind is "transformer"), r => Assert.True(r.Correct));

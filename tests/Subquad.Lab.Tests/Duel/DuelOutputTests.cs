@@ -17,7 +17,7 @@ public sealed class DuelOutputTests : IDisposable
     [Fact]
     public void Write_ProducesReportJsonCsvAndPlots()
     {
-        var result = new DuelRunner(DuelTestWiring.Small() with { Sizes = [16, 32], Trials = 2, TargetAccuracy = 0.3 }, DuelTestWiring.Ov).Run();
+        var result = new DuelRunner(DuelTestExperiments.Small() with { Sizes = [16, 32], Trials = 2, TargetAccuracy = 0.3 }).Run();
         string dir = Path.Combine(_root, "out");
         DuelOutput.EnsureWritable(dir, force: false);
         string report = DuelOutput.Write(result, dir);

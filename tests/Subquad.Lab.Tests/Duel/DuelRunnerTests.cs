@@ -5,7 +5,7 @@ namespace Subquad.Lab.Tests.Duel;
 
 public sealed class DuelRunnerTests
 {
-    private static readonly Lazy<DuelResult> SmallRun = new(() => new DuelRunner(DuelTestWiring.Small(), DuelTestWiring.Ov).Run());
+    private static readonly Lazy<DuelResult> SmallRun = new(() => new DuelRunner(DuelTestExperiments.Small()).Run());
 
     [Fact]
     public void SmallDuel_Runs_WithEveryContenderAndBothReferenceRows()
@@ -23,14 +23,15 @@ public sealed class DuelRunnerTests
         Assert.All(result.Rows.Where(r => r.Kind is "exact" or "transformer"), r => Assert.True(r.Correct));
         Assert.All(result.Rows.Where(r => r.Kind == "mamba"), r => Assert.Null(r.Correct));
 
-        // Recurrent rows carry their state: causal linear attention with the order-p Taylor map on l + 1 = m inputs
-        // keeps f (d_out + 1) numbers, f = sum_{r <= p} m^r.
+        // Recurrent rows carry their state: causal linear attention with the order-p Taylor map on the construction's
+        // m query/key columns keeps f (d_out + 1) numbers, f = sum_{r <= p} m^r.
         foreach (var row in result.Rows.Where(r => r.Kind == "linear-causal"))
         {
-            long m = row.Dimensions + 1, f = 0, power = 1;
+            var shape = DuelRunner.Construct(Core.Problems.SimilarityInstance.Monochromatic(Core.Generators.InstanceGenerator.RandomBinary(row.N, row.Dimensions, 0.3, 1)), Core.Problems.Problem.OrthogonalVectors).Weights;
+            long m = shape.EmbeddingDimension, outputs = shape.OutputWidth + 1, f = 0, power = 1;
             for (int r = 0; r <= row.Budget; r++, power *= m) f += power;
-            Assert.Equal(f * 2, row.StateNumbers);
-            Assert.Equal(f * 2 * 32, row.StateBits);
+            Assert.Equal(f * outputs, row.StateNumbers);
+            Assert.Equal(f * outputs * 32, row.StateBits);
         }
         Assert.Equal(2 * 2 * 4, result.Rows.Count(r => r.Kind == "transformer"));
 
@@ -42,8 +43,8 @@ public sealed class DuelRunnerTests
     [Fact]
     public void Window_CoveringEveryRow_IsExactlyAsGoodAsTheTransformer()
     {
-        var experiment = DuelTestWiring.Small() with { Mixers = [new MixerSpec { Kind = "window", Budgets = [64] }, new MixerSpec { Kind = "clustered", Budgets = [64] }], Trials = 6 };
-        var rows = new DuelRunner(experiment, DuelTestWiring.Ov).Run().Rows.Where(r => r.Kind is "window" or "clustered").ToList();
+        var experiment = DuelTestExperiments.Small() with { Mixers = [new MixerSpec { Kind = "window", Budgets = [64] }, new MixerSpec { Kind = "clustered", Budgets = [64] }], Trials = 6 };
+        var rows = new DuelRunner(experiment).Run().Rows.Where(r => r.Kind is "window" or "clustered").ToList();
         Assert.Equal(2 * 2 * 2 * 6 * 2, rows.Count); // every rung reaches the target, so each also runs its confirmation batch
         Assert.All(rows.Where(r => r.Kind == "window"), r => Assert.True(r.FullAttention));
         Assert.All(rows, r => Assert.True(r.Correct));
@@ -52,11 +53,11 @@ public sealed class DuelRunnerTests
     [Fact]
     public void DuelRows_AreReproducibleFromTheirSeed()
     {
-        var again = new DuelRunner(DuelTestWiring.Small(), DuelTestWiring.Ov).Run();
+        var again = new DuelRunner(DuelTestExperiments.Small()).Run();
         var first = SmallRun.Value.Rows.Select(r => r with { TimeMs = 0 }).ToList();
         var second = again.Rows.Select(r => r with { TimeMs = 0 }).ToList();
         Assert.Equal(first, second);
-        var other = new DuelRunner(DuelTestWiring.Small(seed: 8), DuelTestWiring.Ov).Run();
+        var other = new DuelRunner(DuelTestExperiments.Small(seed: 8)).Run();
         Assert.NotEqual(first.Select(r => r.Seed), other.Rows.Select(r => r.Seed));
     }
 
@@ -81,17 +82,6 @@ public sealed class DuelRunnerTests
     }
 
     [Fact]
-    public void WithoutAConstruction_TheDuelStillRunsTheRowsThatNeedNone_AndSaysWhatItSkipped()
-    {
-        var result = new DuelRunner(DuelTestWiring.Small() with { Sizes = [16] }).Run();
-        Assert.True(result.Completed);
-        Assert.Contains(result.Skipped, s => s.Contains("no construction", StringComparison.Ordinal));
-        Assert.DoesNotContain(result.Rows, r => r.Kind is "transformer" or "window" or "lsh");
-        Assert.Contains(result.Rows, r => r.Kind == "onepass-keep-first");
-        Assert.Contains(result.Rows, r => r.Kind == "exact");
-    }
-
-    [Fact]
     public void Cancellation_ReturnsWhatFinished()
     {
         using var cancel = new CancellationTokenSource();
@@ -99,32 +89,32 @@ public sealed class DuelRunnerTests
         {
             if (p.Done >= 3) cancel.Cancel();
         });
-        var result = new DuelRunner(DuelTestWiring.Small(), DuelTestWiring.Ov).Run(progress, cancel.Token);
+        var result = new DuelRunner(DuelTestExperiments.Small()).Run(progress, cancel.Token);
         Assert.False(result.Completed);
         Assert.NotEmpty(result.Rows);
         Assert.True(result.Rows.Count < SmallRun.Value.Rows.Count);
     }
 
     [Fact]
-    public void SatFamily_WithoutTheReduction_IsAnError()
+    public void UnknownFamilyKind_IsAnError_NamingTheKnownOnes()
     {
-        var experiment = DuelTestWiring.Small() with { Families = [new FamilySpec { Kind = "sat" }] };
-        var error = Assert.Throws<Core.InputException>(() => new DuelRunner(experiment, DuelTestWiring.Ov));
-        Assert.Contains("Subquad.Hardness", error.Message, StringComparison.Ordinal);
+        var experiment = DuelTestExperiments.Small() with { Families = [new FamilySpec { Kind = "sats" }] };
+        var error = Assert.Throws<Core.InputException>(() => new DuelRunner(experiment));
+        Assert.Contains("\"sats\" is not one of random, planted, critical, sat", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void TooFewTrialsForTheTarget_IsRefusedUpFront_SayingWhatToChange()
     {
-        var error = Assert.Throws<Core.InputException>(() => new DuelRunner(DuelTestWiring.Small() with { TargetAccuracy = 0.99 }, DuelTestWiring.Ov));
+        var error = Assert.Throws<Core.InputException>(() => new DuelRunner(DuelTestExperiments.Small() with { TargetAccuracy = 0.99 }));
         Assert.Contains("at least 381 trials", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void BudgetAboveTheCap_IsRefusedBeforeAnyWork()
     {
-        var experiment = DuelTestWiring.Small() with { CapExponent = 1.5, Mixers = [new MixerSpec { Kind = "window", Budgets = [64] }] };
-        var runner = new DuelRunner(experiment, DuelTestWiring.Ov);
+        var experiment = DuelTestExperiments.Small() with { CapExponent = 1.5, Mixers = [new MixerSpec { Kind = "window", Budgets = [64] }] };
+        var runner = new DuelRunner(experiment);
         var error = Assert.Throws<Core.InputException>(() => runner.Preflight());
         Assert.Contains("cap", error.Message, StringComparison.Ordinal);
     }
@@ -132,8 +122,8 @@ public sealed class DuelRunnerTests
     [Fact]
     public void ControlFamily_IsFlagged_AndLeftOutOfFits()
     {
-        var experiment = DuelTestWiring.Small() with { Families = [new FamilySpec { Kind = "random", Density = 0.25 }], Mixers = [new MixerSpec { Kind = "onepass", Policy = "first" }] };
-        var result = new DuelRunner(experiment, DuelTestWiring.Ov).Run();
+        var experiment = DuelTestExperiments.Small() with { Families = [new FamilySpec { Kind = "random", Density = 0.25 }], Mixers = [new MixerSpec { Kind = "onepass", Policy = "first" }] };
+        var result = new DuelRunner(experiment).Run();
         Assert.All(result.CellInfos, c => Assert.True(c.Control));
         Assert.All(result.Rows, r => Assert.True(r.Control));
         Assert.Empty(DuelSummary.From(result).Fits);
@@ -145,7 +135,7 @@ public sealed class DuelRunnerTests
         var first = SmallRun.Value;
         var cells = first.CellInfos.Take(2).Select(c => DuelRunner.CellKey(c.Family, c.N)).ToList();
         var kept = first.Rows.Where(r => cells.Contains(DuelRunner.CellKey(r.Family, r.N))).ToList();
-        var again = new DuelRunner(DuelTestWiring.Small(), DuelTestWiring.Ov) { Resume = kept, ResumeCells = cells }.Run();
+        var again = new DuelRunner(DuelTestExperiments.Small()) { Resume = kept, ResumeCells = cells }.Run();
         Assert.Equal(first.Rows.Select(r => r with { TimeMs = 0 }).OrderBy(r => r.Family).ThenBy(r => r.N).ThenBy(r => r.Kind).ThenBy(r => r.Budget).ThenBy(r => r.Batch).ThenBy(r => r.Trial),
             again.Rows.Select(r => r with { TimeMs = 0 }).OrderBy(r => r.Family).ThenBy(r => r.N).ThenBy(r => r.Kind).ThenBy(r => r.Budget).ThenBy(r => r.Batch).ThenBy(r => r.Trial));
     }

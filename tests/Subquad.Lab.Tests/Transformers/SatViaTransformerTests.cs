@@ -49,8 +49,8 @@ public class SatViaTransformerTests
     [Fact]
     public void OnnxRuntime_DecidesLikeOwnEngine()
     {
-        var own = new TransformerSolver(TransformerRuntime.Own);
-        var onnx = new TransformerSolver(TransformerRuntime.Onnx);
+        var own = new TransformerSolver();
+        var onnx = new TransformerSolver(Subquad.Models.Runtimes.OnnxTransformerRuntime.Float64);
         for (int seed = 100; seed < 106; seed++)
         {
             var formula = RandomKSat.Generate(10, 43, 3, seed);

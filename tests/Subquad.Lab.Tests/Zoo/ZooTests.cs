@@ -19,6 +19,16 @@ public sealed class ZooTests
     }
 
     [Fact]
+    public void Demo_section_reports_the_hand_set_construction_exact_and_every_line_as_a_count()
+    {
+        var lines = ZooDemo.Run(seed: 3, steps: 8, testSequences: 20, threads: 1);
+        Assert.Equal(4, lines.Count); // hand-set, always-yes, attention, mamba
+        Assert.Equal(lines[0].Accuracy.Trials, lines[0].Accuracy.Successes);
+        Assert.Equal(20 * 15, lines[0].Accuracy.Trials); // n = 16: 15 labelled documents per sequence
+        Assert.All(lines.Skip(1), l => Assert.Equal(20 * 7, l.Accuracy.Trials)); // n = 8, the same held-out sequences
+    }
+
+    [Fact]
     public void Tiny_sweep_writes_rows_resumes_without_redoing_and_keeps_schema_and_csv_in_step()
     {
         string dir = Path.Combine(Path.GetTempPath(), "zoo-test-" + Guid.NewGuid().ToString("N"));
@@ -31,8 +41,17 @@ public sealed class ZooTests
             Assert.Equal(4, first.Rows.Count);
             Assert.Equal(2, first.Rows.Count(r => r.Selected)); // one lr per (mixer, width, seed)
             Assert.All(first.Rows, r => Assert.Equal(6 * 3, r.Accuracy.Trials)); // n - 1 labelled documents per sequence
-            Assert.Equal(2, first.Controls.Count);
+            Assert.Equal(3, first.Controls.Count); // always-yes, always-no, the hand-set construction
             Assert.Equal(first.Controls[0].Accuracy.Trials, first.Controls[0].Accuracy.Successes + first.Controls[1].Accuracy.Successes);
+            var handSet = Assert.Single(first.Controls, c => c.Name == ZooRunner.HandSetName);
+            Assert.Equal(handSet.Accuracy.Trials, handSet.Accuracy.Successes); // the construction is exact on these sequences
+
+            // The one-pass curve: K = 0 never says yes (the always-no rate on its sequences), K = n keeps everything (exact).
+            var none = Assert.Single(first.OnePass, p => p.Kept == 0);
+            var all = Assert.Single(first.OnePass, p => p.Kept == 4);
+            Assert.Equal(all.Accuracy.Trials, all.Accuracy.Successes);
+            Assert.Equal(first.Controls[1].Accuracy.Successes, none.Accuracy.Successes); // all 6 test sequences are on the curve
+            Assert.True(first.OnePass.Zip(first.OnePass.Skip(1)).All(p => p.First.Accuracy.Successes <= p.Second.Accuracy.Successes));
 
             var again = new ZooRunner(e, dir).Run(null, CancellationToken.None);
             Assert.Equal(first.Rows.Select(r => (r.Key, r.Accuracy)), again.Rows.Select(r => (r.Key, r.Accuracy)));

@@ -36,9 +36,9 @@ public sealed class AttentionHeuristicsTests
         foreach (int n in Sizes)
         {
             var (x, w) = AlternativeInputs.Random(seed * 100 + n, n);
-            AlternativeInputs.AssertClose(NaiveAttention.Instance.Forward(x, w), new SlidingWindowAttention(n).Forward(x, w), Tight);
+            AlternativeInputs.AssertClose(AttentionReference.Instance.Forward(x, w), new SlidingWindowAttention(n).Forward(x, w), Tight);
             var (q, k, v) = (Multiply(x, w.Q), Multiply(x, w.K), Multiply(x, w.V));
-            var causal = NaiveAttention.Attend(q, k, v, (i, j) => j <= i).Output;
+            var causal = AttentionReference.Masked(q, k, v, (i, j) => j <= i).Output;
             AlternativeInputs.AssertClose(causal, new SlidingWindowAttention(n, causal: true).Forward(x, w), Tight);
         }
     }
@@ -65,7 +65,7 @@ public sealed class AttentionHeuristicsTests
         foreach (int n in Sizes)
         {
             var (x, w) = AlternativeInputs.Random(seed * 100 + n, n);
-            var full = NaiveAttention.Instance.Forward(x, w);
+            var full = AttentionReference.Instance.Forward(x, w);
             AlternativeInputs.AssertClose(full, new LshAttention(1, 1, seed).Forward(x, w), Tight);
             AlternativeInputs.AssertClose(full, new LshAttention(3, 1, seed).Forward(x, w), Tight);
         }
@@ -76,7 +76,7 @@ public sealed class AttentionHeuristicsTests
     {
         // The heuristic really drops pairs: with 16 buckets over 129 rows, some row's output differs from full attention.
         var (x, w) = AlternativeInputs.OvShaped(3, 128, 14);
-        double error = AlternativeInputs.MaxRelativeError(NaiveAttention.Instance.Forward(x, w), new LshAttention(1, 16, 3).Forward(x, w));
+        double error = AlternativeInputs.MaxRelativeError(AttentionReference.Instance.Forward(x, w), new LshAttention(1, 16, 3).Forward(x, w));
         Assert.True(error > 1e-3, $"max relative error {error}");
     }
 
@@ -127,7 +127,7 @@ public sealed class AttentionHeuristicsTests
         for (int seed = 1; seed <= 4; seed++)
         {
             var (x, w) = AlternativeInputs.Random(seed, 24, dIn: 6, m: 6, dOut: 2, scale: 0.15);
-            var exact = NaiveAttention.Instance.Forward(x, w);
+            var exact = AttentionReference.Instance.Forward(x, w);
             for (int s = 0; s < features.Length; s++)
             {
                 errors[s] += AlternativeInputs.MeanAbsoluteError(exact, new RandomFeatureAttention(features[s], 1000 + seed).Forward(x, w)) / 4;
@@ -146,7 +146,7 @@ public sealed class AttentionHeuristicsTests
         // regime where fast attention is impossible (paper.md section 5). With 16x more features than on the moderate
         // inputs above, the output is still far from exact attention, and more features do not bring it closer.
         var (x, w) = AlternativeInputs.OvShaped(2, 40, 10, density: 0.3);
-        var exact = NaiveAttention.Instance.Forward(x, w);
+        var exact = AttentionReference.Instance.Forward(x, w);
         double at256 = AlternativeInputs.MeanAbsoluteError(exact, new RandomFeatureAttention(256, 5).Forward(x, w));
         double at4096 = AlternativeInputs.MeanAbsoluteError(exact, new RandomFeatureAttention(4096, 5).Forward(x, w));
         double typical = exact.Data.Average(Math.Abs);
@@ -193,7 +193,7 @@ public sealed class AttentionHeuristicsTests
         foreach (int n in Sizes)
         {
             var (x, w) = AlternativeInputs.Random(seed * 100 + n, n);
-            AlternativeInputs.AssertClose(NaiveAttention.Instance.Forward(x, w), new LowRankAttention(n, seed, LowRankProjection.Identity).Forward(x, w), Tight);
+            AlternativeInputs.AssertClose(AttentionReference.Instance.Forward(x, w), new LowRankAttention(n, seed, LowRankProjection.Identity).Forward(x, w), Tight);
         }
     }
 
@@ -219,7 +219,7 @@ public sealed class AttentionHeuristicsTests
         foreach (int n in Sizes)
         {
             var (x, w) = AlternativeInputs.Random(seed * 100 + n, n);
-            AlternativeInputs.AssertClose(NaiveAttention.Instance.Forward(x, w), new ClusteredAttention(n, seed).Forward(x, w), Tight);
+            AlternativeInputs.AssertClose(AttentionReference.Instance.Forward(x, w), new ClusteredAttention(n, seed).Forward(x, w), Tight);
         }
     }
 
@@ -253,7 +253,7 @@ public sealed class AttentionHeuristicsTests
     {
         var (_, w) = AlternativeInputs.OvShaped(1, 8, 16);
         double Ratio(IAttentionMixer m) => m.Cost(4096, w).Flops / m.Cost(1024, w).Flops;
-        Assert.InRange(Ratio(NaiveAttention.Instance), 15, 16.1);
+        Assert.InRange(Ratio(AttentionReference.Instance), 15, 16.1);
         Assert.InRange(Ratio(new SlidingWindowAttention(16, globalRows: 1)), 3.9, 4.1);
         Assert.InRange(Ratio(new RandomFeatureAttention(64, 1)), 3.9, 4.1);
         Assert.InRange(Ratio(new LowRankAttention(32, 1)), 3.9, 4.1);

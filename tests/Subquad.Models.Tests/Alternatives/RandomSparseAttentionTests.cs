@@ -1,5 +1,4 @@
 using Subquad.Models.Alternatives;
-using Subquad.Models.Alternatives.Reference;
 using Subquad.Models.Attention;
 
 namespace Subquad.Models.Tests.Alternatives;
@@ -21,7 +20,7 @@ public sealed class RandomSparseAttentionTests
                 var mixer = new RandomSparseAttention(k, seed, global);
                 var keys = Enumerable.Range(0, n).Select(i => mixer.Keys(i, n).ToHashSet()).ToArray();
                 var (q, kk, v) = (AttentionAlgebra.Multiply(x, w.Q), AttentionAlgebra.Multiply(x, w.K), AttentionAlgebra.Multiply(x, w.V));
-                var reference = NaiveAttention.Attend(q, kk, v, (i, j) => keys[i].Contains(j)).Output;
+                var reference = AttentionReference.Masked(q, kk, v, (i, j) => keys[i].Contains(j)).Output;
                 AlternativeInputs.AssertClose(reference, mixer.Forward(x, w), 1e-10);
                 for (int i = 0; i < n; i++)
                 {
@@ -37,7 +36,7 @@ public sealed class RandomSparseAttentionTests
     public void RandomSparse_WithKAtLeastN_IsFullAttention()
     {
         var (x, w) = AlternativeInputs.Random(7, 20);
-        AlternativeInputs.AssertClose(NaiveAttention.Instance.Forward(x, w), new RandomSparseAttention(20, 1).Forward(x, w), 1e-10);
+        AlternativeInputs.AssertClose(AttentionReference.Instance.Forward(x, w), new RandomSparseAttention(20, 1).Forward(x, w), 1e-10);
     }
 
     [Fact]
@@ -47,6 +46,6 @@ public sealed class RandomSparseAttentionTests
         Assert.Equal(a.Keys(3, 100), new RandomSparseAttention(4, 1).Keys(3, 100));
         Assert.NotEqual(a.Keys(3, 100), new RandomSparseAttention(4, 2).Keys(3, 100));
         var cost = a.Cost(100, AlternativeInputs.Random(1, 100).Weights).Flops;
-        Assert.True(cost < NaiveAttention.Instance.Cost(100, AlternativeInputs.Random(1, 100).Weights).Flops / 5);
+        Assert.True(cost < AttentionReference.Instance.Cost(100, AlternativeInputs.Random(1, 100).Weights).Flops / 5);
     }
 }

@@ -1,5 +1,4 @@
 using Subquad.Models.Alternatives;
-using Subquad.Models.Alternatives.Reference;
 using Subquad.Models.Attention;
 
 namespace Subquad.Models.Tests.Alternatives;
@@ -21,7 +20,7 @@ public sealed class SharedLshAttentionTests
                 var (q, k, v) = (AttentionAlgebra.Multiply(x, w.Q), AttentionAlgebra.Multiply(x, w.K), AttentionAlgebra.Multiply(x, w.V));
                 var sets = lsh.KeySets(q, k, 0).Select(s => s.ToHashSet()).ToArray();
                 // A query whose chunks hold no key and no global row attends to nothing (zero output).
-                var reference = NaiveAttention.Attend(q, k, v, (i, j) => sets[i].Contains(j)).Output;
+                var reference = AttentionReference.Masked(q, k, v, (i, j) => sets[i].Contains(j)).Output;
                 for (int i = 0; i < n; i++)
                 {
                     if (sets[i].Count == 0) reference.Row(i).Clear();
@@ -36,8 +35,8 @@ public sealed class SharedLshAttentionTests
     public void OneBucket_IsFullAttention()
     {
         var (x, w) = AlternativeInputs.Random(3, 20);
-        AlternativeInputs.AssertClose(NaiveAttention.Instance.Forward(x, w), new SharedLshAttention(1, 1, 1).Forward(x, w), 1e-10);
-        AlternativeInputs.AssertClose(NaiveAttention.Instance.Forward(x, w), new SharedLshAttention(3, 1, 1, asymmetric: true).Forward(x, w), 1e-10);
+        AlternativeInputs.AssertClose(AttentionReference.Instance.Forward(x, w), new SharedLshAttention(1, 1, 1).Forward(x, w), 1e-10);
+        AlternativeInputs.AssertClose(AttentionReference.Instance.Forward(x, w), new SharedLshAttention(3, 1, 1, asymmetric: true).Forward(x, w), 1e-10);
     }
 
     [Fact]

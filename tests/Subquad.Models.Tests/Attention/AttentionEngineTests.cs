@@ -11,20 +11,20 @@ public sealed class AttentionEngineTests
         return m;
     }
 
-    public static TheoryData<AttentionKernel> Kernels()
+    /// <summary>Every (path, kernel) pair this machine runs: the tests loop over paths and kernels together.</summary>
+    public static TheoryData<AttentionPath, AttentionKernel> Kernels()
     {
-        var data = new TheoryData<AttentionKernel> { AttentionKernel.Scalar };
-        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) data.Add(AttentionKernel.Vector256);
-        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) data.Add(AttentionKernel.Vector512);
+        var data = new TheoryData<AttentionPath, AttentionKernel>();
+        foreach (var (path, kernel) in AttentionPaths.Supported()) data.Add(path, kernel);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Kernels))]
-    public void Float64_EveryKernel_MatchesReferenceTo1e12(AttentionKernel kernel)
+    public void Float64_EveryKernel_MatchesReferenceTo1e12(AttentionPath path, AttentionKernel kernel)
     {
         var random = new Random(1234);
-        var engine = new AttentionEngine(new AttentionEngineOptions { Kernel = kernel, RowTile = 8, KeyTile = 32 });
+        var engine = new AttentionEngine(new AttentionEngineOptions { Path = path, Kernel = kernel, RowTile = 8, KeyTile = 32 });
         foreach (var n in new[] { 1, 2, 3, 4, 5, 7, 8, 31, 32, 33, 63, 64, 65, 100, 257 })
         {
             foreach (var (d, m, o) in new[] { (1, 1, 1), (3, 5, 2), (9, 17, 3), (20, 40, 1) })
@@ -37,7 +37,7 @@ public sealed class AttentionEngineTests
                 for (int i = 0; i < expected.Data.Length; i++)
                 {
                     double tolerance = 1e-12 * Math.Max(1, Math.Abs(expected.Data[i]));
-                    Assert.True(Math.Abs(expected.Data[i] - actual.Data[i]) <= tolerance, $"kernel {kernel}, n = {n}, d = {d}, m = {m}, o = {o}, entry {i}: {actual.Data[i]} vs {expected.Data[i]}");
+                    Assert.True(Math.Abs(expected.Data[i] - actual.Data[i]) <= tolerance, $"path {path}, kernel {kernel}, n = {n}, d = {d}, m = {m}, o = {o}, entry {i}: {actual.Data[i]} vs {expected.Data[i]}");
                 }
             }
         }
@@ -45,10 +45,10 @@ public sealed class AttentionEngineTests
 
     [Theory]
     [MemberData(nameof(Kernels))]
-    public void Float32_EveryKernel_MatchesReferenceWithinFloat32Rounding(AttentionKernel kernel)
+    public void Float32_EveryKernel_MatchesReferenceWithinFloat32Rounding(AttentionPath path, AttentionKernel kernel)
     {
         var random = new Random(99);
-        var engine = new AttentionEngine(new AttentionEngineOptions { Precision = AttentionPrecision.Float32, Kernel = kernel, RowTile = 4, KeyTile = 64 });
+        var engine = new AttentionEngine(new AttentionEngineOptions { Precision = AttentionPrecision.Float32, Path = path, Kernel = kernel, RowTile = 4, KeyTile = 64 });
         foreach (var n in new[] { 1, 2, 17, 64, 65, 200 })
         {
             var x = Random(random, n, 6, 1);
@@ -57,7 +57,7 @@ public sealed class AttentionEngineTests
             var actual = engine.Forward(x, w);
             for (int i = 0; i < expected.Data.Length; i++)
             {
-                Assert.True(Math.Abs(expected.Data[i] - actual.Data[i]) <= 1e-4 * Math.Max(1, Math.Abs(expected.Data[i])), $"kernel {kernel}, n = {n}, entry {i}: {actual.Data[i]} vs {expected.Data[i]}");
+                Assert.True(Math.Abs(expected.Data[i] - actual.Data[i]) <= 1e-4 * Math.Max(1, Math.Abs(expected.Data[i])), $"path {path}, kernel {kernel}, n = {n}, entry {i}: {actual.Data[i]} vs {expected.Data[i]}");
             }
         }
     }

@@ -4,7 +4,7 @@ namespace Subquad.Models.Alternatives.Reference;
 
 /// <summary>
 /// The oracle for <see cref="ClusteredAttention"/>: every query row is replaced by its centroid and the result goes
-/// through <see cref="NaiveAttention.Attend"/> (n full rows, O(n^2 m)); shares only the routing.
+/// through <see cref="AttentionReference.Masked"/> (n full rows, O(n^2 m)); shares only the routing.
 /// </summary>
 public static class ClusteredAttentionReference
 {
@@ -15,6 +15,6 @@ public static class ClusteredAttentionReference
         var (q, k, v, centroids, assignment) = clustered.Route(x, weights);
         var routed = new Matrix(q.Rows, q.Columns);
         for (int i = 0; i < q.Rows; i++) centroids.Row(assignment[i]).CopyTo(routed.Row(i));
-        return NaiveAttention.Attend(routed, k, v, (_, _) => true).Output;
+        return AttentionReference.Masked(routed, k, v, (_, _) => true).Output;
     }
 }

@@ -4,7 +4,7 @@ namespace Subquad.Models.Alternatives.Reference;
 
 /// <summary>
 /// The oracle for <see cref="LowRankAttention"/>: K' and V' entry by entry as explicit sums over the n rows, then
-/// <see cref="NaiveAttention.Attend"/> of q against the k projected keys.
+/// <see cref="AttentionReference.Masked"/> of q against the k projected keys.
 /// </summary>
 public static class LowRankAttentionReference
 {
@@ -34,6 +34,6 @@ public static class LowRankAttentionReference
             }
         }
 
-        return NaiveAttention.Attend(q, kp, vp, (_, _) => true).Output;
+        return AttentionReference.Masked(q, kp, vp, (_, _) => true).Output;
     }
 }

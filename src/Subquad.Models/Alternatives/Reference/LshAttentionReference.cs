@@ -4,7 +4,7 @@ namespace Subquad.Models.Alternatives.Reference;
 
 /// <summary>
 /// The oracle for <see cref="LshAttention"/>: per round, each query's and key's chunk is found by counting how many
-/// rows sort before it (O(n^2), no sort), the allowed pairs become a dense mask, <see cref="NaiveAttention.Attend"/>
+/// rows sort before it (O(n^2), no sort), the allowed pairs become a dense mask, <see cref="AttentionReference.Masked"/>
 /// does the softmax, and rounds combine by log-sum-exp. Shares only the hash function and the rotations.
 /// </summary>
 public static class LshAttentionReference
@@ -26,7 +26,7 @@ public static class LshAttentionReference
             var qc = Chunks(lsh, qb);
             var kc = Chunks(lsh, kb);
             int chunks = lsh.Buckets;
-            var (output, lse) = NaiveAttention.Attend(q, k, v, (i, j) =>
+            var (output, lse) = AttentionReference.Masked(q, k, v, (i, j) =>
                 i >= globalStart || j >= globalStart || kc[j] == qc[i] || kc[j] == (qc[i] - 1 + chunks) % chunks);
             outputs[r] = output;
             lses[r] = lse;

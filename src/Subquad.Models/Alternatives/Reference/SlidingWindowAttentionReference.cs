@@ -2,7 +2,7 @@ using Subquad.Models.Attention;
 
 namespace Subquad.Models.Alternatives.Reference;
 
-/// <summary>The oracle for <see cref="SlidingWindowAttention"/>: the dense n x n mask fed to <see cref="NaiveAttention.Attend"/>.</summary>
+/// <summary>The oracle for <see cref="SlidingWindowAttention"/>: the dense n x n mask fed to <see cref="AttentionReference.Masked"/>.</summary>
 public static class SlidingWindowAttentionReference
 {
     /// <summary>Dense masked attention with the window's mask.</summary>
@@ -10,6 +10,6 @@ public static class SlidingWindowAttentionReference
     {
         ArgumentNullException.ThrowIfNull(window);
         var (q, k, v) = AttentionAlgebra.Project(x, weights);
-        return NaiveAttention.Attend(q, k, v, (i, j) => window.Allowed(i, j, q.Rows)).Output;
+        return AttentionReference.Masked(q, k, v, (i, j) => window.Allowed(i, j, q.Rows)).Output;
     }
 }

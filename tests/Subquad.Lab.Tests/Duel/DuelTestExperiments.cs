@@ -1,18 +1,10 @@
 using Subquad.Lab.Duel;
-using Subquad.Models.Alternatives.Reference;
 
 namespace Subquad.Lab.Tests.Duel;
 
-/// <summary>The wiring the Lab tests use: the test OV construction through the naive O(n^2) float64 attention.</summary>
-internal static class DuelTestWiring
+/// <summary>Small duel experiments for the Lab's tests (the real construction through the exact attention engine).</summary>
+internal static class DuelTestExperiments
 {
-    public static DuelWiring Ov { get; } = new()
-    {
-        Construct = TestOvConstruction.Build,
-        ExactAttention = NaiveAttention.Instance,
-        ConstructionName = "test Thm 4.1 OV construction, robust lambda",
-    };
-
     public static DuelExperiment Small(int seed = 7) => new()
     {
         Problem = "ov",

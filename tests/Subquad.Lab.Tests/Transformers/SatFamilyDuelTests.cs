@@ -2,11 +2,10 @@ using Subquad.Core.Problems;
 using Subquad.Core.Solvers;
 using Subquad.Lab.Duel;
 using Subquad.Lab.Families;
-using Subquad.Lab.Transformers;
 
 namespace Subquad.Lab.Tests.Transformers;
 
-public class StandardWiringTests
+public class SatFamilyDuelTests
 {
     [Fact]
     public void SatFamily_IsOrthogonalIffFormulaSatisfiable_AndReproducible()
@@ -32,7 +31,7 @@ public class StandardWiringTests
     }
 
     [Fact]
-    public void Duel_WithStandardWiring_TransformerRowsAreAllCorrect()
+    public void Duel_OnSatAndCriticalFamilies_TransformerRowsAreAllCorrect()
     {
         var experiment = new DuelExperiment
         {
@@ -45,7 +44,7 @@ public class StandardWiringTests
             TargetAccuracy = 0.5, // what 4 instances per cell can support (issue 12 refuses more)
             CapExponent = 2,      // budgets 2 and 4 at n = 16 are above the default n^1.5 cap
         };
-        var result = new DuelRunner(experiment, TransformerWiring.Standard()).Run();
+        var result = new DuelRunner(experiment).Run();
         var transformer = result.Rows.Where(r => r.Kind == "transformer").ToList();
         Assert.NotEmpty(transformer);
         Assert.All(transformer, r => Assert.True(r.Correct, $"{r.Family} n={r.N} trial {r.Trial}: transformer answered {r.Answer}, truth {r.Truth}"));
