@@ -42,8 +42,8 @@ internal static class DuelCommand
             var experiment = parse.GetValue(experimentFile) is { } file
                 ? DuelExperiment.FromJson(File.ReadAllText(file.FullName), file.FullName)
                 : DuelExperiment.Default;
-            if (parse.GetValue(problem) is { } p) experiment = experiment with { Problem = p, Threshold = parse.GetValue(threshold) };
-            else if (parse.GetValue(threshold) is { } t) experiment = experiment with { Threshold = t };
+            if (parse.GetValue(problem) is { } p) experiment = experiment with { Problem = p, Threshold = parse.GetValue(threshold), Problems = null };
+            else if (parse.GetValue(threshold) is { } t) experiment = experiment with { Threshold = t, Problems = null };
             if (parse.GetValue(bichromatic)) experiment = experiment with { Bichromatic = true };
             if (parse.GetValue(families) is { } f) experiment = experiment with { Families = List(f, "--families").Select(kind => experiment.Families.FirstOrDefault(x => x.Kind == kind) ?? new FamilySpec { Kind = kind }).ToList() };
             if (parse.GetValue(sizes) is { } s) experiment = experiment with { Sizes = List(s, "--sizes").Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw new UsageException($"--sizes: \"{v}\" is not a positive integer")).ToList() };
@@ -135,7 +135,7 @@ internal static class DuelCommand
     {
         var e = result.Experiment;
         var sizes = e.Sizes.OrderBy(n => n).ToList();
-        var table = new Table().Title(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{e.ToProblem()}: budget each contender needed for balanced accuracy >= {e.TargetAccuracy:0.###} (95% Wilson lower bound{(e.Confirm ? ", confirmed on a fresh batch" : "")}; \"> B\": not reached up to B, \"cap\": stopped by the n^{e.CapExponent} cost cap); {e.Trials} instances per cell")));
+        var table = new Table().Title(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{e.ProblemsTitle}: budget each contender needed for balanced accuracy >= {e.TargetAccuracy:0.###} (95% Wilson lower bound{(e.Confirm ? ", confirmed on a fresh batch" : "")}; \"> B\": not reached up to B, \"cap\": stopped by the n^{e.CapExponent} cost cap); {e.Trials} instances per cell")));
         table.AddColumn("family");
         table.AddColumn("contender");
         foreach (int n in sizes) table.AddColumn(new TableColumn($"n={n}").RightAligned());

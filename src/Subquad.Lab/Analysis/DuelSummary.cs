@@ -34,11 +34,16 @@ public sealed class DuelSummary
     /// <summary>The target balanced accuracy.</summary>
     public double Target { get; }
 
+    /// <summary>l of the (family, n) cell (0 when it has no rows).</summary>
+    public int Dimensions(string family, int n) => _dimensions.TryGetValue((family, n), out int l) ? l : 0;
+
+    private Dictionary<(string Family, int N), int> _dimensions = [];
+
     /// <summary>Kinds without a budget (the reference rows).</summary>
     public static IReadOnlyList<string> ReferenceKinds { get; } = ["exact", "transformer"];
 
     /// <summary>The one-pass strategies (kinds "onepass-...").</summary>
-    public static IReadOnlyList<string> OnePassKinds { get; } = ["onepass-keep-first", "onepass-keep-by-weight", "onepass-reservoir"];
+    public static IReadOnlyList<string> OnePassKinds { get; } = ["onepass-keep-first", "onepass-keep-by-weight", "onepass-reservoir", "onepass-sketch"];
 
     /// <summary>Kinds with a ladder, in report order.</summary>
     public static IReadOnlyList<string> LadderKinds { get; } = [.. DuelContenders.AttentionKinds, "linear-causal", .. OnePassKinds, "onepass-best"];
@@ -58,6 +63,8 @@ public sealed class DuelSummary
                 Median(g.Select(r => r.TimeMs)), g.Average(r => r.Flops), g.Max(r => r.StateBits), g.First().Control, g.Any(r => r.FullAttention)))
             .ToList();
 
+        var dimensions = new Dictionary<(string Family, int N), int>();
+        foreach (var r in result.Rows) dimensions.TryAdd((r.Family, r.N), r.Dimensions);
         var fixedBudgets = new Dictionary<string, long>();
         foreach (var spec in result.Experiment.Mixers) fixedBudgets[spec.Kind] = spec.FixedBudget ?? DuelContenders.DefaultFixedBudget(spec.Kind);
 
@@ -109,7 +116,7 @@ public sealed class DuelSummary
             }
         }
 
-        return new DuelSummary(cells, requirements, fits, fixedBudgets, target);
+        return new DuelSummary(cells, requirements, fits, fixedBudgets, target) { _dimensions = dimensions };
     }
 
     /// <summary>The fit name of a row kind: "mamba N=16" for Mamba (one fit per state size), the kind otherwise.</summary>

@@ -60,7 +60,75 @@ public static class LambdaSweep
                 var y = mixer.Forward(c.X, weights);
                 yield return new Point(family, n, b, mixer.Name, instance, RelativeError(reference, y));
             }
+
+            // Causal linear attention (the recurrent form, Taylor order 2) against exact causal softmax attention, in the
+            // duel's reading order (the sentinel rows first, so every document row can see them; in construction order a
+            // document row never would, and both outputs would be trivially equal), on up to 256 evenly spaced rows (the
+            // causal reference costs n m per row).
+            var causal = Models.Alternatives.Recurrent.CausalLinearAttention.ForConstruction(new TaylorExpFeatureMap(2), weights);
+            var ordered = SentinelFirst(c);
+            var yc = causal.Forward(ordered);
+            var rows = SampleRows(ordered.Rows, 256);
+            var exactCausal = CausalSoftmaxRows(ordered, weights, rows);
+            var approx = new Matrix(rows.Length, yc.Columns);
+            for (int r = 0; r < rows.Length; r++) yc.Row(rows[r]).CopyTo(approx.Row(r));
+            yield return new Point(family, n, b, "causal " + causal.Name, instance, RelativeError(exactCausal, approx));
         }
+    }
+
+    /// <summary>X with the rows after the documents (the sentinel) moved to the front, as a causal model reads it.</summary>
+    public static Matrix SentinelFirst(ConstructedInput c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        int rows = c.X.Rows, docs = c.DocumentRows, extra = rows - docs;
+        var result = new Matrix(rows, c.X.Columns);
+        for (int r = 0; r < rows; r++) c.X.Row(r < extra ? docs + r : r - extra).CopyTo(result.Row(r));
+        return result;
+    }
+
+    /// <summary>Up to <paramref name="count"/> evenly spaced row indices of 0..n-1 (all of them when n is small).</summary>
+    public static int[] SampleRows(int n, int count) =>
+        n <= count ? [.. Enumerable.Range(0, n)] : [.. Enumerable.Range(0, count).Select(t => (int)((long)t * (n - 1) / (count - 1))).Distinct()];
+
+    /// <summary>Exact causal softmax attention (row i sees keys 0..i), float64, on the given rows only.</summary>
+    public static Matrix CausalSoftmaxRows(Matrix x, AttentionWeights weights, IReadOnlyList<int> rows)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(rows);
+        var q = Multiply(x, weights.Q);
+        var k = Multiply(x, weights.K);
+        var v = Multiply(x, weights.V);
+        var result = new Matrix(rows.Count, v.Columns);
+        var scores = new double[x.Rows];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            int i = rows[r];
+            double max = double.NegativeInfinity;
+            for (int j = 0; j <= i; j++)
+            {
+                double s = 0;
+                var qi = q.Row(i);
+                var kj = k.Row(j);
+                for (int a = 0; a < qi.Length; a++) s += qi[a] * kj[a];
+                scores[j] = s;
+                max = Math.Max(max, s);
+            }
+
+            double total = 0;
+            var output = result.Row(r);
+            for (int j = 0; j <= i; j++)
+            {
+                double w = Math.Exp(scores[j] - max);
+                total += w;
+                var vj = v.Row(j);
+                for (int a = 0; a < output.Length; a++) output[a] += w * vj[a];
+            }
+
+            for (int a = 0; a < output.Length; a++) output[a] /= total;
+        }
+
+        return result;
     }
 
     /// <summary>max_i |y_i - r_i| / max_i |r_i| (sup norm over entries); +infinity when y is not finite.</summary>

@@ -17,6 +17,13 @@ public sealed record DuelExperiment
     /// <summary>The threshold t as an exact decimal ("0", "0.5", "3"); required except for OV.</summary>
     public string? Threshold { get; init; }
 
+    /// <summary>
+    /// Several problems in one run (each with its own construction: Thm 4.1 for OV, C.2 for LSD_t, ...); null runs
+    /// <see cref="Problem"/> alone. With more than one, the family column reads "LSD_0 critical" and each problem's
+    /// instances are drawn with their own seeds.
+    /// </summary>
+    public IReadOnlyList<ProblemSpec>? Problems { get; init; }
+
     /// <summary>A x B instances (n/2 per side) instead of one set.</summary>
     public bool Bichromatic { get; init; }
 
@@ -65,6 +72,20 @@ public sealed record DuelExperiment
     /// <summary>Draws per trial before a hard family counts as not balanceable at that n (refused up front).</summary>
     public int MaxAttempts { get; init; } = 200;
 
+    /// <summary>The problems run: <see cref="Problems"/> or [<see cref="ToProblem"/>].</summary>
+    public IReadOnlyList<Problem> ProblemsRun(string? source = null) =>
+        Problems is { Count: > 0 } list ? [.. list.Select(p => (this with { Problem = p.Problem, Threshold = p.Threshold, Problems = null }).ToProblem(source))] : [ToProblem(source)];
+
+    /// <summary>The problems for titles ("OV and LSD_t (t = 0)").</summary>
+    public string ProblemsTitle => string.Join(" and ", ProblemsRun().Select(p => p.ToString()));
+
+    /// <summary>The short name of a problem in family labels: "OV", "LSD_0", "MSD_0.5".</summary>
+    public static string ShortName(Problem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return problem.Threshold is { } t ? $"{problem.Kind.PaperName()}_{t}" : problem.Kind.PaperName();
+    }
+
     /// <summary>The c values run: <see cref="DimensionFactors"/> or [<see cref="DimensionFactor"/>].</summary>
     public IReadOnlyList<double> DimensionFactorsRun => DimensionFactors is { Count: > 0 } list ? list : [DimensionFactor];
 
@@ -84,13 +105,14 @@ public sealed record DuelExperiment
     public int DimensionsFor(int n) => Math.Max(MinDimensions, (int)Math.Ceiling(DimensionFactor * Math.Log2(Math.Max(2, n))));
 
     /// <summary>
-    /// The full default experiment (issue 12): OV on the hard families (planted, critical) with random(p = 0.25) as the
-    /// easy control, n = 2^10 .. 2^14, 400 instances per cell (plus a confirmation batch where a rung reaches the target),
+    /// The full default experiment (issue 12): OV and LSD_0 (Thm 3.1's threshold case, through Thm C.2's construction)
+    /// on the hard families (planted, critical) with random(p = 0.25) as the easy control, n = 2^10 .. 2^14, 400 instances per cell (plus a confirmation batch where a rung reaches the target),
     /// every contender, ladders capped at n^1.5. Hours on 2 cores: see docs/duel.md for what was measured.
     /// </summary>
     public static DuelExperiment Default { get; } = new()
     {
         Problem = "ov",
+        Problems = [new ProblemSpec { Problem = "ov" }, new ProblemSpec { Problem = "lsd", Threshold = "0" }],
         Families =
         [
             new FamilySpec { Kind = "random", Density = 0.25 },
@@ -170,6 +192,7 @@ public sealed record DuelExperiment
     public void Validate(string? source = null)
     {
         ToProblem(source);
+        ProblemsRun(source);
         if (Families.Count == 0) throw new InputException(source, null, "lists no families");
         if (Sizes.Count == 0) throw new InputException(source, null, "lists no sizes n");
         foreach (int n in Sizes)
@@ -209,7 +232,7 @@ public sealed record DuelExperiment
             if (mixer.Budgets is { } budgets && (budgets.Count == 0 || budgets.Any(b => b < 0))) throw new InputException(source, null, $"mixer {mixer.Kind}: budgets must be a non-empty list of non-negative numbers");
             if (mixer.BucketSize is < 1) throw new InputException(source, null, $"mixer {mixer.Kind}: bucketSize must be at least 1");
             if (mixer.GlobalRows is < 0) throw new InputException(source, null, $"mixer {mixer.Kind}: globalRows must not be negative");
-            if (mixer.Policy is { } policy && policy is not ("first" or "weight" or "reservoir")) throw new InputException(source, null, $"mixer {mixer.Kind}: policy \"{policy}\" is not first, weight or reservoir");
+            if (mixer.Policy is { } policy && policy is not ("first" or "weight" or "reservoir" or "sketch")) throw new InputException(source, null, $"mixer {mixer.Kind}: policy \"{policy}\" is not first, weight, reservoir or sketch");
         }
     }
 }

@@ -27,6 +27,9 @@ public sealed record DuelResult
     /// <summary>The lambda sweep's points (kernel approximations' error against the score bound).</summary>
     public IReadOnlyList<Analysis.LambdaSweep.Point> LambdaPoints { get; init; } = [];
 
+    /// <summary>Where each cell run here spent its time (resumed cells have none: their time was spent by the earlier run).</summary>
+    public IReadOnlyList<CellTiming> CellTimings { get; init; } = [];
+
     /// <summary>Total wall time in seconds.</summary>
     public double ElapsedSeconds { get; init; }
 }
@@ -40,3 +43,14 @@ public sealed record CellInfo(string Family, int N, int Dimensions, int Trials, 
 
 /// <summary>A ladder that stopped at the cost cap: the next budget would have cost more than full attention's times n^(cap - 2).</summary>
 public sealed record CapHit(string Family, int N, string Kind, long NextBudget);
+
+/// <summary>
+/// Where one (family, n) cell spent its time: wall and process CPU seconds in all, and per stage ("draw": balanced
+/// sampling with its exact solves; "exact", "transformer", "lambda", then one stage per contender kind), each stage
+/// exclusive of the draws it triggered. CPU is the process's (all threads, GC included), so on a shared machine it is
+/// the honest measure where wall time is inflated by other load.
+/// </summary>
+public sealed record CellTiming(string Family, int N, double WallSeconds, double CpuSeconds, IReadOnlyList<StageTiming> Stages);
+
+/// <summary>One stage of a cell: wall and process CPU seconds.</summary>
+public sealed record StageTiming(string Stage, double WallSeconds, double CpuSeconds);

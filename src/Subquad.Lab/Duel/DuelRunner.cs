@@ -20,7 +20,7 @@ namespace Subquad.Lab.Duel;
 public sealed class DuelRunner
 {
     private readonly DuelExperiment _experiment;
-    private readonly Problem _problem;
+    private readonly IReadOnlyList<Problem> _problems;
 
     /// <summary>The construction every transformer row runs, as the report names it.</summary>
     public const string ConstructionName = "Thm 4.1 / C.1 / C.2, corrected, robust scale";
@@ -31,7 +31,7 @@ public sealed class DuelRunner
         ArgumentNullException.ThrowIfNull(experiment);
         experiment.Validate();
         _experiment = experiment;
-        _problem = experiment.ToProblem();
+        _problems = experiment.ProblemsRun();
         foreach (var family in experiment.Families) Family(family);
     }
 
@@ -100,18 +100,22 @@ public sealed class DuelRunner
     /// <summary>Cells an earlier run finished ("family|n"), with <see cref="Resume"/>.</summary>
     public IReadOnlyCollection<string> ResumeCells { get; init; } = [];
 
-    private sealed record FamilyRun(int Index, IInstanceFamily Family, string Label, double C, int CIndex);
+    private sealed record FamilyRun(int Index, IInstanceFamily Family, string Label, double C, int CIndex, Problem Problem, int ProblemIndex);
 
     private IEnumerable<FamilyRun> FamilyRuns()
     {
         var factors = _experiment.DimensionFactorsRun;
-        for (int f = 0; f < _experiment.Families.Count; f++)
+        for (int p = 0; p < _problems.Count; p++)
         {
-            var family = Family(_experiment.Families[f]);
-            for (int ci = 0; ci < factors.Count; ci++)
+            string prefix = _problems.Count > 1 ? DuelExperiment.ShortName(_problems[p]) + " " : "";
+            for (int f = 0; f < _experiment.Families.Count; f++)
             {
-                string label = factors.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $"{family.Name} c={factors[ci]:0.##}") : family.Name;
-                yield return new FamilyRun(f, family, label, factors[ci], ci);
+                var family = Family(_experiment.Families[f]);
+                for (int ci = 0; ci < factors.Count; ci++)
+                {
+                    string label = prefix + (factors.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $"{family.Name} c={factors[ci]:0.##}") : family.Name);
+                    yield return new FamilyRun(f, family, label, factors[ci], ci, _problems[p], p);
+                }
             }
         }
     }
@@ -140,7 +144,7 @@ public sealed class DuelRunner
                     throw new Core.InputException(null, null, $"{run.Label} at n = {n}: {ex.Message}");
                 }
 
-                foreach (var spec in _experiment.Mixers.Where(m => m.Budgets is not null && (DuelContenders.AttentionKinds.Contains(m.Kind) || m.Kind == "linear-causal")))
+                foreach (var spec in _experiment.Mixers.Where(m => m.Budgets is not null && DuelContenders.Record(m.Kind).Runner is ContenderRunner.Attention or ContenderRunner.CausalLinear))
                 {
                     ConstructedInput c;
                     try
@@ -153,10 +157,9 @@ public sealed class DuelRunner
                     }
 
                     double cap = DuelContenders.CostCap(c.X.Rows, c.Weights, _experiment.CapExponent);
-                    var probe = spec.Kind == "linear-causal" ? spec with { Kind = "taylor" } : spec;
                     foreach (long budget in spec.Budgets!)
                     {
-                        double cost = DuelContenders.CreateAttention(probe, budget, c.X.Rows, 0).Cost(c.X.Rows, c.Weights).Flops;
+                        double cost = DuelContenders.Cost(spec, budget, c.X.Rows, c.Weights);
                         if (cost > cap)
                         {
                             throw new Core.InputException(null, null, string.Create(CultureInfo.InvariantCulture,
@@ -190,6 +193,7 @@ public sealed class DuelRunner
             CellInfos = infos.ToList(),
             CapHits = capHits.ToList(),
             LambdaPoints = _lambda.ToList(),
+            CellTimings = _timings.ToList(),
         };
 
         try
@@ -228,6 +232,42 @@ public sealed class DuelRunner
 
     private readonly List<string> _completedCells = [];
     private readonly List<Analysis.LambdaSweep.Point> _lambda = [];
+    private readonly List<CellTiming> _timings = [];
+
+    /// <summary>Process CPU time so far (all threads), in seconds.</summary>
+    private static double CpuNow() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+    /// <summary>Times a cell's stages exclusive of the draws they trigger (those go to "draw").</summary>
+    private sealed class CellClock(Cell cell)
+    {
+        private readonly Stopwatch _wall = Stopwatch.StartNew();
+        private readonly double _cpu0 = CpuNow();
+        private readonly List<StageTiming> _stages = [];
+        private double _stageWall;
+        private double _stageCpu;
+        private double _drawWall;
+        private double _drawCpu;
+
+        public void Start()
+        {
+            _stageWall = _wall.Elapsed.TotalSeconds;
+            _stageCpu = CpuNow();
+            _drawWall = cell.DrawWallSeconds;
+            _drawCpu = cell.DrawCpuSeconds;
+        }
+
+        public void Stop(string stage)
+        {
+            double wall = _wall.Elapsed.TotalSeconds - _stageWall - (cell.DrawWallSeconds - _drawWall);
+            double cpu = CpuNow() - _stageCpu - (cell.DrawCpuSeconds - _drawCpu);
+            int k = _stages.FindIndex(x => x.Stage == stage);
+            if (k >= 0) _stages[k] = new StageTiming(stage, _stages[k].WallSeconds + wall, _stages[k].CpuSeconds + cpu);
+            else _stages.Add(new StageTiming(stage, wall, cpu));
+        }
+
+        public CellTiming Finish() =>
+            new(cell.Run.Label, cell.N, _wall.Elapsed.TotalSeconds, CpuNow() - _cpu0, [new StageTiming("draw", cell.DrawWallSeconds, cell.DrawCpuSeconds), .. _stages]);
+    }
 
     /// <summary>Cells finished by this runner so far ("family|n"), resumed ones excluded.</summary>
     public IReadOnlyList<string> CompletedCells => _completedCells;
@@ -249,12 +289,19 @@ public sealed class DuelRunner
         if (!_cells.TryGetValue(key, out var cell))
         {
             int l = _experiment.DimensionsFor(n, run.C);
-            cell = new Cell(this, run, n, l, Mix(InstanceSeed(_experiment.Seed, run.Index, n, 0), run.CIndex));
+            int seed = Mix(InstanceSeed(_experiment.Seed, run.Index, n, 0), run.CIndex);
+            cell = new Cell(this, run, n, l, run.ProblemIndex == 0 ? seed : Mix(seed, 1000 + run.ProblemIndex));
             _cells[key] = cell;
         }
 
         return cell;
     }
+
+    /// <summary>
+    /// Bytes of constructions a cell keeps between contenders (768 MiB): past it a construction is rebuilt each time it is
+    /// needed (same instance, same result), so n = 2^14 with 400 instances per batch stays near 2 GB instead of 6.
+    /// </summary>
+    public const long ConstructionCacheBytes = 768L << 20;
 
     /// <summary>One instance: its place (batch, index), seed, the instance, the exact engine's truth and time.</summary>
     private sealed record Trial(int Index, int Batch, int Seed, SimilarityInstance Instance, bool Truth, double ExactMs, int Attempts);
@@ -264,7 +311,7 @@ public sealed class DuelRunner
     {
         private readonly Dictionary<(int Batch, int Index), Trial> _trials = [];
         private readonly Dictionary<(int Batch, int Index), ConstructedInput> _constructions = [];
-        private readonly BalancedSampler _sampler = new(run.Family, owner._problem, owner._experiment.Bichromatic, owner._experiment.MaxAttempts);
+        private readonly BalancedSampler _sampler = new(run.Family, run.Problem, owner._experiment.Bichromatic, owner._experiment.MaxAttempts);
 
         public FamilyRun Run => run;
 
@@ -274,10 +321,20 @@ public sealed class DuelRunner
 
         public double MeanAttempts => _trials.Count == 0 ? double.NaN : _trials.Values.Average(t => t.Attempts);
 
+        /// <summary>Wall seconds spent drawing (balanced sampling, its exact solves, the constructions).</summary>
+        public double DrawWallSeconds { get; private set; }
+
+        /// <summary>Process CPU seconds spent drawing.</summary>
+        public double DrawCpuSeconds { get; private set; }
+
         public Trial Get(int batch, int index, CancellationToken cancellationToken)
         {
             if (_trials.TryGetValue((batch, index), out var trial)) return trial;
+            var clock = Stopwatch.StartNew();
+            double cpu = CpuNow();
             var draw = _sampler.Sample(n, l, Mix(cellSeed, batch), index, cancellationToken);
+            DrawWallSeconds += clock.Elapsed.TotalSeconds;
+            DrawCpuSeconds += CpuNow() - cpu;
             trial = new Trial(index, batch, draw.Seed, draw.Instance, draw.Truth, draw.ExactMs, draw.Attempts);
             _trials[(batch, index)] = trial;
             owner.InstanceDrawn?.Invoke(new DrawnInstance(run.Label, n, draw.Instance.Dimensions, batch, index, draw.Seed, draw.Truth, draw.Instance));
@@ -287,13 +344,29 @@ public sealed class DuelRunner
         public ConstructedInput Construction(int batch, int index)
         {
             if (_constructions.TryGetValue((batch, index), out var c)) return c;
-            c = Construct(Get(batch, index, default).Instance, owner._problem);
-            _constructions[(batch, index)] = c;
+            var instance = Get(batch, index, default).Instance;
+            var clock = Stopwatch.StartNew();
+            double cpu = CpuNow();
+            c = Construct(instance, run.Problem);
+            DrawWallSeconds += clock.Elapsed.TotalSeconds;
+            DrawCpuSeconds += CpuNow() - cpu;
+            long bytes = 8L * c.X.Rows * c.X.Columns;
+            if (_constructionBytes + bytes <= ConstructionCacheBytes)
+            {
+                _constructions[(batch, index)] = c;
+                _constructionBytes += bytes;
+            }
             return c;
         }
 
         /// <summary>Drops a batch's constructions once every contender is done with it (memory at large n).</summary>
-        public void Forget() => _constructions.Clear();
+        public void Forget()
+        {
+            _constructions.Clear();
+            _constructionBytes = 0;
+        }
+
+        private long _constructionBytes;
     }
 
     /// <summary>Runs one contender on one trial at one budget; returns its row.</summary>
@@ -304,6 +377,8 @@ public sealed class DuelRunner
         string label = cell.Run.Label;
         int n = cell.N;
         var cellRows = new List<DuelRow>();
+        var clock = new CellClock(cell);
+        clock.Start();
 
         // Reference row 1: the exact engine on every main-batch instance (this is also the truth). The time is a
         // second, warm solve: the first solve (in the sampler) pays the JIT and the page faults.
@@ -315,6 +390,7 @@ public sealed class DuelRunner
         }
 
         Flush(rows, cellRows);
+        clock.Stop("exact");
         progress?.Report(new DuelProgress($"{label} n={n}: exact engine", ++done, total));
 
         bool constructed = false;
@@ -325,10 +401,11 @@ public sealed class DuelRunner
         }
         catch (NotSupportedException ex)
         {
-            Skip(skipped, $"transformer and attention heuristics on {_problem}: {ex.Message}");
+            Skip(skipped, $"transformer and attention heuristics on {cell.Run.Problem}: {ex.Message}");
         }
 
         // Reference row 2: the transformer (exact attention on the construction, then phi2), after one warm-up.
+        clock.Start();
         if (constructed)
         {
             var exact = AttentionEngine.Default;
@@ -342,6 +419,8 @@ public sealed class DuelRunner
             Flush(rows, cellRows);
         }
 
+        clock.Stop("transformer");
+        clock.Start();
         if (constructed && _experiment.LambdaSweep && !cell.Run.Family.IsControl && n <= _experiment.LambdaSweepMaxN)
         {
             for (int t = 0; t < Math.Min(4, _experiment.Trials); t++)
@@ -351,42 +430,48 @@ public sealed class DuelRunner
             }
         }
 
+        clock.Stop("lambda");
         progress?.Report(new DuelProgress($"{label} n={n}: transformer", ++done, total));
 
         foreach (var spec in _experiment.Mixers)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (DuelContenders.AttentionKinds.Contains(spec.Kind) || spec.Kind == "linear-causal")
+            clock.Start();
+            var runner = DuelContenders.Record(spec.Kind).Runner;
+            if (runner is ContenderRunner.Attention or ContenderRunner.CausalLinear)
             {
                 if (constructed) RunLadder(cell, spec, spec.Kind, AttentionContender(spec), cellRows, capHits, cancellationToken);
             }
-            else if (spec.Kind == "onepass")
+            else if (runner == ContenderRunner.OnePass)
             {
                 var policies = spec.Policy switch
                 {
                     "first" => new[] { RetentionPolicy.KeepFirst },
                     "weight" => [RetentionPolicy.KeepByWeight],
                     "reservoir" => [RetentionPolicy.Reservoir],
-                    _ => [RetentionPolicy.KeepFirst, RetentionPolicy.KeepByWeight, RetentionPolicy.Reservoir],
+                    "sketch" => [RetentionPolicy.Sketch],
+                    _ => [RetentionPolicy.KeepFirst, RetentionPolicy.KeepByWeight, RetentionPolicy.Reservoir, RetentionPolicy.Sketch],
                 };
                 foreach (var policy in policies) RunLadder(cell, spec, "onepass-" + OnePassStrategy.PolicyName(policy), OnePassContender(policy), cellRows, capHits, cancellationToken);
             }
-            else if (spec.Kind == "mamba")
+            else if (runner == ContenderRunner.StateCost)
             {
                 RunMamba(cell, spec, cellRows, cancellationToken);
             }
 
             Flush(rows, cellRows);
+            clock.Stop(spec.Kind);
             progress?.Report(new DuelProgress($"{label} n={n}: {spec.Kind}", ++done, total));
         }
 
         cell.Forget();
+        _timings.Add(clock.Finish());
     }
 
     private DuelRow ExactRow(Cell cell, Trial trial, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var answer = ExactSolvers.Solve(trial.Instance, _problem, new SolveOptions { CancellationToken = cancellationToken, Threads = 1 });
+        var answer = ExactSolvers.Solve(trial.Instance, cell.Run.Problem, new SolveOptions { CancellationToken = cancellationToken, Threads = 1 });
         clock.Stop();
         if (answer.Found != trial.Truth) throw new InvalidOperationException($"the exact engine answered {answer.Found} then {trial.Truth} on the same instance (seed {trial.Seed})");
         return Row(cell, trial, "exact", "exact engine", null, answer.Found, clock.Elapsed.TotalMilliseconds, 2.0 * trial.Instance.PairCount * trial.Instance.Dimensions, 0, 0);
@@ -456,7 +541,7 @@ public sealed class DuelRunner
     private Contender AttentionContender(MixerSpec spec) => (cell, trial, budget, cancellationToken) =>
     {
         var c = cell.Construction(trial.Batch, trial.Index);
-        if (spec.Kind == "linear-causal") return RunCausal(cell, trial, c, budget, cancellationToken);
+        if (DuelContenders.Record(spec.Kind).Runner == ContenderRunner.CausalLinear) return RunCausal(cell, trial, c, budget, cancellationToken);
         int seed = Mix(Mix(trial.Seed, KindSeed(spec.Kind)), (int)budget);
         var mixer = DuelContenders.CreateAttention(spec, budget, c.X.Rows, seed, c.X.Rows - c.DocumentRows);
         return RunAttention(cell, trial, mixer, spec.Kind, budget, cancellationToken) with { FullAttention = DuelContenders.IsFullAttention(spec, budget, c.X.Rows) };
@@ -509,7 +594,7 @@ public sealed class DuelRunner
     private DuelRow RunOnePass(Cell cell, Trial trial, OnePassStrategy strategy, string kind, string name, long budget, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var result = strategy.Run(trial.Instance, _problem, cancellationToken);
+        var result = strategy.Run(trial.Instance, cell.Run.Problem, cancellationToken);
         clock.Stop();
         return Row(cell, trial, kind, name, budget, result.Found, clock.Elapsed.TotalMilliseconds, 2.0 * result.Comparisons * trial.Instance.Dimensions, result.Capacity, strategy.StateBits);
     }

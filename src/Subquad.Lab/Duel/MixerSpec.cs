@@ -24,6 +24,6 @@ public sealed record MixerSpec
     /// <summary>Sparse heuristics (window, lsh): trailing global rows. Default: the construction's sentinel rows (those after its documents), so the sentinel is visible to every row.</summary>
     public int? GlobalRows { get; init; }
 
-    /// <summary>onepass: "first", "weight" or "reservoir" (<see cref="StateLimit.RetentionPolicy"/>); null runs all three (the report takes the best).</summary>
+    /// <summary>onepass: "first", "weight", "reservoir" or "sketch" (<see cref="StateLimit.RetentionPolicy"/>); null runs all four (the report takes the best).</summary>
     public string? Policy { get; init; }
 }

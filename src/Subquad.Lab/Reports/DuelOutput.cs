@@ -57,7 +57,7 @@ public static class DuelOutput
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(directory);
         var summary = DuelSummary.From(result);
-        var plots = DuelPlots.Write(summary, Path.Combine(directory, "plots"), result.Experiment.ToProblem().ToString());
+        var plots = DuelPlots.Write(summary, Path.Combine(directory, "plots"), result.Experiment.ProblemsTitle);
         var payload = new
         {
             schema = FormatTag,
@@ -69,6 +69,7 @@ public static class DuelOutput
             completed_cells = result.CellInfos.Select(c => DuelRunner.CellKey(c.Family, c.N)).ToList(),
             families = result.CellInfos.Select(c => new { family = c.Family, n = c.N, dimensions = c.Dimensions, yes = new Analysis.Proportion(c.Yes, c.Trials), control = c.Control, mean_draws = double.IsNaN(c.MeanAttempts) ? (double?)null : c.MeanAttempts }),
             cap_hits = result.CapHits,
+            cell_timings = result.CellTimings.Select(t => new { family = t.Family, n = t.N, wall_seconds = t.WallSeconds, cpu_seconds = t.CpuSeconds, stages = t.Stages.Select(s => new { stage = s.Stage, wall_seconds = s.WallSeconds, cpu_seconds = s.CpuSeconds }) }),
             cells = summary.Cells.Select(c => new { family = c.Family, kind = c.Kind, mixer = c.Mixer, budget = c.Budget, n = c.N, batch = c.Batch, instances = c.Trials, recall = c.Accuracy.Recall, specificity = c.Accuracy.Specificity, balanced_accuracy = Balanced(c.Accuracy), median_time_ms = c.MedianTimeMs, mean_flops = c.MeanFlops, state_bits = c.StateBits, control = c.Control, full_attention = c.FullAttention }),
             requirements = summary.Requirements.Select(r => new { family = r.Family, kind = r.Kind, n = r.N, budget = r.Budget, largest_tried = r.LargestTried, best_budget = r.BestBudget, best = Balanced(r.Best), confirmation = r.Confirmation is null ? null : Balanced(r.Confirmation), mean_flops = Finite(r.MeanFlops), median_time_ms = Finite(r.MedianTimeMs), hit_cap = r.HitCap, full_attention = r.FullAttention, control = r.Control }),
             fits = summary.Fits.Select(f => new { family = f.Family, kind = f.Kind, quantity = f.Quantity, slope = f.Fit.Slope, ci95_low = f.Ci95Low, ci95_high = f.Ci95High, r_squared = f.Fit.RSquared, points = f.Fit.Points, largest_n = f.LargestN }),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ScottPlot;
 using Subquad.Lab.Analysis;
+using Subquad.Lab.Duel;
 
 namespace Subquad.Lab.Reports;
 
@@ -55,6 +56,9 @@ public static class DuelPlots
                     written.Add(($"{problem}, {family}, n = {n}: balanced accuracy versus {unit}", stem));
                 }
             }
+
+            stem = $"{p}-{f}-onepass-heatmap";
+            if (OnePassHeatmap(summary, family, problem, Path.Combine(directory, stem))) written.Add(($"{problem}, {family}: one-pass balanced accuracy (best strategy per cell) versus state bits S and n, with n l and the one-pass bound", stem));
 
             stem = $"{p}-{f}-pareto";
             if (ParetoPlot(summary, family, problem, Path.Combine(directory, stem))) written.Add(($"{problem}, {family}: balanced accuracy versus flops (every rung, every n)", stem));
@@ -178,18 +182,9 @@ public static class DuelPlots
         return true;
     }
 
-    private static string Unit(string kind) => kind switch
-    {
-        "random-sparse" => "keys per query k",
-        "window" => "window W (keys each side)",
-        "lsh" or "alsh" => "hash rounds",
-        "performer" => "random features",
-        "linformer" => "rank",
-        "clustered" => "clusters",
-        "taylor" or "linear-causal" => "Taylor order",
-        _ when kind.StartsWith("onepass", StringComparison.Ordinal) => "state bits S",
-        _ => "budget",
-    };
+    private static string Unit(string kind) =>
+        kind.StartsWith("onepass", StringComparison.Ordinal) ? DuelContenders.Record("onepass").BudgetUnit
+        : DuelContenders.Kinds.Contains(kind) ? DuelContenders.Record(kind).BudgetUnit : "budget";
 
     private static List<(string Unit, List<string> Kinds)> AccuracyVersusBudgetUnits(DuelSummary summary, string family, int n) =>
         summary.Cells.Where(c => c.Family == family && c.N == n && c.Batch == 0 && c.Budget is > 0 && DuelSummary.LadderKinds.Contains(c.Kind) && c.Decided > 0)
@@ -245,6 +240,67 @@ public static class DuelPlots
 
     private static IEnumerable<string> Kinds(DuelSummary summary, string family) =>
         summary.Cells.Where(c => c.Family == family).Select(c => c.Kind).Distinct();
+
+    /// <summary>
+    /// The one-pass heatmap: for every n (columns) and S = 2^k bits (rows), the best balanced accuracy any one-pass
+    /// strategy reached on the main batch (blank where no strategy ran that S: above the first confirmed rung or below the
+    /// first rung), the value written in each cell; beside it the line S = n l (every document kept) and the one-pass
+    /// lower bound S = m at the cells' l (<see cref="StateLimit.DisjointnessBound"/>).
+    /// </summary>
+    private static bool OnePassHeatmap(DuelSummary summary, string family, string problem, string path)
+    {
+        var cells = summary.Cells.Where(c => c.Family == family && c.Batch == 0 && c.Budget is > 0 && c.Decided > 0 && DuelSummary.OnePassKinds.Contains(c.Kind)).ToList();
+        if (cells.Count == 0) return false;
+        var sizes = cells.Select(c => c.N).Distinct().Order().ToList();
+        // Above the first S whose best strategy was confirmed the exact strategies stop (only a lossy one may go on), so
+        // those cells are left blank rather than shown at the lossy strategy's accuracy.
+        var top = sizes.ToDictionary(n => n, n => summary.Requirements.FirstOrDefault(r => r.Family == family && r.N == n && r.Kind == "onepass-best")?.Budget ?? long.MaxValue);
+        var best = cells.Where(c => c.Budget <= top[c.N]).GroupBy(c => (c.N, K: (int)Math.Round(Math.Log2(c.Budget!.Value)))).ToDictionary(g => g.Key, g => g.Max(c => c.Rate));
+        var plot = new Plot();
+        var range = new ScottPlot.Range(0.5, 1.0);
+        var colormap = new ScottPlot.Colormaps.Viridis();
+        // The colour bar reads its scale from a heatmap; the cells themselves are drawn as rectangles centred on (n, log2 S).
+        var scale = plot.Add.Heatmap(new double[,] { { 0.5, 1.0 } });
+        scale.Colormap = colormap;
+        scale.ManualRange = range;
+        scale.IsVisible = false;
+        var bar = plot.Add.ColorBar(scale);
+        bar.Label = "balanced accuracy (0.5 = chance)";
+        foreach (var ((n, k), rate) in best)
+        {
+            double x = sizes.IndexOf(n);
+            var cell = plot.Add.Rectangle(x - 0.5, x + 0.5, k - 0.5, k + 0.5);
+            cell.FillColor = colormap.GetColor(Math.Clamp(rate, 0.5, 1.0), range);
+            cell.LineWidth = 0;
+            var label = plot.Add.Text(rate.ToString("0.00", CultureInfo.InvariantCulture), x, k);
+            label.LabelAlignment = Alignment.MiddleCenter;
+            label.LabelFontSize = 10;
+            label.LabelFontColor = rate > 0.8 ? Colors.Black : Colors.White;
+        }
+
+        var xs = Enumerable.Range(0, sizes.Count).Select(i => (double)i).ToArray();
+        var all = plot.Add.Scatter(xs, sizes.Select(n => Math.Log2((double)n * summary.Dimensions(family, n))).ToArray());
+        all.Color = Colors.Red;
+        all.LineWidth = 2;
+        all.MarkerShape = MarkerShape.FilledSquare;
+        all.LegendText = "S = n l (every document kept)";
+        var bound = plot.Add.Scatter(xs, sizes.Select(n => Math.Log2(Math.Max(1, StateLimit.DisjointnessBound.DeterministicBits(n, summary.Dimensions(family, n))))).ToArray());
+        bound.Color = Colors.Orange;
+        bound.LineWidth = 2;
+        bound.LinePattern = LinePattern.Dashed;
+        bound.MarkerShape = MarkerShape.FilledTriangleUp;
+        bound.LegendText = "S = m (exact one-pass lower bound)";
+        plot.Axes.Bottom.SetTicks(xs, sizes.Select(n => n.ToString(CultureInfo.InvariantCulture)).ToArray());
+        plot.Axes.Left.TickGenerator = PowerTicks(2);
+        int kMin = best.Keys.Min(k => k.K), kMax = best.Keys.Max(k => k.K);
+        plot.Axes.SetLimits(-0.5, sizes.Count - 0.5, kMin - 0.5, kMax + 0.5);
+        plot.Title($"{problem}, {family}: one-pass balanced accuracy (best strategy) versus state S and n");
+        plot.XLabel("documents n");
+        plot.YLabel("state S (bits, log scale)");
+        plot.ShowLegend(Edge.Bottom);
+        Save(plot, path);
+        return true;
+    }
 
     internal static ScottPlot.TickGenerators.NumericAutomatic PowerTicks(int logBase) => new()
     {

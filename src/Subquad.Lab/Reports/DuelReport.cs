@@ -28,7 +28,7 @@ public static class DuelReport
         double supportable = Proportion.Wilson(e.Trials, e.Trials).Low;
         text.AppendLine("# Subquad duel: the transformer against its subquadratic alternatives");
         text.AppendLine();
-        text.AppendLine(Inv, $"- problem: **{e.ToProblem()}**{(e.Bichromatic ? " (bichromatic, n/2 per side)" : "")}; l = max({e.MinDimensions}, ceil(c log2 n)), c in {{{string.Join(", ", e.DimensionFactorsRun.Select(c => c.ToString(Inv)))}}}");
+        text.AppendLine(Inv, $"- problem: **{e.ProblemsTitle}**{(e.Bichromatic ? " (bichromatic, n/2 per side)" : "")}; l = max({e.MinDimensions}, ceil(c log2 n)), c in {{{string.Join(", ", e.DimensionFactorsRun.Select(c => c.ToString(Inv)))}}}");
         text.AppendLine(Inv, $"- sizes n: {string.Join(", ", e.Sizes)}; {e.Trials} instances per cell (main batch){(e.Confirm ? ", and as many fresh ones (confirmation batch) wherever a rung reached the target" : "")}; master seed {e.Seed}");
         text.AppendLine(Inv, $"- target: balanced accuracy whose 95% Wilson lower bound is at least **{e.TargetAccuracy:0.###}**{(e.Confirm ? ", on the main batch and again on the confirmation batch" : "")}. With {e.Trials} instances even an all-correct cell is only known to be above {supportable:0.000}.");
         text.AppendLine(Inv, $"- rungs stop early (every {e.SequentialChunk} instances) once the upper bound falls below the target; ladders stop before a rung costing more than full attention's x n^({e.CapExponent.ToString(Inv)} - 2)");
@@ -50,7 +50,7 @@ public static class DuelReport
         Failures(text, summary, result, families);
         Requirements(text, summary, result, families, sizes, controls, e);
         AgainstRandomSparse(text, summary, result, families, sizes);
-        OnePass(text, summary, result, families, sizes);
+        OnePass(text, summary, result, families, sizes, plots);
         Mamba(text, summary, result);
         Lambda(text, result);
 
@@ -197,14 +197,8 @@ public static class DuelReport
     }
 
     /// <summary>Keys per query a sparse heuristic's budget buys, to set beside random-sparse at the same k.</summary>
-    public static double KeysPerQuery(string kind, long budget, int rows, int? bucketSize = null) => kind switch
-    {
-        "window" => Math.Min(rows, (2.0 * budget) - 1),
-        "lsh" or "alsh" => Math.Min(rows, budget * 2.0 * rows / DuelContenders.LshBuckets(rows, bucketSize ?? DuelContenders.DefaultBucketSize(rows))),
-        "clustered" => Math.Min(rows, (double)rows / Math.Max(1, budget)),
-        "random-sparse" => Math.Min(rows, budget),
-        _ => double.NaN,
-    };
+    public static double KeysPerQuery(string kind, long budget, int rows, int? bucketSize = null) =>
+        DuelContenders.Kinds.Contains(kind) ? DuelContenders.KeysPerQuery(new MixerSpec { Kind = kind, BucketSize = bucketSize }, budget, rows) : double.NaN;
 
     private static void AgainstRandomSparse(StringBuilder text, DuelSummary summary, DuelResult result, List<string> families, List<int> sizes)
     {
@@ -235,7 +229,7 @@ public static class DuelReport
         text.AppendLine();
     }
 
-    private static void OnePass(StringBuilder text, DuelSummary summary, DuelResult result, List<string> families, List<int> sizes)
+    private static void OnePass(StringBuilder text, DuelSummary summary, DuelResult result, List<string> families, List<int> sizes, IReadOnlyList<(string Title, string Stem)> plots)
     {
         var cells = summary.Cells.Where(c => DuelSummary.OnePassKinds.Contains(c.Kind) && c.Batch == 0 && c.Budget is not null).ToList();
         if (cells.Count == 0) return;
@@ -243,9 +237,9 @@ public static class DuelReport
         double delta = 1 - e.TargetAccuracy;
         text.AppendLine("## The state-size limit: one-pass strategies and the disjointness bound");
         text.AppendLine();
-        text.AppendLine("Any recurrent model is a one-pass algorithm whose memory is its state. The rows below are **strategies** (keep-first, keep-by-weight, reservoir sampling), each exact on what it keeps: they show what S bits achieve on these families, not what S bits cannot. The **bound** is the communication lower bound: OV on n vectors encodes set disjointness on m = n/2 elements (l = 2 log2 m + 2), so an exact deterministic one-pass algorithm needs S >= m = n/2 bits, and one with error delta on every input needs S >= (1 - 2 sqrt(delta)) m / 4 (Bar-Yossef, Jayram, Kumar, Sivakumar, JCSS 2004; Omega(m) from Kalyanasundaram-Schnitger 1992, Razborov 1992). The bound is worst-case; a strategy can beat it on a particular family only by exploiting that family.");
+        text.AppendLine("Any recurrent model is a one-pass algorithm whose memory is its state. The rows below are **strategies** (keep-first, keep-by-weight, reservoir sampling, each exact on what it keeps; and a coordinate-sample sketch): they show what S bits achieve on these families, not what S bits cannot. The **bound** is a communication lower bound derived in full in `DisjointnessBound`: OV on n rows of dimension l encodes INDEX on m = min(n - 1, 2^floor((l-2)/2)) bits (Alice's set as rows (bin(e), not bin(e), 1, 0), Bob's index as one row (not bin(i), bin(i), 0, 1)), and a single pass is a one-way protocol, so by Fano an exact one-pass algorithm needs S >= m bits and one with error delta on every input needs S >= (1 - H2(delta)) m (the one-way INDEX bound of Kremer, Nisan and Ron 1999). The bound is worst-case; a strategy can beat it on a particular family only by exploiting that family. The sketch strategy is lossy and may answer yes wrongly.");
         text.AppendLine();
-        text.AppendLine(Inv, $"| family | n | n l (all documents) | best strategy: smallest S reaching the target | bound, exact (n/2) | bound, error {delta:0.###} |");
+        text.AppendLine(Inv, $"| family | n | n l (all documents) | best strategy: smallest S reaching the target | bound, exact (m) | bound, error {delta:0.###}: (1 - H2) m |");
         text.AppendLine("|---|---|---|---|---|---|");
         foreach (string family in families)
         {
@@ -256,11 +250,17 @@ public static class DuelReport
                 if (best is null) continue;
                 long all = (long)n * (info?.Dimensions ?? e.DimensionsFor(n));
                 string got = best.Budget is { } b ? string.Create(Inv, $"{b} bits ({Strategy(summary, family, n, b)}): {best.Best}") : string.Create(Inv, $"> {best.LargestTried} (best {best.BestBudget}: {best.Best})");
-                text.AppendLine(Inv, $"| {family} | {n} | {all} | {got} | {DisjointnessBound.DeterministicBits(n):0} | {DisjointnessBound.RandomisedBits(n, delta):0.#} |");
+                text.AppendLine(Inv, $"| {family} | {n} | {all} | {got} | {DisjointnessBound.DeterministicBits(n, info?.Dimensions ?? e.DimensionsFor(n)):0} | {DisjointnessBound.RandomisedBits(n, info?.Dimensions ?? e.DimensionsFor(n), delta):0.#} |");
             }
         }
 
         text.AppendLine();
+        foreach (var (title, stem) in plots.Where(p => p.Stem.EndsWith("-onepass-heatmap", StringComparison.Ordinal)))
+        {
+            text.AppendLine(Inv, $"![{title}](plots/{stem}.png) ([SVG](plots/{stem}.svg))");
+            text.AppendLine();
+        }
+
         text.AppendLine("Balanced accuracy per strategy and S (main batch; \"-\": not run, above the first S confirmed, or stopped early):");
         text.AppendLine();
         foreach (string family in families)

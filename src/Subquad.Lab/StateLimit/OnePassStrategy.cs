@@ -1,3 +1,4 @@
+using System.Numerics;
 using Subquad.Core.Problems;
 using Subquad.Core.Solvers;
 using Subquad.Core.Vectors;
@@ -41,6 +42,7 @@ public sealed class OnePassStrategy
         RetentionPolicy.KeepFirst => "keep-first",
         RetentionPolicy.KeepByWeight => "keep-by-weight",
         RetentionPolicy.Reservoir => "reservoir",
+        RetentionPolicy.Sketch => "sketch",
         _ => policy.ToString(),
     };
 
@@ -63,6 +65,7 @@ public sealed class OnePassStrategy
         if (!problem.IsDecision) throw new ArgumentException($"{problem} is not a decision problem; the one-pass strategy decides OV and threshold problems", nameof(problem));
         instance.Validate(problem);
         var test = new PackedPairTest(instance.A, instance.Right, problem);
+        if (Policy == RetentionPolicy.Sketch) return RunSketch(instance, test, cancellationToken);
         if (!test.IsPacked) return RunReference(instance, problem, cancellationToken);
         long perVector = BitsPerVector(instance.A);
         int capacity = (int)Math.Min(int.MaxValue, StateBits / perVector);
@@ -108,6 +111,88 @@ public sealed class OnePassStrategy
         return new(false, -1, -1, capacity, kept.Count * perVector, comparisons);
     }
 
+    /// <summary>The sketch's k: ceil(l / 2) sampled coordinates.</summary>
+    public static int SketchCoordinates(int dimensions) => (dimensions + 1) / 2;
+
+    /// <summary>The sketch's shared coordinate mask (seeded): k of the l coordinates, as compacted words.</summary>
+    public static ulong[] SketchMask(int dimensions, int words, int seed)
+    {
+        var order = Enumerable.Range(0, dimensions).ToArray();
+        new Random(seed).Shuffle(order);
+        var mask = new ulong[words];
+        foreach (int k in order.AsSpan(0, SketchCoordinates(dimensions))) mask[k >> 6] |= 1UL << (k & 63);
+        return mask;
+    }
+
+    /// <summary>
+    /// The coordinate-sample sketch (<see cref="RetentionPolicy.Sketch"/>): keep-first on sketches of k = ceil(l/2)
+    /// bits (plus the weight, ceil(log2(l+1)) bits, for the threshold problems; the mask's l bits are charged once).
+    /// </summary>
+    private OnePassResult RunSketch(SimilarityInstance instance, PackedPairTest test, CancellationToken cancellationToken)
+    {
+        if (!test.IsPacked) throw new NotSupportedException("the sketch strategy needs binary rows");
+        int l = instance.A.Dimensions, k = SketchCoordinates(l), words = test.Words;
+        bool ov = instance.A is BinaryVectors && test.IsOv;
+        long perVector = k + (ov ? 0 : (long)Math.Ceiling(Math.Log2(l + 1)));
+        int capacity = StateBits < l ? 0 : (int)Math.Min(Math.Min(int.MaxValue, instance.A.Count), (StateBits - l) / perVector);
+        var mask = SketchMask(l, words, Seed);
+        var kept = new ulong[(long)capacity * words];
+        var keptWeight = new int[capacity];
+        var keptIndex = new int[capacity];
+        int count = 0;
+        long comparisons = 0;
+        long Used() => count == 0 ? 0 : l + (count * perVector);
+
+        int First(int j)
+        {
+            var row = test.RowB(j);
+            int wj = test.WeightB(j);
+            for (int s = 0; s < count; s++)
+            {
+                var x = kept.AsSpan(s * words, words);
+                int ip = 0;
+                for (int w = 0; w < words; w++) ip += BitOperations.PopCount(x[w] & row[w]);
+                if (ov ? ip == 0 : test.MeetsInnerProduct((int)(((long)ip * l + (k / 2)) / k), keptWeight[s], wj)) return s;
+            }
+
+            return -1;
+        }
+
+        void Keep(int i)
+        {
+            if (count >= capacity) return;
+            var row = test.RowA(i);
+            for (int w = 0; w < words; w++) kept[(count * words) + w] = row[w] & mask[w];
+            keptWeight[count] = test.WeightA(i);
+            keptIndex[count++] = i;
+        }
+
+        if (!instance.IsBichromatic)
+        {
+            for (int j = 0; j < instance.A.Count; j++)
+            {
+                if ((j & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
+                int s = First(j);
+                if (s >= 0) return new(true, Math.Min(keptIndex[s], j), Math.Max(keptIndex[s], j), capacity, Used(), comparisons + s + 1);
+                comparisons += count;
+                Keep(j);
+            }
+
+            return new(false, -1, -1, capacity, Used(), comparisons);
+        }
+
+        for (int i = 0; i < instance.A.Count; i++) Keep(i);
+        for (int j = 0; j < instance.B!.Count; j++)
+        {
+            if ((j & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
+            int s = First(j);
+            if (s >= 0) return new(true, keptIndex[s], j, capacity, Used(), comparisons + s + 1);
+            comparisons += count;
+        }
+
+        return new(false, -1, -1, capacity, Used(), comparisons);
+    }
+
     /// <summary>The scalar reference: the stream pair by pair through <see cref="PairScoring.Score"/> and <see cref="ScoreOrder.MeetsThreshold"/>.</summary>
     public OnePassResult RunReference(SimilarityInstance instance, Problem problem, CancellationToken cancellationToken = default)
     {
@@ -115,6 +200,7 @@ public sealed class OnePassStrategy
         ArgumentNullException.ThrowIfNull(problem);
         if (!problem.IsDecision) throw new ArgumentException($"{problem} is not a decision problem; the one-pass strategy decides OV and threshold problems", nameof(problem));
         instance.Validate(problem);
+        if (Policy == RetentionPolicy.Sketch) return Run(instance, problem, cancellationToken); // the sketch has one implementation (tested against a scalar sketch in the tests)
         var kind = problem.Kind;
         var t = problem.Threshold ?? default;
         long perVector = BitsPerVector(instance.A);

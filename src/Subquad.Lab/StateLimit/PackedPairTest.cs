@@ -62,6 +62,12 @@ public sealed class PackedPairTest
         }
     }
 
+    /// <summary>True for OV (the test is "inner product 0").</summary>
+    public bool IsOv => _kind == ProblemKind.Ov;
+
+    /// <summary>Weight of row j of B.</summary>
+    public int WeightB(int j) => _weightB![j];
+
     /// <summary>True when the packed path is used (binary rows).</summary>
     public bool IsPacked => _limit is not null;
 
@@ -91,6 +97,15 @@ public sealed class PackedPairTest
         int ip = 0;
         for (int w = 0; w < row.Length; w++) ip += BitOperations.PopCount(row[w] & other[w]);
         int limit = Limit(weight, _weightB![j]);
+        return _maximises ? ip >= limit : ip <= limit;
+    }
+
+    /// <summary>True when a pair with weights (wi, wj) and inner product <paramref name="ip"/> meets the condition (binary rows only).</summary>
+    public bool MeetsInnerProduct(int ip, int wi, int wj)
+    {
+        // An estimate (the sketch's) may exceed the weights, where the table has no entry: decide it directly.
+        if (ip > Math.Min(wi, wj)) return ScoreOrder.MeetsThreshold(_kind, PairScore.Binary(_kind, ip, wi, wj), _t);
+        int limit = Limit(wi, wj);
         return _maximises ? ip >= limit : ip <= limit;
     }
 

@@ -17,4 +17,13 @@ public enum RetentionPolicy
     /// kept one with probability K/j). Unlike keep-first it does not favour the start of the stream; it is seeded.
     /// </summary>
     Reservoir,
+
+    /// <summary>
+    /// Not a retention policy but a lossy sketch at the same budget: every vector is cut to one shared, seeded random
+    /// half of the coordinates (ceil(l/2) bits, the shared mask charged l bits once), so twice as many vectors fit; a
+    /// pair is declared a witness when its inner product estimated from the kept half, scaled by l / k, meets the
+    /// threshold. Unlike the exact strategies it can answer yes wrongly (two vectors that overlap only outside the
+    /// half look orthogonal).
+    /// </summary>
+    Sketch,
 }

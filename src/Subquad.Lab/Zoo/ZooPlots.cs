@@ -73,12 +73,12 @@ public static class ZooPlots
         line.LegendText = string.Create(CultureInfo.InvariantCulture, $"n·log2 C(l,w) = {bound:F0} bits (store every document)");
         line.LinePattern = LinePattern.Dashed;
         // Worst-case communication bound (Lab/StateLimit): any one-pass reader erring with probability ≤ 5% on every OV
-        // instance of n vectors needs (1 − 2√0.05)·(n/2)/4 bits (set disjointness). A worst-case floor, not this family's.
+        // instance of n vectors needs (1 − H2(0.05))·(n − 1) bits (one-way INDEX). A worst-case floor, not this family's.
         double comm = StateLimit.DisjointnessBound.RandomisedBits(n, 0.05);
         if (comm > 0)
         {
             var c = plot.Add.VerticalLine(Math.Log2(comm));
-            c.LegendText = string.Create(CultureInfo.InvariantCulture, $"DISJ bound at 95%: {comm:F1} bits (worst case)");
+            c.LegendText = string.Create(CultureInfo.InvariantCulture, $"one-pass bound at 95%: {comm:F1} bits (worst case)");
             c.LinePattern = LinePattern.DenselyDashed;
         }
 

@@ -64,9 +64,9 @@ public static class ZooReport
             sb.AppendLine();
             sb.AppendLine("## One-pass reference (Lab/StateLimit, keep-first)");
             sb.AppendLine();
-            sb.AppendLine("A reader that keeps the first K documents exactly (l bits each) and compares every new document against them, on the first test sequences; labels from Core. The communication bound beside it (set disjointness on n/2 elements, error ≤ 5% on every input) is a worst-case floor for OV, not for this family.");
+            sb.AppendLine("A reader that keeps the first K documents exactly (l bits each) and compares every new document against them, on the first test sequences; labels from Core. The communication bound beside it (one-way INDEX on n − 1 bits, (1 − H2(0.05))(n − 1), error ≤ 5% on every input; Lab/StateLimit/DisjointnessBound) is a worst-case floor for OV, not for this family.");
             sb.AppendLine();
-            sb.AppendLine("| task | family | n | K kept | state bits | accuracy [95% CI] | DISJ bound at 95% (bits) |");
+            sb.AppendLine("| task | family | n | K kept | state bits | accuracy [95% CI] | one-pass bound at 95% (bits) |");
             sb.AppendLine("|---|---|---:|---:|---:|---|---:|");
             foreach (var p in result.OnePass) sb.AppendLine(inv, $"| {p.Task} | {p.Family} | {p.N} | {p.Kept} | {p.StateBits} | {Format(p.Accuracy)} | {StateLimit.DisjointnessBound.RandomisedBits(p.N, 0.05):F1} |");
         }

@@ -26,4 +26,28 @@ internal sealed class Gaussian(int seed)
         for (int i = 0; i < m.Data.Length; i++) m.Data[i] = scale * Next();
         return m;
     }
+
+    /// <summary>
+    /// The N(0, 1) draw number <paramref name="index"/> of stream <paramref name="seed"/>, counter-based (two SplitMix64
+    /// outputs through Box-Muller), so any entry of a huge random matrix can be generated where it is used, in any order,
+    /// without storing the matrix.
+    /// </summary>
+    public static double At(int seed, long index)
+    {
+        ulong key = unchecked(((ulong)(uint)seed << 32) ^ (ulong)index * 0x9E3779B97F4A7C15UL);
+        double u1 = 1.0 - ((SplitMix(key) >> 11) * (1.0 / (1UL << 53)));
+        double u2 = (SplitMix(key ^ 0xD1B54A32D192ED03UL) >> 11) * (1.0 / (1UL << 53));
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+
+    private static ulong SplitMix(ulong x)
+    {
+        unchecked
+        {
+            x += 0x9E3779B97F4A7C15UL;
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+            return x ^ (x >> 31);
+        }
+    }
 }

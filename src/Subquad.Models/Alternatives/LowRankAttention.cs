@@ -9,9 +9,11 @@ namespace Subquad.Models.Alternatives;
 /// mixes all positions, so it is an encoder-only (non-causal) heuristic, which is what the construction is.
 /// </summary>
 /// <remarks>
-/// The projections are drawn for the actual number of rows n from <see cref="Seed"/> (Linformer slices the first n
-/// rows of a learned n_max x k matrix; with random projections that is the same distribution). Rank k &gt;= n with
-/// <see cref="LowRankProjection.Identity"/> is exactly full attention (tested).
+/// The projections are N(0, 1/k) entries generated on the fly: row j of E and F comes from a counter-based generator
+/// keyed by (<see cref="Seed"/>, j, c), so the forward pass holds O(k) numbers of them at a time instead of two n x k
+/// matrices, and row j is the same whatever n is (Linformer slices the first n rows of an n_max x k matrix; with random
+/// projections that is the same distribution). <see cref="Projections"/> materialises the same entries for the
+/// reference. Rank k &gt;= n with <see cref="LowRankProjection.Identity"/> is exactly full attention (tested).
 /// </remarks>
 public sealed class LowRankAttention : IAttentionMixer
 {
@@ -47,9 +49,23 @@ public sealed class LowRankAttention : IAttentionMixer
             return (identity, identity);
         }
 
-        var gaussian = new Gaussian(Seed);
+        var e = new Matrix(rows, Rank);
+        var f = new Matrix(rows, Rank);
+        for (int j = 0; j < rows; j++) ProjectionRows(j, e.Row(j), f.Row(j));
+        return (e, f);
+    }
+
+    /// <summary>Row j of E and of F (random projection), generated from (seed, j) alone.</summary>
+    public void ProjectionRows(int j, Span<double> e, Span<double> f)
+    {
+        if (Projection == LowRankProjection.Identity) throw new InvalidOperationException("the identity projection is not generated row by row");
         double scale = 1.0 / Math.Sqrt(Rank);
-        return (gaussian.Matrix(rows, Rank, scale), gaussian.Matrix(rows, Rank, scale));
+        long start = 2L * Rank * j;
+        for (int c = 0; c < Rank; c++)
+        {
+            e[c] = scale * Gaussian.At(Seed, start + c);
+            f[c] = scale * Gaussian.At(Seed, start + Rank + c);
+        }
     }
 
     /// <inheritdoc/>
@@ -57,17 +73,26 @@ public sealed class LowRankAttention : IAttentionMixer
     {
         var (q, k, v) = AttentionAlgebra.Project(x, weights);
         int n = q.Rows;
-        var (e, f) = Projections(n);
+        var identity = Projection == LowRankProjection.Identity ? Projections(n) : default;
+        var eRow = new double[Rank];
+        var fRow = new double[Rank];
 
-        // K' = E^T k and V' = F^T v, accumulated row by row of the input (one pass over the n rows).
+        // K' = E^T k and V' = F^T v, accumulated row by row of the input (one pass over the n rows), the projection rows
+        // generated as they are needed.
         var kp = new Matrix(Rank, k.Columns);
         var vp = new Matrix(Rank, v.Columns);
         for (int j = 0; j < n; j++)
         {
             var kj = k.Row(j);
             var vj = v.Row(j);
-            var ej = e.Row(j);
-            var fj = f.Row(j);
+            Span<double> ej = eRow, fj = fRow;
+            if (identity.E is null) ProjectionRows(j, ej, fj);
+            else
+            {
+                ej = identity.E.Row(j);
+                fj = identity.F.Row(j);
+            }
+
             for (int c = 0; c < Rank; c++)
             {
                 if (ej[c] != 0)

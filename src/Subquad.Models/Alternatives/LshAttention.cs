@@ -21,33 +21,25 @@ namespace Subquad.Models.Alternatives;
 /// </remarks>
 public sealed class LshAttention : IAttentionMixer
 {
+    private readonly LshParameters _parameters;
+
     /// <summary>Reformer attention with <paramref name="rounds"/> hash rounds and <paramref name="buckets"/> buckets (1, or even).</summary>
-    public LshAttention(int rounds, int buckets, int seed, int globalRows = 0)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(globalRows);
-        if (buckets > 1 && buckets % 2 != 0) throw new ArgumentOutOfRangeException(nameof(buckets), buckets, "random-rotation hashing makes an even number of buckets (argmax over [xR; -xR]); use 1 or an even number");
-        Rounds = rounds;
-        Buckets = buckets;
-        Seed = seed;
-        GlobalRows = globalRows;
-    }
+    public LshAttention(int rounds, int buckets, int seed, int globalRows = 0) => _parameters = new LshParameters(rounds, buckets, seed, globalRows);
 
     /// <summary>Hash rounds.</summary>
-    public int Rounds { get; }
+    public int Rounds => _parameters.Rounds;
 
     /// <summary>Buckets per round (also the number of chunks).</summary>
-    public int Buckets { get; }
+    public int Buckets => _parameters.Buckets;
 
     /// <summary>Seed of the rotations.</summary>
-    public int Seed { get; }
+    public int Seed => _parameters.Seed;
 
     /// <summary>Trailing global rows.</summary>
-    public int GlobalRows { get; }
+    public int GlobalRows => _parameters.GlobalRows;
 
     /// <inheritdoc/>
-    public string Name => string.Create(CultureInfo.InvariantCulture, $"lsh(rounds={Rounds},buckets={Buckets}{(GlobalRows > 0 ? $",global={GlobalRows}" : "")})");
+    public string Name => $"lsh({_parameters.Describe()})";
 
     /// <summary>The rotations R_0..R_{rounds-1}, each m x (buckets/2), drawn in order from <see cref="Seed"/>.</summary>
     public Matrix[] Rotations(int embedding)
@@ -59,33 +51,7 @@ public sealed class LshAttention : IAttentionMixer
     }
 
     /// <summary>The bucket of one row: argmax over [x R ; -x R], ties to the smallest index; always 0 with one bucket.</summary>
-    public int Hash(ReadOnlySpan<double> row, Matrix rotation)
-    {
-        if (Buckets == 1) return 0;
-        int half = Buckets / 2;
-        Span<double> projected = half <= 256 ? stackalloc double[half] : new double[half];
-        for (int h = 0; h < half; h++)
-        {
-            double p = 0;
-            for (int a = 0; a < row.Length; a++) p += row[a] * rotation[a, h];
-            projected[h] = p;
-        }
-
-        // Candidates 0..half-1 are +xR, half..b-1 are -xR; strict '>' keeps the smallest index on ties.
-        int best = 0;
-        double bestValue = double.NegativeInfinity;
-        for (int c = 0; c < Buckets; c++)
-        {
-            double value = c < half ? projected[c] : -projected[c - half];
-            if (value > bestValue)
-            {
-                bestValue = value;
-                best = c;
-            }
-        }
-
-        return best;
-    }
+    public int Hash(ReadOnlySpan<double> row, Matrix rotation) => _parameters.Hash(row, rotation);
 
     /// <summary>First sorted position of chunk c among n positions cut into <see cref="Buckets"/> chunks.</summary>
     public long ChunkStart(int c, int n) => (long)c * n / Buckets;
@@ -209,8 +175,7 @@ public sealed class LshAttention : IAttentionMixer
     {
         int m = weights.EmbeddingDimension;
         double hashing = Buckets == 1 ? 0 : 2.0 * rows * m * Buckets; // q and k, b/2 projections each, 2 flops per MAC
-        double keysPerQuery = Math.Min(rows, (2.0 * rows / Buckets) + GlobalRows);
-        double pairs = ((rows - GlobalRows) * keysPerQuery) + ((double)GlobalRows * rows);
+        double pairs = _parameters.PairsPerRound(rows);
         double sort = 2.0 * rows * Math.Log2(Math.Max(2, rows));
         return new(SlidingWindowAttention.ProjectionFlops(rows, weights) + (Rounds * (hashing + sort + (2.0 * pairs * (m + weights.OutputWidth)))), 0, 0);
     }

@@ -24,37 +24,32 @@ namespace Subquad.Models.Alternatives;
 /// </remarks>
 public sealed class SharedLshAttention : IAttentionMixer
 {
+    private readonly LshParameters _parameters;
+
     /// <summary>Shared-hash LSH with <paramref name="rounds"/> rounds and <paramref name="buckets"/> buckets (even, or 1).</summary>
     public SharedLshAttention(int rounds, int buckets, int seed, int globalRows = 0, bool asymmetric = false)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(globalRows);
-        if (buckets > 1 && buckets % 2 != 0) throw new ArgumentOutOfRangeException(nameof(buckets), buckets, "random-rotation hashing makes an even number of buckets; use 1 or an even number");
-        Rounds = rounds;
-        Buckets = buckets;
-        Seed = seed;
-        GlobalRows = globalRows;
+        _parameters = new LshParameters(rounds, buckets, seed, globalRows);
         Asymmetric = asymmetric;
     }
 
     /// <summary>Hash rounds.</summary>
-    public int Rounds { get; }
+    public int Rounds => _parameters.Rounds;
 
     /// <summary>Buckets per round (also the number of chunks of the 2n-item sequence).</summary>
-    public int Buckets { get; }
+    public int Buckets => _parameters.Buckets;
 
     /// <summary>Seed of the rotations.</summary>
-    public int Seed { get; }
+    public int Seed => _parameters.Seed;
 
     /// <summary>Trailing global rows.</summary>
-    public int GlobalRows { get; }
+    public int GlobalRows => _parameters.GlobalRows;
 
     /// <summary>True: asymmetric transforms for maximum inner product (ALSH); false: Reformer's angular hashing.</summary>
     public bool Asymmetric { get; }
 
     /// <inheritdoc/>
-    public string Name => string.Create(CultureInfo.InvariantCulture, $"{(Asymmetric ? "alsh" : "lsh-shared")}(rounds={Rounds},buckets={Buckets}{(GlobalRows > 0 ? $",global={GlobalRows}" : "")})");
+    public string Name => $"{(Asymmetric ? "alsh" : "lsh-shared")}({_parameters.Describe()})";
 
     /// <summary>The hashed items of one side: normalised (symmetric), or the asymmetric transforms (one extra coordinate).</summary>
     public Matrix Transform(Matrix y, bool keys)
@@ -154,32 +149,7 @@ public sealed class SharedLshAttention : IAttentionMixer
         return gaussian.Matrix(embedding, Math.Max(1, Buckets / 2));
     }
 
-    private int Hash(ReadOnlySpan<double> row, Matrix rotation)
-    {
-        if (Buckets == 1) return 0;
-        int half = Buckets / 2;
-        int best = 0;
-        double bestValue = double.NegativeInfinity;
-        for (int h = 0; h < half; h++)
-        {
-            double p = 0;
-            for (int a = 0; a < row.Length; a++) p += row[a] * rotation[a, h];
-            // Strict '>' keeps the smallest index on ties: +xR candidates are 0..half-1, -xR are half..b-1.
-            if (p > bestValue)
-            {
-                bestValue = p;
-                best = h;
-            }
-
-            if (-p > bestValue && -p > p)
-            {
-                bestValue = -p;
-                best = half + h;
-            }
-        }
-
-        return best;
-    }
+    private int Hash(ReadOnlySpan<double> row, Matrix rotation) => _parameters.Hash(row, rotation);
 
     /// <inheritdoc/>
     public Matrix Forward(Matrix x, AttentionWeights weights, CancellationToken cancellationToken = default)
@@ -215,8 +185,7 @@ public sealed class SharedLshAttention : IAttentionMixer
         ArgumentNullException.ThrowIfNull(weights);
         int m = weights.EmbeddingDimension + (Asymmetric ? 1 : 0);
         double hashing = Buckets == 1 ? 0 : 2.0 * (2.0 * rows) * m * (Buckets / 2.0);
-        double keysPerQuery = Math.Min(rows, (2.0 * rows / Buckets) + GlobalRows);
-        double pairs = ((rows - GlobalRows) * keysPerQuery) + ((double)GlobalRows * rows);
+        double pairs = _parameters.PairsPerRound(rows);
         double sort = 2.0 * (2.0 * rows) * Math.Log2(Math.Max(2, 2 * rows));
         return new(SlidingWindowAttention.ProjectionFlops(rows, weights) + (Rounds * (hashing + sort + (2.0 * pairs * (weights.EmbeddingDimension + weights.OutputWidth)))), 0, 0);
     }

@@ -82,6 +82,7 @@ public sealed class LambdaSweepTests
         var points = Subquad.Lab.Analysis.LambdaSweep.Run("critical", 64, 0, construction, Models.Attention.AttentionReference.Instance).ToList();
         double top = points.Max(p => p.ScoreBound);
         Assert.True(top > 16, $"construction's score bound {top}");
+        Assert.Contains(points, p => p.Contender.StartsWith("causal ", StringComparison.Ordinal));
         foreach (string contender in points.Select(p => p.Contender).Distinct())
         {
             double small = points.Single(p => p.Contender == contender && p.ScoreBound == 0.5).RelativeError;
@@ -89,5 +90,39 @@ public sealed class LambdaSweepTests
             Assert.True(small < 0.1, $"{contender} at B = 0.5: error {small}");
             Assert.True(large > 10 * small, $"{contender}: error {small} at B = 0.5, {large} at B = {top}");
         }
+    }
+
+    [Fact]
+    public void CausalReference_LastRowIsFullAttention_FirstRowIsItsOwnValue()
+    {
+        // The last row of causal attention sees every key, so it equals non-causal exact attention's last row; row 0 sees
+        // only itself, so it is v_0 exactly.
+        var instance = new Subquad.Lab.Families.CriticalOvFamily().Generate(32, 12, Core.Problems.Problem.OrthogonalVectors, false, 5);
+        var c = Subquad.Lab.Duel.DuelRunner.Construct(instance, Core.Problems.Problem.OrthogonalVectors);
+        var weights = new Models.Attention.AttentionWeights(Subquad.Lab.Tests.Analysis.LambdaSweepTestsHelpers.Scale(c.Weights.Q, 0.01), c.Weights.K, c.Weights.V);
+        int last = c.X.Rows - 1;
+        var causal = Subquad.Lab.Analysis.LambdaSweep.CausalSoftmaxRows(c.X, weights, [0, last]);
+        var full = Models.Attention.AttentionReference.Instance.Forward(c.X, weights);
+        var v = new Models.Attention.Matrix(c.X.Rows, weights.V.Columns);
+        for (int a = 0; a < weights.V.Columns; a++)
+        {
+            double v0 = 0;
+            for (int t = 0; t < c.X.Columns; t++) v0 += c.X[0, t] * weights.V[t, a];
+            Assert.Equal(v0, causal[0, a], 9);
+            Assert.Equal(full[last, a], causal[1, a], 9);
+        }
+
+        Assert.Equal([0, 1, 2], Subquad.Lab.Analysis.LambdaSweep.SampleRows(3, 256));
+        Assert.Equal(256, Subquad.Lab.Analysis.LambdaSweep.SampleRows(5000, 256).Length);
+    }
+}
+
+internal static class LambdaSweepTestsHelpers
+{
+    public static Models.Attention.Matrix Scale(Models.Attention.Matrix m, double factor)
+    {
+        var r = new Models.Attention.Matrix(m.Rows, m.Columns);
+        for (int t = 0; t < m.Data.Length; t++) r.Data[t] = m.Data[t] * factor;
+        return r;
     }
 }

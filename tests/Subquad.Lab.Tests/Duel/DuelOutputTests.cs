@@ -32,11 +32,21 @@ public sealed class DuelOutputTests : IDisposable
         }
 
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir, "plots"), "*.png"));
+        // The one-pass heatmap (accuracy versus S and n) is written beside the tables, in both formats, and linked.
+        var heatmaps = Directory.GetFiles(Path.Combine(dir, "plots"), "*-onepass-heatmap.svg");
+        Assert.NotEmpty(heatmaps);
+        Assert.Contains("balanced accuracy (0.5 = chance)", File.ReadAllText(heatmaps[0]), StringComparison.Ordinal);
+        Assert.Contains("onepass-heatmap.png", markdown, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
         Assert.Equal("subquad.duel/1", json.RootElement.GetProperty("schema").GetString());
         var cell = json.RootElement.GetProperty("cells")[0];
         foreach (string key in new[] { "successes", "trials", "rate", "ci95_low", "ci95_high" }) Assert.True(cell.GetProperty("recall").TryGetProperty(key, out _), key);
         Assert.Equal(result.Rows.Count, json.RootElement.GetProperty("rows").GetArrayLength());
+        // Where each cell spent its time: one timing per cell, with a positive CPU total and the draw stage first.
+        var timings = json.RootElement.GetProperty("cell_timings");
+        Assert.Equal(result.CellInfos.Count, timings.GetArrayLength());
+        Assert.True(timings[0].GetProperty("cpu_seconds").GetDouble() > 0);
+        Assert.Equal("draw", timings[0].GetProperty("stages")[0].GetProperty("stage").GetString());
         var csv = File.ReadAllLines(Path.Combine(dir, "results.csv"));
         Assert.Equal(result.Rows.Count + 1, csv.Length);
         Assert.StartsWith("family,n,dimensions,trial,seed,kind,mixer,budget,truth,answer,correct", csv[0], StringComparison.Ordinal);

@@ -73,6 +73,51 @@ public sealed class OnePassStrategyTests
     }
 
     [Fact]
+    public void Sketch_MatchesAScalarSketch_AndCanAnswerYesWrongly()
+    {
+        // The scalar sketch: keep-first on the coordinates of the shared mask, pair by pair on bools.
+        int wrongYes = 0;
+        for (int seed = 0; seed < 60; seed++)
+        {
+            var random = new Random(seed);
+            int n = 2 + random.Next(50), l = 4 + random.Next(seed % 3 == 0 ? 100 : 16);
+            var a = InstanceGenerator.RandomBinary(n, l, 0.1 + (0.3 * random.NextDouble()), seed);
+            var instance = SimilarityInstance.Monochromatic(a);
+            int k = OnePassStrategy.SketchCoordinates(l);
+            foreach (var problem in Problems(l).Where(p => !p.Kind.Maximises() || p.Kind == ProblemKind.Ov))
+            {
+                foreach (long bits in new long[] { 0, l, l + k, l + (3L * k), l + (n * (long)(k + 8)) })
+                {
+                    var strategy = new OnePassStrategy(bits, RetentionPolicy.Sketch, seed);
+                    var fast = strategy.Run(instance, problem);
+                    var mask = OnePassStrategy.SketchMask(l, (l + 63) / 64, seed);
+                    bool InMask(int c) => (mask[c >> 6] & (1UL << (c & 63))) != 0;
+                    long perVector = k + (problem.Kind == ProblemKind.Ov ? 0 : (long)Math.Ceiling(Math.Log2(l + 1)));
+                    int capacity = bits < l ? 0 : (int)Math.Min(n, (bits - l) / perVector);
+                    bool found = false;
+                    for (int j = 0; j < n && !found; j++)
+                    {
+                        for (int i = 0; i < Math.Min(j, capacity) && !found; i++)
+                        {
+                            int ip = 0;
+                            for (int c = 0; c < l; c++) if (InMask(c) && a[i, c] && a[j, c]) ip++;
+                            int estimate = (int)((((long)ip * l) + (k / 2)) / k);
+                            found = problem.Kind == ProblemKind.Ov
+                                ? ip == 0
+                                : ScoreOrder.MeetsThreshold(problem.Kind, PairScore.Binary(problem.Kind, estimate, a.Weight(i), a.Weight(j)), problem.Threshold!.Value);
+                        }
+                    }
+
+                    Assert.Equal(found, fast.Found);
+                    if (fast.Found && !ExactSolvers.Oracle.Solve(instance, problem).Found) wrongYes++;
+                }
+            }
+        }
+
+        Assert.True(wrongYes > 0, "the sketch never answered yes wrongly: it would be exact, which a half-coordinate sketch is not");
+    }
+
+    [Fact]
     public void Strategy_NeverAnswersYesWrongly_AtAnyBudget()
     {
         for (int seed = 0; seed < 40; seed++)
@@ -122,11 +167,46 @@ public sealed class OnePassStrategyTests
     }
 
     [Fact]
-    public void DisjointnessBound_HasTheStatedConstants()
+    public void DisjointnessBound_HasTheDerivedConstants()
     {
-        Assert.Equal(512, DisjointnessBound.DeterministicBits(1024));
-        Assert.Equal((1 - (2 * 0.1)) * 512 / 4, DisjointnessBound.RandomisedBits(1024, 0.01), 9);
-        Assert.Equal(0, DisjointnessBound.RandomisedBits(1024, 0.25));
+        // l = 2 log2 n leaves (l - 2)/2 = 9 index bits at n = 1024: m = 512; with l = 22, m = n - 1.
+        Assert.Equal(512, DisjointnessBound.DeterministicBits(1024, 20));
+        Assert.Equal(1023, DisjointnessBound.DeterministicBits(1024, 22));
+        double h = -(0.01 * Math.Log2(0.01)) - (0.99 * Math.Log2(0.99));
+        Assert.Equal((1 - h) * 1023, DisjointnessBound.RandomisedBits(1024, 40, 0.01), 9);
+        Assert.Equal(0, DisjointnessBound.RandomisedBits(1024, 40, 0.5));
+        Assert.Equal(1, DisjointnessBound.BinaryEntropy(0.5), 12);
+    }
+
+    [Fact]
+    public void DisjointnessBound_Reduction_IsYesExactlyWhenBobsIndexIsInAlicesSet()
+    {
+        // Every x in {0,1}^m and every i for m = 1..6 (and random x for m = 9, 16): the exact engine's answer is x[i].
+        for (int m = 1; m <= 6; m++)
+        {
+            for (int mask = 0; mask < 1 << m; mask++)
+            {
+                var x = Enumerable.Range(0, m).Select(e => ((mask >> e) & 1) == 1).ToArray();
+                for (int i = 0; i < m; i++)
+                {
+                    var instance = DisjointnessBound.IndexInstance(x, i);
+                    Assert.Equal(m + 1, instance.A.Count);
+                    Assert.Equal(DisjointnessBound.DimensionsFor(m), instance.Dimensions);
+                    Assert.Equal(x[i], ExactSolvers.Oracle.Solve(instance, Problem.OrthogonalVectors).Found);
+                }
+            }
+        }
+
+        var random = new Random(5);
+        foreach (int m in new[] { 9, 16, 33 })
+        {
+            for (int trial = 0; trial < 20; trial++)
+            {
+                var x = Enumerable.Range(0, m).Select(_ => random.Next(2) == 1).ToArray();
+                int i = random.Next(m);
+                Assert.Equal(x[i], ExactSolvers.Oracle.Solve(DisjointnessBound.IndexInstance(x, i), Problem.OrthogonalVectors).Found);
+            }
+        }
     }
 
     [Fact]
@@ -138,5 +218,8 @@ public sealed class OnePassStrategyTests
         long n = RealisticMamba.LargestNHoldingAll(bits, 2);
         Assert.True(n * Math.Ceiling(2 * Math.Log2(n)) <= bits);
         Assert.True(2 * n * Math.Ceiling(2 * Math.Log2(2 * n)) > bits);
+        long allowed = RealisticMamba.LargestNAllowedByBound(bits, 0.01);
+        Assert.True(DisjointnessBound.RandomisedBits((int)allowed, (int)Math.Ceiling(2 * Math.Log2(allowed)), 0.01) <= bits);
+        Assert.True(DisjointnessBound.RandomisedBits((int)(2 * allowed), (int)Math.Ceiling(2 * Math.Log2(2 * allowed)), 0.01) > bits);
     }
 }

@@ -169,6 +169,23 @@ public sealed class AttentionHeuristicsTests
         }
     }
 
+    [Fact]
+    public void Linformer_ProjectionsGeneratedOnTheFly_AreSeededPrefixStable_AndScaled()
+    {
+        // Row j depends on (seed, j) only: the n = 40 projection is the first 40 rows of the n = 200 one; another seed
+        // differs; entries are N(0, 1/k) (mean near 0, variance near 1/k over 200 x 64 x 2 draws).
+        var linformer = new LowRankAttention(64, 3);
+        var (e40, f40) = linformer.Projections(40);
+        var (e200, f200) = linformer.Projections(200);
+        Assert.Equal(e40.Data, e200.Data.AsSpan(0, e40.Data.Length).ToArray());
+        Assert.Equal(f40.Data, f200.Data.AsSpan(0, f40.Data.Length).ToArray());
+        Assert.NotEqual(e40.Data, new LowRankAttention(64, 4).Projections(40).E.Data);
+        var all = e200.Data.Concat(f200.Data).ToArray();
+        double mean = all.Average(), variance = all.Average(v => (v - mean) * (v - mean));
+        Assert.InRange(mean, -0.01, 0.01);
+        Assert.InRange(variance * 64, 0.95, 1.05);
+    }
+
     [Theory]
     [MemberData(nameof(Seeds))]
     public void Linformer_IdentityProjectionAtRankN_IsFullAttention(int seed)
