@@ -29,7 +29,11 @@ redis_pid=""
 cleanup() {
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true
-  rm -rf "$work"
+  # Wait for them (by pid) before removing their folder: a dying silo or redis may still write its log there.
+  for pid in "${pids[@]}" $redis_pid; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
+  rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work"; }
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }

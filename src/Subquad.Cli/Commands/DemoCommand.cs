@@ -181,7 +181,7 @@ internal static class DemoCommand
 
     private static void ZooAct(CliIO io, int seed)
     {
-        io.Console.MarkupLine("[bold]4. Trained models[/] (demo scale; the experiment is `subquad zoo -o DIR`): OV causal partner recall, token accuracy on 200 held-out sequences [Wilson 95%].");
+        io.Console.MarkupLine("[bold]4. Trained models[/] (demo scale; the experiment is `subquad zoo -o DIR`): OV causal partner recall, token accuracy on 200 held-out sequences [[Wilson 95%]].");
         foreach (var line in Subquad.Lab.Zoo.ZooDemo.Run(seed))
         {
             io.Console.MarkupLine(CultureInfo.InvariantCulture, $"   {Markup.Escape(line.What)}: {Markup.Escape(Subquad.Lab.Zoo.ZooReport.Format(line.Accuracy))} ({line.Seconds:F1} s)");

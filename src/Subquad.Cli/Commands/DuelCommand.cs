@@ -63,7 +63,7 @@ internal static class DuelCommand
         threshold.Aliases.Add("-t");
         command.WithExamples(
             "subquad duel -o duel/ -p ov --families random,planted --sizes 64,128,256",
-            "subquad duel -o duel/ -p lsd -t 0.2 --mixers lsh,performer,window --sizes 64,128 --seed 7",
+            "subquad duel -o duel/ --sizes 128,256 --trials 40 --target 0.9",
             "subquad duel -o duel/ --experiment experiment.json --format json");
         return command;
     }

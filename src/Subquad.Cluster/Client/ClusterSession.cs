@@ -32,8 +32,8 @@ public sealed class ClusterSession : IAsyncDisposable
     public bool IsLocal { get; }
 
     /// <summary>
-    /// Connects to <paramref name="target"/>: "local" starts a one-process cluster with <paramref name="threads"/>
-    /// worker loops that may read <paramref name="dataDirectories"/>; HOST:PORT is the cluster's Redis.
+    /// Connects to <paramref name="target"/>: "local" starts a one-process cluster whose silo runs each chunk on <paramref name="threads"/>
+    /// threads and may read <paramref name="dataDirectories"/>; HOST:PORT is the cluster's Redis.
     /// </summary>
     /// <exception cref="ClusterException">Redis is unreachable or no silo accepts the connection.</exception>
     public static async Task<ClusterSession> Connect(string target, int? threads = null, IEnumerable<string>? dataDirectories = null, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)

@@ -53,6 +53,9 @@ public sealed record ZooExperiment
     /// </summary>
     public bool Curriculum { get; init; } = true;
 
+    /// <summary>QK-norm in attention and the sliding window (RMSNorm with learned gains on q and k); off by default.</summary>
+    public bool QkNorm { get; init; }
+
     /// <summary>AdamW's decoupled weight decay.</summary>
     public double WeightDecay { get; init; } = 0.0;
 

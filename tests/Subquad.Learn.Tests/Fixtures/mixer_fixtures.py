@@ -31,7 +31,12 @@ def heads_view(t, h):
 def attention(p, x, cfg):
     D, H, W = cfg["width"], cfg["heads"], cfg.get("window")
     qkv = x @ p["wqkv"] + p["bqkv"]
-    q, k, v = (heads_view(qkv[:, i * D:(i + 1) * D], H) for i in range(3))
+    q, k, v = (qkv[:, i * D:(i + 1) * D] for i in range(3))
+    if cfg.get("qk_norm"):
+        # QK-norm: RMSNorm over all D columns of q and of k (eps 1e-5 inside the root), times learned gains.
+        q = q / torch.sqrt((q * q).mean(dim=1, keepdim=True) + 1e-5) * p["q_norm"]
+        k = k / torch.sqrt((k * k).mean(dim=1, keepdim=True) + 1e-5) * p["k_norm"]
+    q, k, v = (heads_view(t, H) for t in (q, k, v))
     d = D // H
     s = q @ k.transpose(-1, -2) / math.sqrt(d)
     i = torch.arange(L).reshape(L, 1)
@@ -109,8 +114,9 @@ def deltanet(p, x, cfg):
 
 def shapes(kind, cfg):
     D, H = cfg["width"], cfg["heads"]
-    if kind in ("attention", "window"):
-        return {"wqkv": (D, 3 * D), "bqkv": (1, 3 * D), "wo": (D, D), "bo": (1, D)}
+    if kind in ("attention", "window", "attention-qknorm"):
+        extra = {"q_norm": (1, D), "k_norm": (1, D)} if cfg.get("qk_norm") else {}
+        return {"wqkv": (D, 3 * D), "bqkv": (1, 3 * D), "wo": (D, D), "bo": (1, D), **extra}
     if kind == "based":
         f = cfg["feature_dim"]
         return {"conv_w": (D, 3), "conv_b": (1, D), "wq": (D, H * f), "wk": (D, H * f), "wv": (D, D), "wo": (D, D)}
@@ -125,14 +131,15 @@ def shapes(kind, cfg):
 
 # Offsets keep the inputs where the reference initialisation puts them (Mamba: A_log near ln(1..N), a small
 # positive delta; DeltaNet: a decay near 1).
-OFFSETS = {"A_log": (0.3, 0.7), "dt_proj_b": (0.3, -2.0), "b_alpha": (0.3, 2.0), "D": (0.3, 1.0)}
-FORWARD = {"attention": attention, "window": attention, "based": based, "mamba": mamba, "deltanet": deltanet}
+OFFSETS = {"q_norm": (0.3, 1.0), "k_norm": (0.3, 1.0), "A_log": (0.3, 0.7), "dt_proj_b": (0.3, -2.0), "b_alpha": (0.3, 2.0), "D": (0.3, 1.0)}
+FORWARD = {"attention": attention, "attention-qknorm": attention, "window": attention, "based": based, "mamba": mamba, "deltanet": deltanet}
 CONFIGS = {
     "attention": {"width": 8, "heads": 2},
     "window": {"width": 8, "heads": 2, "window": 3},
     "based": {"width": 8, "heads": 2, "feature_dim": 3},
     "mamba": {"width": 8, "heads": 1, "state_dim": 4},
     "deltanet": {"width": 8, "heads": 2},
+    "attention-qknorm": {"width": 8, "heads": 2, "qk_norm": True},
 }
 
 def main():

@@ -22,6 +22,7 @@ public sealed class TorchFixtureTests(ITestOutputHelper output)
     [InlineData("based")]
     [InlineData("mamba")]
     [InlineData("deltanet")]
+    [InlineData("attention-qknorm")]
     public void Mixer_matches_pytorch_forward_and_backward(string mixer)
     {
         if (TorchPython.Path is null)
@@ -34,11 +35,12 @@ public sealed class TorchFixtureTests(ITestOutputHelper output)
         var root = doc.RootElement;
         var cfg = root.GetProperty("config");
         int batch = root.GetProperty("batch").GetInt32(), length = root.GetProperty("length").GetInt32();
-        Assert.True(MixerKinds.TryParse(mixer, out var kind));
+        Assert.True(MixerKinds.TryParse(mixer.Split('-')[0], out var kind));
         var spec = new MixerSpec(kind, cfg.GetProperty("width").GetInt32(), cfg.GetProperty("heads").GetInt32(),
             Window: cfg.TryGetProperty("window", out var w) ? w.GetInt32() : 16,
             FeatureDim: cfg.TryGetProperty("feature_dim", out var f) ? f.GetInt32() : 8,
-            StateDim: cfg.TryGetProperty("state_dim", out var n) ? n.GetInt32() : 16);
+            StateDim: cfg.TryGetProperty("state_dim", out var n) ? n.GetInt32() : 16,
+            QkNorm: cfg.TryGetProperty("qk_norm", out var qk) && qk.GetBoolean());
         var m = spec.Create(new Init(0));
         var fixtureParams = root.GetProperty("params");
         Assert.Equal(fixtureParams.EnumerateObject().Select(p => p.Name).Order(), m.Parameters.Select(p => p.Name).Order());
