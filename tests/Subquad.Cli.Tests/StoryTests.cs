@@ -55,10 +55,11 @@ public class StoryTests : IDisposable
         Assert.Equal(2, refused.Code);
         Assert.Contains("381 trials", refused.Err, StringComparison.Ordinal);
 
-        // A second run into the same folder resumes: every cell is already finished.
+        // A second run into the same folder resumes: every cell is already finished (the default runs OV and LSD_0, so
+        // 2 problems x 2 families x 2 sizes = 8 cells).
         var again = CliHarness.Run("duel", "-o", output, "--families", "sat,critical", "--sizes", "16,32", "--trials", "2", "--target", "0.3", "--mixers", "window,onepass");
         Assert.Equal(0, again.Code);
-        Assert.Contains("resuming: 4 finished", again.Err, StringComparison.Ordinal);
+        Assert.Contains("resuming: 8 finished", again.Err, StringComparison.Ordinal);
     }
 
     [Theory]
