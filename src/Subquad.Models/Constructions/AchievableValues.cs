@@ -19,7 +19,9 @@ public static class AchievableValues
         lock (Cache)
         {
             if (Cache.TryGetValue(dimensions, out var cached)) return cached;
-            var all = new List<CosineValue>();
+            long count = ListedCount(dimensions);
+            EnsureListFits(dimensions, count);
+            var all = new List<CosineValue>((int)count);
             for (int a = 1; a <= dimensions; a++)
             {
                 for (int b = a; b <= dimensions; b++)
@@ -39,6 +41,42 @@ public static class AchievableValues
             Cache[dimensions] = result;
             return result;
         }
+    }
+
+    /// <summary>How many (k, a, b) triples <see cref="Cosines"/> lists before removing equal values: sum over a &lt;= b of
+    /// a - max(0, a + b - l) + 1, about l^3 / 3. O(l^2) time, nothing allocated.</summary>
+    internal static long ListedCount(int dimensions)
+    {
+        long count = 0;
+        for (long a = 1; a <= dimensions; a++)
+        {
+            for (long b = a; b <= dimensions; b++) count += a - Math.Max(0, a + b - dimensions) + 1;
+        }
+
+        return count;
+    }
+
+    /// <summary>The bytes listing them takes at its peak: the presized list, the distinct list and the cached array.</summary>
+    internal static long ListBytes(long count) => 3 * count * System.Runtime.CompilerServices.Unsafe.SizeOf<CosineValue>();
+
+    /// <summary>
+    /// Refuses, before anything is allocated, a list that cannot exist (more entries than an array holds: l above
+    /// about 1,900) or does not fit in the memory this process may still take (<see cref="Core.IO.MemoryBudget"/>).
+    /// Only the exact search over cosines (<see cref="PairSearch"/>) and the precision sweep need the list; threshold
+    /// decisions use <see cref="Neighbours"/> and never list.
+    /// </summary>
+    private static void EnsureListFits(int dimensions, long count)
+    {
+        const string what = "the exact cosine search";
+        string lower = "a threshold decision (-t) needs no list; or fewer dimensions";
+        long bytes = ListBytes(count);
+        if (count > Array.MaxLength)
+        {
+            throw new Core.InputException(null, null, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{what} lists all {count:N0} achievable cosines of width {dimensions} ({Core.IO.MemoryBudget.Format(bytes)}), more than one array can hold ({lower})"));
+        }
+
+        Core.IO.MemoryBudget.Require(null, bytes, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{what} (all {count:N0} achievable cosines of width {dimensions})"), lower);
     }
 
     /// <summary>Sign of (c - t) exactly, for an achievable cosine c and a rational t &gt;= 0.</summary>

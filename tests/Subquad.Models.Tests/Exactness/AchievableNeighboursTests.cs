@@ -128,4 +128,39 @@ public sealed class AchievableNeighboursTests
         Assert.Equal(1 / Math.Sqrt(1000.0 * 1001), snap.Other, 12);
         Assert.True(allocated < 1 << 20, $"allocated {allocated} bytes");
     }
+    /// <summary>The count the budget check uses before listing is the number of triples the list holds before equal
+    /// values are merged (brute force over every (k, a, b)), for every width up to 40.</summary>
+    [Fact]
+    public void ListedCount_EqualsTheTriplesEnumerated()
+    {
+        for (int l = 1; l <= 40; l++)
+        {
+            long brute = 0;
+            for (int a = 1; a <= l; a++)
+            {
+                for (int b = a; b <= l; b++)
+                {
+                    for (int k = 0; k <= a; k++) if (a + b - k <= l) brute++;
+                }
+            }
+
+            Assert.Equal(brute, AchievableValues.ListedCount(l));
+        }
+    }
+
+    /// <summary>
+    /// The exact cosine search at l = 2,000 would list ~2.7e9 cosines (about 30 GiB, more than one array holds): it is
+    /// refused up front with a one-line input error that says what it needs and what lowers it, before any allocation,
+    /// instead of running out of memory.
+    /// </summary>
+    [Fact]
+    public void Cosines_AtWidth2000_IsRefusedUpFront()
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<Core.InputException>(() => AchievableValues.Cosines(2000));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("achievable cosines of width 2000", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("threshold", ex.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 1 << 20, $"allocated {allocated} bytes before refusing");
+    }
 }
