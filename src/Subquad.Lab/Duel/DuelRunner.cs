@@ -508,6 +508,14 @@ public sealed class DuelRunner
         }
 
         long fixedBudget = spec.FixedBudget ?? DuelContenders.DefaultFixedBudget(spec.Kind);
+        if (cell.Run.Family.IsControl && spec.Budgets is null && ladder.Count > 1)
+        {
+            // A control (always-yes) family has no no-instances, so no rung's interval closes and none stops early; it is
+            // reported, never fitted, so its default ladder is the one rung at (or below) the fixed budget.
+            long rung = ladder.Where(b => b <= fixedBudget).DefaultIfEmpty(ladder[0]).Max();
+            ladder = [rung];
+        }
+
         bool confirmedAny = false;
         foreach (long budget in ladder)
         {
