@@ -39,6 +39,7 @@ public sealed class DuelOutputTests : IDisposable
         Assert.Contains("onepass-heatmap.png", markdown, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
         Assert.Equal("subquad.duel/1", json.RootElement.GetProperty("schema").GetString());
+        Reports.SnakeCaseKeys.Assert(json.RootElement);
         var cell = json.RootElement.GetProperty("cells")[0];
         foreach (string key in new[] { "successes", "trials", "rate", "ci95_low", "ci95_high" }) Assert.True(cell.GetProperty("recall").TryGetProperty(key, out _), key);
         Assert.Equal(result.Rows.Count, json.RootElement.GetProperty("rows").GetArrayLength());

@@ -60,6 +60,7 @@ public sealed class ZooTests
             ZooOutput.Write(again, dir);
             using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
             Assert.Equal("subquad.zoo/1", doc.RootElement.GetProperty("schema").GetString());
+            Reports.SnakeCaseKeys.Assert(doc.RootElement);
             var row = doc.RootElement.GetProperty("rows")[0];
             var jsonKeys = row.EnumerateObject().SelectMany(p => p.Value.ValueKind == JsonValueKind.Object ? p.Value.EnumerateObject().Select(q => p.Name + "_" + q.Name) : [p.Name]).ToList();
             var csvHeader = File.ReadLines(Path.Combine(dir, "results.csv")).First().Split(',');
