@@ -53,24 +53,7 @@ public sealed class HostileInputTests : IDisposable
         return (process.ExitCode, stdout.Result, stderr.Result, peak);
     }
 
-    private static long PeakRss(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return 0;
-    }
+    private static long PeakRss(int pid) => ProcStatus.Bytes(pid, "VmHWM");
 
     private static void AssertInputError(CliHarness.Result result, string contains)
     {

@@ -122,24 +122,7 @@ public sealed class MmapCommandTests : IDisposable
         return (peak, stdout.Result);
     }
 
-    private static long RssAnon(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return 0;
-    }
+    private static long RssAnon(int pid) => ProcStatus.Bytes(pid, "RssAnon");
 
     [Fact]
     public void Mapped_solve_and_search_grow_anonymous_memory_far_less_than_the_file()
