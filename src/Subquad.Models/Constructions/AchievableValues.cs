@@ -44,7 +44,7 @@ public static class AchievableValues
     }
 
     /// <summary>How many (k, a, b) triples <see cref="Cosines"/> lists before removing equal values: sum over a &lt;= b of
-    /// a - max(0, a + b - l) + 1, about l^3 / 3. O(l^2) time, nothing allocated.</summary>
+    /// a - max(0, a + b - l) + 1, about l^3 / 12. O(l^2) time, nothing allocated.</summary>
     internal static long ListedCount(int dimensions)
     {
         long count = 0;
@@ -61,22 +61,29 @@ public static class AchievableValues
 
     /// <summary>
     /// Refuses, before anything is allocated, a list that cannot exist (more entries than an array holds: l above
-    /// about 1,900) or does not fit in the memory this process may still take (<see cref="Core.IO.MemoryBudget"/>).
-    /// Only the exact search over cosines (<see cref="PairSearch"/>) and the precision sweep need the list; threshold
-    /// decisions use <see cref="Neighbours"/> and never list.
+    /// about 2,950) or does not fit in <paramref name="availableBytes"/> (default: what this process may still take,
+    /// <see cref="Core.IO.MemoryBudget.AvailableBytes"/>; at l = 2,000 the list needs about 22 GiB). Only the exact
+    /// search over cosines (<see cref="PairSearch"/>) and the precision sweep need the list; threshold decisions use
+    /// <see cref="Neighbours"/> and never list.
     /// </summary>
-    private static void EnsureListFits(int dimensions, long count)
+    internal static void EnsureListFits(int dimensions, long count, long? availableBytes = null)
     {
         const string what = "the exact cosine search";
-        string lower = "a threshold decision (-t) needs no list; or fewer dimensions";
+        const string lower = "a threshold decision (-t) needs no list; or fewer dimensions";
         long bytes = ListBytes(count);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
         if (count > Array.MaxLength)
         {
-            throw new Core.InputException(null, null, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            throw new Core.InputException(null, null, string.Create(invariant,
                 $"{what} lists all {count:N0} achievable cosines of width {dimensions} ({Core.IO.MemoryBudget.Format(bytes)}), more than one array can hold ({lower})"));
         }
 
-        Core.IO.MemoryBudget.Require(null, bytes, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{what} (all {count:N0} achievable cosines of width {dimensions})"), lower);
+        long available = availableBytes ?? Core.IO.MemoryBudget.AvailableBytes();
+        if (bytes > available)
+        {
+            throw new Core.InputException(null, null, string.Create(invariant,
+                $"{what} (all {count:N0} achievable cosines of width {dimensions}) needs {Core.IO.MemoryBudget.Format(bytes)} of memory, but only {Core.IO.MemoryBudget.Format(available)} is available ({lower})"));
+        }
     }
 
     /// <summary>Sign of (c - t) exactly, for an achievable cosine c and a rational t &gt;= 0.</summary>

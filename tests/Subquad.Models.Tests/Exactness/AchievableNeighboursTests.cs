@@ -149,18 +149,33 @@ public sealed class AchievableNeighboursTests
     }
 
     /// <summary>
-    /// The exact cosine search at l = 2,000 would list ~2.7e9 cosines (about 30 GiB, more than one array holds): it is
-    /// refused up front with a one-line input error that says what it needs and what lowers it, before any allocation,
-    /// instead of running out of memory.
+    /// A list that cannot exist (l = 5,000: about 1e10 cosines, more than one array holds) is refused up front with a
+    /// one-line input error that says its size and what lowers it, before any allocation, on any machine.
     /// </summary>
     [Fact]
-    public void Cosines_AtWidth2000_IsRefusedUpFront()
+    public void Cosines_AtWidth5000_IsRefusedUpFront()
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var ex = Assert.Throws<Core.InputException>(() => AchievableValues.Cosines(2000));
+        var ex = Assert.Throws<Core.InputException>(() => AchievableValues.Cosines(5000));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Contains("achievable cosines of width 2000", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("achievable cosines of width 5000", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("more than one array can hold", ex.Message, StringComparison.Ordinal);
         Assert.Contains("threshold", ex.Message, StringComparison.Ordinal);
         Assert.True(allocated < 1 << 20, $"allocated {allocated} bytes before refusing");
+    }
+
+    /// <summary>
+    /// The budget side, with the available memory given (the real figure depends on the machine: at l = 2,000 the list
+    /// needs ~22 GiB, which a quiet 24 GiB machine may have): refused one byte short of the need, accepted at it.
+    /// </summary>
+    [Fact]
+    public void EnsureListFits_RefusesOneByteShortOfTheNeed()
+    {
+        long count = AchievableValues.ListedCount(2000);
+        Assert.Equal(669_167_500, count);
+        long need = AchievableValues.ListBytes(count);
+        var ex = Assert.Throws<Core.InputException>(() => AchievableValues.EnsureListFits(2000, count, need - 1));
+        Assert.Contains("needs 22.44 GiB of memory", ex.Message, StringComparison.Ordinal);
+        AchievableValues.EnsureListFits(2000, count, need);
     }
 }
