@@ -52,7 +52,53 @@ public sealed class LshParameters
             projected[h] = p;
         }
 
-        // Candidates 0..half-1 are +xR, half..b-1 are -xR; strict '>' keeps the smallest index on ties.
+        return ArgMax(projected);
+    }
+
+    /// <summary>
+    /// <see cref="Hash"/> of every row of <paramref name="rows"/> into <paramref name="destination"/>, the projections
+    /// vectorised across the b/2 rotation columns (a multiply then an add per term, in coordinate order: bitwise the
+    /// scalar sums, so the same buckets; tested).
+    /// </summary>
+    internal void HashRows(Matrix rows, Matrix rotation, Span<int> destination)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(rotation);
+        if (Buckets == 1)
+        {
+            destination[..rows.Rows].Clear();
+            return;
+        }
+
+        int half = Buckets / 2, lanes = System.Numerics.Vector<double>.Count;
+        var projected = new double[half];
+        for (int i = 0; i < rows.Rows; i++)
+        {
+            var row = rows.Row(i);
+            Array.Clear(projected);
+            for (int a = 0; a < row.Length; a++)
+            {
+                double xa = row[a];
+                var r = rotation.Row(a);
+                var xv = new System.Numerics.Vector<double>(xa);
+                int h = 0;
+                for (; h + lanes <= half; h += lanes)
+                {
+                    var p = new System.Numerics.Vector<double>(projected, h);
+                    (p + (xv * new System.Numerics.Vector<double>(r.Slice(h, lanes)))).CopyTo(projected, h);
+                }
+
+                for (; h < half; h++) projected[h] += xa * r[h];
+            }
+
+            destination[i] = ArgMax(projected);
+        }
+    }
+
+    // Candidates 0..half-1 are +xR, half..b-1 are -xR; strict '>' keeps the smallest index on ties.
+    private int ArgMax(ReadOnlySpan<double> projected)
+    {
+        int half = Buckets / 2;
         int best = 0;
         double bestValue = double.NegativeInfinity;
         for (int c = 0; c < Buckets; c++)
