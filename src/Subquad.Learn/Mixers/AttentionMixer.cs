@@ -12,11 +12,11 @@ namespace Subquad.Learn.Mixers;
 public sealed class AttentionMixer : IMixer
 {
     private readonly Tensor _wqkv, _bqkv, _wo, _bo;
-    private readonly Tensor? _qNorm, _kNorm;
+    private readonly Tensor? _qNorm, _kNorm, _logScale;
     private readonly int _width, _heads;
     private readonly int? _window;
 
-    internal AttentionMixer(Init init, string prefix, int width, int heads, int? window, bool qkNorm = false)
+    internal AttentionMixer(Init init, string prefix, int width, int heads, int? window, bool qkNorm = false, double? logitScale = null)
     {
         _width = width;
         _heads = heads;
@@ -31,6 +31,13 @@ public sealed class AttentionMixer : IMixer
             _qNorm = Init.Constant(prefix + "q_norm", 1, width, 1);
             _kNorm = Init.Constant(prefix + "k_norm", 1, width, 1);
             parameters.AddRange([new(_qNorm, false), new(_kNorm, false)]);
+        }
+
+        if (logitScale is { } g)
+        {
+            // One learned temperature per head, log-parameterised and not decayed (see HeadScale).
+            _logScale = Init.Constant(prefix + "log_scale", 1, heads, (float)Math.Log(g));
+            parameters.Add(new(_logScale, false));
         }
 
         Parameters = parameters;
@@ -56,6 +63,7 @@ public sealed class AttentionMixer : IMixer
             k = Norms.RmsNorm(tape, k, _kNorm);
         }
 
+        if (_logScale is not null) q = HeadScale.Apply(tape, q, _logScale);
         var y = CausalAttention.Apply(tape, q, k, v, batch, length, _heads, _window);
         return Linear.Apply(tape, y, _wo, _bo);
     }

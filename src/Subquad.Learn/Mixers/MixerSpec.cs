@@ -6,13 +6,13 @@ namespace Subquad.Learn.Mixers;
 /// and window only): RMSNorm on q and on k with learned gains before the scores, so the softmax sharpness is one learned
 /// scale per column instead of a product of whole matrices (see docs/learn.md, "Why trained attention misses").
 /// </summary>
-public sealed record MixerSpec(MixerKind Kind, int Width, int Heads = 1, int Window = 16, int FeatureDim = 8, int StateDim = 16, int ConvKernel = 4, int Expand = 2, bool QkNorm = false)
+public sealed record MixerSpec(MixerKind Kind, int Width, int Heads = 1, int Window = 16, int FeatureDim = 8, int StateDim = 16, int ConvKernel = 4, int Expand = 2, bool QkNorm = false, double? LogitScale = null)
 {
     /// <summary>Builds the mixer with parameters drawn from <paramref name="init"/>.</summary>
     public IMixer Create(Training.Init init, string prefix = "") => Kind switch
     {
-        MixerKind.Attention => new AttentionMixer(init, prefix, Width, Heads, null, QkNorm),
-        MixerKind.SlidingWindow => new AttentionMixer(init, prefix, Width, Heads, Window, QkNorm),
+        MixerKind.Attention => new AttentionMixer(init, prefix, Width, Heads, null, QkNorm, LogitScale),
+        MixerKind.SlidingWindow => new AttentionMixer(init, prefix, Width, Heads, Window, QkNorm, LogitScale),
         MixerKind.Based => new BasedMixer(init, prefix, Width, Heads, FeatureDim, 3),
         MixerKind.Mamba => new MambaMixer(init, prefix, Width, StateDim, ConvKernel, Expand),
         MixerKind.GatedDeltaNet => new GatedDeltaNetMixer(init, prefix, Width, Heads),
@@ -24,6 +24,7 @@ public sealed record MixerSpec(MixerKind Kind, int Width, int Heads = 1, int Win
     {
         if (Width < 1) return $"width {Width} must be positive";
         if (Heads < 1 || Width % Heads != 0) return $"width {Width} is not divisible into {Heads} heads";
+        if (LogitScale is { } g && !(g > 0 && double.IsFinite(g))) return $"logit scale {g} must be positive and finite";
         if (Kind == MixerKind.SlidingWindow && Window < 1) return $"window {Window} must be positive";
         return null;
     }
