@@ -145,11 +145,11 @@ public sealed class PlantedFamily : IInstanceFamily
             bool changed = false;
             for (int a = 0; a < total; a++)
             {
-                for (int b = a + 1; b < total; b++)
+                if (bichromatic && a >= sizeA) break;
+                int first = bichromatic ? Math.Max(a + 1, sizeA) : a + 1;
+                for (int b = ShortOverlapScan.Next(rows, words, a, first, total, margin); b < total; b = ShortOverlapScan.Next(rows, words, a, b + 1, total, margin))
                 {
-                    if (bichromatic && (a >= sizeA || b < sizeA)) continue;
                     if ((a == pi && b == pj) || (a == pj && b == pi)) continue;
-                    if (ConstantWeightRows.InnerProduct(Row(a), Row(b)) >= margin) continue;
                     int fix = b == pi || b == pj ? a : b, keep = fix == a ? b : a;
                     if (fix == pi || fix == pj) continue; // both planted can only be the pair itself
                     if (!ConstantWeightRows.RaiseOverlap(Row(keep), Row(fix), dimensions, margin, random)) throw new NotSupportedException($"planted family: cannot keep margin {margin} at l = {dimensions}");
