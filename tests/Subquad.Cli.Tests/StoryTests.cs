@@ -40,6 +40,13 @@ public class StoryTests : IDisposable
         Assert.Contains("sat,", result.Out, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(output, "report.md")));
 
+        // stderr is not a terminal here: plain progress lines, one per finished stage, each (problem, family, n) cell's
+        // end with its time, elapsed and an ETA (8 cells: 2 problems x 2 families x 2 sizes).
+        var progress = result.Err.Split('\n').Where(l => l.Contains(" ETA ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(8 * 4, progress.Count); // exact engine, transformer, window, onepass per cell
+        Assert.Equal(8, progress.Count(l => l.Contains(" finished in ", StringComparison.Ordinal)));
+        Assert.Contains(progress, l => l.Contains("[32/32]", StringComparison.Ordinal) && l.Contains("(8/8 cells)", StringComparison.Ordinal) && l.Contains("ETA 0:00", StringComparison.Ordinal));
+
         // Every instance saved for others to rerun: a manifest with family, n, l, seed and truth, and .npy files.
         using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "instances", "manifest.json")));
         var first = manifest.RootElement.GetProperty("instances")[0];
@@ -60,6 +67,7 @@ public class StoryTests : IDisposable
         var again = CliHarness.Run("duel", "-o", output, "--families", "sat,critical", "--sizes", "16,32", "--trials", "2", "--target", "0.3", "--mixers", "window,onepass");
         Assert.Equal(0, again.Code);
         Assert.Contains("resuming: 8 finished", again.Err, StringComparison.Ordinal);
+        Assert.Equal(8, again.Err.Split('\n').Count(l => l.Contains(" resumed (", StringComparison.Ordinal) && l.Contains("ETA unknown", StringComparison.Ordinal)));
     }
 
     [Theory]

@@ -108,7 +108,10 @@ internal static class DuelCommand
         }
         else
         {
-            result = runner.Run(null, cancel.Token);
+            // stderr is a log, not a terminal: one plain line per finished stage, the cell's time on its last stage,
+            // elapsed and an ETA (cells weighted by n^1.5).
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            result = runner.Run(new Reporter(p => io.Error.WriteLine(p.Line(clock.Elapsed, DateTime.UtcNow))), cancel.Token);
         }
 
         archive?.Flush();

@@ -181,6 +181,10 @@ public sealed class DuelRunner
         var capHits = new List<CapHit>();
         var runs = FamilyRuns().ToList();
         int total = runs.Count * _experiment.Sizes.Count * (2 + _experiment.Mixers.Count), done = 0;
+        _workDone = _workResumed = 0;
+        _cellsDone = 0;
+        _cellsTotal = runs.Count * _experiment.Sizes.Count;
+        _workTotal = runs.Count * _experiment.Sizes.Sum(DuelProgress.CellWeight);
         bool completed = true;
         DuelResult Snapshot(bool complete) => new()
         {
@@ -210,7 +214,10 @@ public sealed class DuelRunner
                         rows.AddRange(previous);
                         infos.Add(InfoFrom(run, n, previous));
                         done += 2 + _experiment.Mixers.Count;
-                        progress?.Report(new DuelProgress($"{run.Label} n={n}: resumed", done, total));
+                        _workDone += DuelProgress.CellWeight(n);
+                        _workResumed += DuelProgress.CellWeight(n);
+                        _cellsDone++;
+                        progress?.Report(Progress($"{run.Label} n={n}: resumed", done, total) with { CellFinished = $"{run.Label} n={n}" });
                         continue;
                     }
 
@@ -228,6 +235,33 @@ public sealed class DuelRunner
         }
 
         return Snapshot(completed);
+    }
+
+    private double _workDone, _workTotal, _workResumed;
+    private int _cellsDone, _cellsTotal;
+
+    // A report with the cost-weighted work so far (see DuelProgress.WorkDone).
+    private DuelProgress Progress(string stage, int done, int total) => new(stage, done, total)
+    {
+        WorkDone = _workDone,
+        WorkTotal = _workTotal,
+        WorkResumed = _workResumed,
+        CellsDone = _cellsDone,
+        CellsTotal = _cellsTotal,
+    };
+
+    // One unit of a cell finished: its share of the cell's weight, and the report (which ends the cell on its last unit).
+    private void ReportUnit(IProgress<DuelProgress>? progress, string label, int n, string stage, ref int done, int total, bool lastOfCell, Stopwatch cellClock)
+    {
+        _workDone += DuelProgress.CellWeight(n) / (2 + _experiment.Mixers.Count);
+        var report = Progress($"{label} n={n}: {stage}", ++done, total);
+        if (lastOfCell)
+        {
+            _cellsDone++;
+            report = report with { CellFinished = $"{label} n={n}", CellSeconds = cellClock.Elapsed.TotalSeconds, CellsDone = _cellsDone };
+        }
+
+        progress?.Report(report);
     }
 
     private readonly List<string> _completedCells = [];
@@ -378,6 +412,7 @@ public sealed class DuelRunner
         int n = cell.N;
         var cellRows = new List<DuelRow>();
         var clock = new CellClock(cell);
+        var cellClock = Stopwatch.StartNew();
         clock.Start();
 
         // Reference row 1: the exact engine on every main-batch instance (this is also the truth). The time is a
@@ -391,7 +426,7 @@ public sealed class DuelRunner
 
         Flush(rows, cellRows);
         clock.Stop("exact");
-        progress?.Report(new DuelProgress($"{label} n={n}: exact engine", ++done, total));
+        ReportUnit(progress, label, n, "exact engine", ref done, total, lastOfCell: false, cellClock);
 
         bool constructed = false;
         try
@@ -431,10 +466,11 @@ public sealed class DuelRunner
         }
 
         clock.Stop("lambda");
-        progress?.Report(new DuelProgress($"{label} n={n}: transformer", ++done, total));
+        ReportUnit(progress, label, n, "transformer", ref done, total, lastOfCell: _experiment.Mixers.Count == 0, cellClock);
 
-        foreach (var spec in _experiment.Mixers)
+        for (int mixer = 0; mixer < _experiment.Mixers.Count; mixer++)
         {
+            var spec = _experiment.Mixers[mixer];
             cancellationToken.ThrowIfCancellationRequested();
             clock.Start();
             var runner = DuelContenders.Record(spec.Kind).Runner;
@@ -461,7 +497,7 @@ public sealed class DuelRunner
 
             Flush(rows, cellRows);
             clock.Stop(spec.Kind);
-            progress?.Report(new DuelProgress($"{label} n={n}: {spec.Kind}", ++done, total));
+            ReportUnit(progress, label, n, spec.Kind, ref done, total, lastOfCell: mixer == _experiment.Mixers.Count - 1, cellClock);
         }
 
         cell.Forget();

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Subquad.Models.Attention;
 
 namespace Subquad.Models.Alternatives;
@@ -22,7 +23,20 @@ internal static class AttentionAlgebra
                 double xa = xr[a];
                 if (xa == 0) continue;
                 var wa = w.Row(a);
-                for (int b = 0; b < wa.Length; b++) yr[b] += xa * wa[b];
+                // Vectorised across the output columns: each y[r, b] still gets x[r, a] w[a, b] added in order a = 0..,
+                // a multiply then an add (no FMA), so the result is bitwise the scalar loop's.
+                int b = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    var xv = Vector512.Create(xa);
+                    for (; b + 8 <= wa.Length; b += 8)
+                    {
+                        var sum = Vector512.Create<double>(yr.Slice(b, 8)) + (xv * Vector512.Create<double>(wa.Slice(b, 8)));
+                        sum.CopyTo(yr.Slice(b, 8));
+                    }
+                }
+
+                for (; b < wa.Length; b++) yr[b] += xa * wa[b];
             }
         }
 

@@ -158,6 +158,29 @@ public sealed unsafe class BlockSparseExactnessTests
     }
 
     [Fact]
+    public void Projections_Vectorised_AreBitwiseTheScalarProduct()
+    {
+        var random = new Random(12);
+        foreach (int columns in new[] { 1, 7, 8, 9, 16, 26, 27, 41 })
+        {
+            var x = AlternativeInputs.Gaussian(random, 30, 11, 1);
+            for (int i = 0; i < x.Data.Length; i += 3) x.Data[i] = 0; // the skipped zeros of the constructions' one-hot rows
+            var w = AlternativeInputs.Gaussian(random, 11, columns, 2);
+            var expected = new Matrix(30, columns);
+            for (int r = 0; r < 30; r++)
+            {
+                for (int a = 0; a < 11; a++)
+                {
+                    if (x[r, a] == 0) continue;
+                    for (int b = 0; b < columns; b++) expected[r, b] += x[r, a] * w[a, b];
+                }
+            }
+
+            AssertBitwise(expected, AttentionAlgebra.Multiply(x, w), $"X W with {columns} columns");
+        }
+    }
+
+    [Fact]
     public void ExactExpCutoff_MathExpIsZeroAtAndBelowIt_AndNotFarAbove()
     {
         Assert.Equal(0d, Math.Exp(AttentionTiles.ExactExpZeroBelow));
