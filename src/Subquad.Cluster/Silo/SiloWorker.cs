@@ -25,6 +25,9 @@ internal sealed class SiloWorker(
     private readonly string _name = JobGrain.SiloName(silo.SiloAddress);
     private readonly ComputeThread _compute = new("subquad-compute");
 
+    /// <summary>How long one long poll of an idle silo waits for a job.</summary>
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(5);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() => Loop(stoppingToken), stoppingToken);
 
     private async Task Loop(CancellationToken stop)
@@ -32,12 +35,18 @@ internal sealed class SiloWorker(
         var registry = grains.GetGrain<IJobRegistryGrain>(0);
         int rotate = 0;
         int idle = 0;
+        List<string>? idleSince = null; // the (empty) running list last seen while idle: the next call waits for a change
         while (!stop.IsCancellationRequested)
         {
             bool worked = false;
             try
             {
-                var running = await registry.Running();
+                // With no job running the silo waits on the registry (a long poll, answered the moment a job is
+                // submitted), so every idle silo starts preparing a new job at once: with a polling interval the
+                // silos started up to one interval apart, and the job's time (from its first lease) ran on fewer
+                // cores until the last one had loaded its input.
+                var running = idleSince is null ? await registry.Running() : await registry.RunningChanged(idleSince, IdleWait).WaitAsync(stop);
+                idleSince = running.Count == 0 ? running : null;
                 foreach (var id in _jobs.Keys.Except(running).ToList()) _jobs.TryRemove(id, out _);
                 for (int k = 0; k < running.Count && !worked; k++)
                 {
@@ -59,10 +68,11 @@ internal sealed class SiloWorker(
                 continue;
             }
 
-            // Polling for work backs off while there is none (100 ms, doubling to 400 ms): an idle silo then costs
-            // a few grain calls a second, not ten (measured on the shared machine: two idle silos polling every 100 ms used about a quarter of a core between them).
+            // Jobs running but none with a chunk for this silo (every free chunk leased: the end of a job, or chunks
+            // held by a silo not yet declared dead): ask again after 100 ms, backing off to 400 ms, so chunks taken
+            // back from a dead silo are picked up soon. With no job running, the long poll above does the waiting.
             idle = worked ? 0 : Math.Min(idle + 1, 3);
-            if (!worked) await Delay(100 << idle >> 1, stop);
+            if (!worked && idleSince is null) await Delay(100 << idle >> 1, stop);
         }
     }
 
