@@ -10,8 +10,15 @@
 #            has checked (size, SHA-256) and loaded the input, so loading and hashing are excluded on both sides.
 #   wall_s:  the whole command, process start to exit: loading (and for the cluster the client's SHA-256, the
 #            silos' checks and loads, client start-up and the 0.5 s status polling) included on both sides.
-# ratio = local time / cluster time (>= 0.85 is the issue's goal for solve_s). The load average is printed per run
-# (the machine is shared). Then recovery: the dense job again with one silo kill -9'd at ~50% of its pairs and a
+# ratio = local time / cluster time (>= 0.85 is the issue's goal for solve_s). The load average is recorded at the
+# start and end of each run (the machine is shared). CPU seconds (user + system) of each side are recorded too, and
+# per pair they are robust to other load where wall times are not:
+#   local_cpu_s:   the local solve process, all of it (runtime start, loading, the engine).
+#   cluster_cpu_s: the cluster client process plus both silos over the run (client start-up, SHA-256, each silo's
+#                  check, load and engine warm-up, the engine, Orleans, Redis is left out); split into client_cpu_s,
+#                  silo_cpu_s and silo_engine_cpu_s (the silos' "subquad-compute" threads: the chunks themselves).
+#   *_ns_per_pair: CPU nanoseconds per candidate pair, n (n - 1) / 2 pairs.
+# A summary (median ratios per case) follows the CSV rows. Then recovery: the dense job again with one silo kill -9'd at ~50% of its pairs and a
 # fresh silo started in its place, against the undisturbed cluster time. Each silo's log lines per job (chunks,
 # seconds computing of seconds working) follow.
 # Usage: bench/cluster/overhead.sh   (env: DENSE_N, BINARY_N, REPS, CASES="dense binary", RECOVERY=1)
@@ -40,6 +47,22 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 seconds_of() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["time_ms"] / 1000 if "time_ms" in d else d["seconds"])' "$1"; }
 # CPU seconds (user + system) the silo processes have used so far.
 silo_cpu() { local t=0 p; for p in "${silo_pid[@]}"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; python3 -c "print($t / $(getconf CLK_TCK))"; }
+# CPU seconds of the silos' compute threads (named subquad-compute: the engine running chunks, nothing else).
+silo_engine_cpu() {
+  python3 - "${silo_pid[@]}" <<'PY'
+import glob, os, sys
+t = 0
+for p in sys.argv[1:]:
+    for task in glob.glob(f"/proc/{p}/task/*"):
+        try:
+            if open(task + "/comm").read().strip() == "subquad-compute":
+                f = open(task + "/stat").read().rsplit(")", 1)[1].split()
+                t += int(f[11]) + int(f[12])
+        except OSError:
+            pass
+print(t / os.sysconf("SC_CLK_TCK"))
+PY
+}
 
 [ "${SUBQUAD_BENCH_NO_BUILD:-0}" = 1 ] || dotnet build src/Subquad.Cli -c Release -v q -nologo >/dev/null
 subquad=src/Subquad.Cli/bin/Release/net10.0/subquad
@@ -73,11 +96,15 @@ run_local() {
   wl=$(python3 -c "print(f'{$(now)-$t0:.3f}')"); cl=$(cpu_of "$work/lt")
 }
 run_cluster() {
-  local t0 s0; t0=$(now); s0=$(silo_cpu)
+  local t0 s0 e0; t0=$(now); s0=$(silo_cpu); e0=$(silo_engine_cpu)
   /usr/bin/time -f "%U %S" -o "$work/ct" "$subquad" solve "$work/$1.npy" -p msd --cluster "$redis" --format json >"$work/c.json" 2>/dev/null
-  wc_=$(python3 -c "print(f'{$(now)-$t0:.3f}')"); cc=$(python3 -c "print(f'{$(silo_cpu) - $s0 + $(cpu_of "$work/ct"):.2f}')")
+  wc_=$(python3 -c "print(f'{$(now)-$t0:.3f}')")
+  client_cpu=$(cpu_of "$work/ct"); silo_cpu_s=$(python3 -c "print(f'{$(silo_cpu) - $s0:.2f}')"); engine_cpu=$(python3 -c "print(f'{$(silo_engine_cpu) - $e0:.2f}')")
+  cc=$(python3 -c "print(f'{$silo_cpu_s + $client_cpu:.2f}')")
 }
-echo "case,n,rep,first,load1,local_solve_s,cluster_solve_s,solve_ratio,local_pairs_per_second,cluster_pairs_per_second,local_wall_s,cluster_wall_s,wall_ratio,local_cpu_s,cluster_cpu_s,cpu_ratio"
+rows="$work/rows.csv"
+header="case,n,rep,first,load1,load1_end,local_solve_s,cluster_solve_s,solve_ratio,local_pairs_per_second,cluster_pairs_per_second,local_wall_s,cluster_wall_s,wall_ratio,local_cpu_s,cluster_cpu_s,cpu_ratio,client_cpu_s,silo_cpu_s,silo_engine_cpu_s,local_ns_per_pair,cluster_ns_per_pair,silo_engine_ns_per_pair"
+echo "$header"; echo "$header" >"$rows"
 for case in $CASES; do
   n=$DENSE_N; [ "$case" = binary ] && n=$BINARY_N
   for rep in $(seq "$REPS"); do
@@ -93,9 +120,23 @@ a, b = (strip(json.load(open(p))) for p in sys.argv[1:3])
 assert a["pairs"] and a == b, (a, b)
 PY
     tl=$(seconds_of "$work/l.json"); tc=$(seconds_of "$work/c.json")
-    echo "$case,$n,$rep,$first,$load1,$tl,$tc,$(python3 -c "print(f'{$tl/$tc:.3f}')"),$(rate "$n" "$tl"),$(rate "$n" "$tc"),$wl,$wc_,$(python3 -c "print(f'{$wl/$wc_:.3f}')"),$cl,$cc,$(python3 -c "print(f'{$cl/$cc:.3f}')")"
+    load1_end=$(cut -d' ' -f1 /proc/loadavg)
+    ns() { python3 -c "import sys; n=int(sys.argv[1]); print(f'{float(sys.argv[2]) * 1e9 / (n*(n-1)/2):.3f}')" "$n" "$1"; }
+    row="$case,$n,$rep,$first,$load1,$load1_end,$tl,$tc,$(python3 -c "print(f'{$tl/$tc:.3f}')"),$(rate "$n" "$tl"),$(rate "$n" "$tc"),$wl,$wc_,$(python3 -c "print(f'{$wl/$wc_:.3f}')"),$cl,$cc,$(python3 -c "print(f'{$cl/$cc:.3f}')"),$client_cpu,$silo_cpu_s,$engine_cpu,$(ns "$cl"),$(ns "$cc"),$(ns "$engine_cpu")"
+    echo "$row"; echo "$row" >>"$rows"
   done
 done
+
+python3 - "$rows" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+for case in dict.fromkeys(r["case"] for r in rows):
+    rs = [r for r in rows if r["case"] == case]
+    med = lambda k: statistics.median(float(r[k]) for r in rs)
+    print(f"summary {case}: {len(rs)} runs; solve ratio median {med('solve_ratio'):.3f} (min {min(float(r['solve_ratio']) for r in rs):.3f}, max {max(float(r['solve_ratio']) for r in rs):.3f}); "
+          f"CPU ns/pair median: local {med('local_ns_per_pair'):.3f}, cluster {med('cluster_ns_per_pair'):.3f} (silo engines {med('silo_engine_ns_per_pair'):.3f}); "
+          f"load1 at starts and ends of runs {min(float(r[k]) for r in rs for k in ('load1', 'load1_end')):.2f}-{max(float(r[k]) for r in rs for k in ('load1', 'load1_end')):.2f}")
+PY
 
 if [ "$RECOVERY" = 1 ]; then
 # Recovery: the dense job, undisturbed, then with silo 1 killed at ~50% of its pairs and a fresh silo started.

@@ -23,6 +23,10 @@ internal sealed class SiloWorker(
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<Prepared?>>> _jobs = new();
     private readonly string _name = JobGrain.SiloName(silo.SiloAddress);
+    private readonly ComputeThread _compute = new("subquad-compute");
+
+    /// <summary>How long one long poll of an idle silo waits for a job.</summary>
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(5);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() => Loop(stoppingToken), stoppingToken);
 
@@ -31,12 +35,18 @@ internal sealed class SiloWorker(
         var registry = grains.GetGrain<IJobRegistryGrain>(0);
         int rotate = 0;
         int idle = 0;
+        List<string>? idleSince = null; // the (empty) running list last seen while idle: the next call waits for a change
         while (!stop.IsCancellationRequested)
         {
             bool worked = false;
             try
             {
-                var running = await registry.Running();
+                // With no job running the silo waits on the registry (a long poll, answered the moment a job is
+                // submitted), so every idle silo starts preparing a new job at once: with a polling interval the
+                // silos started up to one interval apart, and the job's time (from its first lease) ran on fewer
+                // cores until the last one had loaded its input.
+                var running = idleSince is null ? await registry.Running() : await registry.RunningChanged(idleSince, IdleWait).WaitAsync(stop);
+                idleSince = running.Count == 0 ? running : null;
                 foreach (var id in _jobs.Keys.Except(running).ToList()) _jobs.TryRemove(id, out _);
                 for (int k = 0; k < running.Count && !worked; k++)
                 {
@@ -58,10 +68,11 @@ internal sealed class SiloWorker(
                 continue;
             }
 
-            // Polling for work backs off while there is none (100 ms, doubling to 400 ms): an idle silo then costs
-            // a few grain calls a second, not ten (measured on the shared machine: two idle silos polling every 100 ms used about a quarter of a core between them).
+            // Jobs running but none with a chunk for this silo (every free chunk leased: the end of a job, or chunks
+            // held by a silo not yet declared dead): ask again after 100 ms, backing off to 400 ms, so chunks taken
+            // back from a dead silo are picked up soon. With no job running, the long poll above does the waiting.
             idle = worked ? 0 : Math.Min(idle + 1, 3);
-            if (!worked) await Delay(100 << idle >> 1, stop);
+            if (!worked && idleSince is null) await Delay(100 << idle >> 1, stop);
         }
     }
 
@@ -94,6 +105,7 @@ internal sealed class SiloWorker(
         Chunk? current = lease.Chunk;
         Task<Lease>? next = job.Lease(_name); // the second chunk in hand: asked for while the first runs
         var clock = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         double computing = 0;
         int chunks = 0;
         try
@@ -103,7 +115,7 @@ internal sealed class SiloWorker(
                 var chunk = current;
                 var hint = known;
                 long started = Stopwatch.GetTimestamp();
-                var pairs = await Task.Run(() => solver.Run(chunk.FirstTask, chunk.EndTask, options.Threads, hint, cancellationToken: stop), stop);
+                var pairs = await _compute.Run(() => solver.Run(chunk.FirstTask, chunk.EndTask, options.Threads, hint, cancellationToken: stop), stop);
                 computing += Stopwatch.GetElapsedTime(started).TotalSeconds;
                 chunks++;
                 if (options.ChunkDelay > TimeSpan.Zero) await Task.Delay(options.ChunkDelay, stop);
@@ -142,8 +154,10 @@ internal sealed class SiloWorker(
                 }
             }
 
-            logger.LogInformation("job {Job}: {Chunks} chunks on {Threads} thread(s), {Computing:0.00} s computing of {Wall:0.00} s",
-                id, chunks, options.Threads, computing, clock.Elapsed.TotalSeconds);
+            // The process's CPU over the same span: the engine's plus everything else this silo did meanwhile
+            // (Orleans, the JIT, the GC); against "computing" x threads it shows what the silo costs beyond the engine.
+            logger.LogInformation("job {Job}: {Chunks} chunks on {Threads} thread(s), {Computing:0.00} s computing of {Wall:0.00} s, process CPU {Cpu:0.00} s",
+                id, chunks, options.Threads, computing, clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
         }
 
         return chunks > 0;
@@ -193,6 +207,7 @@ internal sealed class SiloWorker(
         if (status.Phase != JobPhase.Running) return null;
         string? refusal = null;
         SimilarityInstance? instance = null;
+        EngineWarmUp.Report warm = default;
         var clock = Stopwatch.StartNew();
         await Task.Run(() =>
         {
@@ -205,6 +220,7 @@ internal sealed class SiloWorker(
 
                 if (refusal is null && spec.All) refusal = options.DataDirectories.Refusal(Path.Combine(spec.ShardDirectory!, "manifest.json"));
                 if (refusal is null) instance = spec.Load();
+                if (refusal is null && options.WarmUp) warm = EngineWarmUp.Run(spec, instance!, options.Threads, CancellationToken.None);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Subquad.Core.InputException or ArgumentException or InvalidDataException)
             {
@@ -219,8 +235,16 @@ internal sealed class SiloWorker(
             return null;
         }
 
-        logger.LogInformation("job {Job}: input checked and loaded in {Seconds:0.00} s ({Tasks} tasks)", spec.JobId, clock.Elapsed.TotalSeconds, spec.TaskCount);
+        logger.LogInformation("job {Job}: input checked and loaded in {Seconds:0.00} s ({Tasks} tasks){WarmUp}", spec.JobId, clock.Elapsed.TotalSeconds - warm.Seconds, spec.TaskCount,
+            warm.Ran ? FormattableString.Invariant($"; engine warmed in {warm.Seconds:0.00} s ({warm.Rounds} rounds, {warm.Pairs:0.00e0} pairs, {warm.MethodsCompiled} methods compiled)") : "");
         return new Prepared(spec, instance!);
+    }
+
+    /// <inheritdoc/>
+    public override void Dispose()
+    {
+        _compute.Dispose();
+        base.Dispose();
     }
 
     private static async Task Delay(int milliseconds, CancellationToken stop)
@@ -282,6 +306,12 @@ public sealed class SiloWorkerOptions
 
     /// <summary>Where jobs may name files.</summary>
     public DataDirectories DataDirectories { get; init; } = new([]);
+
+    /// <summary>
+    /// Run each large job's engine code until the JIT is done with it before asking for the job's first chunk
+    /// (<see cref="EngineWarmUp"/>); on by default.
+    /// </summary>
+    public bool WarmUp { get; init; } = true;
 
     /// <summary>A pause after each chunk, before it is reported (tests: makes small jobs last long enough to kill a silo mid-job).</summary>
     internal TimeSpan ChunkDelay { get; init; }
