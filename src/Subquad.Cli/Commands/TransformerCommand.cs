@@ -198,6 +198,7 @@ internal static class TransformerCommand
     internal static Problem ParseProblem(string kindText, string? thresholdText, bool search = false)
     {
         if (!ProblemKinds.TryParse(kindText, out var kind)) throw new UsageException($"--problem {kindText}: expected ov, maxip, minip, msd or lsd");
+        if (kind.IsHamming()) throw new UsageException($"--problem {kindText}: the paper gives no transformer construction for {kind.PaperName()}; expected ov, maxip, minip, msd or lsd (subquad solve answers it exactly)");
         if (search)
         {
             // The search finds the optimum by itself; a threshold it would not read is refused, not ignored.

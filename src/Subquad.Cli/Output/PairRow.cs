@@ -13,7 +13,7 @@ internal readonly record struct PairRow(int I, int J, string? NameI, string? Nam
         instance.Right.RowNames is null ? null : instance.Right.NameOf(answer.J),
         answer.Score);
 
-    /// <summary>The score in round-trip form ("R"): cosine for MSD/LSD, inner product otherwise.</summary>
+    /// <summary>The score in round-trip form ("R"): cosine for MSD/LSD, Hamming distance for Min-/Max-Hamming, inner product otherwise.</summary>
     public string ScoreText => Score.Value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>CSV header matching <see cref="ToCsv"/>.</summary>
