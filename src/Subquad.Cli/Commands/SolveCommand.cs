@@ -110,8 +110,7 @@ internal static class SolveCommand
         command.WithExamples(
             "subquad solve docs.npy --problem msd --top 5",
             "subquad solve a.npy --against b.npy --problem maxip --threshold 12 --all -o pairs.npy",
-            "subquad solve codes.npy --packed --dim 256 --problem lsd --format json",
-            "subquad solve codes.npy --binary --problem minhamming --threshold 3 --all -o near.csv");
+            "subquad solve codes.npy --packed --dim 256 --problem minhamming --threshold 3 --all -o near.csv");
         return command;
     }
 
