@@ -1,4 +1,5 @@
 using System.Globalization;
+using Subquad.Core.IO;
 using Subquad.Core.Problems;
 
 namespace Subquad.Cli.Output;
@@ -22,8 +23,8 @@ internal readonly record struct PairRow(int I, int J, string? NameI, string? Nam
     public string ToCsv() => string.Join(',',
         I.ToString(CultureInfo.InvariantCulture),
         J.ToString(CultureInfo.InvariantCulture),
-        Csv.Quote(NameI ?? ""),
-        Csv.Quote(NameJ ?? ""),
+        CsvField.Quote(NameI ?? ""),
+        CsvField.Quote(NameJ ?? ""),
         ScoreText,
         Score.IsExact ? Score.InnerProduct.ToString(CultureInfo.InvariantCulture) : "",
         Score.IsExact ? Score.WeightI.ToString(CultureInfo.InvariantCulture) : "",
