@@ -13,7 +13,10 @@ public class SolveAgreementTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static readonly string[] Kinds = ["msd", "lsd", "maxip", "minip", "ov"];
+    private static readonly string[] Kinds = ["msd", "lsd", "maxip", "minip", "ov", "minhamming", "maxhamming"];
+
+    /// <summary>OV and the Hamming kinds are defined on binary rows only.</summary>
+    private static bool BinaryOnly(string name) => name is "ov" or "minhamming" or "maxhamming";
 
     private (string A, string B) Generate(bool dense, int seed)
     {
@@ -41,7 +44,7 @@ public class SolveAgreementTests : IDisposable
             string[] against = bichromatic ? ["--against", b] : [];
             foreach (var name in Kinds)
             {
-                if (dense && name == "ov") continue;
+                if (dense && BinaryOnly(name)) continue;
                 Assert.True(ProblemKinds.TryParse(name, out var kind));
                 var problems = new List<(string[] Args, Problem Problem)> { ([], Problem.Exact(kind)) };
                 if (kind != ProblemKind.Ov)
@@ -114,6 +117,56 @@ public class SolveAgreementTests : IDisposable
         Assert.Equal(all.Count, jsonLines.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l)).Count());
     }
 
+    /// <summary>
+    /// Hamming end to end: the top-K list, the threshold join as CSV (the score column is the distance) on an achievable
+    /// distance, the table's header, and the refusals: dense input (exit 2, one line naming the file), --dense, and the
+    /// transformer verb (the paper has no construction for it).
+    /// </summary>
+    [Fact]
+    public void Hamming_TopJoinTableAndRefusals()
+    {
+        var (a, b) = Generate(false, 31);
+        var instance = SimilarityInstance.Monochromatic(VectorFile.Read(a));
+        var top = Json(CliHarness.Ok("solve", a, "--problem", "minhamming", "--top", "9", "--format", "json", "--check"));
+        var expected = BruteForce.TopPairs(instance, ProblemKind.MinHamming, 9);
+        Assert.Equal(expected.Select(p => (p.I, p.J, (double)p.Score.Hamming)), top.GetProperty("pairs").EnumerateArray().Select(p => (p.GetProperty("i").GetInt32(), p.GetProperty("j").GetInt32(), p.GetProperty("score").GetDouble())));
+        Assert.Equal("minhamming", top.GetProperty("problem").GetString());
+
+        // t on the 9th smallest distance: every pair at or below it, in (i, j) order, with its distance.
+        long t = expected[^1].Score.Hamming;
+        var problem = Problem.WithThreshold(ProblemKind.MinHamming, Rational.FromInteger(t));
+        var all = BruteForce.PairsMeeting(instance, problem);
+        Assert.True(all.Count >= 9);
+        var csv = CliHarness.Ok("solve", a, "--problem", "minhamming", "--threshold", t.ToString(CultureInfo.InvariantCulture), "--all", "--format", "csv", "--check");
+        var lines = csv.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split(',');
+        int score = Array.IndexOf(header, "score");
+        Assert.Equal(all.Select(p => $"{p.I},{p.J},{p.Score.Hamming}"), lines.Skip(1).Select(l => l.Split(',')).Select(f => $"{f[0]},{f[1]},{f[score]}"));
+        Assert.Contains($"{all.Count} pairs, check: ok", csv.Err, StringComparison.Ordinal);
+        // One below the smallest distance: no pair.
+        long smallest = expected[0].Score.Hamming;
+        if (smallest > 0)
+        {
+            var none = Json(CliHarness.Ok("solve", a, "--problem", "minhamming", "--threshold", (smallest - 1).ToString(CultureInfo.InvariantCulture), "--format", "json"));
+            Assert.False(none.GetProperty("found").GetBoolean());
+        }
+
+        var table = CliHarness.Ok("solve", a, "--against", b, "--problem", "maxhamming");
+        Assert.Contains("hamming distance", table.Out, StringComparison.Ordinal);
+
+        var (dense, _) = Generate(true, 32);
+        var refused = CliHarness.Run("solve", dense, "--problem", "maxhamming");
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("Max-Hamming is defined on binary vectors", refused.ErrorLine, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFileName(dense), refused.ErrorLine, StringComparison.Ordinal);
+        var denseFlag = CliHarness.Run("solve", a, "--dense", "--problem", "minhamming");
+        Assert.Equal(1, denseFlag.Code);
+        Assert.Contains("--dense", denseFlag.ErrorLine, StringComparison.Ordinal);
+        var transformer = CliHarness.Run("transformer", a, "--problem", "minhamming", "--threshold", "3");
+        Assert.Equal(1, transformer.Code);
+        Assert.Contains("no transformer construction for Min-Hamming", transformer.ErrorLine, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void EveryProblem_MatchesNumpyBruteForce()
     {
@@ -128,9 +181,10 @@ public class SolveAgreementTests : IDisposable
                 def mats(x, y):
                     ip = x @ y.T
                     cos = ip / np.outer(np.linalg.norm(x, axis=1), np.linalg.norm(y, axis=1))
-                    return ip.tolist(), cos.tolist()
-                ip_m, cos_m = mats(a, a); ip_b, cos_b = mats(a, b)
-                print(json.dumps({'ip_m': ip_m, 'cos_m': cos_m, 'ip_b': ip_b, 'cos_b': cos_b}))
+                    ham = (x[:, None, :] != y[None, :, :]).sum(axis=2).astype(np.float64)
+                    return ip.tolist(), cos.tolist(), ham.tolist()
+                ip_m, cos_m, ham_m = mats(a, a); ip_b, cos_b, ham_b = mats(a, b)
+                print(json.dumps({'ip_m': ip_m, 'cos_m': cos_m, 'ham_m': ham_m, 'ip_b': ip_b, 'cos_b': cos_b, 'ham_b': ham_b}))
                 """);
             var matrices = JsonDocument.Parse(output).RootElement;
             foreach (bool bichromatic in new[] { false, true })
@@ -138,6 +192,7 @@ public class SolveAgreementTests : IDisposable
                 double[][] Matrix(string name) => matrices.GetProperty(name + (bichromatic ? "_b" : "_m")).EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
                 var ip = Matrix("ip");
                 var cos = Matrix("cos");
+                var ham = Matrix("ham"); // counted by numpy position by position, not from weights and inner products
                 var candidates = new List<(int I, int J)>();
                 for (int i = 0; i < ip.Length; i++)
                 {
@@ -147,9 +202,9 @@ public class SolveAgreementTests : IDisposable
                 string[] against = bichromatic ? ["--against", b] : [];
                 foreach (var name in Kinds)
                 {
-                    if (dense && name == "ov") continue;
+                    if (dense && BinaryOnly(name)) continue;
                     var json = Json(CliHarness.Ok(["solve", a, .. against, "--problem", name, "--format", "json"]));
-                    var score = name is "msd" or "lsd" ? cos : ip;
+                    var score = name is "msd" or "lsd" ? cos : name is "minhamming" or "maxhamming" ? ham : ip;
                     if (name == "ov")
                     {
                         bool any = candidates.Any(p => ip[p.I][p.J] == 0);
@@ -158,7 +213,7 @@ public class SolveAgreementTests : IDisposable
                         continue;
                     }
 
-                    double best = name is "msd" or "maxip" ? candidates.Max(p => score[p.I][p.J]) : candidates.Min(p => score[p.I][p.J]);
+                    double best = name is "msd" or "maxip" or "maxhamming" ? candidates.Max(p => score[p.I][p.J]) : candidates.Min(p => score[p.I][p.J]);
                     var pair = Pair(json);
                     int pi = pair.GetProperty("i").GetInt32(), pj = pair.GetProperty("j").GetInt32();
                     Assert.Equal(best, score[pi][pj], 1e-9);

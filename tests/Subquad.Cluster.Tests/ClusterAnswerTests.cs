@@ -40,7 +40,7 @@ public class ClusterAnswerTests(ThreeSilos fixture) : IClassFixture<ThreeSilos>
         var jobs = new List<JobSpec>();
         foreach (var kind in Enum.GetValues<ProblemKind>())
         {
-            if (kind == ProblemKind.Ov && !binary) continue;
+            if (kind.NeedsBinary() && !binary) continue;
             var exact = Problem.Exact(kind);
             jobs.Add(ClusterJobs.Spec(C.DataDirectory, loaded, files, exact, chunkTasks: 1 + random.Next(3)));
             jobs.Add(ClusterJobs.Spec(C.DataDirectory, loaded, files, exact, top: 1 + random.Next(40), chunkTasks: 1 + random.Next(3)));

@@ -64,7 +64,7 @@ public class PartialSolverTests
             var instance = Instances.Make(random, binary, bichromatic, n, dims);
             foreach (var kind in Enum.GetValues<ProblemKind>())
             {
-                if (kind == ProblemKind.Ov && !binary) continue;
+                if (kind.NeedsBinary() && !binary) continue;
                 var exact = Problem.Exact(kind);
                 var problems = new List<Problem> { exact };
                 if (kind != ProblemKind.Ov)

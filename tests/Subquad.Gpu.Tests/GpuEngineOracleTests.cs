@@ -66,6 +66,21 @@ public class GpuEngineOracleTests
     [Fact]
     public void Solve_RandomDenseInstancesWithPlantedNearTies_MatchOracleAndCpuEngine() => CheckRandom(binary: false, Devices.Long ? 300 : 30, 2);
 
+    /// <summary>The Hamming kinds are refused by name on every entry point (never run on the CPU instead).</summary>
+    [Fact]
+    public void HammingKinds_AreRefusedNotRunOnTheCpu()
+    {
+        var instance = SimilarityInstance.Monochromatic(Subquad.Core.Tests.Engine.EngineInstances.Binary(new Random(8), 10, 20, 0.5, nonZero: false));
+        var engine = RandomEngine(new Random(8));
+        foreach (var kind in new[] { ProblemKind.MinHamming, ProblemKind.MaxHamming })
+        {
+            var solve = Assert.Throws<PlatformNotSupportedException>(() => engine.Solve(instance, Problem.Exact(kind)));
+            Assert.Contains(kind.PaperName(), solve.Message, StringComparison.Ordinal);
+            Assert.Throws<PlatformNotSupportedException>(() => engine.TopPairs(instance, kind, 3));
+            Assert.Throws<PlatformNotSupportedException>(() => engine.PairsMeeting(instance, Problem.WithThreshold(kind, Rational.FromInteger(4)), _ => true));
+        }
+    }
+
     [Fact]
     public void TopPairs_EveryKind_MatchOracle()
     {
@@ -76,7 +91,7 @@ public class GpuEngineOracleTests
             var engine = RandomEngine(random);
             foreach (var kind in Enum.GetValues<ProblemKind>())
             {
-                if (kind == ProblemKind.Ov && !instance.IsBinary) continue;
+                if ((kind == ProblemKind.Ov && !instance.IsBinary) || kind.IsHamming()) continue;
                 int k = new[] { 0, 1, 3, 17 }[random.Next(4)];
                 IReadOnlyList<Answer> expected;
                 try
@@ -132,7 +147,7 @@ public class GpuEngineOracleTests
         {
             var instance = SimilarityInstance.Monochromatic(Subquad.Core.Tests.Engine.EngineInstances.Dense(random, 40, 1 + random.Next(40)));
             var engine = RandomEngine(random);
-            foreach (var kind in Enum.GetValues<ProblemKind>().Where(k => k != ProblemKind.Ov))
+            foreach (var kind in Enum.GetValues<ProblemKind>().Where(k => k != ProblemKind.Ov && !k.NeedsBinary()))
             {
                 double best = BruteForce.Instance.Solve(instance, Problem.Exact(kind)).Score.Value;
                 var thresholds = kind.IsCosine()

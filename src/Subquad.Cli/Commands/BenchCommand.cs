@@ -26,7 +26,7 @@ internal static class BenchCommand
         var dim = new Option<int>("--dim") { Description = "Bits per row (binary) or floats per row (--dense).", DefaultValueFactory = _ => 1024 };
         var dense = new Option<bool>("--dense") { Description = "Dense float32 Gaussian rows instead of binary ones." };
         var density = new Option<double>("--density") { Description = "Probability of a one in binary rows.", DefaultValueFactory = _ => 0.05 };
-        var problems = new Option<string>("--problem") { Description = "Comma-separated problems: msd, lsd, maxip, minip, ov.", DefaultValueFactory = _ => "msd,maxip" };
+        var problems = new Option<string>("--problem") { Description = "Comma-separated problems: msd, lsd, maxip, minip, ov, minhamming, maxhamming.", DefaultValueFactory = _ => "msd,maxip" };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
         var kernel = new Option<string?>("--kernel") { Description = "Force a kernel variant: scalar, vector128, vector256, vector512, avx512vbmipermute (the default where AVX-512 VBMI exists); case does not matter." };
         var noPruning = new Option<bool>("--no-pruning") { Description = "Visit every block pair (pruning never changes the answer)." };
@@ -50,7 +50,8 @@ internal static class BenchCommand
             int d = parse.GetValue(dim);
             if (d < 1) throw new UsageException($"--dim {d}: must be at least 1");
             bool isDense = parse.GetValue(dense);
-            if (isDense && kinds.Contains(ProblemKind.Ov)) throw new UsageException("--problem ov needs binary rows (drop --dense)");
+            var binaryOnly = kinds.Where(k => k.NeedsBinary()).ToList();
+            if (isDense && binaryOnly.Count > 0) throw new UsageException($"--problem {binaryOnly[0].CliName()} needs binary rows (drop --dense)");
             double p = parse.GetValue(density);
             if (p is < 0 or > 1 || double.IsNaN(p)) throw new UsageException($"--density {p}: must lie in [0, 1]");
             int runs = parse.GetValue(repeat);

@@ -11,6 +11,7 @@ using Subquad.Cluster;
 using Subquad.Cluster.Client;
 using Subquad.Cluster.Jobs;
 using Subquad.Cluster.Silo;
+using Subquad.Core.IO;
 using Subquad.Core.Problems;
 using Subquad.Core.Solvers;
 
@@ -321,12 +322,12 @@ internal static class ClusterCommand
                 io.Out.WriteLine("job_id,phase,problem,mode,input,chunks_done,chunks,tasks_done,pairs_done,pairs,time_s,start_s,pairs_per_second,leases_reclaimed,duplicates_discarded,coordinator_silo,error");
                 foreach (var r in rows)
                 {
-                    io.Out.WriteLine(string.Join(',', Csv.Quote(r.job_id), r.phase, Csv.Quote(r.problem ?? ""), r.mode ?? "", Csv.Quote(r.input ?? ""),
+                    io.Out.WriteLine(string.Join(',', CsvField.Quote(r.job_id), r.phase, CsvField.Quote(r.problem ?? ""), r.mode ?? "", CsvField.Quote(r.input ?? ""),
                         r.chunks_done.ToString(CultureInfo.InvariantCulture), r.chunks.ToString(CultureInfo.InvariantCulture), r.tasks_done.ToString(CultureInfo.InvariantCulture),
                         r.pairs_done.ToString(CultureInfo.InvariantCulture), r.pairs.ToString(CultureInfo.InvariantCulture), r.time_s.ToString("R", CultureInfo.InvariantCulture),
                         r.start_s.ToString("R", CultureInfo.InvariantCulture),
                         r.pairs_per_second.ToString("R", CultureInfo.InvariantCulture), r.leases_reclaimed.ToString(CultureInfo.InvariantCulture),
-                        r.duplicates_discarded.ToString(CultureInfo.InvariantCulture), Csv.Quote(r.coordinator_silo ?? ""), Csv.Quote(r.error ?? "")));
+                        r.duplicates_discarded.ToString(CultureInfo.InvariantCulture), CsvField.Quote(r.coordinator_silo ?? ""), CsvField.Quote(r.error ?? "")));
                 }
 
                 break;

@@ -11,7 +11,7 @@ using Subquad.Core.Vectors;
 namespace Subquad.Cli.Commands;
 
 /// <summary>
-/// <c>subquad solve FILE [--against FILE2] --problem msd|lsd|maxip|minip|ov ...</c>: reads the vectors, asks the
+/// <c>subquad solve FILE [--against FILE2] --problem msd|lsd|maxip|minip|ov|minhamming|maxhamming ...</c>: reads the vectors, asks the
 /// problem through <see cref="ExactSolvers"/> (the default exact solver), names rows by file name when the input
 /// has row names, and prints the answer; <c>--check</c> has the oracle verify it.
 /// </summary>
@@ -62,8 +62,8 @@ internal static class SolveCommand
     {
         var file = new Argument<string>("file") { Description = "Vectors: .npy, .fvecs, .bvecs, .csv or .tsv (row names come from a .names.json sidecar written by embed)." };
         var against = new Option<string?>("--against") { Description = "A second file B: solve the bichromatic problem over pairs (a, b) in A x B." };
-        var problem = new Option<string>("--problem", "-p") { Description = "msd, lsd, maxip, minip or ov.", Required = true };
-        var threshold = new Option<string?>("--threshold", "-t") { Description = "Decide whether some pair meets t (cosine t in [0, 1]; inner product t an integer in [0, l]); exact decimal." };
+        var problem = new Option<string>("--problem", "-p") { Description = "msd, lsd, maxip, minip, ov, minhamming or maxhamming (closest / furthest pair in Hamming distance, binary rows only).", Required = true };
+        var threshold = new Option<string?>("--threshold", "-t") { Description = "Decide whether some pair meets t (cosine t in [0, 1]; inner product or Hamming distance t an integer in [0, l]); exact decimal." };
         var gamma = new Option<string?>("--gamma") { Description = "Accept any pair within factor gamma >= 1 of the optimum." };
         var format = CommonOptions.Format();
         var dense = new Option<bool>("--dense") { Description = "Read the input as dense float vectors even if it is 0/1." };
@@ -83,7 +83,7 @@ internal static class SolveCommand
         var device = DeviceChoice.Option();
         var force = OutputFiles.Force();
 
-        var command = new Command("solve", "Solve MSD, LSD, Max-IP, Min-IP or OV exactly on a file of vectors.");
+        var command = new Command("solve", "Solve MSD, LSD, Max-IP, Min-IP, OV or Min-/Max-Hamming exactly on a file of vectors.");
         command.Arguments.Add(file);
         foreach (var option in new Option[] { against, problem, threshold, gamma, format, dense, binary, packed, packedDim, mmap, noMmap, all, limit, output, top, threads, noPruning, check, cluster, device, force })
         {
@@ -110,7 +110,7 @@ internal static class SolveCommand
         command.WithExamples(
             "subquad solve docs.npy --problem msd --top 5",
             "subquad solve a.npy --against b.npy --problem maxip --threshold 12 --all -o pairs.npy",
-            "subquad solve codes.npy --packed --dim 256 --problem lsd --format json");
+            "subquad solve codes.npy --packed --dim 256 --problem minhamming --threshold 3 --all -o near.csv");
         return command;
     }
 
@@ -118,7 +118,8 @@ internal static class SolveCommand
     internal static Request Parse(string file, string? against, string problemName, string? thresholdText, string? gammaText, OutputFormat format,
         bool dense, bool binary, bool all, long? limit, string? output, int? top, int? threads, bool pruning, bool check)
     {
-        if (!ProblemKinds.TryParse(problemName, out var kind)) throw new UsageException($"--problem {problemName}: expected msd, lsd, maxip, minip or ov");
+        if (!ProblemKinds.TryParse(problemName, out var kind)) throw new UsageException($"--problem {problemName}: expected {ProblemKinds.Names}");
+        if (kind.IsHamming() && dense) throw new UsageException($"--dense: {kind.PaperName()} is defined on binary vectors (drop --dense)");
         if (dense && binary) throw new UsageException("--dense and --binary exclude each other");
         if (thresholdText is not null && gammaText is not null) throw new UsageException("--threshold and --gamma exclude each other: a threshold problem is a decision, a gamma problem asks for a pair");
         if (kind == ProblemKind.Ov && thresholdText is not null) throw new UsageException("--threshold: OV takes no threshold (it asks for inner product 0; use --problem minip --threshold t)");

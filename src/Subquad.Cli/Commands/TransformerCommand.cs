@@ -1,14 +1,11 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Globalization;
 using Subquad.Cli.Output;
 using Subquad.Core;
 using Subquad.Core.IO;
 using Subquad.Core.Problems;
-using Subquad.Core.Solvers;
+using Subquad.Lab.Transformers;
 using Subquad.Models.Attention;
 using Subquad.Models.Constructions;
-using Subquad.Models.Onnx;
 using Subquad.Models.Precision;
 using Subquad.Models.Runtimes;
 
@@ -64,8 +61,8 @@ internal static class TransformerCommand
             if (parse.GetValue(export) is { } exportPath) OutputFiles.RefuseExisting(exportPath, parse.GetValue(force));
             if (parse.GetValue(sweep))
             {
-                var documents = ParseList(parse.GetValue(sweepN)!, "--sweep-n");
-                var widths = ParseList(parse.GetValue(sweepL)!, "--sweep-l");
+                var documents = TransformerArguments.ParseList(parse.GetValue(sweepN)!, "--sweep-n");
+                var widths = TransformerArguments.ParseList(parse.GetValue(sweepL)!, "--sweep-l");
                 var progress = io.Interactive ? new Progress<string>(line => io.Error.WriteLine(line)) : null;
                 var cells = PrecisionSweep.Run(TransformerOutput.SweepKinds, documents, widths, TransformerOutput.SweepFormats, parse.GetValue(trials), parse.GetValue(seed), progress);
                 if (parse.GetValue(plot) is { } plotStem)
@@ -80,7 +77,7 @@ internal static class TransformerCommand
             if (parse.GetValue(bench))
             {
                 var progress = io.Interactive ? new Progress<string>(line => io.Error.WriteLine(line)) : null;
-                var result = Subquad.Lab.Transformers.RuntimeBenchmark.Run(ParseList(parse.GetValue(benchN)!, "--bench-n"), parse.GetValue(threads), parse.GetValue(seed), progress);
+                var result = Subquad.Lab.Transformers.RuntimeBenchmark.Run(TransformerArguments.ParseList(parse.GetValue(benchN)!, "--bench-n"), parse.GetValue(threads), parse.GetValue(seed), progress);
                 TransformerOutput.PrintBench(io, result, parse.GetValue(threads), fmt);
                 return ExitCodes.Ok;
             }
@@ -90,9 +87,9 @@ internal static class TransformerCommand
             string? againstPath = parse.GetValue(against);
             var instance = againstPath is null ? SimilarityInstance.Monochromatic(a) : SimilarityInstance.Bichromatic(a, VectorFile.Read(againstPath, VectorKind.Binary));
             var request = new Request(
-                ParseProblem(parse.GetValue(problem)!, parse.GetValue(threshold), parse.GetValue(search)),
-                ParseScale(parse.GetValue(scale)!),
-                ParseVariant(parse.GetValue(variant)!),
+                TransformerArguments.ParseProblem(parse.GetValue(problem)!, parse.GetValue(threshold), parse.GetValue(search)),
+                TransformerArguments.ParseScale(parse.GetValue(scale)!),
+                TransformerArguments.ParseVariant(parse.GetValue(variant)!),
                 parse.GetValue(runtime)!.ToLowerInvariant() switch
                 {
                     "own" => false,
@@ -104,7 +101,7 @@ internal static class TransformerCommand
                 parse.GetValue(search),
                 parse.GetValue(check),
                 fmt,
-                GpuMixerFor(parse.GetValue(device)!, parse.GetValue(precision)!, parse.GetValue(runtime)!, instance.A.Count + instance.Right.Count + 1));
+                TransformerArguments.GpuMixerFor(parse.GetValue(device)!, parse.GetValue(precision)!, parse.GetValue(runtime)!, instance.A.Count + instance.Right.Count + 1));
             Run(io, instance, request);
             return ExitCodes.Ok;
         });
@@ -132,113 +129,46 @@ internal static class TransformerCommand
         if (!instance.IsBinary) throw new InputException(instance.A.Source, null, "is dense; the paper's transformers take binary vectors");
         var runtime = RuntimeFor(request);
         var document = TransformerOutput.Start(instance, request.Problem, runtime, request.Precision);
-        var clock = Stopwatch.StartNew();
+        TimeSpan elapsed;
         if (request.Search)
         {
             if (request.Variant != ConstructionVariant.Corrected || request.Scale != ConstructionScale.Robust) throw new UsageException("--search needs --variant corrected --scale robust");
-            var result = PairSearch.Solve(instance, request.Problem.Kind, runtime);
-            clock.Stop();
-            var oracle = request.Check ? BruteForce.Instance.Solve(instance, request.Problem.Kind == ProblemKind.Ov ? Problem.OrthogonalVectors : Problem.Exact(request.Problem.Kind)) : null;
-            TransformerOutput.AddSearch(document, result, oracle);
+            var search = TransformerRun.FindPair(instance, request.Problem.Kind, runtime, request.Check);
+            TransformerOutput.AddSearch(document, search.Result, search.Oracle);
+            elapsed = search.Elapsed;
         }
         else
         {
-            SentinelConstruction construction;
+            TransformerRun.Built built;
             try
             {
-                construction = TransformerConstructions.Create(request.Problem, instance, new ConstructionOptions { Scale = request.Scale, Variant = request.Variant });
+                built = TransformerRun.Build(instance, request.Problem, new ConstructionOptions { Scale = request.Scale, Variant = request.Variant }, request.Precision);
             }
             catch (ArgumentException ex)
             {
-                // The paper's own limits (no bichromatic encoding, 1 <= t <= l for Thm C.1, the paper scale's bound)
-                // are usage errors here.
+                // The paper's own limits (no bichromatic encoding, 1 <= t <= l for Thm C.1, the paper scale's bound) are usage errors here.
                 throw new UsageException(ErrorText.Reason(ex));
             }
 
-            // Refused before anything is written or run: the precision must represent the decision at this lambda.
-            construction.EnsurePrecision(request.Precision);
-            if (request.Export is not null) AtomicFile.Write(request.Export, stream => stream.Write(OnnxBuilder.ToBytes(ConstructionExporter.Export(construction, request.Precision == FloatFormat.Float32 ? OnnxElementType.Float32 : OnnxElementType.Float64))));
-            double phi2 = runtime.Phi2(construction, instance);
-            clock.Stop();
-            var oracle = request.Check ? BruteForce.Instance.Solve(instance, request.Problem) : null;
-            TransformerOutput.AddDecision(document, construction, phi2, oracle, request.Export);
+            var decision = TransformerRun.Decide(built, instance, request.Problem, runtime, request.Precision, request.Export, request.Check);
+            TransformerOutput.AddDecision(document, decision.Construction, decision.Phi2, decision.Oracle, request.Export);
+            elapsed = decision.Elapsed;
         }
 
-        document.Add("time_ms", clock.Elapsed.TotalMilliseconds);
+        document.Add("time_ms", elapsed.TotalMilliseconds);
         TransformerOutput.Print(io, document, request.Format);
     }
 
-    /// <summary>The runtime a request names: ONNX Runtime (f64 or f32), or our engine on the --device mixer or the CPU engine.</summary>
+    /// <summary>The runtime a request names (<see cref="TransformerRun.Runtime"/>); ONNX Runtime's missing f16/bf16 is a usage error.</summary>
     private static ITransformerRuntime RuntimeFor(Request request)
     {
-        if (!request.Onnx) return request.Mixer is { } mixer ? new OwnTransformerRuntime(mixer) : OwnTransformerRuntime.For(request.Precision);
         try
         {
-            return new OnnxTransformerRuntime(request.Precision);
+            return TransformerRun.Runtime(request.Onnx, request.Precision, request.Mixer);
         }
-        catch (NotSupportedException)
+        catch (NotSupportedException) when (request.Onnx)
         {
             throw new UsageException("--runtime onnx runs f64 or f32; f16/bf16 are emulated by --runtime own");
         }
-    }
-
-    /// <summary>--device gpu runs the float32 GPU kernel with our runtime only, so it needs --precision f32 and --runtime own.</summary>
-    private static IAttentionMixer? GpuMixerFor(string device, string precision, string runtime, long rows)
-    {
-        bool f32 = string.Equals(precision, "f32", StringComparison.OrdinalIgnoreCase);
-        bool own = string.Equals(runtime, "own", StringComparison.OrdinalIgnoreCase);
-        if (string.Equals(device, "gpu", StringComparison.OrdinalIgnoreCase) && (!f32 || !own))
-        {
-            throw new UsageException("--device gpu runs the float32 attention kernel of our runtime: add --precision f32 (and --runtime own)");
-        }
-
-        return f32 && own ? DeviceChoice.Mixer(device, rows) : DeviceChoice.Mixer(device is "auto" ? "cpu" : device, rows);
-    }
-
-    internal static Problem ParseProblem(string kindText, string? thresholdText, bool search = false)
-    {
-        if (!ProblemKinds.TryParse(kindText, out var kind)) throw new UsageException($"--problem {kindText}: expected ov, maxip, minip, msd or lsd");
-        if (search)
-        {
-            // The search finds the optimum by itself; a threshold it would not read is refused, not ignored.
-            if (thresholdText is not null) throw new UsageException("--threshold: --search finds the optimal pair by itself and takes no threshold");
-            return kind == ProblemKind.Ov ? Problem.OrthogonalVectors : Problem.Exact(kind);
-        }
-
-        if (kind == ProblemKind.Ov)
-        {
-            if (thresholdText is not null) throw new UsageException("--threshold: ov takes no threshold");
-            return Problem.OrthogonalVectors;
-        }
-
-        if (thresholdText is null) throw new UsageException($"--threshold is required for {kind.CliName()}");
-        if (!Problem.TryCreate(kind, thresholdText, null, out var problem, out var error)) throw new UsageException("--" + error);
-        return problem;
-    }
-
-    private static ConstructionScale ParseScale(string text) => text.ToLowerInvariant() switch
-    {
-        "robust" => ConstructionScale.Robust,
-        "paper" => ConstructionScale.Paper,
-        _ => throw new UsageException($"--scale {text}: expected robust or paper"),
-    };
-
-    private static ConstructionVariant ParseVariant(string text) => text.ToLowerInvariant() switch
-    {
-        "corrected" => ConstructionVariant.Corrected,
-        "as-written" or "aswritten" or "paper" => ConstructionVariant.AsWritten,
-        _ => throw new UsageException($"--variant {text}: expected corrected or as-written"),
-    };
-
-    private static int[] ParseList(string text, string option)
-    {
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var values = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-        {
-            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i]) || values[i] < 2) throw new UsageException($"{option} {text}: expected a comma-separated list of integers >= 2");
-        }
-
-        return values.Length > 0 ? values : throw new UsageException($"{option}: empty list");
     }
 }

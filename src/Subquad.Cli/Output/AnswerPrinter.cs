@@ -54,7 +54,7 @@ internal static class AnswerPrinter
         if (pairs.Count > 1) table.AddColumn("rank");
         table.AddColumn("i").AddColumn("j");
         if (names) table.AddColumn("row i").AddColumn("row j");
-        table.AddColumn(report.Problem.Kind.IsCosine() ? "cosine" : "inner product");
+        table.AddColumn(ScoreName(report.Problem.Kind));
         if (exact) table.AddColumn("ip").AddColumn("|a|").AddColumn("|b|");
         for (int r = 0; r < pairs.Count; r++)
         {
@@ -82,6 +82,9 @@ internal static class AnswerPrinter
 
         io.Console.Write(table);
     }
+
+    /// <summary>What a kind's score is, for the table's header: "cosine", "hamming distance" or "inner product".</summary>
+    public static string ScoreName(ProblemKind kind) => kind.IsCosine() ? "cosine" : kind.IsHamming() ? "hamming distance" : "inner product";
 
     /// <summary>The schema document of a solve (docs/formats.md, subquad.solve/1); CSV rows are the pairs.</summary>
     public static ResultDocument Document(SolveReport report)
@@ -133,7 +136,8 @@ internal static class AnswerPrinter
     public static IEnumerable<string> StreamKeys => PairKeys.Skip(1);
 
     /// <summary>
-    /// One pair as a schema row: the score (cosine for MSD/LSD, else the inner product) and, on binary rows, its
+    /// One pair as a schema row: the score (cosine for MSD/LSD, the Hamming distance for minhamming/maxhamming, else
+    /// the inner product) and, on binary rows, its
     /// exact parts. <paramref name="rank"/> null (the --all stream) leaves the rank key out.
     /// </summary>
     public static Record PairRecord(PairRow row, int? rank)

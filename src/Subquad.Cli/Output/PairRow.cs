@@ -1,4 +1,5 @@
 using System.Globalization;
+using Subquad.Core.IO;
 using Subquad.Core.Problems;
 
 namespace Subquad.Cli.Output;
@@ -13,7 +14,7 @@ internal readonly record struct PairRow(int I, int J, string? NameI, string? Nam
         instance.Right.RowNames is null ? null : instance.Right.NameOf(answer.J),
         answer.Score);
 
-    /// <summary>The score in round-trip form ("R"): cosine for MSD/LSD, inner product otherwise.</summary>
+    /// <summary>The score in round-trip form ("R"): cosine for MSD/LSD, Hamming distance for Min-/Max-Hamming, inner product otherwise.</summary>
     public string ScoreText => Score.Value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>CSV header matching <see cref="ToCsv"/>.</summary>
@@ -22,8 +23,8 @@ internal readonly record struct PairRow(int I, int J, string? NameI, string? Nam
     public string ToCsv() => string.Join(',',
         I.ToString(CultureInfo.InvariantCulture),
         J.ToString(CultureInfo.InvariantCulture),
-        Csv.Quote(NameI ?? ""),
-        Csv.Quote(NameJ ?? ""),
+        CsvField.Quote(NameI ?? ""),
+        CsvField.Quote(NameJ ?? ""),
         ScoreText,
         Score.IsExact ? Score.InnerProduct.ToString(CultureInfo.InvariantCulture) : "",
         Score.IsExact ? Score.WeightI.ToString(CultureInfo.InvariantCulture) : "",

@@ -76,7 +76,7 @@ internal abstract class PairSink : IDisposable
             switch (_format)
             {
                 case OutputFormat.Csv:
-                    _writer.WriteLine(string.Join(',', AnswerPrinter.PairRecord(row, null).Select(f => Csv.Quote(ResultDocument.CsvCell(f.Value)))));
+                    _writer.WriteLine(string.Join(',', AnswerPrinter.PairRecord(row, null).Select(f => CsvField.Quote(ResultDocument.CsvCell(f.Value)))));
                     break;
                 case OutputFormat.Json:
                     // JSON Lines: one schema pair row per line (no rank: the stream is in (i, j) order).

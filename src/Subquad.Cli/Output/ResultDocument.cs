@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Subquad.Cli.Commands;
+using Subquad.Core.IO;
 
 namespace Subquad.Cli.Output;
 
@@ -87,11 +88,11 @@ internal sealed class ResultDocument
 
         if (columns.Count == 0 && RowsKey is not null) columns.AddRange(RowKeysWhenEmpty);
         var text = new StringBuilder();
-        text.Append(string.Join(',', columns.Select(Csv.Quote))).Append('\n');
+        text.Append(string.Join(',', columns.Select(CsvField.Quote))).Append('\n');
         foreach (var row in rows)
         {
             var cells = columns.Select(c => row.Find(f => f.Key == c) is { Key: not null } cell ? cell.Value : "");
-            text.Append(string.Join(',', cells.Select(Csv.Quote))).Append('\n');
+            text.Append(string.Join(',', cells.Select(CsvField.Quote))).Append('\n');
         }
 
         return text.ToString();

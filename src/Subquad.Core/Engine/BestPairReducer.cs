@@ -38,10 +38,11 @@ internal sealed class BestPairReducer : PairReducer
     public override bool StopBeforeRow(int position) => Saturated && position > _best.I;
 
     /// <summary>
-    /// True when the best is a binary inner product of 0 for a minimising kind: nothing can beat it, only a smaller
-    /// (i, j) can tie it, so (rows in identity order) later rows are skipped like a decided decision.
+    /// True when the best cannot be beaten (<see cref="ScoreOrder.IsUnbeatable"/>: a binary inner product of 0 for
+    /// Min-IP / LSD / OV, a Hamming distance of 0 for Min-Hamming): only a smaller (i, j) can tie it, so (rows in
+    /// identity order) later rows are skipped like a decided decision.
     /// </summary>
-    private bool Saturated => _has && !Context.Maximise && Context.IdentityOrder && Context.IsBinary && _best.Score.InnerProduct == 0;
+    private bool Saturated => _has && Context.IdentityOrder && ScoreOrder.IsUnbeatable(Context.ScoreKind, _best.Score);
 
     /// <summary>The merged answer of all workers: the first pair in the total order.</summary>
     public static ScoredPair? Merge(IEnumerable<BestPairReducer> reducers, ProblemKind kind)

@@ -35,7 +35,7 @@ internal sealed unsafe class BitSlicedRunner : BinaryRunner
         int lanes = task.EndB - task.StartB;
         if (_bitsBand != task.BandA) CollectBits(task);
         var planes = stackalloc Vector512<ulong>[12];
-        var filter = new CandidateFilter(c.Maximise, c.Cosine);
+        var filter = c.Filter(task);
         ulong[] source = c.SlicesB ?? _slices;
         fixed (nint* rowsB = c.RowsB)
         fixed (ulong* all = source)
@@ -54,7 +54,7 @@ internal sealed unsafe class BitSlicedRunner : BinaryRunner
                 BitSlices.Count(slices, bits + start, m, planes, planeCount);
                 filter.Update(reducer.FilterValue);
                 long threshold = filter.SlicedThreshold(c.WeightsA[p], minWeightB, maxWeightB);
-                var flagged = (c.Maximise ? BitSlices.AtLeast(planes, planeCount, threshold) : BitSlices.AtMost(planes, planeCount, threshold)) & valid;
+                var flagged = (filter.Maximise ? BitSlices.AtLeast(planes, planeCount, threshold) : BitSlices.AtMost(planes, planeCount, threshold)) & valid;
                 if (task.Diagonal) flagged &= LaneMask(p - task.StartB + 1, lanes);
                 if (flagged == Vector512<ulong>.Zero) continue;
                 float rowFactor = c.InverseSqrtA[p];

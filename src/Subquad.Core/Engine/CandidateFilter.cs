@@ -15,6 +15,12 @@ namespace Subquad.Core.Engine;
 /// that could tie or beat L is dropped, and the survivors are compared exactly in integers
 /// (<see cref="Problems.ScoreOrder"/>). Every vector form multiplies in the order of <see cref="Passes"/>:
 /// count * (rowFactor * colFactor), so a pair passes in a tile exactly when it passes alone.
+/// <para>Hamming kinds (<see cref="Hamming"/>) are inner-product filters in the opposite direction: distance
+/// w_a + w_b - 2 count &gt;= L (Max-Hamming) needs count &lt;= (w_a + w_b - L) / 2 &lt;= (S - L) / 2 with S the largest
+/// w_a + w_b of the task (band maxima), and distance &lt;= L (Min-Hamming) needs count &gt;= (S' - L) / 2 with S' the
+/// smallest (band minima); so the count bound is floor or ceil of (S - L) / 2, exact in integers, and never drops a
+/// pair that could tie or beat L. It is as tight as the task's weight spread: the engine sorts rows by weight for the
+/// Hamming optimisations so that spread is small. The bit-sliced threshold uses the left row's own weight.</para>
 /// </remarks>
 internal unsafe struct CandidateFilter
 {
@@ -28,9 +34,26 @@ internal unsafe struct CandidateFilter
         Cosine = cosine;
     }
 
+    /// <summary>
+    /// A Hamming kind's filter for one task: a count filter that keeps count &lt;= (S - L) / 2 (Max-Hamming, S the
+    /// sum of the bands' largest weights) or count &gt;= (S - L) / 2 (Min-Hamming, S the sum of the smallest).
+    /// </summary>
+    public static CandidateFilter Hamming(bool maximiseDistance, int weightSum) =>
+        new(!maximiseDistance, cosine: false) { _hamming = true, _weightSum = weightSum };
+
+    /// <summary>The direction on the count: true keeps large counts (maximising inner products and cosines; Min-Hamming).</summary>
     public readonly bool Maximise;
 
     public readonly bool Cosine;
+
+    /// <summary>True for the Hamming kinds (<see cref="Hamming"/>); the bound L is then a distance.</summary>
+    private bool _hamming;
+
+    /// <summary>The task's extreme weight sum S (Hamming kinds).</summary>
+    private int _weightSum;
+
+    /// <summary>The last bound L given to <see cref="Update"/> (Hamming kinds: the bit-sliced threshold is per row).</summary>
+    private double _bound;
 
     /// <summary>The integer bound (inner-product kinds).</summary>
     public int Count;
@@ -44,7 +67,13 @@ internal unsafe struct CandidateFilter
     {
         Count = 0;
         CosineBound = 0f;
-        if (Cosine)
+        _bound = bound;
+        if (_hamming)
+        {
+            // Distance L as a count bound (S - L) / 2; +-infinity stay infinite and clamp below.
+            bound = (_weightSum - bound) / 2;
+        }
+        else if (Cosine)
         {
             CosineBound = double.IsInfinity(bound)
                 ? (float)bound
@@ -78,6 +107,15 @@ internal unsafe struct CandidateFilter
     /// </summary>
     public readonly long SlicedThreshold(int weightA, double minWeightB, double maxWeightB)
     {
+        if (_hamming)
+        {
+            // Per left row: (w_a + min w_b - L) / 2 rounded up (Min-Hamming) or (w_a + max w_b - L) / 2 rounded down.
+            double limit = ((Maximise ? weightA + minWeightB : weightA + maxWeightB) - _bound) / 2;
+            if (double.IsNaN(limit)) return Maximise ? long.MinValue : long.MaxValue;
+            double rounded = Maximise ? Math.Ceiling(limit) : Math.Floor(limit);
+            return rounded <= long.MinValue ? long.MinValue : rounded >= long.MaxValue ? long.MaxValue : (long)rounded;
+        }
+
         if (!Cosine) return Count;
         if (float.IsNaN(CosineBound)) return Maximise ? long.MinValue : long.MaxValue;
         if (Maximise)

@@ -21,6 +21,7 @@ internal sealed unsafe class EngineContext
         ScoreKind = scoreKind;
         Maximise = maximise;
         Cosine = scoreKind.IsCosine();
+        Hamming = scoreKind.IsHamming();
         Variant = KernelDispatch.Require(variant);
         Path = EnginePaths.Require(path, variant, instance.IsBinary, instance.Dimensions, blockRows);
         Pruning = pruning;
@@ -105,6 +106,16 @@ internal sealed unsafe class EngineContext
     public bool Maximise { get; }
 
     public bool Cosine { get; }
+
+    /// <summary>True for the Hamming kinds: the kernels count inner products, the filter turns distances into counts.</summary>
+    public bool Hamming { get; }
+
+    /// <summary>A binary task's candidate filter, at no bound yet: by the score kind, and for Hamming kinds by the task's band weights.</summary>
+    public CandidateFilter Filter(in BlockPairTask task) => !Hamming
+        ? new CandidateFilter(Maximise, Cosine)
+        : CandidateFilter.Hamming(
+            Maximise,
+            Maximise ? BandMaxWeightA[task.BandA] + BandMaxWeightB[task.BandB] : BandMinWeightA[task.BandA] + BandMinWeightB[task.BandB]);
 
     public KernelVariant Variant { get; }
 
@@ -251,8 +262,9 @@ internal sealed unsafe class EngineContext
 
     /// <summary>
     /// An upper bound on the score of every pair in the task (maximising kinds), or null when none is cheap:
-    /// binary Max-IP: ip &lt;= min(|a|, |b|); binary MSD: cos &lt;= sqrt(min(|a|,|b|) / max(|a|,|b|)); dense Max-IP:
-    /// ip &lt;= ||a|| ||b|| (widened by the float64 round-off the oracle's score may carry).
+    /// binary Max-IP: ip &lt;= min(|a|, |b|); binary MSD: cos &lt;= sqrt(min(|a|,|b|) / max(|a|,|b|)); Max-Hamming:
+    /// |a| + |b| - 2 ip &lt;= min(|a| + |b|, 2 l - |a| - |b|) (ip &gt;= |a| + |b| - l); dense Max-IP: ip &lt;= ||a|| ||b||
+    /// (widened by the float64 round-off the oracle's score may carry).
     /// </summary>
     public double? UpperBound(in BlockPairTask task)
     {
@@ -261,6 +273,7 @@ internal sealed unsafe class EngineContext
         {
             int loA = BandMinWeightA[task.BandA], hiA = BandMaxWeightA[task.BandA];
             int loB = BandMinWeightB[task.BandB], hiB = BandMaxWeightB[task.BandB];
+            if (Hamming) return Math.Min(hiA + hiB, (2 * Dimensions) - loA - loB);
             if (!Cosine) return Math.Min(hiA, hiB);
             if (hiA < loB) return Math.Sqrt((double)hiA / loB) * (1 + 1e-9);
             if (hiB < loA) return Math.Sqrt((double)hiB / loA) * (1 + 1e-9);

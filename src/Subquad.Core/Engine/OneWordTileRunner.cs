@@ -24,7 +24,7 @@ internal sealed unsafe class OneWordTileRunner : BinaryRunner
         int* counts = stackalloc int[T * C];
         float* rowFactor = stackalloc float[T];
         float* colFactor = stackalloc float[C];
-        var filter = new CandidateFilter(c.Maximise, c.Cosine);
+        var filter = c.Filter(task);
         var zero = (ulong*)c.ZeroRow;
         var rowsB = c.RowsB;
         var invA = c.InverseSqrtA;

@@ -95,7 +95,7 @@ internal sealed unsafe class Packed6TileRunner : BinaryRunner
         ulong** xs = stackalloc ulong*[T];
         int* stripCounts = stackalloc int[StripTiles * T * T];
         float* rowFactor = stackalloc float[T];
-        var filter = new CandidateFilter(c.Maximise, c.Cosine);
+        var filter = c.Filter(task);
         var zero = (ulong*)c.ZeroRow;
         int chunks = _chunks, tileWords = chunks * Packed6Tiles.WordsPerChunkGroup;
         int tileCount = (task.EndB - task.StartB + T - 1) / T;

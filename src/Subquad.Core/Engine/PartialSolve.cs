@@ -203,9 +203,9 @@ internal sealed class PartialSolver
         }
     }
 
-    /// <summary>The same rule as <see cref="TiledEngine"/>: sort rows only where block bounds bite.</summary>
+    /// <summary>The same rule as <see cref="TiledEngine"/> (its one copy): sort rows only where block bounds or filters bite.</summary>
     private static bool SortsForPruning(SimilarityInstance instance, ProblemKind kind, bool pruning) =>
-        pruning && (kind == ProblemKind.MaxIp || (kind == ProblemKind.Msd && instance.IsBinary));
+        TiledEngine.SortsForPruning(instance, kind, pruning);
 
     /// <summary><see cref="EngineExecutor.Run"/> over a range of task indices: each worker takes the next index.</summary>
     private static void RunRange(EngineContext context, PairReducer[] reducers, long first, long end, IProgress<long>? pairsDone, CancellationToken token)

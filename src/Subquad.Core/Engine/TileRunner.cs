@@ -45,7 +45,7 @@ internal unsafe class TileRunner : BinaryRunner
         int* stripCounts = stackalloc int[StripTiles * T * T];
         float* rowFactor = stackalloc float[T];
         float* colFactor = stackalloc float[T];
-        var filter = new CandidateFilter(c.Maximise, c.Cosine);
+        var filter = c.Filter(task);
         int words = c.Words;
         var strip = _strip;
         var zero = (ulong*)c.ZeroRow;

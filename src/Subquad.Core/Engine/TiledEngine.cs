@@ -244,9 +244,16 @@ public sealed class TiledEngine : ISimilaritySolver
         };
     }
 
-    /// <summary>Rows are sorted by weight (binary MSD, Max-IP) or norm (dense Max-IP) only where that makes the block bounds bite.</summary>
+    /// <summary>
+    /// Rows are sorted by weight (binary MSD, Max-IP) or norm (dense Max-IP) only where that makes the block bounds
+    /// bite, and by weight for the Hamming kinds, whose candidate filter is as tight as a task's weight spread
+    /// (<see cref="CandidateFilter.Hamming"/>). Exact and top-K solves only; decisions and joins keep identity order.
+    /// </summary>
+    internal static bool SortsForPruning(SimilarityInstance instance, ProblemKind kind, bool pruning) =>
+        pruning && (kind == ProblemKind.MaxIp || kind.IsHamming() || (kind == ProblemKind.Msd && instance.IsBinary));
+
     private static bool SortsForPruning(SimilarityInstance instance, ProblemKind kind, SolveOptions options) =>
-        options.Pruning && (kind == ProblemKind.MaxIp || (kind == ProblemKind.Msd && instance.IsBinary));
+        SortsForPruning(instance, kind, options.Pruning);
 
     private static TReducer[] Reducers<TReducer>(EngineContext context, SolveOptions options, Func<TReducer> create)
         where TReducer : PairReducer

@@ -9,9 +9,10 @@ namespace Subquad.Core.Problems;
 /// </summary>
 /// <remarks>
 /// Threshold semantics (all inclusive, as in the paper's definitions): MSD_t asks cos &gt;= t, LSD_t cos &lt;= t,
-/// Max-IP_t ip &gt;= t, Min-IP_t ip &lt;= t. OV is always a decision (ip == 0) and takes no parameter.
-/// Gamma is multiplicative (paper.md section 7 item 9): max/gamma &lt;= value for MSD and Max-IP,
-/// value &lt;= gamma*min for LSD and Min-IP.
+/// Max-IP_t ip &gt;= t, Min-IP_t ip &lt;= t, Max-Hamming_t ham &gt;= t, Min-Hamming_t ham &lt;= t. OV is always a
+/// decision (ip == 0) and takes no parameter. Gamma is multiplicative (paper.md section 7 item 9): max/gamma &lt;=
+/// value for MSD, Max-IP and Max-Hamming, value &lt;= gamma*min for LSD, Min-IP and Min-Hamming (so a Min-Hamming
+/// optimum of 0, a duplicate pair, admits only pairs at distance 0).
 /// </remarks>
 public sealed record Problem
 {
@@ -53,7 +54,7 @@ public sealed record Problem
     }
 
     /// <summary>
-    /// The threshold problem. MSD/LSD take t in [0, 1]; Max-IP/Min-IP take an integer t in [0, l] (l is checked when
+    /// The threshold problem. MSD/LSD take t in [0, 1]; Max-IP/Min-IP and the Hamming kinds take an integer t in [0, l] (l is checked when
     /// the problem meets an instance, see <see cref="SimilarityInstance.Validate"/>).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">t is outside its domain, or the kind is OV.</exception>
@@ -75,7 +76,7 @@ public sealed record Problem
         problem = null;
         if (!ProblemKinds.TryParse(kindText ?? "", out var kind))
         {
-            error = $"problem \"{kindText}\" is not one of msd, lsd, maxip, minip, ov";
+            error = $"problem \"{kindText}\" is not one of {ProblemKinds.Names}";
             return false;
         }
 
@@ -115,7 +116,7 @@ public sealed record Problem
     private static string? ThresholdError(ProblemKind kind, Rational t) =>
         kind == ProblemKind.Ov ? "OV takes no threshold (it is Min-IP with t = 0)"
         : kind.IsCosine() && t.CompareTo(Rational.FromInteger(1)) > 0 ? $"t = {t}: a cosine threshold must lie in [0, 1]"
-        : !kind.IsCosine() && !t.IsInteger ? $"t = {t}: an inner-product threshold must be an integer"
+        : !kind.IsCosine() && !t.IsInteger ? $"t = {t}: {(kind.IsHamming() ? "a Hamming-distance" : "an inner-product")} threshold must be an integer"
         : null;
 
     /// <summary>Why gamma is no approximation factor for <paramref name="kind"/>, or null.</summary>

@@ -4,8 +4,9 @@ namespace Subquad.Core.Problems;
 
 /// <summary>
 /// Exact comparisons of pair scores. Binary cosines are compared as ip1^2 * wi2 * wj2 against ip2^2 * wi1 * wj1 in
-/// 128-bit integers (l up to 2^31 fits: l^4 &lt; 2^124), so ties and near-ties are decided without rounding.
-/// Dense scores compare their float64 values.
+/// 128-bit integers (l up to 2^31 fits: l^4 &lt; 2^124), so ties and near-ties are decided without rounding. Inner
+/// products and Hamming distances (|a| + |b| - 2 a.b) are integers and compare as such. Dense scores compare their
+/// float64 values.
 /// </summary>
 public static class ScoreOrder
 {
@@ -17,7 +18,7 @@ public static class ScoreOrder
     {
         if (x.IsExact && y.IsExact)
         {
-            if (!kind.IsCosine()) return x.InnerProduct.CompareTo(y.InnerProduct);
+            if (!kind.IsCosine()) return Integer(kind, x).CompareTo(Integer(kind, y));
             Int128 left = (Int128)x.InnerProduct * x.InnerProduct * y.WeightI * y.WeightJ;
             Int128 right = (Int128)y.InnerProduct * y.InnerProduct * x.WeightI * x.WeightJ;
             return left.CompareTo(right);
@@ -46,7 +47,7 @@ public static class ScoreOrder
 
         if (!kind.IsCosine())
         {
-            return (new BigInteger(x.InnerProduct) * t.Denominator).CompareTo(t.Numerator);
+            return (new BigInteger(Integer(kind, x)) * t.Denominator).CompareTo(t.Numerator);
         }
 
         var left = new BigInteger(x.InnerProduct) * x.InnerProduct * t.Denominator * t.Denominator;
@@ -61,6 +62,17 @@ public static class ScoreOrder
         int c = CompareToThreshold(kind, x, t);
         return kind.Maximises() ? c >= 0 : c <= 0;
     }
+
+    /// <summary>
+    /// True when no score can be strictly better than <paramref name="x"/> for a minimising kind on binary input: an
+    /// inner product (or cosine) of 0, a Hamming distance of 0. Only a smaller (i, j) can then tie it, which lets the
+    /// engine stop early. False for maximising kinds and dense scores.
+    /// </summary>
+    public static bool IsUnbeatable(ProblemKind kind, in PairScore x) =>
+        x.IsExact && !kind.Maximises() && (kind.IsHamming() ? x.Hamming == 0 : x.InnerProduct == 0);
+
+    /// <summary>The exact integer score of a binary pair for a non-cosine kind: the Hamming distance or the inner product.</summary>
+    private static long Integer(ProblemKind kind, in PairScore x) => kind.IsHamming() ? x.Hamming : x.InnerProduct;
 
     /// <summary>
     /// True when <paramref name="x"/> is a gamma-approximation of the optimum <paramref name="best"/>: best/gamma
@@ -83,9 +95,10 @@ public static class ScoreOrder
                     : xs * d2 * bw <= bs * g2 * xw;     // cos_x <= gamma * cos_best
             }
 
+            long xv = Integer(kind, x), bv = Integer(kind, best);
             return kind.Maximises()
-                ? x.InnerProduct * gamma.Numerator >= best.InnerProduct * gamma.Denominator
-                : x.InnerProduct * gamma.Denominator <= best.InnerProduct * gamma.Numerator;
+                ? xv * gamma.Numerator >= bv * gamma.Denominator
+                : xv * gamma.Denominator <= bv * gamma.Numerator;
         }
 
         // Dense scores can be negative (cosine of opposite vectors, inner products). The multiplicative bound must

@@ -59,8 +59,8 @@ public sealed class SimilarityInstance
 
     /// <summary>
     /// Checks that <paramref name="problem"/> can be asked on this instance and throws a one-line
-    /// <see cref="InputException"/> otherwise: n &lt; 2 (or an empty side), OV or thresholds on the wrong kind of
-    /// input, an IP threshold above l, and zero rows where cosine is undefined (the first one is named).
+    /// <see cref="InputException"/> otherwise: n &lt; 2 (or an empty side), OV, Hamming or thresholds on the wrong kind
+    /// of input, an IP or Hamming threshold above l, and zero rows where cosine is undefined (the first one is named).
     /// </summary>
     public void Validate(Problem problem)
     {
@@ -81,9 +81,17 @@ public sealed class SimilarityInstance
             throw new InputException(A.Source, null, "is dense; Orthogonal Vectors is defined on binary vectors (use minip for dense inner products)");
         }
 
+        if (problem.Kind.IsHamming() && !A.IsBinary)
+        {
+            // Not defined rather than guessed: a dense "Hamming distance" (count of differing floats, or L1) would be
+            // another problem with its own rounding questions; read 0/1 data with --binary instead.
+            throw new InputException(A.Source, null, $"is dense; {problem.Kind.PaperName()} is defined on binary vectors (read 0/1 data as binary, or use msd/lsd/maxip/minip for dense vectors)");
+        }
+
         if (problem.Mode == ProblemMode.Threshold && !problem.Kind.IsCosine() && A.IsBinary && problem.Threshold!.Value.CompareTo(Rational.FromInteger(A.Dimensions)) > 0)
         {
-            throw new InputException(null, null, $"threshold t = {problem.Threshold} is above l = {A.Dimensions}; an inner-product threshold must lie in [0, l]");
+            string what = problem.Kind.IsHamming() ? "a Hamming-distance" : "an inner-product";
+            throw new InputException(null, null, $"threshold t = {problem.Threshold} is above l = {A.Dimensions}; {what} threshold must lie in [0, l]");
         }
 
         if (problem.Kind.IsCosine())

@@ -45,19 +45,23 @@ public static class NeighborMetrics
             return true;
         }
 
-        if (!ProblemKinds.TryParse(text, out var kind)) return false;
+        // Max-Hamming (furthest first) has no neighbour metric: "nearest" by the largest distance is not a search.
+        if (!ProblemKinds.TryParse(text, out var kind) || kind == ProblemKind.MaxHamming) return false;
         metric = FromKind(kind);
         return true;
     }
 
-    /// <summary>The metric of a problem kind.</summary>
+    /// <summary>The metric of a problem kind (Min-Hamming is <see cref="NeighborMetric.Hamming"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Max-Hamming, which ranks the furthest first and has no metric.</exception>
     public static NeighborMetric FromKind(ProblemKind kind) => kind switch
     {
         ProblemKind.Msd => NeighborMetric.Msd,
         ProblemKind.Lsd => NeighborMetric.Lsd,
         ProblemKind.MaxIp => NeighborMetric.MaxIp,
         ProblemKind.MinIp => NeighborMetric.MinIp,
-        _ => NeighborMetric.Ov,
+        ProblemKind.Ov => NeighborMetric.Ov,
+        ProblemKind.MinHamming => NeighborMetric.Hamming,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no nearest-neighbour metric ranks the furthest pair first"),
     };
 
     /// <summary>Lower-case name.</summary>

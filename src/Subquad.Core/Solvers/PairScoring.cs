@@ -39,6 +39,8 @@ public static class PairScoring
             return PairScore.Binary(kind, InnerProduct(ba, i, bb, j), ba.Weight(i), bb.Weight(j));
         }
 
+        // Hamming distance is defined on bits only; SimilarityInstance.Validate refuses dense input before any solver runs.
+        if (kind.IsHamming()) throw new ArgumentException($"{kind.PaperName()} is defined on binary vectors only", nameof(kind));
         var da = (DenseVectors)a;
         var db = (DenseVectors)b;
         double ip = InnerProduct(da, i, db, j);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Subquad.Core;
+using Subquad.Core.IO;
 using Subquad.Lab.Analysis;
 using Subquad.Lab.Duel;
 
@@ -133,7 +134,8 @@ public static class DuelOutput
 
     private static string Bool(bool b) => b ? "true" : "false";
 
-    private static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+    /// <summary>The one CSV field formatter (it quotes CR as well, which this file's own copy missed).</summary>
+    private static string Quote(string s) => CsvField.Quote(s);
 
     private static void WriteAtomically(string path, string contents)
     {

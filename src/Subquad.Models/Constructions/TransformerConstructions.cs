@@ -59,6 +59,7 @@ public static class TransformerConstructions
         options ??= new ConstructionOptions();
         if (!problem.IsDecision) throw new ArgumentException($"{problem} is not a decision problem; use PairSearch for exact optima", nameof(problem));
         if (shape.Documents < 2) throw new ArgumentException($"{shape.Documents} documents: a problem over pairs needs at least 2", nameof(shape));
+        _ = TheoremOf(problem.Kind); // a kind without a construction (Hamming) is refused here, before anything is built
         var (t, gap) = ConstructionThreshold(problem, shape.Dimensions, options.Variant);
         return CreateAt(problem, shape, t, gap, options);
     }
@@ -205,12 +206,18 @@ public static class TransformerConstructions
         y[l] = g + ((1 - g) * (x[l - 1] - 1));
     }
 
-    /// <summary>The theorem a construction for <paramref name="kind"/> implements; every kind is named, none falls through.</summary>
+    /// <summary>
+    /// The theorem a construction for <paramref name="kind"/> implements; every kind is named, none falls through.
+    /// Min-/Max-Hamming: none. The paper gives no construction for them (a head could score 2 a.b - |b|, which orders
+    /// each query's keys by Hamming distance, but that is not the paper's construction and is not built here).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The kind has no construction (the Hamming kinds, or an unknown value).</exception>
     internal static string TheoremOf(ProblemKind kind) => kind switch
     {
         ProblemKind.Ov => "Thm 4.1",
         ProblemKind.MaxIp or ProblemKind.MinIp => "Thm C.1",
         ProblemKind.Msd or ProblemKind.Lsd => "Thm C.2",
+        ProblemKind.MinHamming or ProblemKind.MaxHamming => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"the paper gives no transformer construction for {kind.PaperName()}; the transformer solves ov, maxip, minip, msd and lsd"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no transformer construction in the paper for this problem kind"),
     };
 }

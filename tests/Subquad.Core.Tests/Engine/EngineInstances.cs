@@ -86,14 +86,15 @@ internal static class EngineInstances
     }
 
     /// <summary>
-    /// Problems to ask on an instance: every kind (OV only on binary) in exact, gamma and threshold form, thresholds
-    /// from <paramref name="threshold"/> (default <see cref="Threshold"/>).
+    /// Problems to ask on an instance: every kind (OV and the Hamming kinds only on binary) in exact, gamma and
+    /// threshold form, thresholds from <paramref name="threshold"/> (default <see cref="Threshold"/>).
     /// </summary>
     public static IEnumerable<Problem> Problems(Random random, SimilarityInstance instance, Func<Random, SimilarityInstance, ProblemKind, Rational>? threshold = null)
     {
         threshold ??= Threshold;
         foreach (var kind in Enum.GetValues<ProblemKind>())
         {
+            if (kind.IsHamming() && !instance.IsBinary) continue;
             if (kind == ProblemKind.Ov)
             {
                 if (instance.IsBinary) yield return Problem.OrthogonalVectors;
@@ -106,7 +107,10 @@ internal static class EngineInstances
         }
     }
 
-    /// <summary>A threshold that often sits exactly on some pair's score (the inclusive edge).</summary>
+    /// <summary>
+    /// A threshold that often sits exactly on some pair's score (the inclusive edge); for the Hamming kinds a pair's
+    /// distance, or one either side of it (clamped to [0, l]), or any value in [0, l].
+    /// </summary>
     public static Rational Threshold(Random random, SimilarityInstance instance, ProblemKind kind)
     {
         if (kind.IsCosine()) return new Rational(random.Next(0, 11), 10);
@@ -117,6 +121,12 @@ internal static class EngineInstances
             int i = random.Next(a.Count), j = random.Next(b.Count);
             long ip = 0;
             for (int w = 0; w < a.WordsPerRow; w++) ip += System.Numerics.BitOperations.PopCount(a.Row(i)[w] & b.Row(j)[w]);
+            if (kind.IsHamming())
+            {
+                long distance = a.Weight(i) + b.Weight(j) - (2 * ip) + random.Next(-1, 2);
+                return Rational.FromInteger(random.Next(4) == 0 ? random.Next(0, l + 1) : Math.Clamp(distance, 0, l));
+            }
+
             return Rational.FromInteger(random.Next(3) == 0 ? random.Next(0, l + 1) : ip);
         }
 
