@@ -38,11 +38,14 @@ public static unsafe class Gemm
     public static void Run(float[] a, int ars, int acs, float[] b, int ldb, float[] c, int ldc, int m, int k, int n) =>
         Run(a, 0, ars, acs, b, 0, ldb, c, 0, ldc, m, k, n, Best);
 
-    /// <summary>As <see cref="Run(float[], int, int, float[], int, float[], int, int, int, int)"/> with offsets into the arrays.</summary>
-    public static void Run(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int k, int n) =>
-        Run(a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, m, k, n, Best);
+    /// <summary>
+    /// As <see cref="Run(float[], int, int, float[], int, float[], int, int, int, int)"/> with offsets into the arrays;
+    /// <paramref name="parallel"/> false keeps it on the calling thread (callers that already split the work).
+    /// </summary>
+    public static void Run(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int k, int n, bool parallel = true) =>
+        Run(a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, m, k, n, Best, parallel);
 
-    internal static void Run(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int k, int n, Isa isa)
+    internal static void Run(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int k, int n, Isa isa, bool parallel = true)
     {
         if (m <= 0 || n <= 0 || k <= 0) return;
         // Bounds once, before any pointer arithmetic: the largest index each operand is read or written at.
@@ -51,7 +54,7 @@ public static unsafe class Gemm
         Check(c, cOff + (long)(m - 1) * ldc + n - 1, cOff, nameof(c));
         int mr = isa switch { Isa.Avx512 => 8, Isa.Avx2 => 6, _ => 1 };
         int blocks = (m + mr - 1) / mr;
-        int tasks = Math.Min(LearnThreads.Max, blocks);
+        int tasks = parallel ? Math.Min(LearnThreads.Max, blocks) : 1;
         long cost = 2L * m * n * k;
         if (tasks <= 1 || cost < 1 << 18)
         {
