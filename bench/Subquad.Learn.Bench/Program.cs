@@ -6,7 +6,7 @@
 // the FMA peak measured in the same process (a 16-accumulator FMA loop, Subquad.Core's FmaPeak), the load average
 // before and after, and (--profile) where one step's time goes, per op file.
 // Usage: dotnet run --project bench/Subquad.Learn.Bench -c Release -- [--rounds 3] [--steps 3] [--mamba-steps 1]
-//        [--threads 2] [--python /usr/bin/python3] [--profile]
+//        [--threads 2] [--python /usr/bin/python3] [--profile] [--mixers attention,mamba]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -20,6 +20,7 @@ using Subquad.Learn.Training;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int rounds = Arg("--rounds", 3), steps = Arg("--steps", 3), mambaSteps = Arg("--mamba-steps", 1), threads = Arg("--threads", 2);
 bool profile = args.Contains("--profile");
+string[] mixers = (args.SkipWhile(a => a != "--mixers").Skip(1).FirstOrDefault() ?? "attention,mamba").Split(',');
 string python = args.SkipWhile(a => a != "--python").Skip(1).FirstOrDefault() ?? "/usr/bin/python3";
 const int Width = 64, Length = 256, Batch = 32, Layers = 2, InputDim = 65;
 LearnThreads.Max = threads;
@@ -38,7 +39,7 @@ long linearFlops = 6 * tokens * (InputDim * Width + Layers * (Width * 3 * Width 
 long attentionFlops = Layers * 6L * Batch * Length * Length * Width;
 
 var ours = new Dictionary<string, Action>();
-foreach (var kind in new[] { MixerKind.Attention, MixerKind.Mamba })
+foreach (var kind in mixers.Select(m => MixerKinds.TryParse(m, out var k) ? k : throw new ArgumentException($"unknown mixer {m}")))
 {
     var model = new SequenceModel(new ModelConfig(InputDim, 2, Layers, new MixerSpec(kind, Width), Length, ModelConfig.PositionsFor(kind)), 1);
     var rng = new Random(1);
@@ -97,9 +98,17 @@ catch (System.ComponentModel.Win32Exception e)
 var rows = new List<Dictionary<string, object?>>();
 for (int r = 1; r <= rounds; r++)
 {
-    foreach (var mixer in new[] { "attention", "mamba" })
+    foreach (var mixer in mixers)
     {
         int n = mixer == "mamba" ? mambaSteps : steps;
+        if (r == 1 && torch is not null)
+        {
+            // PyTorch builds and warms this mixer up on its first request: do it before the timed pairs.
+            torch.StandardInput.WriteLine($"{mixer} 0");
+            torch.StandardInput.Flush();
+            torch.StandardOutput.ReadLine();
+        }
+
         var clock = Stopwatch.StartNew();
         for (int s = 0; s < n; s++) ours[mixer]();
         double oursTps = n * tokens / clock.Elapsed.TotalSeconds;
@@ -136,7 +145,7 @@ var json = new Dictionary<string, object?>
     ["schema"] = "subquad.bench-learn/2", ["cpu"] = cpu, ["threads"] = threads, ["gemm_kernel"] = Gemm.Best.ToString(), ["fma_peak_gflops_per_second"] = peak,
     ["load_average_before"] = loadBefore, ["load_average_after"] = loadAfter, ["rounds"] = rows,
 };
-foreach (var mixer in new[] { "attention", "mamba" })
+foreach (var mixer in mixers)
 {
     var mine = rows.Where(r => (string)r["mixer"]! == mixer).ToList();
     json[$"{mixer}_median_subquad_tokens_per_second"] = Median(mine.Select(r => (double)r["subquad_tokens_per_second"]!));

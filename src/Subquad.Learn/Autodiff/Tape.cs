@@ -5,7 +5,7 @@ namespace Subquad.Learn.Autodiff;
 
 /// <summary>
 /// Reverse-mode autodiff: every op appends a closure that pushes its output's gradient into its inputs' gradients,
-/// and <see cref="Backward(Tensor, float[])"/> runs the closures newest first. One tape per training step; parameters
+/// and <see cref="Backward(Tensor, Real[])"/> runs the closures newest first. One tape per training step; parameters
 /// outlive it and accumulate their gradients until the optimiser zeroes them.
 /// </summary>
 /// <remarks>
@@ -56,11 +56,11 @@ public sealed class Tape
     public void Backward(Tensor loss)
     {
         if (loss.Length != 1) throw new ArgumentException($"{loss} is not a scalar; pass its seed gradient", nameof(loss));
-        Backward(loss, [1f]);
+        Backward(loss, [(Real)1]);
     }
 
     /// <summary>Backward from any output with a given seed gradient (tests seed random directions).</summary>
-    public void Backward(Tensor output, float[] seed)
+    public void Backward(Tensor output, Real[] seed)
     {
         if (seed.Length != output.Length) throw new ArgumentException($"seed has {seed.Length} values for {output}", nameof(seed));
         seed.AsSpan().CopyTo(output.GradBuffer());

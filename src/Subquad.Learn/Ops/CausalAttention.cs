@@ -35,9 +35,9 @@ public static class CausalAttention
         if (window is < 1) throw new ArgumentOutOfRangeException(nameof(window), window, "window must be at least 1");
         int width = q.Cols, d = width / heads, L = length;
         int w = window ?? length;
-        float scale = 1f / MathF.Sqrt(d);
+        Real scale = (Real)1 / RealMath.Sqrt(d);
         var y = Tape.Output(q.Rows, width, q, k, v);
-        var probs = new float[(long)batch * heads * L * L];
+        var probs = new Real[(long)batch * heads * L * L];
         LearnThreads.For(batch * heads, 2L * L * L * d, bh =>
         {
             int b = bh / heads, h = bh % heads;
@@ -58,10 +58,10 @@ public static class CausalAttention
                         var row = probs.AsSpan(strip + r * L, L);
                         var live = row[from..(i + 1)];
                         TensorPrimitives.Multiply(live, scale, live);
-                        float max = TensorPrimitives.Max(live);
+                        Real max = TensorPrimitives.Max(live);
                         TensorPrimitives.Subtract(live, max, live);
                         TensorPrimitives.Exp(live, live);
-                        TensorPrimitives.Multiply(live, 1f / TensorPrimitives.Sum(live), live);
+                        TensorPrimitives.Multiply(live, (Real)1 / TensorPrimitives.Sum(live), live);
                         row[lo..from].Clear();
                         row[(i + 1)..hi].Clear();
                     }
@@ -71,7 +71,7 @@ public static class CausalAttention
             }
             finally
             {
-                ArrayPool<float>.Shared.Return(kt);
+                ArrayPool<Real>.Shared.Return(kt);
             }
         });
         tape.Record(y, () =>
@@ -85,7 +85,7 @@ public static class CausalAttention
                 int b = bh / heads, h = bh % heads;
                 int head = b * L * width + h * d;
                 int pOff = checked((int)((long)bh * L * L));
-                var ds = ArrayPool<float>.Shared.Rent(L * L);
+                var ds = ArrayPool<Real>.Shared.Rent(L * L);
                 ds.AsSpan(0, L * L).Clear(); // the key-block products below read whole blocks, zeros outside the strips
                 var vt = Gemm.Transposed(v.Data, head, width, L, d);
                 try
@@ -99,7 +99,7 @@ public static class CausalAttention
                         for (int r = 0; r < rows; r++)
                         {
                             int i = i0 + r;
-                            float rowDot = TensorPrimitives.Dot(dy.AsSpan(head + i * width, d), y.Data.AsSpan(head + i * width, d));
+                            Real rowDot = TensorPrimitives.Dot(dy.AsSpan(head + i * width, d), y.Data.AsSpan(head + i * width, d));
                             var dsRow = ds.AsSpan(i * L + lo, hi - lo);
                             var pRow = probs.AsSpan(pOff + i * L + lo, hi - lo);
                             TensorPrimitives.Subtract(dsRow, rowDot, dsRow);
@@ -121,8 +121,8 @@ public static class CausalAttention
                 }
                 finally
                 {
-                    ArrayPool<float>.Shared.Return(vt);
-                    ArrayPool<float>.Shared.Return(ds);
+                    ArrayPool<Real>.Shared.Return(vt);
+                    ArrayPool<Real>.Shared.Return(ds);
                 }
             });
         });
@@ -135,21 +135,21 @@ public static class CausalAttention
     /// <summary>Queries [lo, hi) that can attend to keys [j0, j0 + cols).</summary>
     private static (int Lo, int Hi) QueryRange(int j0, int cols, int w, int length) => (j0, (int)Math.Min(length, (long)j0 + cols - 1 + w));
 
-    private static float[] Gather(Tensor t, int b, int h, int length, int d) => Gather(t.Data, b, h, length, d, t.Cols);
+    private static Real[] Gather(Tensor t, int b, int h, int length, int d) => Gather(t.Data, b, h, length, d, t.Cols);
 
-    internal static float[] Gather(float[] data, int b, int h, int length, int d, int width)
+    internal static Real[] Gather(Real[] data, int b, int h, int length, int d, int width)
     {
-        var r = new float[length * d];
+        var r = new Real[length * d];
         for (int i = 0; i < length; i++) data.AsSpan((b * length + i) * width + h * d, d).CopyTo(r.AsSpan(i * d, d));
         return r;
     }
 
-    internal static void Scatter(float[] src, float[] dst, int b, int h, int length, int d, int width)
+    internal static void Scatter(Real[] src, Real[] dst, int b, int h, int length, int d, int width)
     {
         for (int i = 0; i < length; i++) src.AsSpan(i * d, d).CopyTo(dst.AsSpan((b * length + i) * width + h * d, d));
     }
 
-    internal static void ScatterAdd(float[] src, float[] dst, int b, int h, int length, int d, int width)
+    internal static void ScatterAdd(Real[] src, Real[] dst, int b, int h, int length, int d, int width)
     {
         for (int i = 0; i < length; i++)
         {
