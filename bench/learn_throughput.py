@@ -4,6 +4,9 @@ Subquad.Learn's SequenceModel (linear embedding + learned positions for attentio
 GELU(tanh) MLP, head), width 64, n = 256, batch 32, forward + backward + clip + AdamW on --threads threads.
 Mamba-1 uses a sequential scan in Python (the reference selective_scan_ref form; no fused kernel exists on CPU).
 Prints one JSON line: {"attention": tokens_per_second, "mamba": tokens_per_second}.
+With --serve it builds both models, prints "ready", then for each stdin line "MIXER STEPS" runs STEPS timed steps and
+prints one JSON line {"mixer": ..., "steps": ..., "seconds": ...}: the C# side interleaves its own steps with these so
+both see the same machine load (the machine is shared).
 """
 import argparse, json, math, time
 import torch
@@ -71,10 +74,37 @@ class Model(nn.Module):
             x = x + m2(F.gelu(m1(n2(x)), approximate="tanh"))
         return self.head(self.norm(x))
 
+def make_step(mixer):
+    model = Model(mixer)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.98), weight_decay=0.1)
+    u = torch.randint(0, 2, (B, L, IN)).float() * 2 - 1
+    y = torch.randint(0, 2, (B * L,))
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(u).reshape(-1, 2), y).backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+    step()  # warm-up
+    return step
+
+def serve():
+    import sys
+    steps = {}  # built (and warmed up, untimed) on a mixer's first request
+    print("ready", flush=True)
+    for line in sys.stdin:
+        mixer, n = line.split()
+        if mixer not in steps: steps[mixer] = make_step(mixer)
+        t0 = time.perf_counter()
+        for _ in range(int(n)): steps[mixer]()
+        print(json.dumps({"mixer": mixer, "steps": int(n), "seconds": time.perf_counter() - t0}), flush=True)
+
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument("--steps", type=int, default=5); ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--serve", action="store_true")
     a = ap.parse_args()
     torch.set_num_threads(a.threads); torch.manual_seed(1)
+    if a.serve:
+        serve(); return
     out = {}
     for mixer in ("attention", "mamba"):
         model = Model(mixer)

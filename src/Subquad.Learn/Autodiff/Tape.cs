@@ -1,8 +1,11 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
 namespace Subquad.Learn.Autodiff;
 
 /// <summary>
 /// Reverse-mode autodiff: every op appends a closure that pushes its output's gradient into its inputs' gradients,
-/// and <see cref="Backward(Tensor, float[])"/> runs the closures newest first. One tape per training step; parameters
+/// and <see cref="Backward(Tensor, Real[])"/> runs the closures newest first. One tape per training step; parameters
 /// outlive it and accumulate their gradients until the optimiser zeroes them.
 /// </summary>
 /// <remarks>
@@ -12,6 +15,15 @@ namespace Subquad.Learn.Autodiff;
 public sealed class Tape
 {
     private readonly List<Action> _backward = [];
+    private readonly List<string> _ops = [];
+    private long _mark = Stopwatch.GetTimestamp();
+
+    /// <summary>
+    /// Per-op seconds (forward, backward), keyed by the op's source file, when not null (the throughput benchmark
+    /// sets it to find where a step's time goes). The forward time of an op is the time since the previous op was
+    /// recorded, so it includes the glue between ops; only recorded ops (with a gradient) are counted.
+    /// </summary>
+    internal static Dictionary<string, (double Forward, double Backward)>? Profile { get; set; }
 
     /// <summary>Number of recorded backward closures.</summary>
     public int Count => _backward.Count;
@@ -25,24 +37,46 @@ public sealed class Tape
     }
 
     /// <summary>Records the backward closure of an op whose output is <paramref name="output"/>.</summary>
-    public void Record(Tensor output, Action backward)
+    public void Record(Tensor output, Action backward, [CallerFilePath] string op = "")
     {
-        if (output.RequiresGrad) _backward.Add(backward);
+        if (!output.RequiresGrad) return;
+        _backward.Add(backward);
+        if (Profile is { } profile)
+        {
+            string name = Path.GetFileNameWithoutExtension(op);
+            long now = Stopwatch.GetTimestamp();
+            var (f, b) = profile.GetValueOrDefault(name);
+            profile[name] = (f + Stopwatch.GetElapsedTime(_mark, now).TotalSeconds, b);
+            _mark = now;
+            _ops.Add(name);
+        }
     }
 
     /// <summary>Backward from a scalar loss (d loss / d loss = 1).</summary>
     public void Backward(Tensor loss)
     {
         if (loss.Length != 1) throw new ArgumentException($"{loss} is not a scalar; pass its seed gradient", nameof(loss));
-        Backward(loss, [1f]);
+        Backward(loss, [(Real)1]);
     }
 
     /// <summary>Backward from any output with a given seed gradient (tests seed random directions).</summary>
-    public void Backward(Tensor output, float[] seed)
+    public void Backward(Tensor output, Real[] seed)
     {
         if (seed.Length != output.Length) throw new ArgumentException($"seed has {seed.Length} values for {output}", nameof(seed));
         seed.AsSpan().CopyTo(output.GradBuffer());
-        for (int i = _backward.Count - 1; i >= 0; i--) _backward[i]();
+        var profile = Profile;
+        for (int i = _backward.Count - 1; i >= 0; i--)
+        {
+            long start = Stopwatch.GetTimestamp();
+            _backward[i]();
+            if (profile is not null && i < _ops.Count)
+            {
+                var (f, b) = profile.GetValueOrDefault(_ops[i]);
+                profile[_ops[i]] = (f, b + Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
+        }
+
         _backward.Clear();
+        _ops.Clear();
     }
 }

@@ -14,13 +14,13 @@ public sealed class Tensor
         ArgumentOutOfRangeException.ThrowIfNegative(cols);
         Rows = rows;
         Cols = cols;
-        Data = new float[checked(rows * cols)];
+        Data = new Real[checked(rows * cols)];
         RequiresGrad = requiresGrad;
         Name = name;
     }
 
     /// <summary>A tensor over existing values (not copied).</summary>
-    public Tensor(int rows, int cols, float[] data, bool requiresGrad = false, string? name = null)
+    public Tensor(int rows, int cols, Real[] data, bool requiresGrad = false, string? name = null)
     {
         if (data.Length != rows * cols) throw new ArgumentException($"{data.Length} values for a {rows}x{cols} tensor", nameof(data));
         Rows = rows;
@@ -37,10 +37,10 @@ public sealed class Tensor
     public int Cols { get; }
 
     /// <summary>Values, row-major.</summary>
-    public float[] Data { get; }
+    public Real[] Data { get; }
 
     /// <summary>d(loss)/d(value), allocated on first use; null while nothing flowed back.</summary>
-    public float[]? Grad { get; private set; }
+    public Real[]? Grad { get; private set; }
 
     /// <summary>True for parameters and for anything computed from one.</summary>
     public bool RequiresGrad { get; }
@@ -52,10 +52,10 @@ public sealed class Tensor
     public int Length => Data.Length;
 
     /// <summary>One row of values.</summary>
-    public Span<float> Row(int r) => Data.AsSpan(r * Cols, Cols);
+    public Span<Real> Row(int r) => Data.AsSpan(r * Cols, Cols);
 
     /// <summary>The gradient buffer, created zeroed when absent.</summary>
-    public float[] GradBuffer() => Grad ??= new float[Data.Length];
+    public Real[] GradBuffer() => Grad ??= new Real[Data.Length];
 
     /// <summary>Forgets the gradient (parameters between steps).</summary>
     public void ZeroGrad()

@@ -31,14 +31,14 @@ public sealed class MambaMixer : IMixer
         for (int c = 0; c < _e; c++)
         {
             double dt = Math.Max(1e-4, Math.Exp(Math.Log(1e-3) + init.Random.NextDouble() * (Math.Log(0.1) - Math.Log(1e-3))));
-            _bdt.Data[c] = (float)(dt + Math.Log(1 - Math.Exp(-dt))); // ln(-expm1(-dt)); dt >= 1e-4 keeps it accurate in float64
+            _bdt.Data[c] = (Real)(dt + Math.Log(1 - Math.Exp(-dt))); // ln(-expm1(-dt)); dt >= 1e-4 keeps it accurate in float64
         }
 
         // A_log = ln(1..N) per channel (S4D-real).
         _aLog = new Tensor(_e, _n, requiresGrad: true, name: prefix + "A_log");
         for (int c = 0; c < _e; c++)
         {
-            for (int k = 0; k < _n; k++) _aLog.Data[c * _n + k] = MathF.Log(k + 1);
+            for (int k = 0; k < _n; k++) _aLog.Data[c * _n + k] = RealMath.Log(k + 1);
         }
 
         _d = Init.Constant(prefix + "D", 1, _e, 1);

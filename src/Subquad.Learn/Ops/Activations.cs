@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+using Tensor = Subquad.Learn.Autodiff.Tensor;
 using Subquad.Learn.Autodiff;
 
 namespace Subquad.Learn.Ops;
@@ -8,34 +10,57 @@ namespace Subquad.Learn.Ops;
 /// </summary>
 public static class Activations
 {
-    private const float GeluC = 0.7978845608028654f; // sqrt(2/pi)
+    private const Real GeluC = (Real)0.7978845608028654; // sqrt(2/pi)
 
     /// <summary>x σ(x).</summary>
     public static Tensor Silu(Tape tape, Tensor x) => Unary(tape, x, Reference.SiluF, v =>
     {
-        float s = 1f / (1f + MathF.Exp(-v));
+        Real s = (Real)1 / ((Real)1 + RealMath.Exp(-v));
         return s * (1 + v * (1 - s));
     });
 
     /// <summary>0.5 x (1 + tanh(√(2/π)(x + 0.044715 x³))).</summary>
-    public static Tensor Gelu(Tape tape, Tensor x) => Unary(tape, x, Reference.GeluF, v =>
+    /// <remarks>
+    /// Whole-array <see cref="TensorPrimitives"/> passes (SIMD tanh) instead of a per-element delegate: GELU sits on
+    /// the MLP's widest activation. tanh is kept for the backward pass.
+    /// </remarks>
+    public static Tensor Gelu(Tape tape, Tensor x)
     {
-        float u = GeluC * (v + 0.044715f * v * v * v);
-        float t = MathF.Tanh(u);
-        return 0.5f * (1 + t) + 0.5f * v * (1 - t * t) * GeluC * (1 + 3 * 0.044715f * v * v);
-    });
+        var y = Tape.Output(x.Rows, x.Cols, x);
+        var xd = x.Data;
+        var t = new Real[xd.Length];
+        TensorPrimitives.Multiply(xd, xd, t);
+        TensorPrimitives.Multiply(t, (Real)0.044715, t);
+        TensorPrimitives.Add(t, (Real)1, t); // 1 + 0.044715 x²
+        TensorPrimitives.Multiply(t, xd, t); // x + 0.044715 x³
+        TensorPrimitives.Multiply(t, GeluC, t);
+        TensorPrimitives.Tanh(t, t);
+        TensorPrimitives.MultiplyAdd(t, xd, xd, y.Data); // x (1 + t)
+        TensorPrimitives.Multiply(y.Data, (Real)0.5, y.Data);
+        tape.Record(y, () =>
+        {
+            var dx = x.GradBuffer();
+            var dy = y.Grad!;
+            for (int i = 0; i < xd.Length; i++)
+            {
+                Real v = xd[i], ti = t[i];
+                dx[i] += dy[i] * ((Real)0.5 * (1 + ti) + (Real)0.5 * v * (1 - ti * ti) * GeluC * (1 + 3 * (Real)0.044715 * v * v));
+            }
+        });
+        return y;
+    }
 
     /// <summary>1 / (1 + e^-x).</summary>
     public static Tensor Sigmoid(Tape tape, Tensor x) => Unary(tape, x, Reference.SigmoidF, v =>
     {
-        float s = 1f / (1f + MathF.Exp(-v));
+        Real s = (Real)1 / ((Real)1 + RealMath.Exp(-v));
         return s * (1 - s);
     });
 
     /// <summary>ln(1 + e^x), x above 20 passed through.</summary>
-    public static Tensor Softplus(Tape tape, Tensor x) => Unary(tape, x, Reference.SoftplusF, v => v > 20 ? 1f : 1f / (1f + MathF.Exp(-v)));
+    public static Tensor Softplus(Tape tape, Tensor x) => Unary(tape, x, Reference.SoftplusF, v => v > 20 ? (Real)1 : (Real)1 / ((Real)1 + RealMath.Exp(-v)));
 
-    private static Tensor Unary(Tape tape, Tensor x, Func<float, float> f, Func<float, float> df)
+    private static Tensor Unary(Tape tape, Tensor x, Func<Real, Real> f, Func<Real, Real> df)
     {
         var y = Tape.Output(x.Rows, x.Cols, x);
         var xd = x.Data;
@@ -53,13 +78,13 @@ public static class Activations
     /// <summary>Float32 forms used by the ops and float64 references used by the tests.</summary>
     public static class Reference
     {
-        internal static float SiluF(float v) => v / (1f + MathF.Exp(-v));
+        internal static Real SiluF(Real v) => v / ((Real)1 + RealMath.Exp(-v));
 
-        internal static float GeluF(float v) => 0.5f * v * (1 + MathF.Tanh(GeluC * (v + 0.044715f * v * v * v)));
+        internal static Real GeluF(Real v) => (Real)0.5 * v * (1 + RealMath.Tanh(GeluC * (v + (Real)0.044715 * v * v * v)));
 
-        internal static float SigmoidF(float v) => 1f / (1f + MathF.Exp(-v));
+        internal static Real SigmoidF(Real v) => (Real)1 / ((Real)1 + RealMath.Exp(-v));
 
-        internal static float SoftplusF(float v) => v > 20 ? v : MathF.Log(1 + MathF.Exp(v));
+        internal static Real SoftplusF(Real v) => v > 20 ? v : RealMath.Log(1 + RealMath.Exp(v));
 
         /// <summary>x σ(x).</summary>
         public static double Silu(double v) => v / (1 + Math.Exp(-v));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using Tensor = Subquad.Learn.Autodiff.Tensor;
 using Subquad.Learn.Autodiff;
@@ -10,11 +11,19 @@ namespace Subquad.Learn.Ops;
 /// q, k, v are [batch * length, heads * d]; head h owns columns [h d, (h + 1) d).
 /// </summary>
 /// <remarks>
-/// The probabilities are kept for the backward pass ([batch, heads, length, length] floats): dV = Pᵀ dY,
-/// dP = dY Vᵀ, dS = P ⊙ (dP - rowsum(dP ⊙ P)), dQ = dS K / √d, dK = dSᵀ Q / √d.
+/// Tiled: rows in blocks of <see cref="Block"/>; a row block's scores are one <see cref="Gemm"/> product against only
+/// the key blocks the mask can reach (the causal half, or the window's band), the softmax runs on that strip, and
+/// Y = P V is a second product on the same strip, so about half of the L × L products of a dense masked
+/// implementation are skipped. The probabilities (a [length, length] strip per sequence and head, zero outside the
+/// mask) are kept for the backward pass: at the sizes (L = 256) that is 256 KB per head, cheaper than
+/// recomputing them flash-style. Backward: dV = Pᵀ dY, dP = dY Vᵀ, dS = P ⊙ (dP − rowdot) / √d with
+/// rowdot_i = Σ_j P_ij dP_ij = dY_i · Y_i, dQ = dS K, dK = dSᵀ Q, each a Gemm on the reachable blocks.
 /// </remarks>
 public static class CausalAttention
 {
+    /// <summary>Rows per tile (a multiple of the AVX-512 kernel's 8 rows).</summary>
+    internal const int Block = 32;
+
     /// <summary>Attention output [batch * length, heads * d]; window null = full causal.</summary>
     public static Tensor Apply(Tape tape, Tensor q, Tensor k, Tensor v, int batch, int length, int heads, int? window = null)
     {
@@ -24,104 +33,123 @@ public static class CausalAttention
         }
 
         if (window is < 1) throw new ArgumentOutOfRangeException(nameof(window), window, "window must be at least 1");
-        int width = q.Cols, d = width / heads;
+        int width = q.Cols, d = width / heads, L = length;
         int w = window ?? length;
-        float scale = 1f / MathF.Sqrt(d);
+        Real scale = (Real)1 / RealMath.Sqrt(d);
         var y = Tape.Output(q.Rows, width, q, k, v);
-        var probs = new float[batch * heads * length * length];
-        LearnThreads.For(batch * heads, 4L * length * length * d, bh =>
+        var probs = new Real[(long)batch * heads * L * L];
+        LearnThreads.For(batch * heads, 2L * L * L * d, bh =>
         {
             int b = bh / heads, h = bh % heads;
-            var (qh, kh, vh) = (Gather(q, b, h, length, d), Gather(k, b, h, length, d), Gather(v, b, h, length, d));
-            var yh = new float[length * d];
-            for (int i = 0; i < length; i++)
+            int head = b * L * width + h * d; // offset of (sequence b, row 0, head h) in q, k, v and y
+            long pOff = (long)bh * L * L;
+            var kt = Gemm.Transposed(k.Data, head, width, L, d); // [d, L]
+            try
             {
-                int lo = Math.Max(0, i - w + 1);
-                var p = probs.AsSpan((bh * length + i) * length, length);
-                var qi = qh.AsSpan(i * d, d);
-                float max = float.NegativeInfinity;
-                for (int j = lo; j <= i; j++)
+                for (int i0 = 0; i0 < L; i0 += Block)
                 {
-                    p[j] = TensorPrimitives.Dot(qi, kh.AsSpan(j * d, d)) * scale;
-                    max = MathF.Max(max, p[j]);
-                }
+                    int rows = Math.Min(Block, L - i0);
+                        var (lo, hi) = KeyRange(i0, rows, w);
+                    int strip = (int)(pOff + (long)i0 * L);
+                    Gemm.Run(q.Data, head + i0 * width, width, 1, kt, lo, L, probs, strip + lo, L, rows, d, hi - lo, parallel: false);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int i = i0 + r, from = Math.Max(0, i - w + 1);
+                        var row = probs.AsSpan(strip + r * L, L);
+                        var live = row[from..(i + 1)];
+                        TensorPrimitives.Multiply(live, scale, live);
+                        Real max = TensorPrimitives.Max(live);
+                        TensorPrimitives.Subtract(live, max, live);
+                        TensorPrimitives.Exp(live, live);
+                        TensorPrimitives.Multiply(live, (Real)1 / TensorPrimitives.Sum(live), live);
+                        row[lo..from].Clear();
+                        row[(i + 1)..hi].Clear();
+                    }
 
-                float sum = 0;
-                for (int j = lo; j <= i; j++) sum += p[j] = MathF.Exp(p[j] - max);
-                float inv = 1f / sum;
-                var yi = yh.AsSpan(i * d, d);
-                for (int j = lo; j <= i; j++)
-                {
-                    p[j] *= inv;
-                    TensorPrimitives.MultiplyAdd(vh.AsSpan(j * d, d), p[j], yi, yi);
+                    Gemm.Run(probs, strip + lo, L, 1, v.Data, head + lo * width, width, y.Data, head + i0 * width, width, rows, hi - lo, d, parallel: false);
                 }
             }
-
-            Scatter(yh, y.Data, b, h, length, d, width);
+            finally
+            {
+                ArrayPool<Real>.Shared.Return(kt);
+            }
         });
         tape.Record(y, () =>
         {
-            var dyAll = y.Grad!;
+            var dy = y.Grad!;
             var dq = q.RequiresGrad ? q.GradBuffer() : null;
             var dk = k.RequiresGrad ? k.GradBuffer() : null;
             var dv = v.RequiresGrad ? v.GradBuffer() : null;
-            LearnThreads.For(batch * heads, 8L * length * length * d, bh =>
+            LearnThreads.For(batch * heads, 4L * L * L * d, bh =>
             {
                 int b = bh / heads, h = bh % heads;
-                var (qh, kh, vh) = (Gather(q, b, h, length, d), Gather(k, b, h, length, d), Gather(v, b, h, length, d));
-                var dyh = Gather(dyAll, b, h, length, d, width);
-                var dqh = new float[length * d];
-                var dkh = new float[length * d];
-                var dvh = new float[length * d];
-                var ds = new float[length];
-                for (int i = 0; i < length; i++)
+                int head = b * L * width + h * d;
+                int pOff = checked((int)((long)bh * L * L));
+                var ds = ArrayPool<Real>.Shared.Rent(L * L);
+                ds.AsSpan(0, L * L).Clear(); // the key-block products below read whole blocks, zeros outside the strips
+                var vt = Gemm.Transposed(v.Data, head, width, L, d);
+                try
                 {
-                    int lo = Math.Max(0, i - w + 1);
-                    var p = probs.AsSpan((bh * length + i) * length, length);
-                    var dyi = dyh.AsSpan(i * d, d);
-                    float rowDot = 0;
-                    for (int j = lo; j <= i; j++)
+                    // dS = P ⊙ (dY Vᵀ − rowdot) / √d on the reachable strip of each row block.
+                    for (int i0 = 0; i0 < L; i0 += Block)
                     {
-                        ds[j] = TensorPrimitives.Dot(dyi, vh.AsSpan(j * d, d));
-                        rowDot += ds[j] * p[j];
-                        TensorPrimitives.MultiplyAdd(dyi, p[j], dvh.AsSpan(j * d, d), dvh.AsSpan(j * d, d));
+                        int rows = Math.Min(Block, L - i0);
+                        var (lo, hi) = KeyRange(i0, rows, w);
+                        Gemm.Run(dy, head + i0 * width, width, 1, vt, lo, L, ds, i0 * L + lo, L, rows, d, hi - lo, parallel: false);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            int i = i0 + r;
+                            Real rowDot = TensorPrimitives.Dot(dy.AsSpan(head + i * width, d), y.Data.AsSpan(head + i * width, d));
+                            var dsRow = ds.AsSpan(i * L + lo, hi - lo);
+                            var pRow = probs.AsSpan(pOff + i * L + lo, hi - lo);
+                            TensorPrimitives.Subtract(dsRow, rowDot, dsRow);
+                            TensorPrimitives.Multiply(dsRow, pRow, dsRow);
+                            TensorPrimitives.Multiply(dsRow, scale, dsRow);
+                        }
+
+                        if (dq is not null) Gemm.Run(ds, i0 * L + lo, L, 1, k.Data, head + lo * width, width, dq, head + i0 * width, width, rows, hi - lo, d, parallel: false);
                     }
 
-                    var dqi = dqh.AsSpan(i * d, d);
-                    var qi = qh.AsSpan(i * d, d);
-                    for (int j = lo; j <= i; j++)
+                    // dV = Pᵀ dY and dK = dSᵀ Q by key blocks, over the query rows that can reach each block.
+                    for (int j0 = 0; j0 < L; j0 += Block)
                     {
-                        float g = p[j] * (ds[j] - rowDot) * scale;
-                        if (g == 0) continue;
-                        TensorPrimitives.MultiplyAdd(kh.AsSpan(j * d, d), g, dqi, dqi);
-                        TensorPrimitives.MultiplyAdd(qi, g, dkh.AsSpan(j * d, d), dkh.AsSpan(j * d, d));
+                        int cols = Math.Min(Block, L - j0);
+                        var (qlo, qhi) = QueryRange(j0, cols, w, L);
+                        if (dv is not null) Gemm.Run(probs, pOff + qlo * L + j0, 1, L, dy, head + qlo * width, width, dv, head + j0 * width, width, cols, qhi - qlo, d, parallel: false);
+                        if (dk is not null) Gemm.Run(ds, qlo * L + j0, 1, L, q.Data, head + qlo * width, width, dk, head + j0 * width, width, cols, qhi - qlo, d, parallel: false);
                     }
                 }
-
-                // Heads own disjoint columns, so parallel scatters never collide.
-                if (dq is not null) ScatterAdd(dqh, dq, b, h, length, d, width);
-                if (dk is not null) ScatterAdd(dkh, dk, b, h, length, d, width);
-                if (dv is not null) ScatterAdd(dvh, dv, b, h, length, d, width);
+                finally
+                {
+                    ArrayPool<Real>.Shared.Return(vt);
+                    ArrayPool<Real>.Shared.Return(ds);
+                }
             });
         });
         return y;
     }
 
-    private static float[] Gather(Tensor t, int b, int h, int length, int d) => Gather(t.Data, b, h, length, d, t.Cols);
+    /// <summary>Keys [lo, hi) that rows [i0, i0 + rows) can attend to under a window of w keys (w = L: causal).</summary>
+    private static (int Lo, int Hi) KeyRange(int i0, int rows, int w) => (Math.Max(0, i0 - w + 1), i0 + rows);
 
-    internal static float[] Gather(float[] data, int b, int h, int length, int d, int width)
+    /// <summary>Queries [lo, hi) that can attend to keys [j0, j0 + cols).</summary>
+    private static (int Lo, int Hi) QueryRange(int j0, int cols, int w, int length) => (j0, (int)Math.Min(length, (long)j0 + cols - 1 + w));
+
+    private static Real[] Gather(Tensor t, int b, int h, int length, int d) => Gather(t.Data, b, h, length, d, t.Cols);
+
+    internal static Real[] Gather(Real[] data, int b, int h, int length, int d, int width)
     {
-        var r = new float[length * d];
+        var r = new Real[length * d];
         for (int i = 0; i < length; i++) data.AsSpan((b * length + i) * width + h * d, d).CopyTo(r.AsSpan(i * d, d));
         return r;
     }
 
-    internal static void Scatter(float[] src, float[] dst, int b, int h, int length, int d, int width)
+    internal static void Scatter(Real[] src, Real[] dst, int b, int h, int length, int d, int width)
     {
         for (int i = 0; i < length; i++) src.AsSpan(i * d, d).CopyTo(dst.AsSpan((b * length + i) * width + h * d, d));
     }
 
-    internal static void ScatterAdd(float[] src, float[] dst, int b, int h, int length, int d, int width)
+    internal static void ScatterAdd(Real[] src, Real[] dst, int b, int h, int length, int d, int width)
     {
         for (int i = 0; i < length; i++)
         {

@@ -13,7 +13,7 @@ public static class CrossEntropy
     {
         if (targets.Length != logits.Rows) throw new ArgumentException($"cross-entropy: {targets.Length} targets for {logits}");
         int m = logits.Rows, v = logits.Cols;
-        var probs = new float[m * v];
+        var probs = new Real[m * v];
         int labelled = 0;
         double loss = 0;
         for (int i = 0; i < m; i++)
@@ -22,27 +22,27 @@ public static class CrossEntropy
             if (t < 0) continue;
             if (t >= v) throw new ArgumentOutOfRangeException(nameof(targets), t, $"target outside {v} classes");
             var z = logits.Row(i);
-            float max = float.NegativeInfinity;
-            for (int j = 0; j < v; j++) max = MathF.Max(max, z[j]);
+            Real max = Real.NegativeInfinity;
+            for (int j = 0; j < v; j++) max = RealMath.Max(max, z[j]);
             double sum = 0;
-            for (int j = 0; j < v; j++) sum += probs[i * v + j] = MathF.Exp(z[j] - max);
-            for (int j = 0; j < v; j++) probs[i * v + j] = (float)(probs[i * v + j] / sum);
+            for (int j = 0; j < v; j++) sum += probs[i * v + j] = RealMath.Exp(z[j] - max);
+            for (int j = 0; j < v; j++) probs[i * v + j] = (Real)(probs[i * v + j] / sum);
             loss += Math.Log(sum) + max - z[t];
             labelled++;
         }
 
         var y = Tape.Output(1, 1, logits);
-        y.Data[0] = labelled == 0 ? 0f : (float)(loss / labelled);
+        y.Data[0] = labelled == 0 ? (Real)0 : (Real)(loss / labelled);
         tape.Record(y, () =>
         {
             if (labelled == 0) return;
             var dz = logits.GradBuffer();
-            float g = y.Grad![0] / labelled;
+            Real g = y.Grad![0] / labelled;
             for (int i = 0; i < m; i++)
             {
                 int t = targets[i];
                 if (t < 0) continue;
-                for (int j = 0; j < v; j++) dz[i * v + j] += g * (probs[i * v + j] - (j == t ? 1f : 0f));
+                for (int j = 0; j < v; j++) dz[i * v + j] += g * (probs[i * v + j] - (j == t ? (Real)1 : (Real)0));
             }
         });
         return y;

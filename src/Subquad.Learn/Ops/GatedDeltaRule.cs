@@ -23,35 +23,35 @@ public static class GatedDeltaRule
         }
 
         int width = q.Cols, d = width / heads, dd = d * d;
-        float scale = 1f / MathF.Sqrt(d);
+        Real scale = (Real)1 / RealMath.Sqrt(d);
         var o = Tape.Output(q.Rows, width, q, k, v, beta, alpha);
-        var states = new float[checked(batch * length * heads * dd)];
+        var states = new Real[checked(batch * length * heads * dd)];
         LearnThreads.For(batch * heads, 6L * length * dd, bh =>
         {
             int s = bh / heads, h = bh % heads;
-            var st = new float[dd];
-            var pk = new float[d];
+            var st = new Real[dd];
+            var pk = new Real[d];
             for (int t = 0; t < length; t++)
             {
                 int r = s * length + t, off = r * width + h * d;
-                float a = alpha.Data[r * heads + h], b = beta.Data[r * heads + h];
+                Real a = alpha.Data[r * heads + h], b = beta.Data[r * heads + h];
                 // pk = Pᵀ k; S = α P + β k (v - α Pᵀ k)ᵀ.
                 Array.Clear(pk);
                 for (int i = 0; i < d; i++)
                 {
-                    float ki = k.Data[off + i];
+                    Real ki = k.Data[off + i];
                     for (int j = 0; j < d; j++) pk[j] += st[i * d + j] * ki;
                 }
 
                 for (int i = 0; i < d; i++)
                 {
-                    float ki = k.Data[off + i];
+                    Real ki = k.Data[off + i];
                     for (int j = 0; j < d; j++) st[i * d + j] = a * st[i * d + j] + b * ki * (v.Data[off + j] - a * pk[j]);
                 }
 
                 for (int j = 0; j < d; j++)
                 {
-                    float acc = 0;
+                    Real acc = 0;
                     for (int i = 0; i < d; i++) acc += st[i * d + j] * q.Data[off + i];
                     o.Data[off + j] = acc * scale;
                 }
@@ -70,22 +70,22 @@ public static class GatedDeltaRule
             LearnThreads.For(batch * heads, 14L * length * dd, bh =>
             {
                 int s = bh / heads, h = bh % heads;
-                var dS = new float[dd];
-                var pk = new float[d];
-                var w = new float[d];
-                var dSpk = new float[d];
-                var pw = new float[d];
-                var zero = new float[dd];
+                var dS = new Real[dd];
+                var pk = new Real[d];
+                var w = new Real[d];
+                var dSpk = new Real[d];
+                var pw = new Real[d];
+                var zero = new Real[dd];
                 for (int t = length - 1; t >= 0; t--)
                 {
                     int r = s * length + t, off = r * width + h * d;
                     var st = states.AsSpan((bh * length + t) * dd, dd);
-                    ReadOnlySpan<float> prev = t > 0 ? states.AsSpan((bh * length + t - 1) * dd, dd) : zero;
-                    float a = alpha.Data[r * heads + h], b = beta.Data[r * heads + h];
+                    ReadOnlySpan<Real> prev = t > 0 ? states.AsSpan((bh * length + t - 1) * dd, dd) : zero;
+                    Real a = alpha.Data[r * heads + h], b = beta.Data[r * heads + h];
                     // o = Sᵀ q scale: dS += q doᵀ scale; dq = S do scale.
                     for (int i = 0; i < d; i++)
                     {
-                        float qi = q.Data[off + i] * scale, acc = 0;
+                        Real qi = q.Data[off + i] * scale, acc = 0;
                         for (int j = 0; j < d; j++)
                         {
                             dS[i * d + j] += qi * dO[off + j];
@@ -101,7 +101,7 @@ public static class GatedDeltaRule
                     Array.Clear(pw);
                     for (int i = 0; i < d; i++)
                     {
-                        float ki = k.Data[off + i];
+                        Real ki = k.Data[off + i];
                         for (int j = 0; j < d; j++)
                         {
                             pk[j] += prev[i * d + j] * ki;
@@ -109,7 +109,7 @@ public static class GatedDeltaRule
                         }
                     }
 
-                    float dSP = 0, kdSv = 0, kdSpk = 0, wpk = 0;
+                    Real dSP = 0, kdSv = 0, kdSpk = 0, wpk = 0;
                     for (int i = 0; i < d; i++)
                     {
                         for (int j = 0; j < d; j++)
@@ -138,7 +138,7 @@ public static class GatedDeltaRule
                     {
                         for (int i = 0; i < d; i++)
                         {
-                            float dSv = 0;
+                            Real dSv = 0;
                             for (int j = 0; j < d; j++) dSv += dS[i * d + j] * v.Data[off + j];
                             dk[off + i] += b * dSv - a * b * (dSpk[i] + pw[i]);
                         }
@@ -146,7 +146,7 @@ public static class GatedDeltaRule
 
                     for (int i = 0; i < d; i++)
                     {
-                        float ki = k.Data[off + i];
+                        Real ki = k.Data[off + i];
                         for (int j = 0; j < d; j++) dS[i * d + j] = a * (dS[i * d + j] - b * ki * w[j]);
                     }
                 }

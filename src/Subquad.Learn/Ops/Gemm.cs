@@ -13,7 +13,8 @@ namespace Subquad.Learn.Ops;
 /// <remarks>
 /// A register-blocked micro-kernel (GotoBLAS/BLIS shape without packing A): an MR × NR tile of C lives in registers
 /// for a whole block of kc inner steps; each step loads NR values of one row of B and broadcasts MR values of A.
-/// AVX-512: MR = 8, NR = 32 (16 zmm accumulators); AVX2: MR = 6, NR = 16 (12 ymm accumulators); otherwise the scalar
+/// AVX-512: MR = 8, NR = two vectors (32 floats; 16 zmm accumulators); AVX2: MR = 6, NR = two vectors (16 floats; 12 ymm
+/// accumulators); otherwise the scalar
 /// loop. Partial tiles at the right and bottom edges are copied into zero-padded scratch tiles and run through the
 /// same micro-kernel, so one kernel per instruction set serves every shape. The inner dimension is cut into blocks of
 /// <see cref="Kc"/> so the B panel of a block stays in L1/L2 while the rows of A stream past it; rows are split over
@@ -32,17 +33,20 @@ public static unsafe class Gemm
     /// <summary>The best the hardware has.</summary>
     internal static Isa Best { get; } = Vector512.IsHardwareAccelerated ? Isa.Avx512 : Vector256.IsHardwareAccelerated ? Isa.Avx2 : Isa.Scalar;
 
-    [ThreadStatic] private static float[]? _scratch;
+    [ThreadStatic] private static Real[]? _scratch;
 
     /// <summary>C[m,n] (ldc) += A(i,p) B[k,n] (ldb) with A(i,p) = a[i·ars + p·acs].</summary>
-    public static void Run(float[] a, int ars, int acs, float[] b, int ldb, float[] c, int ldc, int m, int k, int n) =>
+    public static void Run(Real[] a, int ars, int acs, Real[] b, int ldb, Real[] c, int ldc, int m, int k, int n) =>
         Run(a, 0, ars, acs, b, 0, ldb, c, 0, ldc, m, k, n, Best);
 
-    /// <summary>As <see cref="Run(float[], int, int, float[], int, float[], int, int, int, int)"/> with offsets into the arrays.</summary>
-    public static void Run(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int k, int n) =>
-        Run(a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, m, k, n, Best);
+    /// <summary>
+    /// As <see cref="Run(Real[], int, int, Real[], int, Real[], int, int, int, int)"/> with offsets into the arrays;
+    /// <paramref name="parallel"/> false keeps it on the calling thread (callers that already split the work).
+    /// </summary>
+    public static void Run(Real[] a, int aOff, int ars, int acs, Real[] b, int bOff, int ldb, Real[] c, int cOff, int ldc, int m, int k, int n, bool parallel = true) =>
+        Run(a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, m, k, n, Best, parallel);
 
-    internal static void Run(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int k, int n, Isa isa)
+    internal static void Run(Real[] a, int aOff, int ars, int acs, Real[] b, int bOff, int ldb, Real[] c, int cOff, int ldc, int m, int k, int n, Isa isa, bool parallel = true)
     {
         if (m <= 0 || n <= 0 || k <= 0) return;
         // Bounds once, before any pointer arithmetic: the largest index each operand is read or written at.
@@ -51,7 +55,7 @@ public static unsafe class Gemm
         Check(c, cOff + (long)(m - 1) * ldc + n - 1, cOff, nameof(c));
         int mr = isa switch { Isa.Avx512 => 8, Isa.Avx2 => 6, _ => 1 };
         int blocks = (m + mr - 1) / mr;
-        int tasks = Math.Min(LearnThreads.Max, blocks);
+        int tasks = parallel ? Math.Min(LearnThreads.Max, blocks) : 1;
         long cost = 2L * m * n * k;
         if (tasks <= 1 || cost < 1 << 18)
         {
@@ -66,12 +70,12 @@ public static unsafe class Gemm
         });
     }
 
-    private static void Check(float[] x, long last, int offset, string name)
+    private static void Check(Real[] x, long last, int offset, string name)
     {
         if (offset < 0 || last >= x.Length) throw new ArgumentException($"gemm: operand {name} of {x.Length} values is indexed at {last}", name);
     }
 
-    private static void RowRange(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int i0, int i1, int k, int n, Isa isa)
+    private static void RowRange(Real[] a, int aOff, int ars, int acs, Real[] b, int bOff, int ldb, Real[] c, int cOff, int ldc, int i0, int i1, int k, int n, Isa isa)
     {
         if (isa == Isa.Scalar)
         {
@@ -79,7 +83,7 @@ public static unsafe class Gemm
             {
                 for (int p = 0; p < k; p++)
                 {
-                    float aip = a[aOff + i * ars + p * acs];
+                    Real aip = a[aOff + i * ars + p * acs];
                     if (aip == 0) continue;
                     int bo = bOff + p * ldb, co = cOff + i * ldc;
                     for (int j = 0; j < n; j++) c[co + j] += aip * b[bo + j];
@@ -89,12 +93,12 @@ public static unsafe class Gemm
             return;
         }
 
-        int mr = isa == Isa.Avx512 ? 8 : 6, nr = isa == Isa.Avx512 ? 32 : 16;
-        var scratch = _scratch ??= new float[8 * Kc + Kc * 32 + 8 * 32];
+        int mr = isa == Isa.Avx512 ? 8 : 6, nr = isa == Isa.Avx512 ? 2 * Vector512<Real>.Count : 2 * Vector256<Real>.Count;
+        var scratch = _scratch ??= new Real[8 * Kc + Kc * 32 + 8 * 32];
         int mc = 8 * mr; // rows of A per pass over the B panels: a multiple of MR, so only the last block is an edge
-        fixed (float* pa = a, pb = b, pc = c, ps = scratch)
+        fixed (Real* pa = a, pb = b, pc = c, ps = scratch)
         {
-            float* sa = ps, sb = ps + mr * Kc, sc = sb + Kc * nr;
+            Real* sa = ps, sb = ps + mr * Kc, sc = sb + Kc * nr;
             for (int p0 = 0; p0 < k; p0 += Kc)
             {
                 int kc = Math.Min(Kc, k - p0);
@@ -107,9 +111,9 @@ public static unsafe class Gemm
                         for (int i = ic; i < icEnd; i += mr)
                         {
                             int rows = Math.Min(mr, icEnd - i);
-                            float* at = pa + aOff + (long)i * ars + (long)p0 * acs;
-                            float* bt = pb + bOff + (long)p0 * ldb + j;
-                            float* ct = pc + cOff + (long)i * ldc + j;
+                            Real* at = pa + aOff + (long)i * ars + (long)p0 * acs;
+                            Real* bt = pb + bOff + (long)p0 * ldb + j;
+                            Real* ct = pc + cOff + (long)i * ldc + j;
                             if (rows == mr && cols == nr)
                             {
                                 Tile(isa, at, ars, acs, bt, ldb, ct, ldc, kc);
@@ -122,7 +126,7 @@ public static unsafe class Gemm
                             {
                                 for (int r = 0; r < mr; r++)
                                 {
-                                    for (int p = 0; p < kc; p++) sa[r * kc + p] = r < rows ? at[(long)r * ars + (long)p * acs] : 0f;
+                                    for (int p = 0; p < kc; p++) sa[r * kc + p] = r < rows ? at[(long)r * ars + (long)p * acs] : (Real)0;
                                 }
 
                                 at = sa;
@@ -134,7 +138,7 @@ public static unsafe class Gemm
                             {
                                 for (int p = 0; p < kc; p++)
                                 {
-                                    for (int q = 0; q < nr; q++) sb[p * nr + q] = q < cols ? bt[(long)p * ldb + q] : 0f;
+                                    for (int q = 0; q < nr; q++) sb[p * nr + q] = q < cols ? bt[(long)p * ldb + q] : (Real)0;
                                 }
 
                                 bt = sb;
@@ -143,7 +147,7 @@ public static unsafe class Gemm
 
                             for (int r = 0; r < mr; r++)
                             {
-                                for (int q = 0; q < nr; q++) sc[r * nr + q] = r < rows && q < cols ? ct[(long)r * ldc + q] : 0f;
+                                for (int q = 0; q < nr; q++) sc[r * nr + q] = r < rows && q < cols ? ct[(long)r * ldc + q] : (Real)0;
                             }
 
                             Tile(isa, at, tars, tacs, bt, tldb, sc, nr, kc);
@@ -159,28 +163,29 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile(Isa isa, float* a, int ars, int acs, float* b, int ldb, float* c, int ldc, int kc)
+    private static void Tile(Isa isa, Real* a, int ars, int acs, Real* b, int ldb, Real* c, int ldc, int kc)
     {
         if (isa == Isa.Avx512) Kernel8x32(a, ars, acs, b, ldb, c, ldc, kc);
         else Kernel6x16(a, ars, acs, b, ldb, c, ldc, kc);
     }
 
-    /// <summary>AVX-512 micro-kernel: an 8 × 32 tile of C in 16 registers for kc steps.</summary>
-    private static void Kernel8x32(float* a, long ars, long acs, float* b, long ldb, float* c, long ldc, int kc)
+    /// <summary>AVX-512 micro-kernel: an 8 × (2 vectors) tile of C in 16 registers for kc steps.</summary>
+    private static void Kernel8x32(Real* a, long ars, long acs, Real* b, long ldb, Real* c, long ldc, int kc)
     {
-        var c00 = Vector512.Load(c); var c01 = Vector512.Load(c + 16);
-        var c10 = Vector512.Load(c + ldc); var c11 = Vector512.Load(c + ldc + 16);
-        var c20 = Vector512.Load(c + 2 * ldc); var c21 = Vector512.Load(c + 2 * ldc + 16);
-        var c30 = Vector512.Load(c + 3 * ldc); var c31 = Vector512.Load(c + 3 * ldc + 16);
-        var c40 = Vector512.Load(c + 4 * ldc); var c41 = Vector512.Load(c + 4 * ldc + 16);
-        var c50 = Vector512.Load(c + 5 * ldc); var c51 = Vector512.Load(c + 5 * ldc + 16);
-        var c60 = Vector512.Load(c + 6 * ldc); var c61 = Vector512.Load(c + 6 * ldc + 16);
-        var c70 = Vector512.Load(c + 7 * ldc); var c71 = Vector512.Load(c + 7 * ldc + 16);
-        float* a1 = a + ars, a2 = a + 2 * ars, a3 = a + 3 * ars, a4 = a + 4 * ars, a5 = a + 5 * ars, a6 = a + 6 * ars, a7 = a + 7 * ars;
+        long w = Vector512<Real>.Count;
+        var c00 = Vector512.Load(c); var c01 = Vector512.Load(c + w);
+        var c10 = Vector512.Load(c + ldc); var c11 = Vector512.Load(c + ldc + w);
+        var c20 = Vector512.Load(c + 2 * ldc); var c21 = Vector512.Load(c + 2 * ldc + w);
+        var c30 = Vector512.Load(c + 3 * ldc); var c31 = Vector512.Load(c + 3 * ldc + w);
+        var c40 = Vector512.Load(c + 4 * ldc); var c41 = Vector512.Load(c + 4 * ldc + w);
+        var c50 = Vector512.Load(c + 5 * ldc); var c51 = Vector512.Load(c + 5 * ldc + w);
+        var c60 = Vector512.Load(c + 6 * ldc); var c61 = Vector512.Load(c + 6 * ldc + w);
+        var c70 = Vector512.Load(c + 7 * ldc); var c71 = Vector512.Load(c + 7 * ldc + w);
+        Real* a1 = a + ars, a2 = a + 2 * ars, a3 = a + 3 * ars, a4 = a + 4 * ars, a5 = a + 5 * ars, a6 = a + 6 * ars, a7 = a + 7 * ars;
         for (long p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 16);
+            var b1 = Vector512.Load(b + w);
             b += ldb;
             long o = p * acs;
             var x = Vector512.Create(a[o]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
@@ -193,30 +198,31 @@ public static unsafe class Gemm
             x = Vector512.Create(a7[o]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
         }
 
-        c00.Store(c); c01.Store(c + 16);
-        c10.Store(c + ldc); c11.Store(c + ldc + 16);
-        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 16);
-        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + 16);
-        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + 16);
-        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + 16);
-        c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + 16);
-        c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + 16);
+        c00.Store(c); c01.Store(c + w);
+        c10.Store(c + ldc); c11.Store(c + ldc + w);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
+        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
+        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w);
+        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
+        c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + w);
+        c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + w);
     }
 
-    /// <summary>AVX2 micro-kernel: a 6 × 16 tile of C in 12 registers for kc steps.</summary>
-    private static void Kernel6x16(float* a, long ars, long acs, float* b, long ldb, float* c, long ldc, int kc)
+    /// <summary>AVX2 micro-kernel: a 6 × (2 vectors) tile of C in 12 registers for kc steps.</summary>
+    private static void Kernel6x16(Real* a, long ars, long acs, Real* b, long ldb, Real* c, long ldc, int kc)
     {
-        var c00 = Vector256.Load(c); var c01 = Vector256.Load(c + 8);
-        var c10 = Vector256.Load(c + ldc); var c11 = Vector256.Load(c + ldc + 8);
-        var c20 = Vector256.Load(c + 2 * ldc); var c21 = Vector256.Load(c + 2 * ldc + 8);
-        var c30 = Vector256.Load(c + 3 * ldc); var c31 = Vector256.Load(c + 3 * ldc + 8);
-        var c40 = Vector256.Load(c + 4 * ldc); var c41 = Vector256.Load(c + 4 * ldc + 8);
-        var c50 = Vector256.Load(c + 5 * ldc); var c51 = Vector256.Load(c + 5 * ldc + 8);
-        float* a1 = a + ars, a2 = a + 2 * ars, a3 = a + 3 * ars, a4 = a + 4 * ars, a5 = a + 5 * ars;
+        long w = Vector256<Real>.Count;
+        var c00 = Vector256.Load(c); var c01 = Vector256.Load(c + w);
+        var c10 = Vector256.Load(c + ldc); var c11 = Vector256.Load(c + ldc + w);
+        var c20 = Vector256.Load(c + 2 * ldc); var c21 = Vector256.Load(c + 2 * ldc + w);
+        var c30 = Vector256.Load(c + 3 * ldc); var c31 = Vector256.Load(c + 3 * ldc + w);
+        var c40 = Vector256.Load(c + 4 * ldc); var c41 = Vector256.Load(c + 4 * ldc + w);
+        var c50 = Vector256.Load(c + 5 * ldc); var c51 = Vector256.Load(c + 5 * ldc + w);
+        Real* a1 = a + ars, a2 = a + 2 * ars, a3 = a + 3 * ars, a4 = a + 4 * ars, a5 = a + 5 * ars;
         for (long p = 0; p < kc; p++)
         {
             var b0 = Vector256.Load(b);
-            var b1 = Vector256.Load(b + 8);
+            var b1 = Vector256.Load(b + w);
             b += ldb;
             long o = p * acs;
             var x = Vector256.Create(a[o]); c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
@@ -227,12 +233,12 @@ public static unsafe class Gemm
             x = Vector256.Create(a5[o]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
         }
 
-        c00.Store(c); c01.Store(c + 8);
-        c10.Store(c + ldc); c11.Store(c + ldc + 8);
-        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 8);
-        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + 8);
-        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + 8);
-        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + 8);
+        c00.Store(c); c01.Store(c + w);
+        c10.Store(c + ldc); c11.Store(c + ldc + w);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
+        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
+        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w);
+        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
     }
 
     /// <summary>
@@ -240,9 +246,9 @@ public static unsafe class Gemm
     /// buffer; return it with <see cref="ArrayPool{T}.Return(T[], bool)"/>. Products with Bᵀ go through this so the
     /// kernel always reads rows of B.
     /// </summary>
-    internal static float[] Transposed(float[] b, int off, int ld, int rows, int cols)
+    internal static Real[] Transposed(Real[] b, int off, int ld, int rows, int cols)
     {
-        var t = ArrayPool<float>.Shared.Rent(rows * cols);
+        var t = ArrayPool<Real>.Shared.Rent(rows * cols);
         for (int r = 0; r < rows; r++)
         {
             int o = off + r * ld;

@@ -18,7 +18,7 @@ namespace Subquad.Learn.Ops;
 public static class LinearAttention
 {
     /// <summary>ε in the denominator (Katharopoulos et al. / fast-transformers).</summary>
-    public const float Epsilon = 1e-6f;
+    public const Real Epsilon = (Real)1e-6;
 
     /// <summary>Feature dimension F of the Taylor map for head dimension f.</summary>
     public static int TaylorFeatures(int f) => 1 + f + f * f;
@@ -28,7 +28,7 @@ public static class LinearAttention
     {
         if (x.Cols % heads != 0) throw new ArgumentException($"taylor map: {x} for {heads} heads");
         int f = x.Cols / heads, ff = TaylorFeatures(f);
-        float c1 = 1f / MathF.Pow(f, 0.25f), c2 = 1f / (MathF.Sqrt(2f) * MathF.Sqrt(f));
+        Real c1 = (Real)1 / RealMath.Pow(f, (Real)0.25), c2 = (Real)1 / (RealMath.Sqrt((Real)2) * RealMath.Sqrt(f));
         var y = Tape.Output(x.Rows, heads * ff, x);
         for (int r = 0; r < x.Rows; r++)
         {
@@ -56,7 +56,7 @@ public static class LinearAttention
                     int xo = r * x.Cols + h * f, yo = r * y.Cols + h * ff;
                     for (int a = 0; a < f; a++)
                     {
-                        float g = dy[yo + 1 + a] * c1;
+                        Real g = dy[yo + 1 + a] * c1;
                         for (int b = 0; b < f; b++) g += (dy[yo + 1 + f + a * f + b] + dy[yo + 1 + f + b * f + a]) * c2 * x.Data[xo + b];
                         dx[xo + a] += g;
                     }
@@ -76,13 +76,13 @@ public static class LinearAttention
 
         int ff = phiQ.Cols / heads, dv = v.Cols / heads;
         var y = Tape.Output(v.Rows, v.Cols, phiQ, phiK, v);
-        var den = new float[batch * length * heads];
+        var den = new Real[batch * length * heads];
         LearnThreads.For(batch * heads, 4L * length * ff * dv, bh =>
         {
             int s = bh / heads, h = bh % heads;
-            var state = new float[ff * dv];
-            var z = new float[ff];
-            var num = new float[dv];
+            var state = new Real[ff * dv];
+            var z = new Real[ff];
+            var num = new Real[dv];
             for (int t = 0; t < length; t++)
             {
                 int r = s * length + t;
@@ -98,7 +98,7 @@ public static class LinearAttention
                 TensorPrimitives.Add(z, pk, z);
                 Array.Clear(num);
                 for (int a = 0; a < ff; a++) TensorPrimitives.MultiplyAdd(state.AsSpan(a * dv, dv), pq[a], num, num);
-                float dn = TensorPrimitives.Dot(pq, z) + Epsilon;
+                Real dn = TensorPrimitives.Dot(pq, z) + Epsilon;
                 den[r * heads + h] = dn;
                 TensorPrimitives.Divide(num, dn, y.Data.AsSpan(r * v.Cols + h * dv, dv));
             }
@@ -112,20 +112,20 @@ public static class LinearAttention
             LearnThreads.For(batch * heads, 10L * length * ff * dv, bh =>
             {
                 int s = bh / heads, h = bh % heads;
-                var dnum = new float[length * dv];
-                var dden = new float[length];
+                var dnum = new Real[length * dv];
+                var dden = new Real[length];
                 for (int t = 0; t < length; t++)
                 {
                     int r = s * length + t;
-                    float dn = den[r * heads + h];
+                    Real dn = den[r * heads + h];
                     var dyt = dy.AsSpan(r * v.Cols + h * dv, dv);
                     TensorPrimitives.Divide(dyt, dn, dnum.AsSpan(t * dv, dv));
                     dden[t] = -TensorPrimitives.Dot(dyt, y.Data.AsSpan(r * v.Cols + h * dv, dv)) / dn;
                 }
 
                 // Pass 1 (forward): rebuild S_i, z_i; dφq_i = S_i dnum_i + z_i dden_i.
-                var state = new float[ff * dv];
-                var z = new float[ff];
+                var state = new Real[ff * dv];
+                var z = new Real[ff];
                 for (int t = 0; t < length; t++)
                 {
                     int r = s * length + t;

@@ -10,10 +10,10 @@ namespace Subquad.Learn.Ops;
 public static class MatMul
 {
     /// <summary>C[m,n] += A[m,k] B[k,n].</summary>
-    public static void AddAB(float[] a, float[] b, float[] c, int m, int k, int n) => Gemm.Run(a, k, 1, b, n, c, n, m, k, n);
+    public static void AddAB(Real[] a, Real[] b, Real[] c, int m, int k, int n) => Gemm.Run(a, k, 1, b, n, c, n, m, k, n);
 
     /// <summary>C[m,n] += A[m,k] B[n,k]ᵀ.</summary>
-    public static void AddABt(float[] a, float[] b, float[] c, int m, int k, int n)
+    public static void AddABt(Real[] a, Real[] b, Real[] c, int m, int k, int n)
     {
         var bt = Gemm.Transposed(b, 0, k, n, k);
         try
@@ -22,10 +22,10 @@ public static class MatMul
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(bt);
+            ArrayPool<Real>.Shared.Return(bt);
         }
     }
 
     /// <summary>C[k,n] += A[m,k]ᵀ B[m,n].</summary>
-    public static void AddAtB(float[] a, float[] b, float[] c, int m, int k, int n) => Gemm.Run(a, 1, k, b, n, c, n, k, m, n);
+    public static void AddAtB(Real[] a, Real[] b, Real[] c, int m, int k, int n) => Gemm.Run(a, 1, k, b, n, c, n, k, m, n);
 }

@@ -10,17 +10,17 @@ namespace Subquad.Learn.Ops;
 public static class Norms
 {
     /// <summary>RMSNorm over each row: y = x / sqrt(mean(x²) + eps) ⊙ w.</summary>
-    public static Tensor RmsNorm(Tape tape, Tensor x, Tensor w, float eps = 1e-5f)
+    public static Tensor RmsNorm(Tape tape, Tensor x, Tensor w, Real eps = (Real)1e-5)
     {
         int m = x.Rows, d = x.Cols;
         var y = Tape.Output(m, d, x, w);
-        var inv = new float[m];
+        var inv = new Real[m];
         for (int i = 0; i < m; i++)
         {
             var xi = x.Row(i);
-            float ss = 0;
+            Real ss = 0;
             for (int j = 0; j < d; j++) ss += xi[j] * xi[j];
-            inv[i] = 1f / MathF.Sqrt(ss / d + eps);
+            inv[i] = (Real)1 / RealMath.Sqrt(ss / d + eps);
             var yi = y.Row(i);
             for (int j = 0; j < d; j++) yi[j] = xi[j] * inv[i] * w.Data[j];
         }
@@ -31,9 +31,9 @@ public static class Norms
             for (int i = 0; i < m; i++)
             {
                 var xi = x.Row(i);
-                float r = inv[i];
+                Real r = inv[i];
                 // d/dx_j of x_k r w_k = w_j r δ_jk - x_k w_k r³ x_j / d
-                float dot = 0;
+                Real dot = 0;
                 for (int j = 0; j < d; j++) dot += dy[i * d + j] * w.Data[j] * xi[j];
                 if (x.RequiresGrad)
                 {
@@ -52,21 +52,21 @@ public static class Norms
     }
 
     /// <summary>LayerNorm over each row: y = (x - μ) / sqrt(σ² + eps) ⊙ w + b (biased variance, as PyTorch).</summary>
-    public static Tensor LayerNorm(Tape tape, Tensor x, Tensor w, Tensor b, float eps = 1e-5f)
+    public static Tensor LayerNorm(Tape tape, Tensor x, Tensor w, Tensor b, Real eps = (Real)1e-5)
     {
         int m = x.Rows, d = x.Cols;
         var y = Tape.Output(m, d, x, w, b);
-        var inv = new float[m];
-        var xhat = new float[m * d];
+        var inv = new Real[m];
+        var xhat = new Real[m * d];
         for (int i = 0; i < m; i++)
         {
             var xi = x.Row(i);
-            float mean = 0;
+            Real mean = 0;
             for (int j = 0; j < d; j++) mean += xi[j];
             mean /= d;
-            float v = 0;
+            Real v = 0;
             for (int j = 0; j < d; j++) v += (xi[j] - mean) * (xi[j] - mean);
-            inv[i] = 1f / MathF.Sqrt(v / d + eps);
+            inv[i] = (Real)1 / RealMath.Sqrt(v / d + eps);
             var yi = y.Row(i);
             for (int j = 0; j < d; j++)
             {
@@ -81,10 +81,10 @@ public static class Norms
             for (int i = 0; i < m; i++)
             {
                 // dx = inv/d (d g - sum(g) - xhat sum(g xhat)) with g = dy ⊙ w.
-                float sg = 0, sgx = 0;
+                Real sg = 0, sgx = 0;
                 for (int j = 0; j < d; j++)
                 {
-                    float g = dy[i * d + j] * w.Data[j];
+                    Real g = dy[i * d + j] * w.Data[j];
                     sg += g;
                     sgx += g * xhat[i * d + j];
                 }
@@ -112,20 +112,20 @@ public static class Norms
     }
 
     /// <summary>Each group of <paramref name="group"/> columns divided by its L2 norm: y = x / sqrt(|x|² + eps).</summary>
-    public static Tensor L2Normalize(Tape tape, Tensor x, int group, float eps = 1e-6f)
+    public static Tensor L2Normalize(Tape tape, Tensor x, int group, Real eps = (Real)1e-6)
     {
         if (x.Cols % group != 0) throw new ArgumentException($"L2 normalise: {x} is not in groups of {group}");
         int m = x.Rows, d = x.Cols, groups = d / group;
         var y = Tape.Output(m, d, x);
-        var inv = new float[m * groups];
+        var inv = new Real[m * groups];
         for (int i = 0; i < m; i++)
         {
             for (int g = 0; g < groups; g++)
             {
                 int o = i * d + g * group;
-                float ss = 0;
+                Real ss = 0;
                 for (int j = 0; j < group; j++) ss += x.Data[o + j] * x.Data[o + j];
-                float r = 1f / MathF.Sqrt(ss + eps);
+                Real r = (Real)1 / RealMath.Sqrt(ss + eps);
                 inv[i * groups + g] = r;
                 for (int j = 0; j < group; j++) y.Data[o + j] = x.Data[o + j] * r;
             }
@@ -140,8 +140,8 @@ public static class Norms
                 for (int g = 0; g < groups; g++)
                 {
                     int o = i * d + g * group;
-                    float r = inv[i * groups + g];
-                    float dot = 0;
+                    Real r = inv[i * groups + g];
+                    Real dot = 0;
                     for (int j = 0; j < group; j++) dot += dy[o + j] * y.Data[o + j];
                     for (int j = 0; j < group; j++) dx[o + j] += r * (dy[o + j] - y.Data[o + j] * dot);
                 }

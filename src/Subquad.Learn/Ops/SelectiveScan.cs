@@ -24,24 +24,24 @@ public static class SelectiveScan
             throw new ArgumentException($"selective scan: x {x}, delta {delta}, A_log {aLog}, B {bm}, C {cm}, D {dSkip}");
         }
 
-        var a = new float[e * n];
-        for (int i = 0; i < a.Length; i++) a[i] = -MathF.Exp(aLog.Data[i]);
+        var a = new Real[e * n];
+        for (int i = 0; i < a.Length; i++) a[i] = -RealMath.Exp(aLog.Data[i]);
         var y = Tape.Output(x.Rows, e, x, delta, aLog, bm, cm, dSkip);
-        var states = new float[(long)batch * length * e * n is var size && size < int.MaxValue ? (int)size : throw new InvalidOperationException($"selective scan: {size} state floats exceed one array")];
+        var states = new Real[(long)batch * length * e * n is var size && size < int.MaxValue ? (int)size : throw new InvalidOperationException($"selective scan: {size} state floats exceed one array")];
         LearnThreads.For(batch, 6L * length * e * n, s =>
         {
-            var h = new float[e * n];
+            var h = new Real[e * n];
             for (int t = 0; t < length; t++)
             {
                 int r = s * length + t;
                 for (int c = 0; c < e; c++)
                 {
-                    float dt = delta.Data[r * e + c], xv = x.Data[r * e + c];
-                    float acc = 0;
+                    Real dt = delta.Data[r * e + c], xv = x.Data[r * e + c];
+                    Real acc = 0;
                     for (int k = 0; k < n; k++)
                     {
                         int ck = c * n + k;
-                        h[ck] = MathF.Exp(dt * a[ck]) * h[ck] + dt * bm.Data[r * n + k] * xv;
+                        h[ck] = RealMath.Exp(dt * a[ck]) * h[ck] + dt * bm.Data[r * n + k] * xv;
                         acc += h[ck] * cm.Data[r * n + k];
                     }
 
@@ -59,31 +59,31 @@ public static class SelectiveScan
             var db = bm.RequiresGrad ? bm.GradBuffer() : null;
             var dc = cm.RequiresGrad ? cm.GradBuffer() : null;
             // Parameter gradients are summed per sequence, then reduced in order (deterministic for any thread count).
-            var daParts = new float[batch][];
-            var dDParts = new float[batch][];
+            var daParts = new Real[batch][];
+            var dDParts = new Real[batch][];
             LearnThreads.For(batch, 10L * length * e * n, s =>
             {
-                var dh = new float[e * n];
-                var da = daParts[s] = new float[e * n];
-                var dD = dDParts[s] = new float[e];
+                var dh = new Real[e * n];
+                var da = daParts[s] = new Real[e * n];
+                var dD = dDParts[s] = new Real[e];
                 for (int t = length - 1; t >= 0; t--)
                 {
                     int r = s * length + t;
                     var h = states.AsSpan(r * e * n, e * n);
-                    var hPrev = t > 0 ? states.AsSpan((r - 1) * e * n, e * n) : Span<float>.Empty;
+                    var hPrev = t > 0 ? states.AsSpan((r - 1) * e * n, e * n) : Span<Real>.Empty;
                     for (int c = 0; c < e; c++)
                     {
-                        float g = dy[r * e + c], dt = delta.Data[r * e + c], xv = x.Data[r * e + c];
+                        Real g = dy[r * e + c], dt = delta.Data[r * e + c], xv = x.Data[r * e + c];
                         dD[c] += g * xv;
-                        float dxv = g * dSkip.Data[c], ddt = 0;
+                        Real dxv = g * dSkip.Data[c], ddt = 0;
                         for (int k = 0; k < n; k++)
                         {
                             int ck = c * n + k;
                             if (dc is not null) dc[r * n + k] += g * h[ck];
-                            float dhk = dh[ck] + g * cm.Data[r * n + k];
-                            float abar = MathF.Exp(dt * a[ck]);
-                            float hp = t > 0 ? hPrev[ck] : 0f;
-                            float bk = bm.Data[r * n + k];
+                            Real dhk = dh[ck] + g * cm.Data[r * n + k];
+                            Real abar = RealMath.Exp(dt * a[ck]);
+                            Real hp = t > 0 ? hPrev[ck] : (Real)0;
+                            Real bk = bm.Data[r * n + k];
                             ddt += dhk * (a[ck] * abar * hp + bk * xv);
                             da[ck] += dhk * dt * abar * hp;
                             if (db is not null) db[r * n + k] += dhk * dt * xv;

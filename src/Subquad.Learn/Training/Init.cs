@@ -17,7 +17,7 @@ public sealed class Init(int seed)
     public Tensor Uniform(string name, int rows, int cols, double bound)
     {
         var t = new Tensor(rows, cols, requiresGrad: true, name: name);
-        for (int i = 0; i < t.Length; i++) t.Data[i] = (float)((_rng.NextDouble() * 2 - 1) * bound);
+        for (int i = 0; i < t.Length; i++) t.Data[i] = (Real)((_rng.NextDouble() * 2 - 1) * bound);
         return t;
     }
 
@@ -28,12 +28,12 @@ public sealed class Init(int seed)
     public Tensor Normal(string name, int rows, int cols, double std)
     {
         var t = new Tensor(rows, cols, requiresGrad: true, name: name);
-        for (int i = 0; i < t.Length; i++) t.Data[i] = (float)(std * Math.Sqrt(-2 * Math.Log(1 - _rng.NextDouble())) * Math.Cos(2 * Math.PI * _rng.NextDouble()));
+        for (int i = 0; i < t.Length; i++) t.Data[i] = (Real)(std * Math.Sqrt(-2 * Math.Log(1 - _rng.NextDouble())) * Math.Cos(2 * Math.PI * _rng.NextDouble()));
         return t;
     }
 
     /// <summary>Every entry equal to <paramref name="value"/>.</summary>
-    public static Tensor Constant(string name, int rows, int cols, float value)
+    public static Tensor Constant(string name, int rows, int cols, Real value)
     {
         var t = new Tensor(rows, cols, requiresGrad: true, name: name);
         Array.Fill(t.Data, value);

@@ -20,9 +20,10 @@ internal static class TorchPython
         foreach (var candidate in new[] { Environment.GetEnvironmentVariable("SUBQUAD_PYTHON"), "python3", "/usr/bin/python3" })
         {
             if (string.IsNullOrEmpty(candidate)) continue;
-            var (code, output) = Run(candidate, ["-c", "import torch; print(torch.__version__)"], TimeSpan.FromSeconds(60));
+            // Importing torch takes 45 s on this machine at nice 19 under load 20, so a short timeout reads as "no torch".
+            var (code, output) = Run(candidate, ["-c", "import torch; print(torch.__version__)"], TimeSpan.FromMinutes(5));
             if (code == 0) return (candidate, $"torch {output.Trim()} via {candidate}");
-            tried.Add($"{candidate}: {(code == -1 ? "not found" : "no torch")}");
+            tried.Add($"{candidate}: {code switch { -1 => "not found", -2 => "import torch timed out after 5 minutes", _ => "no torch" }}");
         }
 
         return (null, "PyTorch not available (" + string.Join("; ", tried) + "); install python3-torch (apt) to run the fixture comparisons");

@@ -125,6 +125,9 @@ public sealed class OpGradientTests
     [InlineData(2, 6, 1, 4, 2)]
     [InlineData(1, 7, 2, 2, 3)]
     [InlineData(1, 4, 1, 2, 1)]
+    [InlineData(1, 70, 2, 3, null)] // three row blocks of the tiled kernel, the last one partial
+    [InlineData(2, 67, 1, 4, 40)] // a window that spans two key blocks
+    [InlineData(1, 70, 1, 9, 5)] // a window narrower than a block, so key blocks below the band are skipped
     public void Causal_attention_full_and_windowed(int batch, int length, int heads, int d, int? window)
     {
         var rng = new Random(batch * 1000 + length * 10 + heads + (window ?? 0));
