@@ -36,7 +36,7 @@ public sealed class AttentionMixer : IMixer
         if (logitScale is { } g)
         {
             // One learned temperature per head, log-parameterised and not decayed (see HeadScale).
-            _logScale = Init.Constant(prefix + "log_scale", 1, heads, (float)Math.Log(g));
+            _logScale = Init.Constant(prefix + "log_scale", 1, heads, (Real)Math.Log(g));
             parameters.Add(new(_logScale, false));
         }
 

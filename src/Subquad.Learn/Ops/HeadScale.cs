@@ -18,8 +18,8 @@ public static class HeadScale
     {
         if (s.Rows != 1 || s.Cols < 1 || x.Cols % s.Cols != 0) throw new ArgumentException($"head scale: {x} with log-scales {s}");
         int heads = s.Cols, d = x.Cols / heads;
-        var scale = new float[heads];
-        for (int h = 0; h < heads; h++) scale[h] = MathF.Exp(s.Data[h]);
+        var scale = new Real[heads];
+        for (int h = 0; h < heads; h++) scale[h] = RealMath.Exp(s.Data[h]);
         var y = Tape.Output(x.Rows, x.Cols, x, s);
         for (int r = 0; r < x.Rows; r++)
         {
@@ -44,7 +44,7 @@ public static class HeadScale
             if (s.RequiresGrad)
             {
                 var gs = s.GradBuffer();
-                for (int h = 0; h < heads; h++) gs[h] += (float)ds[h];
+                for (int h = 0; h < heads; h++) gs[h] += (Real)ds[h];
             }
         });
         return y;
