@@ -56,6 +56,14 @@ public sealed record ZooExperiment
     /// <summary>QK-norm in attention and the sliding window (RMSNorm with learned gains on q and k); off by default.</summary>
     public bool QkNorm { get; init; }
 
+    /// <summary>
+    /// Initial value of a learned per-head attention temperature in attention and the sliding window (logits × g, g
+    /// log-parameterised, learning at 10× the base rate; see docs/learn.md, "The learned temperature"); null for none.
+    /// Default 1: the temperature starts neutral and is learned. The recurrent mixers have their own learned,
+    /// input-dependent sharpness (Mamba's Δ, DeltaNet's β and gate) and get no extra knob.
+    /// </summary>
+    public double? LogitScale { get; init; } = 1.0;
+
     /// <summary>AdamW's decoupled weight decay.</summary>
     public double WeightDecay { get; init; } = 0.0;
 
@@ -149,6 +157,7 @@ public sealed record ZooExperiment
         if (Sizes.Count == 0 || Sizes.Any(n => n is < 2 or > 4096)) throw new ArgumentException("sizes must be 2..4096");
         if (Widths.Count == 0 || Widths.Any(w => w < 1 || w % Heads != 0)) throw new ArgumentException($"widths must be positive multiples of heads = {Heads}");
         if (Seeds.Count == 0 || LearningRates.Count == 0 || LearningRates.Any(lr => !(lr > 0 && lr < 1))) throw new ArgumentException("seeds and learning rates (0 < lr < 1) must be non-empty");
+        if (LogitScale is { } g && !(g > 0 && double.IsFinite(g))) throw new ArgumentException($"logit_scale {g} must be positive and finite (or null for none)");
         if (Steps < 1 || Batch < 1 || Layers < 1 || Heads < 1 || Window < 1 || ValidationSequences < 1 || TestSequences < 1 || Threads < 1) throw new ArgumentException("steps, batch, layers, heads, window, sequences and threads must be positive");
     }
 

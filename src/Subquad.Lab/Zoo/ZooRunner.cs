@@ -62,7 +62,7 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
 
                 MixerKinds.TryParse(key.Mixer, out var kind);
                 var config = new ModelConfig(task.InputDim, task.Classes, experiment.Layers,
-                    new MixerSpec(kind, key.Width, experiment.Heads, experiment.Window, QkNorm: experiment.QkNorm), task.Length, ModelConfig.PositionsFor(kind));
+                    new MixerSpec(kind, key.Width, experiment.Heads, experiment.Window, QkNorm: experiment.QkNorm, LogitScale: experiment.LogitScale), task.Length, ModelConfig.PositionsFor(kind));
                 var model = new SequenceModel(config, key.Seed);
                 var state = model.State(task.Length);
                 if (state.Bits < task.Family.BitsPerDocument)

@@ -35,13 +35,18 @@ public sealed class AttentionMixer : IMixer
 
         if (logitScale is { } g)
         {
-            // One learned temperature per head, log-parameterised and not decayed (see HeadScale).
+            // One learned temperature per head, log-parameterised and not decayed (see HeadScale); at the base rate Adam
+            // moves log g by about the rate per step, so doubling the sharpness would take hundreds of steps: it learns at
+            // TemperatureLearningRateScale times the base rate.
             _logScale = Init.Constant(prefix + "log_scale", 1, heads, (Real)Math.Log(g));
-            parameters.Add(new(_logScale, false));
+            parameters.Add(new(_logScale, false, TemperatureLearningRateScale));
         }
 
         Parameters = parameters;
     }
+
+    /// <summary>The learning-rate multiplier of the learned temperature (measured: see docs/learn.md).</summary>
+    public const double TemperatureLearningRateScale = 10;
 
     /// <inheritdoc/>
     public MixerKind Kind => _window is null ? MixerKind.Attention : MixerKind.SlidingWindow;

@@ -47,10 +47,10 @@ public sealed class AdamW
             var w = p.Value.Data;
             var g = p.Value.Grad;
             if (g is null) continue;
-            float decay = p.Decay ? (float)(1 - lr * WeightDecay) : 1f;
+            float decay = p.Decay ? (float)(1 - lr * p.LearningRateScale * WeightDecay) : 1f;
             var m = _m[i];
             var v = _v[i];
-            float stepSize = (float)(lr / c1), rootC2 = (float)Math.Sqrt(c2), eps = (float)Epsilon;
+            float stepSize = (float)(lr * p.LearningRateScale / c1), rootC2 = (float)Math.Sqrt(c2), eps = (float)Epsilon;
             for (int j = 0; j < w.Length; j++)
             {
                 m[j] = b1 * m[j] + (1 - b1) * g[j];
