@@ -78,13 +78,15 @@ internal static class DuelCommand
     private static int Run(CliIO io, DuelExperiment experiment, string directory, OutputFormat format, string? saveInstances)
     {
         // Resume: a previous run of the same experiment in this folder keeps its finished cells.
-        var (previousRows, previousCells) = DuelOutput.ReadCheckpoint(directory, experiment);
+        var checkpoint = DuelOutput.ReadCheckpoint(directory, experiment);
+        var (previousRows, previousCells) = (checkpoint.Rows, checkpoint.Cells);
         if (previousCells.Count > 0) io.Error.WriteLine($"resuming: {previousCells.Count} finished (family, n) cells in {directory} are kept");
         var archive = saveInstances is null ? null : new InstanceArchive(saveInstances);
         var runner = new DuelRunner(experiment)
         {
             Resume = previousRows,
             ResumeCells = previousCells,
+            ResumeRecords = checkpoint,
             CellFinished = partial => DuelOutput.Write(partial, directory),
             InstanceDrawn = archive is null ? null : archive.Save,
         };

@@ -54,3 +54,19 @@ public sealed record CellTiming(string Family, int N, double WallSeconds, double
 
 /// <summary>One stage of a cell: wall and process CPU seconds.</summary>
 public sealed record StageTiming(string Stage, double WallSeconds, double CpuSeconds);
+
+/// <summary>
+/// What a finished (or cancelled) run left in its folder, read back to resume it: the rows and cells, and the per-cell
+/// records that are not rows. Without the latter a resumed report lost its cap hits, lambda points and timings for the
+/// resumed cells (found on the first full default run, which was resumed once).
+/// </summary>
+public sealed record DuelCheckpoint(
+    IReadOnlyList<DuelRow> Rows,
+    IReadOnlyList<string> Cells,
+    IReadOnlyList<CapHit> CapHits,
+    IReadOnlyList<Analysis.LambdaSweep.Point> LambdaPoints,
+    IReadOnlyList<CellTiming> CellTimings)
+{
+    /// <summary>No previous run.</summary>
+    public static DuelCheckpoint Empty { get; } = new([], [], [], [], []);
+}

@@ -100,6 +100,9 @@ public sealed class DuelRunner
     /// <summary>Cells an earlier run finished ("family|n"), with <see cref="Resume"/>.</summary>
     public IReadOnlyCollection<string> ResumeCells { get; init; } = [];
 
+    /// <summary>The previous run's cap hits, lambda points and cell timings, kept for the resumed cells.</summary>
+    public DuelCheckpoint? ResumeRecords { get; init; }
+
     private sealed record FamilyRun(int Index, IInstanceFamily Family, string Label, double C, int CIndex, Problem Problem, int ProblemIndex);
 
     private IEnumerable<FamilyRun> FamilyRuns()
@@ -213,6 +216,13 @@ public sealed class DuelRunner
                         var previous = Resume.Where(r => r.Family == run.Label && r.N == n).ToList();
                         rows.AddRange(previous);
                         infos.Add(InfoFrom(run, n, previous));
+                        if (ResumeRecords is { } records)
+                        {
+                            capHits.AddRange(records.CapHits.Where(c => c.Family == run.Label && c.N == n));
+                            _lambda.AddRange(records.LambdaPoints.Where(p => p.Family == run.Label && p.N == n));
+                            _timings.AddRange(records.CellTimings.Where(t => t.Family == run.Label && t.N == n));
+                        }
+
                         done += 2 + _experiment.Mixers.Count;
                         _workDone += DuelProgress.CellWeight(n);
                         _workResumed += DuelProgress.CellWeight(n);

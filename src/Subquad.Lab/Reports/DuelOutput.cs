@@ -89,26 +89,35 @@ public static class DuelOutput
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     /// <summary>
-    /// The rows and finished cells of a previous run of the same experiment in <paramref name="directory"/>, for
-    /// resuming; empty when there is none or its experiment differs.
+    /// What a previous run of the same experiment in <paramref name="directory"/> finished, for resuming: its rows and
+    /// cells, and the per-cell records that are not rows (cap hits, lambda-sweep points, cell timings), so that a resumed
+    /// report still says where a ladder hit the cap. Empty when there is none or its experiment differs.
     /// </summary>
-    public static (IReadOnlyList<DuelRow> Rows, IReadOnlyList<string> Cells) ReadCheckpoint(string directory, DuelExperiment experiment)
+    public static DuelCheckpoint ReadCheckpoint(string directory, DuelExperiment experiment)
     {
         ArgumentNullException.ThrowIfNull(experiment);
         string path = Path.Combine(directory, "results.json");
-        if (!File.Exists(path) || !IsDuelOutput(directory)) return ([], []);
+        if (!File.Exists(path) || !IsDuelOutput(directory)) return DuelCheckpoint.Empty;
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             var root = document.RootElement;
-            if (!root.TryGetProperty("experiment", out var e) || !root.TryGetProperty("rows", out var rows) || !root.TryGetProperty("completed_cells", out var cells)) return ([], []);
+            if (!root.TryGetProperty("experiment", out var e) || !root.TryGetProperty("rows", out var rows) || !root.TryGetProperty("completed_cells", out var cells)) return DuelCheckpoint.Empty;
             var previous = e.Deserialize<DuelExperiment>(DuelExperiment.JsonOptions);
-            if (previous is null || previous.ToJson() != experiment.ToJson()) return ([], []);
-            return (rows.Deserialize<List<DuelRow>>(OutputOptions) ?? [], cells.Deserialize<List<string>>() ?? []);
+            if (previous is null || previous.ToJson() != experiment.ToJson()) return DuelCheckpoint.Empty;
+            static IEnumerable<JsonElement> Items(JsonElement root, string name) =>
+                root.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : [];
+            static double Number(JsonElement x, string name) =>
+                x.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
+            var capHits = Items(root, "cap_hits").Select(x => new CapHit(x.GetProperty("family").GetString()!, x.GetProperty("n").GetInt32(), x.GetProperty("kind").GetString()!, x.GetProperty("next_budget").GetInt64())).ToList();
+            var lambda = Items(root, "lambda_sweep").Select(x => new Analysis.LambdaSweep.Point(x.GetProperty("family").GetString()!, x.GetProperty("n").GetInt32(), Number(x, "score_bound"), x.GetProperty("contender").GetString()!, x.GetProperty("instance").GetInt32(), Number(x, "relative_error"))).ToList();
+            var timings = Items(root, "cell_timings").Select(x => new CellTiming(x.GetProperty("family").GetString()!, x.GetProperty("n").GetInt32(), Number(x, "wall_seconds"), Number(x, "cpu_seconds"),
+                Items(x, "stages").Select(s => new StageTiming(s.GetProperty("stage").GetString()!, Number(s, "wall_seconds"), Number(s, "cpu_seconds"))).ToList())).ToList();
+            return new DuelCheckpoint(rows.Deserialize<List<DuelRow>>(OutputOptions) ?? [], cells.Deserialize<List<string>>() ?? [], capHits, lambda, timings);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            return ([], []);
+            return DuelCheckpoint.Empty;
         }
     }
 

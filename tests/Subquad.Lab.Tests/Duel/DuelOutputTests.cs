@@ -54,9 +54,13 @@ public sealed class DuelOutputTests : IDisposable
         // The CSV columns are the JSON row keys.
         var rowKeys = json.RootElement.GetProperty("rows")[0].EnumerateObject().Select(p => p.Name).ToList();
         Assert.Equal(csv[0].Split(','), rowKeys);
-        var (resumeRows, resumeCells) = DuelOutput.ReadCheckpoint(dir, result.Experiment);
-        Assert.Equal(result.Rows.Count, resumeRows.Count);
-        Assert.Equal(result.CellInfos.Count, resumeCells.Count);
+        var checkpoint = DuelOutput.ReadCheckpoint(dir, result.Experiment);
+        Assert.Equal(result.Rows.Count, checkpoint.Rows.Count);
+        Assert.Equal(result.CellInfos.Count, checkpoint.Cells.Count);
+        // The records that are not rows come back too (a resumed report lost them before).
+        Assert.Equal(result.CapHits, checkpoint.CapHits);
+        Assert.Equal(result.LambdaPoints.Count, checkpoint.LambdaPoints.Count);
+        Assert.Equal(result.CellTimings.Select(t => (t.Family, t.N, t.CpuSeconds, t.Stages.Count)), checkpoint.CellTimings.Select(t => (t.Family, t.N, t.CpuSeconds, t.Stages.Count)));
 
         // A previous duel's folder may be written again; a foreign non-empty folder may not, unless forced.
         DuelOutput.EnsureWritable(dir, force: false);

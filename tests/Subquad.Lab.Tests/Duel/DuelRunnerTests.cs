@@ -140,6 +140,22 @@ public sealed class DuelRunnerTests
             again.Rows.Select(r => r with { TimeMs = 0 }).OrderBy(r => r.Family).ThenBy(r => r.N).ThenBy(r => r.Kind).ThenBy(r => r.Budget).ThenBy(r => r.Batch).ThenBy(r => r.Trial));
     }
 
+    [Fact]
+    public void Resume_KeepsTheResumedCellsCapHitsLambdaPointsAndTimings()
+    {
+        // Every cell resumed: the second run computes nothing, so whatever it reports about cap hits, the lambda sweep
+        // and timings must come from the checkpoint (the first full default run lost them for its resumed cells).
+        var first = SmallRun.Value;
+        var cells = first.CellInfos.Select(c => DuelRunner.CellKey(c.Family, c.N)).ToList();
+        var records = new DuelCheckpoint(first.Rows, cells, first.CapHits, first.LambdaPoints, first.CellTimings);
+        var again = new DuelRunner(DuelTestExperiments.Small()) { Resume = first.Rows, ResumeCells = cells, ResumeRecords = records }.Run();
+        Assert.Equal(first.CapHits.OrderBy(c => c.Family).ThenBy(c => c.N).ThenBy(c => c.Kind), again.CapHits.OrderBy(c => c.Family).ThenBy(c => c.N).ThenBy(c => c.Kind));
+        Assert.Equal(first.LambdaPoints.Count, again.LambdaPoints.Count);
+        Assert.Equal(first.CellTimings.Count, again.CellTimings.Count);
+        var without = new DuelRunner(DuelTestExperiments.Small()) { Resume = first.Rows, ResumeCells = cells }.Run();
+        Assert.Empty(without.CellTimings);
+    }
+
     private sealed class SynchronousProgress(Action<DuelProgress> report) : IProgress<DuelProgress>
     {
         public void Report(DuelProgress value) => report(value);
