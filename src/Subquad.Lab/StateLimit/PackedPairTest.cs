@@ -109,8 +109,11 @@ public sealed class PackedPairTest
         return _maximises ? ip >= limit : ip <= limit;
     }
 
+    /// <summary>True when a pair meets the condition at inner products at or above its limit (else at or below).</summary>
+    public bool MeetsAbove => _maximises;
+
     /// <summary>The inner-product limit for weights (wi, wj): computed once from the reference comparison.</summary>
-    private int Limit(int wi, int wj)
+    public int Limit(int wi, int wj)
     {
         ref int slot = ref _limit![(wi * _stride) + wj];
         if (slot != int.MinValue) return slot;
