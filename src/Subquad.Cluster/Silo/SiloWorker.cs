@@ -236,7 +236,8 @@ internal sealed class SiloWorker(
         }
 
         logger.LogInformation("job {Job}: input checked and loaded in {Seconds:0.00} s ({Tasks} tasks){WarmUp}", spec.JobId, clock.Elapsed.TotalSeconds - warm.Seconds, spec.TaskCount,
-            warm.Ran ? FormattableString.Invariant($"; engine warmed in {warm.Seconds:0.00} s ({warm.Rounds} rounds, {warm.Pairs:0.00e0} pairs, {warm.MethodsCompiled} methods compiled)") : "");
+            warm.Ran ? FormattableString.Invariant($"; engine warmed in {warm.Seconds:0.00} s ({warm.Rounds} rounds, {warm.Pairs:0.00e0} pairs, {warm.MethodsCompiled} methods compiled)")
+            : warm.AlreadyWarm ? "; engine already warm for this shape" : "");
         return new Prepared(spec, instance!);
     }
 
