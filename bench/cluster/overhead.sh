@@ -83,7 +83,8 @@ start_silo() {
 }
 start_silo 1; start_silo 2
 
-case " $CASES " in *" dense "*) "$subquad" generate random --n "$DENSE_N" --dim 256 --dense --seed 3 -o "$work/dense.npy" >/dev/null ;; esac
+# The dense input is also the recovery job's, so it is made whenever either runs.
+if [[ " $CASES " == *" dense "* || "$RECOVERY" = 1 ]]; then "$subquad" generate random --n "$DENSE_N" --dim 256 --dense --seed 3 -o "$work/dense.npy" >/dev/null; fi
 case " $CASES " in *" binary "*) "$subquad" generate random --n "$BINARY_N" --dim 1024 --density 0.2 --seed 4 -o "$work/binary.npy" >/dev/null ;; esac
 
 rate() { python3 -c "import sys; n=int(sys.argv[1]); print(f'{n*(n-1)/2/float(sys.argv[2]):.4g}')" "$1" "$2"; }

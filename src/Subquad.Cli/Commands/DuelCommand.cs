@@ -34,9 +34,10 @@ internal static class DuelCommand
         var cap = new Option<double?>("--cap-exponent") { Description = "Ladders stop before a rung costing more than full attention x n^(cap - 2); default 1.5 (subquadratic)." };
         var saveInstances = new Option<string?>("--save-instances") { Description = "Folder for every drawn instance as .npy plus manifest.json (family, n, l, seed, truth)." };
         var noConfirm = new Option<bool>("--no-confirm") { Description = "Do not confirm a rung that reached the target on a fresh batch (the report says so)." };
+        var jobs = new Option<int?>("--jobs", "-j") { Description = "Cells run at once, each on one thread (default: the machine's cores; 1 runs cells one after another with all cores in each exact attention). Only the times change." };
         var format = CommonOptions.Format();
         var command = new Command("duel", "Duel the transformer against subquadratic alternatives: accuracy, the budget each needs for 99%, and the time exponent it implies.");
-        foreach (var option in new Option[] { output, experimentFile, problem, threshold, bichromatic, families, sizes, mixers, trials, seed, target, force, factors, cap, saveInstances, noConfirm, format }) command.Options.Add(option);
+        foreach (var option in new Option[] { output, experimentFile, problem, threshold, bichromatic, families, sizes, mixers, trials, seed, target, force, factors, cap, saveInstances, noConfirm, jobs, format }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var experiment = parse.GetValue(experimentFile) is { } file
@@ -57,7 +58,9 @@ internal static class DuelCommand
             experiment.Validate();
             string directory = parse.GetValue(output)!;
             DuelOutput.EnsureWritable(directory, parse.GetValue(force));
-            return Run(io, experiment, directory, parse.GetValue(format), parse.GetValue(saveInstances));
+            int cellJobs = parse.GetValue(jobs) ?? Environment.ProcessorCount;
+            if (cellJobs < 1) throw new UsageException($"--jobs: {cellJobs} is not a positive number of cells at once");
+            return Run(io, experiment, directory, parse.GetValue(format), parse.GetValue(saveInstances), cellJobs);
         });
         problem.Aliases.Add("-p"); // -p and -t mean --problem and --threshold in every verb
         threshold.Aliases.Add("-t");
@@ -75,7 +78,7 @@ internal static class DuelCommand
         return items;
     }
 
-    private static int Run(CliIO io, DuelExperiment experiment, string directory, OutputFormat format, string? saveInstances)
+    private static int Run(CliIO io, DuelExperiment experiment, string directory, OutputFormat format, string? saveInstances, int jobs)
     {
         // Resume: a previous run of the same experiment in this folder keeps its finished cells.
         var checkpoint = DuelOutput.ReadCheckpoint(directory, experiment);
@@ -89,6 +92,7 @@ internal static class DuelCommand
             ResumeRecords = checkpoint,
             CellFinished = partial => DuelOutput.Write(partial, directory),
             InstanceDrawn = archive is null ? null : archive.Save,
+            Jobs = jobs,
         };
         runner.Preflight(); // refusals (unbalanceable family, budget above the cap) before any long work
         // SIGINT (Ctrl-C) and SIGTERM: finish the current instance, then write what is done (exit 130 / 143).

@@ -32,6 +32,9 @@ public sealed record DuelResult
 
     /// <summary>Total wall time in seconds.</summary>
     public double ElapsedSeconds { get; init; }
+
+    /// <summary>Cells run at once (<see cref="DuelRunner.Jobs"/>): with more than one, each cell ran on one thread and its CPU seconds are its thread's.</summary>
+    public int Jobs { get; init; } = 1;
 }
 
 /// <summary>One (family, n) cell: its dimension, yes-instances of the main batch, draws needed, and whether the family is a control.</summary>

@@ -14,8 +14,9 @@ namespace Subquad.Lab.Duel;
 /// <summary>
 /// Runs a <see cref="DuelExperiment"/>: for every family and n it draws the trials' instances, asks the exact engine for
 /// the truth (reference row), runs the transformer (the injected construction through the injected exact attention,
-/// reference row), then climbs every contender's budget ladder on the same instances. Single-threaded so that times
-/// are comparable. Cancellation returns what finished (<see cref="DuelResult.Completed"/> false).
+/// reference row), then climbs every contender's budget ladder on the same instances. A cell runs on one thread
+/// (<see cref="Jobs"/> cells at once) so that its times are comparable. Cancellation returns what finished
+/// (<see cref="DuelResult.Completed"/> false).
 /// </summary>
 public sealed class DuelRunner
 {
@@ -175,68 +176,155 @@ public sealed class DuelRunner
     }
 
     /// <summary>Runs the experiment (after <see cref="Preflight"/>, which it calls).</summary>
+    /// <summary>
+    /// Cells run at once (default 1). With more than one, each cell runs on its own thread with a one-thread exact
+    /// attention, its CPU seconds are its thread's (<see cref="ThreadCpuTime"/>), cells start largest n first (so the
+    /// longest cells do not end the run alone), and the result lists rows, cap hits and lambda points in the same
+    /// order as a one-job run: only the times differ.
+    /// </summary>
+    public int Jobs { get; init; } = 1;
+
+    private bool InParallel => Jobs > 1;
+
+    private AttentionEngine? _attention;
+
+    // The exact attention of the transformer row and the lambda sweep: the default (all cores) for one job at a time;
+    // one thread per cell when cells run in parallel (the cores are already the cells').
+    private AttentionEngine ExactAttention => _attention ??= InParallel ? new AttentionEngine(new AttentionEngineOptions { MaxDegreeOfParallelism = 1 }) : AttentionEngine.Default;
+
+    /// <summary>What one cell produced; filled by the thread running it, read by snapshots once the cell is finished.</summary>
+    private sealed class CellOutput
+    {
+        public readonly List<DuelRow> Rows = [];
+        public readonly List<string> Skipped = [];
+        public readonly List<CapHit> CapHits = [];
+        public readonly List<Analysis.LambdaSweep.Point> Lambda = [];
+        public readonly List<CellTiming> Timings = [];
+        public CellInfo? Info;
+        public bool Finished;
+    }
+
+    private readonly object _sync = new();
+
     public DuelResult Run(IProgress<DuelProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (Jobs < 1) throw new ArgumentOutOfRangeException(nameof(Jobs), Jobs, "jobs must be at least 1");
         var clock = Stopwatch.StartNew();
-        var rows = new List<DuelRow>();
-        var skipped = new List<string>();
-        var infos = new List<CellInfo>();
-        var capHits = new List<CapHit>();
         var runs = FamilyRuns().ToList();
-        int total = runs.Count * _experiment.Sizes.Count * (2 + _experiment.Mixers.Count), done = 0;
+        var cells = runs.SelectMany(run => _experiment.Sizes.Select(n => (Run: run, N: n))).ToList();
+        var outputs = new CellOutput?[cells.Count];
+        _total = cells.Count * (2 + _experiment.Mixers.Count);
+        _done = 0;
         _workDone = _workResumed = 0;
         _cellsDone = 0;
-        _cellsTotal = runs.Count * _experiment.Sizes.Count;
+        _cellsTotal = cells.Count;
         _workTotal = runs.Count * _experiment.Sizes.Sum(DuelProgress.CellWeight);
         bool completed = true;
-        DuelResult Snapshot(bool complete) => new()
+
+        // Everything in the experiment's order (problem, family, c, n), whatever order the cells ran in. While cells
+        // run (a checkpoint), only finished cells are read: another thread may be adding to an unfinished one's lists.
+        // The final snapshot, after every cell thread has ended, keeps the rows of a cell cut short by cancellation.
+        DuelResult Snapshot(bool complete, bool running = false)
         {
-            Experiment = _experiment,
-            Rows = rows.ToList(),
-            Completed = complete,
-            Skipped = skipped.ToList(),
-            Construction = ConstructionName,
-            ElapsedSeconds = clock.Elapsed.TotalSeconds,
-            CellInfos = infos.ToList(),
-            CapHits = capHits.ToList(),
-            LambdaPoints = _lambda.ToList(),
-            CellTimings = _timings.ToList(),
-        };
+            var started = outputs.OfType<CellOutput>().Where(o => !running || o.Finished).ToList();
+            var finished = started.Where(o => o.Finished).ToList();
+            return new()
+            {
+                Experiment = _experiment,
+                Rows = [.. started.SelectMany(o => o.Rows)],
+                Completed = complete,
+                Skipped = [.. started.SelectMany(o => o.Skipped).Distinct()],
+                Construction = ConstructionName,
+                ElapsedSeconds = clock.Elapsed.TotalSeconds,
+                CellInfos = [.. finished.Select(o => o.Info!)],
+                CapHits = [.. started.SelectMany(o => o.CapHits)],
+                LambdaPoints = [.. started.SelectMany(o => o.Lambda)],
+                CellTimings = [.. finished.SelectMany(o => o.Timings)],
+                Jobs = Jobs,
+            };
+        }
+
+        Preflight(cancellationToken);
+        var pending = new List<int>();
+        for (int k = 0; k < cells.Count; k++)
+        {
+            var (run, n) = cells[k];
+            string key = CellKey(run.Label, n);
+            if (!ResumeCells.Contains(key))
+            {
+                pending.Add(k);
+                continue;
+            }
+
+            var previous = new CellOutput { Finished = true };
+            previous.Rows.AddRange(Resume.Where(r => r.Family == run.Label && r.N == n));
+            previous.Info = InfoFrom(run, n, previous.Rows);
+            if (ResumeRecords is { } records)
+            {
+                previous.CapHits.AddRange(records.CapHits.Where(c => c.Family == run.Label && c.N == n));
+                previous.Lambda.AddRange(records.LambdaPoints.Where(p => p.Family == run.Label && p.N == n));
+                previous.Timings.AddRange(records.CellTimings.Where(t => t.Family == run.Label && t.N == n));
+            }
+
+            outputs[k] = previous;
+            _done += 2 + _experiment.Mixers.Count;
+            _workDone += DuelProgress.CellWeight(n);
+            _workResumed += DuelProgress.CellWeight(n);
+            _cellsDone++;
+            progress?.Report(Progress($"{run.Label} n={n}: resumed", _done, _total) with { CellFinished = $"{run.Label} n={n}" });
+        }
+
+        // In parallel the largest cells go first (longest processing time first), so the run does not end on one of
+        // them alone; a stable sort keeps the experiment's order among equal n.
+        if (InParallel) pending = [.. pending.OrderByDescending(k => cells[k].N)];
+
+        void RunOne(int k, CancellationToken token)
+        {
+            var (run, n) = cells[k];
+            var output = new CellOutput();
+            lock (_sync) outputs[k] = output;
+            var cell = CellFor(run, n);
+            RunCell(cell, output, progress, token);
+            output.Info = InfoFrom(run, n, output.Rows, cell);
+            lock (_sync)
+            {
+                output.Finished = true;
+                _completedCells.Add(CellKey(run.Label, n));
+                CellFinished?.Invoke(Snapshot(false, running: true));
+            }
+        }
 
         try
         {
-            Preflight(cancellationToken);
-            foreach (var run in runs)
+            if (!InParallel)
             {
-                foreach (int n in _experiment.Sizes)
+                foreach (int k in pending) RunOne(k, cancellationToken);
+            }
+            else
+            {
+                using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                int next = 0;
+                Exception? error = null;
+                var workers = Enumerable.Range(0, Math.Min(Jobs, Math.Max(1, pending.Count))).Select(w => new Thread(() =>
                 {
-                    string key = CellKey(run.Label, n);
-                    if (ResumeCells.Contains(key))
+                    try
                     {
-                        var previous = Resume.Where(r => r.Family == run.Label && r.N == n).ToList();
-                        rows.AddRange(previous);
-                        infos.Add(InfoFrom(run, n, previous));
-                        if (ResumeRecords is { } records)
-                        {
-                            capHits.AddRange(records.CapHits.Where(c => c.Family == run.Label && c.N == n));
-                            _lambda.AddRange(records.LambdaPoints.Where(p => p.Family == run.Label && p.N == n));
-                            _timings.AddRange(records.CellTimings.Where(t => t.Family == run.Label && t.N == n));
-                        }
-
-                        done += 2 + _experiment.Mixers.Count;
-                        _workDone += DuelProgress.CellWeight(n);
-                        _workResumed += DuelProgress.CellWeight(n);
-                        _cellsDone++;
-                        progress?.Report(Progress($"{run.Label} n={n}: resumed", done, total) with { CellFinished = $"{run.Label} n={n}" });
-                        continue;
+                        for (int i; (i = Interlocked.Increment(ref next) - 1) < pending.Count && !failed.IsCancellationRequested;) RunOne(pending[i], failed.Token);
                     }
-
-                    var cell = CellFor(run, n);
-                    RunCell(cell, rows, skipped, capHits, progress, ref done, total, cancellationToken);
-                    infos.Add(InfoFrom(run, n, rows.Where(r => r.Family == run.Label && r.N == n).ToList(), cell));
-                    _completedCells.Add(key);
-                    CellFinished?.Invoke(Snapshot(false));
-                }
+                    catch (OperationCanceledException) when (failed.IsCancellationRequested)
+                    {
+                    }
+                    catch (Exception ex)
+                    {
+                        // The first failure stops the other cells at their next instance; it is rethrown below.
+                        lock (_sync) error ??= ex;
+                        failed.Cancel();
+                    }
+                }, 16 << 20) { IsBackground = true, Name = $"subquad-duel-{w + 1}" }).ToList();
+                foreach (var worker in workers) worker.Start();
+                foreach (var worker in workers) worker.Join();
+                if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -248,7 +336,7 @@ public sealed class DuelRunner
     }
 
     private double _workDone, _workTotal, _workResumed;
-    private int _cellsDone, _cellsTotal;
+    private int _cellsDone, _cellsTotal, _done, _total;
 
     // A report with the cost-weighted work so far (see DuelProgress.WorkDone).
     private DuelProgress Progress(string stage, int done, int total) => new(stage, done, total)
@@ -261,31 +349,32 @@ public sealed class DuelRunner
     };
 
     // One unit of a cell finished: its share of the cell's weight, and the report (which ends the cell on its last unit).
-    private void ReportUnit(IProgress<DuelProgress>? progress, string label, int n, string stage, ref int done, int total, bool lastOfCell, Stopwatch cellClock)
+    private void ReportUnit(IProgress<DuelProgress>? progress, string label, int n, string stage, bool lastOfCell, Stopwatch cellClock)
     {
-        _workDone += DuelProgress.CellWeight(n) / (2 + _experiment.Mixers.Count);
-        var report = Progress($"{label} n={n}: {stage}", ++done, total);
-        if (lastOfCell)
+        lock (_sync)
         {
-            _cellsDone++;
-            report = report with { CellFinished = $"{label} n={n}", CellSeconds = cellClock.Elapsed.TotalSeconds, CellsDone = _cellsDone };
-        }
+            _workDone += DuelProgress.CellWeight(n) / (2 + _experiment.Mixers.Count);
+            var report = Progress($"{label} n={n}: {stage}", ++_done, _total);
+            if (lastOfCell)
+            {
+                _cellsDone++;
+                report = report with { CellFinished = $"{label} n={n}", CellSeconds = cellClock.Elapsed.TotalSeconds, CellsDone = _cellsDone };
+            }
 
-        progress?.Report(report);
+            progress?.Report(report);
+        }
     }
 
     private readonly List<string> _completedCells = [];
-    private readonly List<Analysis.LambdaSweep.Point> _lambda = [];
-    private readonly List<CellTiming> _timings = [];
 
-    /// <summary>Process CPU time so far (all threads), in seconds.</summary>
-    private static double CpuNow() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+    /// <summary>CPU seconds so far: the process's (all threads) for one job at a time, the calling thread's when cells run in parallel.</summary>
+    private double CpuNow() => InParallel ? ThreadCpuTime.Seconds() : Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     /// <summary>Times a cell's stages exclusive of the draws they trigger (those go to "draw").</summary>
     private sealed class CellClock(Cell cell)
     {
         private readonly Stopwatch _wall = Stopwatch.StartNew();
-        private readonly double _cpu0 = CpuNow();
+        private readonly double _cpu0 = cell.Owner.CpuNow();
         private readonly List<StageTiming> _stages = [];
         private double _stageWall;
         private double _stageCpu;
@@ -295,7 +384,7 @@ public sealed class DuelRunner
         public void Start()
         {
             _stageWall = _wall.Elapsed.TotalSeconds;
-            _stageCpu = CpuNow();
+            _stageCpu = cell.Owner.CpuNow();
             _drawWall = cell.DrawWallSeconds;
             _drawCpu = cell.DrawCpuSeconds;
         }
@@ -303,14 +392,14 @@ public sealed class DuelRunner
         public void Stop(string stage)
         {
             double wall = _wall.Elapsed.TotalSeconds - _stageWall - (cell.DrawWallSeconds - _drawWall);
-            double cpu = CpuNow() - _stageCpu - (cell.DrawCpuSeconds - _drawCpu);
+            double cpu = cell.Owner.CpuNow() - _stageCpu - (cell.DrawCpuSeconds - _drawCpu);
             int k = _stages.FindIndex(x => x.Stage == stage);
             if (k >= 0) _stages[k] = new StageTiming(stage, _stages[k].WallSeconds + wall, _stages[k].CpuSeconds + cpu);
             else _stages.Add(new StageTiming(stage, wall, cpu));
         }
 
         public CellTiming Finish() =>
-            new(cell.Run.Label, cell.N, _wall.Elapsed.TotalSeconds, CpuNow() - _cpu0, [new StageTiming("draw", cell.DrawWallSeconds, cell.DrawCpuSeconds), .. _stages]);
+            new(cell.Run.Label, cell.N, _wall.Elapsed.TotalSeconds, cell.Owner.CpuNow() - _cpu0, [new StageTiming("draw", cell.DrawWallSeconds, cell.DrawCpuSeconds), .. _stages]);
     }
 
     /// <summary>Cells finished by this runner so far ("family|n"), resumed ones excluded.</summary>
@@ -330,15 +419,19 @@ public sealed class DuelRunner
     private Cell CellFor(FamilyRun run, int n)
     {
         string key = CellKey(run.Label, n);
-        if (!_cells.TryGetValue(key, out var cell))
+        lock (_sync)
+        {
+            return _cells.TryGetValue(key, out var existing) ? existing : NewCell();
+        }
+
+        Cell NewCell()
         {
             int l = _experiment.DimensionsFor(n, run.C);
             int seed = Mix(InstanceSeed(_experiment.Seed, run.Index, n, 0), run.CIndex);
-            cell = new Cell(this, run, n, l, run.ProblemIndex == 0 ? seed : Mix(seed, 1000 + run.ProblemIndex));
+            var cell = new Cell(this, run, n, l, run.ProblemIndex == 0 ? seed : Mix(seed, 1000 + run.ProblemIndex));
             _cells[key] = cell;
+            return cell;
         }
-
-        return cell;
     }
 
     /// <summary>
@@ -359,6 +452,8 @@ public sealed class DuelRunner
 
         public FamilyRun Run => run;
 
+        public DuelRunner Owner => owner;
+
         public int N => n;
 
         public int Dimensions => l;
@@ -375,13 +470,16 @@ public sealed class DuelRunner
         {
             if (_trials.TryGetValue((batch, index), out var trial)) return trial;
             var clock = Stopwatch.StartNew();
-            double cpu = CpuNow();
+            double cpu = owner.CpuNow();
             var draw = _sampler.Sample(n, l, Mix(cellSeed, batch), index, cancellationToken);
             DrawWallSeconds += clock.Elapsed.TotalSeconds;
-            DrawCpuSeconds += CpuNow() - cpu;
+            DrawCpuSeconds += owner.CpuNow() - cpu;
             trial = new Trial(index, batch, draw.Seed, draw.Instance, draw.Truth, draw.ExactMs, draw.Attempts);
             _trials[(batch, index)] = trial;
-            owner.InstanceDrawn?.Invoke(new DrawnInstance(run.Label, n, draw.Instance.Dimensions, batch, index, draw.Seed, draw.Truth, draw.Instance));
+            if (owner.InstanceDrawn is { } drawn)
+            {
+                lock (owner._sync) drawn(new DrawnInstance(run.Label, n, draw.Instance.Dimensions, batch, index, draw.Seed, draw.Truth, draw.Instance));
+            }
             return trial;
         }
 
@@ -390,10 +488,10 @@ public sealed class DuelRunner
             if (_constructions.TryGetValue((batch, index), out var c)) return c;
             var instance = Get(batch, index, default).Instance;
             var clock = Stopwatch.StartNew();
-            double cpu = CpuNow();
+            double cpu = owner.CpuNow();
             c = Construct(instance, run.Problem);
             DrawWallSeconds += clock.Elapsed.TotalSeconds;
-            DrawCpuSeconds += CpuNow() - cpu;
+            DrawCpuSeconds += owner.CpuNow() - cpu;
             long bytes = 8L * c.X.Rows * c.X.Columns;
             if (_constructionBytes + bytes <= ConstructionCacheBytes)
             {
@@ -416,11 +514,11 @@ public sealed class DuelRunner
     /// <summary>Runs one contender on one trial at one budget; returns its row.</summary>
     private delegate DuelRow Contender(Cell cell, Trial trial, long budget, CancellationToken cancellationToken);
 
-    private void RunCell(Cell cell, List<DuelRow> rows, List<string> skipped, List<CapHit> capHits, IProgress<DuelProgress>? progress, ref int done, int total, CancellationToken cancellationToken)
+    private void RunCell(Cell cell, CellOutput output, IProgress<DuelProgress>? progress, CancellationToken cancellationToken)
     {
         string label = cell.Run.Label;
         int n = cell.N;
-        var cellRows = new List<DuelRow>();
+        var cellRows = output.Rows; // rows go straight to the cell's output (read by snapshots only once the cell is finished)
         var clock = new CellClock(cell);
         var cellClock = Stopwatch.StartNew();
         clock.Start();
@@ -434,9 +532,8 @@ public sealed class DuelRunner
             cellRows.Add(ExactRow(cell, trial, cancellationToken));
         }
 
-        Flush(rows, cellRows);
         clock.Stop("exact");
-        ReportUnit(progress, label, n, "exact engine", ref done, total, lastOfCell: false, cellClock);
+        ReportUnit(progress, label, n, "exact engine", lastOfCell: false, cellClock);
 
         bool constructed = false;
         try
@@ -446,14 +543,14 @@ public sealed class DuelRunner
         }
         catch (NotSupportedException ex)
         {
-            Skip(skipped, $"transformer and attention heuristics on {cell.Run.Problem}: {ex.Message}");
+            Skip(output.Skipped, $"transformer and attention heuristics on {cell.Run.Problem}: {ex.Message}");
         }
 
         // Reference row 2: the transformer (exact attention on the construction, then phi2), after one warm-up.
         clock.Start();
         if (constructed)
         {
-            var exact = AttentionEngine.Default;
+            var exact = ExactAttention;
             RunAttention(cell, cell.Get(0, 0, cancellationToken), exact, "transformer", null, cancellationToken);
             for (int t = 0; t < _experiment.Trials; t++)
             {
@@ -461,8 +558,7 @@ public sealed class DuelRunner
                 cellRows.Add(RunAttention(cell, trial, exact, "transformer", null, cancellationToken) with { Mixer = $"transformer ({ConstructionName})" });
             }
 
-            Flush(rows, cellRows);
-        }
+            }
 
         clock.Stop("transformer");
         clock.Start();
@@ -471,12 +567,12 @@ public sealed class DuelRunner
             for (int t = 0; t < Math.Min(4, _experiment.Trials); t++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                _lambda.AddRange(Analysis.LambdaSweep.Run(label, n, t, cell.Construction(0, t), AttentionEngine.Default, seed: Mix(cell.Get(0, t, cancellationToken).Seed, 77)));
+                output.Lambda.AddRange(Analysis.LambdaSweep.Run(label, n, t, cell.Construction(0, t), ExactAttention, seed: Mix(cell.Get(0, t, cancellationToken).Seed, 77)));
             }
         }
 
         clock.Stop("lambda");
-        ReportUnit(progress, label, n, "transformer", ref done, total, lastOfCell: _experiment.Mixers.Count == 0, cellClock);
+        ReportUnit(progress, label, n, "transformer", lastOfCell: _experiment.Mixers.Count == 0, cellClock);
 
         for (int mixer = 0; mixer < _experiment.Mixers.Count; mixer++)
         {
@@ -486,7 +582,7 @@ public sealed class DuelRunner
             var runner = DuelContenders.Record(spec.Kind).Runner;
             if (runner is ContenderRunner.Attention or ContenderRunner.CausalLinear)
             {
-                if (constructed) RunLadder(cell, spec, spec.Kind, AttentionContender(spec), cellRows, capHits, cancellationToken);
+                if (constructed) RunLadder(cell, spec, spec.Kind, AttentionContender(spec), cellRows, output.CapHits, cancellationToken);
             }
             else if (runner == ContenderRunner.OnePass)
             {
@@ -498,20 +594,19 @@ public sealed class DuelRunner
                     "sketch" => [RetentionPolicy.Sketch],
                     _ => [RetentionPolicy.KeepFirst, RetentionPolicy.KeepByWeight, RetentionPolicy.Reservoir, RetentionPolicy.Sketch],
                 };
-                foreach (var policy in policies) RunLadder(cell, spec, "onepass-" + OnePassStrategy.PolicyName(policy), OnePassContender(policy), cellRows, capHits, cancellationToken);
+                foreach (var policy in policies) RunLadder(cell, spec, "onepass-" + OnePassStrategy.PolicyName(policy), OnePassContender(policy), cellRows, output.CapHits, cancellationToken);
             }
             else if (runner == ContenderRunner.StateCost)
             {
                 RunMamba(cell, spec, cellRows, cancellationToken);
             }
 
-            Flush(rows, cellRows);
-            clock.Stop(spec.Kind);
-            ReportUnit(progress, label, n, spec.Kind, ref done, total, lastOfCell: mixer == _experiment.Mixers.Count - 1, cellClock);
+                clock.Stop(spec.Kind);
+            ReportUnit(progress, label, n, spec.Kind, lastOfCell: mixer == _experiment.Mixers.Count - 1, cellClock);
         }
 
         cell.Forget();
-        _timings.Add(clock.Finish());
+        output.Timings.Add(clock.Finish());
     }
 
     private DuelRow ExactRow(Cell cell, Trial trial, CancellationToken cancellationToken)
@@ -521,12 +616,6 @@ public sealed class DuelRunner
         clock.Stop();
         if (answer.Found != trial.Truth) throw new InvalidOperationException($"the exact engine answered {answer.Found} then {trial.Truth} on the same instance (seed {trial.Seed})");
         return Row(cell, trial, "exact", "exact engine", null, answer.Found, clock.Elapsed.TotalMilliseconds, 2.0 * trial.Instance.PairCount * trial.Instance.Dimensions, 0, 0);
-    }
-
-    private static void Flush(List<DuelRow> rows, List<DuelRow> cellRows)
-    {
-        rows.AddRange(cellRows);
-        cellRows.Clear();
     }
 
     private static void Skip(List<string> skipped, string line)

@@ -64,6 +64,7 @@ public static class DuelOutput
             schema = FormatTag,
             completed = result.Completed,
             elapsed_seconds = result.ElapsedSeconds,
+            jobs = result.Jobs,
             construction = result.Construction,
             skipped = result.Skipped,
             experiment = result.Experiment,

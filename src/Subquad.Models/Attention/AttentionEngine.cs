@@ -104,9 +104,9 @@ public sealed class AttentionEngine : IAttentionMixer
         var q = new T[(long)rowTiles * br * mPad];
         var kPacked = new T[(long)keyTiles * bc * mPad];
         var vT = new T[(long)o * keyTiles * bc];
-        Project(x, weights, q, kPacked, vT, mPad, bc, keyTiles);
-
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism ?? -1 };
+        Project(x, weights, q, kPacked, vT, mPad, bc, keyTiles, parallel);
+
         var kernel = _kernel;
         Parallel.For(0, rowTiles, parallel, () => new TileState<T>(br, bc, o), (tile, _, state) =>
         {
@@ -286,7 +286,7 @@ public sealed class AttentionEngine : IAttentionMixer
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Project<T>(Matrix x, AttentionWeights weights, T[] q, T[] kPacked, T[] vT, int mPad, int bc, int keyTiles)
+    private static void Project<T>(Matrix x, AttentionWeights weights, T[] q, T[] kPacked, T[] vT, int mPad, int bc, int keyTiles, ParallelOptions parallel)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = x.Rows, d = x.Columns, m = weights.EmbeddingDimension, o = weights.OutputWidth;
@@ -295,7 +295,7 @@ public sealed class AttentionEngine : IAttentionMixer
         var kw = Round<T>(weights.K.Data);
         var vw = Round<T>(weights.V.Data);
         long vStride = (long)keyTiles * bc;
-        Parallel.For(0, n, i => ProjectRow(i, xs, qw, kw, vw, d, m, o, q, kPacked, vT, mPad, bc, vStride));
+        Parallel.For(0, n, parallel, i => ProjectRow(i, xs, qw, kw, vw, d, m, o, q, kPacked, vT, mPad, bc, vStride));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -156,6 +156,47 @@ public sealed class DuelRunnerTests
         Assert.Empty(without.CellTimings);
     }
 
+    [Fact]
+    public void TwoJobs_GiveTheOneJobResult_InTheSameOrder()
+    {
+        // Cells in parallel (largest n first, each on its own thread) must change nothing but the times: the same rows
+        // in the experiment's order, the same cap hits and lambda points, a timing per cell, and every cell reported
+        // finished exactly once.
+        var one = SmallRun.Value;
+        var finished = new List<string>();
+        int lastDone = 0;
+        var checkpoints = new List<DuelResult>();
+        var two = new DuelRunner(DuelTestExperiments.Small()) { Jobs = 2, CellFinished = checkpoints.Add }.Run(new SynchronousProgress(p =>
+        {
+            lock (finished)
+            {
+                if (p.CellFinished is { } cell) finished.Add(cell);
+                Assert.True(p.Done > lastDone, "progress counts only go up");
+                lastDone = p.Done;
+            }
+        }));
+        Assert.True(two.Completed);
+        Assert.Equal(2, two.Jobs);
+        Assert.Equal(one.Rows.Select(r => r with { TimeMs = 0 }), two.Rows.Select(r => r with { TimeMs = 0 }));
+        Assert.Equal(one.CapHits, two.CapHits);
+        Assert.Equal(one.LambdaPoints, two.LambdaPoints);
+        Assert.Equal(one.CellInfos.Select(c => (c.Family, c.N, c.Yes)), two.CellInfos.Select(c => (c.Family, c.N, c.Yes)));
+        Assert.Equal(one.CellTimings.Select(t => (t.Family, t.N)), two.CellTimings.Select(t => (t.Family, t.N)));
+        Assert.All(two.CellTimings, t => Assert.True(t.CpuSeconds > 0 && t.CpuSeconds <= t.WallSeconds + 0.05, $"{t.Family} n={t.N}: one thread's CPU {t.CpuSeconds} s against wall {t.WallSeconds} s"));
+        Assert.Equal(one.CellInfos.Count, finished.Count);
+        Assert.Equal(finished.Count, finished.Distinct().Count());
+        Assert.Equal(lastDone, (2 + DuelTestExperiments.Small().Mixers.Count) * one.CellInfos.Count);
+
+        // A checkpoint (written while the other cell still runs) holds finished cells only, each whole.
+        Assert.Equal(one.CellInfos.Count, checkpoints.Count);
+        foreach (var checkpoint in checkpoints)
+        {
+            var cells = checkpoint.CellInfos.Select(c => (c.Family, c.N)).ToHashSet();
+            Assert.All(checkpoint.Rows, r => Assert.Contains((r.Family, r.N), cells));
+            Assert.Equal(one.Rows.Count(r => cells.Contains((r.Family, r.N))), checkpoint.Rows.Count);
+        }
+    }
+
     private sealed class SynchronousProgress(Action<DuelProgress> report) : IProgress<DuelProgress>
     {
         public void Report(DuelProgress value) => report(value);
