@@ -83,7 +83,7 @@ internal static class InfoCommand
         table.AddRow("POPCNT", Popcnt.X64.IsSupported.ToString());
         table.AddRow("engine kernel", Subquad.Core.Kernels.KernelDispatch.Best.ToString() + (Subquad.Core.Kernels.KernelDispatch.ForcedName is { } forced ? $" (forced by SUBQUAD_KERNEL={Markup.Escape(forced)})" : " (widest supported)"));
         table.AddRow("supported kernels", string.Join(", ", Subquad.Core.Kernels.KernelDispatch.Supported));
-        table.AddRow("engine paths", string.Join(", ", Subquad.Core.Engine.EnginePaths.Supported) + (Subquad.Core.Kernels.KernelDispatch.ForcedPathName is { } path ? $" (forced by SUBQUAD_PATH={Markup.Escape(path)})" : " (each solve chooses one; SUBQUAD_PATH forces)"));
+        table.AddRow("engine paths", string.Join(", ", Subquad.Core.Engine.EnginePaths.Supported) + (Subquad.Core.Kernels.KernelDispatch.ForcedPathName is { } path ? $" (forced by SUBQUAD_PATH={Markup.Escape(path)})" : " (each solve chooses one for its input and this CPU; SUBQUAD_PATH forces; SUBQUAD_KERNEL never changes it)"));
         table.AddRow("attention paths", string.Join(", ", Subquad.Models.Attention.AttentionPaths.Supported().Select(p => $"{p.Path}/{p.Kernel}")) + $" (automatic: {Subquad.Models.Attention.AttentionPaths.Automatic}; AttentionEngineOptions.Path forces)");
         table.AddRow("gpu (--device)", Markup.Escape(DeviceChoice.Describe()));
         foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("SUBQUAD_", StringComparison.Ordinal)).Order(StringComparer.Ordinal))

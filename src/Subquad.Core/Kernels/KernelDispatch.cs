@@ -44,7 +44,7 @@ public static class KernelDispatch
     internal static Engine.EnginePath? ChoosePath(string? forced)
     {
         if (forced is null) return null;
-        if (Enum.TryParse(forced.Trim(), ignoreCase: true, out Engine.EnginePath path) && Enum.IsDefined(path) && !int.TryParse(forced.Trim(), out _)) return path;
+        if (Engine.EnginePaths.TryParse(forced, out var path)) return path;
         throw new PlatformNotSupportedException($"{PathVariable}={forced} names no engine path (one of: {string.Join(", ", Engine.EnginePaths.All)})");
     }
 
@@ -55,10 +55,17 @@ public static class KernelDispatch
     /// The variant every default solve uses: forced by <c>SUBQUAD_KERNEL</c>, else the widest supported variant
     /// (Scalar &lt; Vector128 &lt; Vector256 &lt; Vector512 &lt; Avx512VbmiPermute). The VBMI variant became the default
     /// when its 6-bit row encoding (<see cref="Packed6Rows"/>) measured 1.4x-1.7x the nibble table per thread on rows
-    /// of 700-1024 bits (STYLE 3.3.5: kept opt-in until measured); <c>SUBQUAD_KERNEL=Vector512</c> is the baseline.
+    /// of 700-1024 bits (STYLE 3.3.5: kept opt-in until measured); <c>SUBQUAD_KERNEL=Vector512</c> with <c>SUBQUAD_PATH=Tiles</c> is the baseline (a forced variant never changes the path).
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">The forced variant is unknown or not supported by this CPU.</exception>
     public static KernelVariant Best => s_best.Value;
+
+    /// <summary>
+    /// The widest variant this CPU runs, whatever <c>SUBQUAD_KERNEL</c> says: the hardware the automatic engine path
+    /// is chosen for (<see cref="Engine.BinaryPlan"/>, <see cref="Engine.DensePlan"/>). A forced variant changes the
+    /// instruction set only, never the path; a path the forced variant cannot run fails (<see cref="Engine.EnginePaths.Require"/>).
+    /// </summary>
+    public static KernelVariant Widest => Supported.Max();
 
     /// <summary>Every variant, narrowest first.</summary>
     public static IReadOnlyList<KernelVariant> All { get; } = Enum.GetValues<KernelVariant>();
@@ -110,6 +117,6 @@ public static class KernelDispatch
             return Require(variant);
         }
 
-        return Supported.Max();
+        return Widest;
     }
 }
