@@ -9,8 +9,7 @@ public static class EnginePaths
     public static IReadOnlyList<EnginePath> All { get; } = Enum.GetValues<EnginePath>();
 
     /// <summary>Parses a path name (case-insensitive; numbers are not names): <c>SUBQUAD_PATH</c> and the CLI's <c>--path</c>.</summary>
-    public static bool TryParse(string text, out EnginePath path) =>
-        Enum.TryParse(text.Trim(), ignoreCase: true, out path) && Enum.IsDefined(path) && !int.TryParse(text.Trim(), out _);
+    public static bool TryParse(string text, out EnginePath path) => KernelDispatch.TryParseName(text, out path);
 
     /// <summary>True for the paths that count binary rows, false for the dense ones.</summary>
     public static bool IsBinary(EnginePath path) => path is not (EnginePath.DenseFloat32 or EnginePath.DenseInt8);

@@ -6,7 +6,9 @@ namespace Subquad.Core.Kernels;
 /// <summary>
 /// Chooses the kernel variant once per process: the widest one this CPU runs natively, unless the environment
 /// variable <c>SUBQUAD_KERNEL</c> forces one; and reads the engine path that <c>SUBQUAD_PATH</c> forces, if any
-/// (<see cref="Engine.EnginePath"/>). This is the only class that reads either variable (STYLE 3.2).
+/// (<see cref="Engine.EnginePath"/>), and the attention engine's path that <c>SUBQUAD_ATTENTION_PATH</c> forces (parsed
+/// by <c>Subquad.Models.Attention.AttentionPaths</c>, which owns the names). This is the only class that reads these
+/// variables (STYLE 3.2).
 /// </summary>
 /// <remarks>
 /// A forced variant that this CPU cannot run throws <see cref="PlatformNotSupportedException"/> naming the variant
@@ -25,6 +27,12 @@ public static class KernelDispatch
 
     /// <summary>The environment variable that forces an engine path (<c>Tiles</c>, <c>Packed6Tiles</c>, <c>BitSliced</c>, ...; see <see cref="Engine.EnginePaths.All"/>).</summary>
     public const string PathVariable = "SUBQUAD_PATH";
+
+    /// <summary>The environment variable that forces the attention engine's path (<c>Streaming</c>, <c>Tiled</c>; see <c>Subquad.Models.Attention.AttentionPaths</c>).</summary>
+    public const string AttentionPathVariable = "SUBQUAD_ATTENTION_PATH";
+
+    /// <summary>The raw value of <c>SUBQUAD_ATTENTION_PATH</c>, or null when unset (the attention room parses and validates it).</summary>
+    public static string? ForcedAttentionPathName => Environment.GetEnvironmentVariable(AttentionPathVariable) is { Length: > 0 } s ? s : null;
 
     private static readonly Lazy<KernelVariant> s_best = new(() => Choose(ForcedName));
 
@@ -101,8 +109,15 @@ public static class KernelDispatch
     }
 
     /// <summary>Parses a variant name (case-insensitive).</summary>
-    public static bool TryParse(string text, out KernelVariant variant) =>
-        Enum.TryParse(text.Trim(), ignoreCase: true, out variant) && Enum.IsDefined(variant);
+    public static bool TryParse(string text, out KernelVariant variant) => TryParseName(text, out variant);
+
+    /// <summary>
+    /// Parses the name of a dispatch choice (a variant, an engine path, an attention path): case-insensitive, spaces
+    /// around it ignored, numbers refused (<c>Enum.TryParse</c> alone would take "3" as the fourth value).
+    /// </summary>
+    public static bool TryParseName<T>(string text, out T value)
+        where T : struct, Enum =>
+        Enum.TryParse(text.Trim(), ignoreCase: true, out value) && Enum.IsDefined(value) && !long.TryParse(text.Trim(), out _);
 
     /// <summary>The variant for a value of <c>SUBQUAD_KERNEL</c> (null: unset): what <see cref="Best"/> caches.</summary>
     internal static KernelVariant Choose(string? forced)
