@@ -14,7 +14,7 @@ public sealed record TextFolderOptions
     public bool FollowLinks { get; init; } = true;
 
     /// <summary>Largest document read (default 64 MiB); larger files are skipped with their size, before any is read.</summary>
-    public long MaxBytes { get; init; } = 64L << 20;
+    public long MaxBytes { get; init; } = TextFolder.MaxBytes;
 
     /// <summary>True: zero-byte files (never opened, so a FIFO cannot block) and texts of only whitespace are skipped. False (default): they are documents.</summary>
     public bool SkipBlank { get; init; }
