@@ -36,4 +36,28 @@ public class BenchCommandTests
         Assert.Equal(1, CliHarness.Run("bench", "--n", "1", "--dim", "10").Code);
         Assert.Equal(1, CliHarness.Run("bench", "--n", "100", "--dim", "10", "--problem", "nope").Code);
     }
+
+    /// <summary>
+    /// <c>--kernel</c> is the instruction set only: where the path chosen for the input needs a wider kernel, the run is
+    /// refused (exit 3, one error line naming the path, the kernel and SUBQUAD_PATH / --path) before any instance is
+    /// built; with <c>--path</c> it runs and agrees with the oracle. An unknown <c>--path</c> is a usage error.
+    /// </summary>
+    [Fact]
+    public void Bench_ForcedKernel_NeverChangesThePath()
+    {
+        Assert.Equal(1, CliHarness.Run("bench", "--n", "100", "--dim", "10", "--path", "fastest").Code);
+        CliHarness.Ok("bench", "--n", "80", "--dim", "100", "--problem", "msd", "--kernel", "scalar", "--path", "stagedtiles", "--check", "--repeat", "1");
+        var automatic = new Subquad.Core.Engine.TiledEngine().PathFor(Subquad.Core.Problems.SimilarityInstance.Monochromatic(Subquad.Core.Generators.InstanceGenerator.RandomBinary(2, 100, 0.05, 1)));
+        if (Subquad.Core.Engine.EnginePaths.RunsWith(automatic, Subquad.Core.Kernels.KernelVariant.Scalar))
+        {
+            CliHarness.Ok("bench", "--n", "80", "--dim", "100", "--problem", "msd", "--kernel", "scalar", "--check", "--repeat", "1");
+            return;
+        }
+
+        var refused = CliHarness.Run("bench", "--n", "80", "--dim", "100", "--problem", "msd", "--kernel", "scalar");
+        Assert.Equal(3, refused.Code);
+        Assert.Contains($"error: engine path {automatic}, chosen for this input on this CPU, cannot run with kernel variant Scalar", refused.Err, StringComparison.Ordinal);
+        Assert.Contains("SUBQUAD_PATH", refused.Err, StringComparison.Ordinal);
+        Assert.Single(refused.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 }

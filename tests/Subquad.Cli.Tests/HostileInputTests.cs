@@ -18,7 +18,7 @@ public sealed class HostileInputTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     /// <summary>Runs <c>subquad</c> as a child process; returns exit code, stdout, stderr and peak RSS (VmHWM) in bytes.</summary>
-    private static (int Code, string Out, string Err, long PeakBytes) Child(IEnumerable<string> args, Action<Process>? whileRunning = null, IDictionary<string, string>? environment = null, int timeoutMs = 120_000)
+    internal static (int Code, string Out, string Err, long PeakBytes) Child(IEnumerable<string> args, Action<Process>? whileRunning = null, IDictionary<string, string>? environment = null, int timeoutMs = 120_000)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "subquad.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -3,6 +3,7 @@ using Subquad.Core.IO;
 using Subquad.Core.Search;
 using Subquad.Embeddings.Documents;
 using Subquad.Embeddings.NearDuplicates;
+using SkippedFile = Subquad.Core.Text.SkippedFile;
 using Subquad.Core.Problems;
 
 namespace Subquad.Cli.Tests;

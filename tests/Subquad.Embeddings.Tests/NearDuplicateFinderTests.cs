@@ -20,7 +20,7 @@ public sealed class NearDuplicateFinderTests(MiniLmFixture fixture)
     {
         using var folder = new TestCorpusFolder();
         string before = TestCorpusFolder.TreeHash(folder.Root);
-        var corpus = DocumentFolder.Read(folder.Root);
+        var corpus = DocumentCorpus.Read(folder.Root);
         using var own = model == EmbeddingModel.MiniLm ? null : DocumentEmbedders.Create(model);
         IDocumentEmbedder embedder = own ?? fixture.Embedder;
         var result = NearDuplicateFinder.Find(corpus, embedder, NearDuplicateQuery.AtLeast(T("0.8")), histogram: true);
@@ -36,7 +36,7 @@ public sealed class NearDuplicateFinderTests(MiniLmFixture fixture)
         Assert.InRange(result.Pairs[0].Similarity, 1 - 1e-6, 1 + 1e-6);
         Assert.True(result.Pairs[1].Similarity < 1 - 1e-6, "the near copy is not identical");
         Assert.Equal(result.Pairs[1].Similarity, result.Pairs[2].Similarity, 6);
-        Assert.Equal(TestCorpusFolder.ExpectedSkips.Select(s => s.Name).ToArray(), result.Skipped.Select(s => s.Name).ToArray());
+        Assert.Equal(TestCorpusFolder.ExpectedSkips.Select(s => s.Name).ToArray(), result.Skipped.Select(s => s.RelativePath).ToArray());
         Assert.Equal(6, result.Compared.Count);
         Assert.Equal(15, result.Histogram!.Total);
         Assert.Equal(before, TestCorpusFolder.TreeHash(folder.Root));
@@ -93,7 +93,7 @@ public sealed class NearDuplicateFinderTests(MiniLmFixture fixture)
         try
         {
             using var embedder = DocumentEmbedders.Create(EmbeddingModel.Bow);
-            var result = NearDuplicateFinder.Find(DocumentFolder.Read(folder.Root), embedder, NearDuplicateQuery.MostSimilar(3), histogram: true);
+            var result = NearDuplicateFinder.Find(DocumentCorpus.Read(folder.Root), embedder, NearDuplicateQuery.MostSimilar(3), histogram: true);
             string path = NearDuplicateReport.Write(reportDir, result);
             string markdown = File.ReadAllText(path);
             Assert.Contains("## Similarity histogram", markdown, StringComparison.Ordinal);

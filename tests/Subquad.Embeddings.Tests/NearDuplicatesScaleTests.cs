@@ -103,7 +103,7 @@ public sealed class NearDuplicatesScaleTests(MiniLmFixture fixture)
             }
 
             clock.Restart();
-            var corpus = DocumentFolder.Read(root);
+            var corpus = DocumentCorpus.Read(root);
             var read = clock.Elapsed;
             using var own = model == EmbeddingModel.MiniLm ? null : DocumentEmbedders.Create(model);
             var embedder = own ?? fixture.Embedder;

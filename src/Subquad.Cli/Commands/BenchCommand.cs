@@ -29,6 +29,7 @@ internal static class BenchCommand
         var problems = new Option<string>("--problem") { Description = "Comma-separated problems: msd, lsd, maxip, minip, ov, minhamming, maxhamming.", DefaultValueFactory = _ => "msd,maxip" };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores)." };
         var kernel = new Option<string?>("--kernel") { Description = "Force a kernel variant: scalar, vector128, vector256, vector512, avx512vbmipermute (the default where AVX-512 VBMI exists); case does not matter." };
+        var pathOption = new Option<string?>("--path") { Description = "Force an engine path (tiles, stagedtiles, onewordtiles, packed6tiles, bitsliced, densefloat32, denseint8; default: chosen for the input and this CPU, see `subquad info`). A forced --kernel never changes the path: give --path where the chosen one needs a wider kernel." };
         var noPruning = new Option<bool>("--no-pruning") { Description = "Visit every block pair (pruning never changes the answer)." };
         var repeat = new Option<int>("--repeat") { Description = "Timed runs per size and problem, after one untimed warm-up run; the median is reported and every run enters the exponent fit.", DefaultValueFactory = _ => 3 };
         var save = new Option<string?>("--save-npy") { Description = "Also write each generated instance to PREFIX_n<N>.npy (for the numpy/FAISS comparison in bench/compare.sh)." };
@@ -37,11 +38,11 @@ internal static class BenchCommand
         var seed = CommonOptions.Seed();
         var format = CommonOptions.Format();
         var command = new Command("bench", "Time the exact engine on seeded instances: pairs/s, GFLOP/s, fraction of peak, time exponent.");
-        foreach (var option in new Option[] { sizes, dim, dense, density, problems, threads, kernel, noPruning, repeat, save, threshold, oracle, seed, format }) command.Options.Add(option);
+        foreach (var option in new Option[] { sizes, dim, dense, density, problems, threads, kernel, pathOption, noPruning, repeat, save, threshold, oracle, seed, format }) command.Options.Add(option);
         command.WithExamples(
             "subquad bench --n 5000,10000,20000 --dim 1024 --problem msd,maxip",
             "subquad bench --n 2000,4000 --dim 384 --dense --repeat 5 --format json",
-            "subquad bench --n 10000 --dim 256 --kernel vector256 --threads 1");
+            "subquad bench --n 10000 --dim 256 --kernel vector256 --path tiles --threads 1");
 
         command.SetAction(parse =>
         {
@@ -72,15 +73,25 @@ internal static class BenchCommand
                 t = parsed;
             }
 
-            var engine = new TiledEngine(variant);
+            EnginePath? forcedPath = null;
+            if (parse.GetValue(pathOption) is { } pathName)
+            {
+                if (!EnginePaths.TryParse(pathName, out var parsedPath)) throw new UsageException($"--path {pathName}: one of {string.Join(", ", EnginePaths.All.Select(x => x.ToString().ToLowerInvariant()))}");
+                forcedPath = parsedPath;
+            }
+
+            var engine = new TiledEngine(variant, path: forcedPath);
             int workers = threadCount ?? Environment.ProcessorCount;
+            int baseSeed = parse.GetValue(seed);
+            // The path of every case, from two rows of the same shape (the path follows the shape, the forced path and
+            // this CPU; a kernel that cannot run it is refused here, before the instances are built).
+            var path = engine.PathFor(SimilarityInstance.Monochromatic(isDense ? (VectorSet)InstanceGenerator.RandomDense(2, d, baseSeed) : InstanceGenerator.RandomBinary(2, d, p, baseSeed)));
             // Where the dense engine screens with int8 multiply-adds, "of peak" is against the int8 peak (the arithmetic
             // it runs), not the float32 FMA peak it can exceed. Peaks are measured before and after the runs and the
             // larger kept: on a shared host one 400 ms window can read low and put a solve above "100% of peak".
-            bool int8 = isDense && DenseInnerProducts.UsesInt8Screen(engine.Variant, d);
+            bool int8 = path == EnginePath.DenseInt8;
             double fmaPeak = isDense ? FmaPeak.MeasureGflops(workers, TimeSpan.FromMilliseconds(400)) : double.NaN;
             double int8Peak = int8 ? FmaPeak.MeasureInt8Gops(workers, TimeSpan.FromMilliseconds(400)) : double.NaN;
-            int baseSeed = parse.GetValue(seed);
             var rows = new List<BenchRow>();
             foreach (int n in counts)
             {

@@ -68,7 +68,12 @@ internal static class InfoCommand
                 .Add("popcnt", Popcnt.X64.IsSupported)
                 .Add("kernel", Subquad.Core.Kernels.KernelDispatch.Best.ToString().ToLowerInvariant())
                 .Add("kernel_forced", Subquad.Core.Kernels.KernelDispatch.ForcedName)
-                .Add("supported_kernels", Subquad.Core.Kernels.KernelDispatch.Supported.Select(k => k.ToString().ToLowerInvariant()).ToList());
+                .Add("supported_kernels", Subquad.Core.Kernels.KernelDispatch.Supported.Select(k => k.ToString().ToLowerInvariant()).ToList())
+                .Add("engine_paths", Subquad.Core.Engine.EnginePaths.Supported.Select(p => p.ToString().ToLowerInvariant()).ToList())
+                .Add("engine_path_forced", Subquad.Core.Kernels.KernelDispatch.ForcedPath?.ToString().ToLowerInvariant())
+                .Add("attention_paths", Subquad.Models.Attention.AttentionPaths.Supported().Select(p => new Record { { "path", p.Path.ToString().ToLowerInvariant() }, { "kernel", p.Kernel.ToString().ToLowerInvariant() } }).ToList())
+                .Add("attention_path", (Subquad.Models.Attention.AttentionPaths.Forced ?? Subquad.Models.Attention.AttentionPaths.Automatic).ToString().ToLowerInvariant())
+                .Add("attention_path_forced", Subquad.Models.Attention.AttentionPaths.Forced?.ToString().ToLowerInvariant());
             document.Write(io.Out, format);
             return;
         }
@@ -83,8 +88,10 @@ internal static class InfoCommand
         table.AddRow("POPCNT", Popcnt.X64.IsSupported.ToString());
         table.AddRow("engine kernel", Subquad.Core.Kernels.KernelDispatch.Best.ToString() + (Subquad.Core.Kernels.KernelDispatch.ForcedName is { } forced ? $" (forced by SUBQUAD_KERNEL={Markup.Escape(forced)})" : " (widest supported)"));
         table.AddRow("supported kernels", string.Join(", ", Subquad.Core.Kernels.KernelDispatch.Supported));
-        table.AddRow("engine paths", string.Join(", ", Subquad.Core.Engine.EnginePaths.Supported) + (Subquad.Core.Kernels.KernelDispatch.ForcedPathName is { } path ? $" (forced by SUBQUAD_PATH={Markup.Escape(path)})" : " (each solve chooses one; SUBQUAD_PATH forces)"));
-        table.AddRow("attention paths", string.Join(", ", Subquad.Models.Attention.AttentionPaths.Supported().Select(p => $"{p.Path}/{p.Kernel}")) + $" (automatic: {Subquad.Models.Attention.AttentionPaths.Automatic}; AttentionEngineOptions.Path forces)");
+        table.AddRow("engine paths", string.Join(", ", Subquad.Core.Engine.EnginePaths.Supported) + (Subquad.Core.Kernels.KernelDispatch.ForcedPathName is { } path ? $" (forced by SUBQUAD_PATH={Markup.Escape(path)})" : " (each solve chooses one for its input and this CPU; SUBQUAD_PATH forces; SUBQUAD_KERNEL never changes it)"));
+        table.AddRow("attention paths", string.Join(", ", Subquad.Models.Attention.AttentionPaths.Supported().Select(p => $"{p.Path}/{p.Kernel}")) + (Subquad.Models.Attention.AttentionPaths.Forced is { } attention
+            ? $" (forced by {Subquad.Core.Kernels.KernelDispatch.AttentionPathVariable}={attention})"
+            : $" (automatic: {Subquad.Models.Attention.AttentionPaths.Automatic}; {Subquad.Core.Kernels.KernelDispatch.AttentionPathVariable} forces)"));
         table.AddRow("gpu (--device)", Markup.Escape(DeviceChoice.Describe()));
         foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("SUBQUAD_", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {

@@ -80,7 +80,7 @@ internal static class NearDuplicatesCommand
     /// files skipped, UTF-16 decoded). Core.Text.TextFolder, which <c>embed</c> uses, follows links; merging the two is
     /// open in issue 14.
     /// </summary>
-    private static DocumentCorpus ReadDocuments(string folder) => DocumentFolder.Read(folder);
+    private static DocumentCorpus ReadDocuments(string folder) => DocumentCorpus.Read(folder);
 
     private static NearDuplicateQuery Query(string? threshold, int? top)
     {
@@ -147,7 +147,7 @@ internal static class NearDuplicatesCommand
             io.Error.WriteLine($"skipped {result.Skipped.Count} file{(result.Skipped.Count == 1 ? "" : "s")}:");
             if (settings.ListSkipped || result.Skipped.Count <= SkipLines)
             {
-                foreach (var skip in result.Skipped) io.Error.WriteLine($"  {skip.Name}: {skip.Reason}");
+                foreach (var skip in result.Skipped) io.Error.WriteLine($"  {skip.RelativePath}: {skip.Reason}");
             }
             else
             {
@@ -258,7 +258,7 @@ internal static class NearDuplicatesCommand
             .Add("solver", result.Solver)
             .Add("skipped_files", result.Skipped.Count)
             .Add("skipped_by_reason", SkipSummary.ByReason(result.Skipped).Select(r => new Record { { "reason", r.Reason }, { "files", r.Count } }).ToList())
-            .Add("skipped", result.Skipped.Select(s => new Record { { "file", s.Name }, { "reason", s.Reason } }).ToList());
+            .Add("skipped", result.Skipped.Select(s => new Record { { "file", s.RelativePath }, { "reason", s.Reason } }).ToList());
         if (groups is not null)
         {
             int number = 0;

@@ -6,16 +6,13 @@ namespace Subquad.Core.Engine;
 internal static class DensePlan
 {
     /// <summary>
-    /// The path for a solve: forced, or <see cref="EnginePath.DenseInt8"/> where the int8 screen runs
+    /// The path for a solve: forced (checked later, against the variant), or <see cref="EnginePath.DenseInt8"/> where a
+    /// CPU whose widest variant is <paramref name="widest"/> runs the int8 screen
     /// (<see cref="DenseInnerProducts.UsesInt8Screen"/>: about 3x the float32 tile's multiply-adds per second), else
-    /// <see cref="EnginePath.DenseFloat32"/>.
+    /// <see cref="EnginePath.DenseFloat32"/>. The solve's own variant takes no part (see <see cref="BinaryPlan"/>).
     /// </summary>
-    /// <exception cref="PlatformNotSupportedException">The forced path cannot run this solve.</exception>
-    public static EnginePath Choose(KernelVariant variant, int dimensions, int? fixedBlockRows, EnginePath? forced)
-    {
-        if (forced is EnginePath path) return EnginePaths.Require(path, variant, binary: false, dimensions, fixedBlockRows ?? 0);
-        return DenseInnerProducts.UsesInt8Screen(variant, dimensions) ? EnginePath.DenseInt8 : EnginePath.DenseFloat32;
-    }
+    public static EnginePath Choose(KernelVariant widest, int dimensions, EnginePath? forced) =>
+        forced ?? (DenseInnerProducts.UsesInt8Screen(widest, dimensions) ? EnginePath.DenseInt8 : EnginePath.DenseFloat32);
 
     /// <summary>Rows per block: about 512 KiB of float32 rows (L2), 64 to 512 rows, a multiple of 32.</summary>
     public static int BlockRows(int dimensions, int? fixedBlockRows) =>

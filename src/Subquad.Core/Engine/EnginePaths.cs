@@ -8,6 +8,9 @@ public static class EnginePaths
     /// <summary>Every path, binary first.</summary>
     public static IReadOnlyList<EnginePath> All { get; } = Enum.GetValues<EnginePath>();
 
+    /// <summary>Parses a path name (case-insensitive; numbers are not names): <c>SUBQUAD_PATH</c> and the CLI's <c>--path</c>.</summary>
+    public static bool TryParse(string text, out EnginePath path) => KernelDispatch.TryParseName(text, out path);
+
     /// <summary>True for the paths that count binary rows, false for the dense ones.</summary>
     public static bool IsBinary(EnginePath path) => path is not (EnginePath.DenseFloat32 or EnginePath.DenseInt8);
 
@@ -57,13 +60,23 @@ public static class EnginePaths
         };
     }
 
-    /// <summary>Returns <paramref name="path"/> when it can run the solve, else throws naming why.</summary>
+    /// <summary>
+    /// Returns <paramref name="path"/> when it can run the solve with <paramref name="variant"/>, else throws naming why
+    /// and the paths that would run. Never another path in its place: a forced path stays forced, and an automatic one
+    /// (chosen for this CPU, <see cref="KernelDispatch.Widest"/>) is not swapped for one a forced variant can run.
+    /// <c>pathForced</c> (true when <c>SUBQUAD_PATH</c> or the engine's option chose the path) only shapes the message.
+    /// </summary>
     /// <exception cref="PlatformNotSupportedException">The path cannot run this solve (the CLI reports it as an unsupported run, like an unsupported SUBQUAD_KERNEL).</exception>
-    internal static EnginePath Require(EnginePath path, KernelVariant variant, bool binary, int dimensions, int blockRows)
+    internal static EnginePath Require(EnginePath path, KernelVariant variant, bool binary, int dimensions, int blockRows, bool pathForced = true)
     {
         if (Unsupported(path, variant, binary, dimensions, blockRows) is { } why)
         {
-            throw new PlatformNotSupportedException($"engine path {path} cannot run this solve: {why} (paths: {string.Join(", ", All)}; {KernelDispatch.PathVariable} or the engine's path option forced it)");
+            var runnable = All.Where(p => Unsupported(p, variant, binary, dimensions, blockRows) is null).ToList();
+            string alternatives = runnable.Count == 0 ? "no path runs this input with that variant" : $"paths that run this input with {variant}: {string.Join(", ", runnable)}";
+            string message = pathForced
+                ? $"engine path {path} cannot run this solve: {why} ({KernelDispatch.PathVariable} or the engine's path option forced it; {alternatives})"
+                : $"engine path {path}, chosen for this input on this CPU, cannot run with kernel variant {variant}: {why}. A forced instruction set ({KernelDispatch.EnvironmentVariable} or the engine's variant option) never changes the algorithm: force a path too ({KernelDispatch.PathVariable}=<path>; {alternatives}), or do not force the variant";
+            throw new PlatformNotSupportedException(message);
         }
 
         return path;

@@ -27,10 +27,14 @@ public sealed class TiledEngine : ISimilaritySolver
 
     /// <summary>
     /// An engine with a fixed kernel variant, block size and path (null: <see cref="KernelDispatch.Best"/>, sized for
-    /// the caches, <see cref="KernelDispatch.ForcedPath"/> or else chosen per solve by the input's shape).
+    /// the caches, <see cref="KernelDispatch.ForcedPath"/> or else chosen per solve by the input's shape and this CPU).
+    /// The variant is the instruction set only: it never changes the path.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">blockRows is not a positive multiple of 32.</exception>
-    /// <remarks>A forced path that cannot run a solve makes that solve throw <see cref="PlatformNotSupportedException"/>; it is never replaced.</remarks>
+    /// <remarks>
+    /// A path (forced, or chosen for the input) that cannot run a solve with the variant makes that solve throw
+    /// <see cref="PlatformNotSupportedException"/>; it is never replaced by another.
+    /// </remarks>
     public TiledEngine(KernelVariant? variant = null, int? blockRows = null, EnginePath? path = null)
     {
         if (blockRows is int rows && (rows < 32 || rows % 32 != 0))
@@ -222,17 +226,30 @@ public sealed class TiledEngine : ISimilaritySolver
         return Choose(instance, sorted: false).BlockRows;
     }
 
-    /// <summary>The path and block size of a solve, chosen once here; everything after reads them.</summary>
+    /// <summary>
+    /// The path and block size of a solve, chosen once here; everything after reads them. The path follows the input,
+    /// the forced path and this CPU (<see cref="KernelDispatch.Widest"/>), never the variant: a variant that cannot run
+    /// it fails here (<see cref="EnginePaths.Require"/>), before any row is copied.
+    /// </summary>
     private (EnginePath Path, int BlockRows) Choose(SimilarityInstance instance, bool sorted)
     {
         var variant = KernelDispatch.Require(Variant);
+        var (path, blockRows) = PlanPath(instance, sorted);
+        EnginePaths.Require(path, variant, instance.IsBinary, instance.Dimensions, blockRows, pathForced: ForcedPath is not null);
+        return (path, blockRows);
+    }
+
+    /// <summary>The path and block size this engine picks for an instance before the variant is checked (tests use it to tell which variants run it).</summary>
+    internal (EnginePath Path, int BlockRows) PlanPath(SimilarityInstance instance, bool sorted)
+    {
+        var widest = KernelDispatch.Widest;
         if (instance.A is BinaryVectors left && instance.Right is BinaryVectors right)
         {
-            var path = BinaryPlan.Choose(left, right, variant, _blockRows, sorted, ForcedPath);
+            var path = BinaryPlan.Choose(left, right, widest, _blockRows, sorted, ForcedPath);
             return (path, BinaryPlan.BlockRows(path, left.WordsPerRow, _blockRows));
         }
 
-        return (DensePlan.Choose(variant, instance.Dimensions, _blockRows, ForcedPath), DensePlan.BlockRows(instance.Dimensions, _blockRows));
+        return (DensePlan.Choose(widest, instance.Dimensions, ForcedPath), DensePlan.BlockRows(instance.Dimensions, _blockRows));
     }
 
     private EngineContext Prepare(SimilarityInstance instance, ProblemKind scoreKind, bool maximise, bool sortForPruning, SolveOptions options)

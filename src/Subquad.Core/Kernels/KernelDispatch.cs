@@ -6,7 +6,9 @@ namespace Subquad.Core.Kernels;
 /// <summary>
 /// Chooses the kernel variant once per process: the widest one this CPU runs natively, unless the environment
 /// variable <c>SUBQUAD_KERNEL</c> forces one; and reads the engine path that <c>SUBQUAD_PATH</c> forces, if any
-/// (<see cref="Engine.EnginePath"/>). This is the only class that reads either variable (STYLE 3.2).
+/// (<see cref="Engine.EnginePath"/>), and the attention engine's path that <c>SUBQUAD_ATTENTION_PATH</c> forces (parsed
+/// by <c>Subquad.Models.Attention.AttentionPaths</c>, which owns the names). This is the only class that reads these
+/// variables (STYLE 3.2).
 /// </summary>
 /// <remarks>
 /// A forced variant that this CPU cannot run throws <see cref="PlatformNotSupportedException"/> naming the variant
@@ -26,6 +28,12 @@ public static class KernelDispatch
     /// <summary>The environment variable that forces an engine path (<c>Tiles</c>, <c>Packed6Tiles</c>, <c>BitSliced</c>, ...; see <see cref="Engine.EnginePaths.All"/>).</summary>
     public const string PathVariable = "SUBQUAD_PATH";
 
+    /// <summary>The environment variable that forces the attention engine's path (<c>Streaming</c>, <c>Tiled</c>; see <c>Subquad.Models.Attention.AttentionPaths</c>).</summary>
+    public const string AttentionPathVariable = "SUBQUAD_ATTENTION_PATH";
+
+    /// <summary>The raw value of <c>SUBQUAD_ATTENTION_PATH</c>, or null when unset (the attention room parses and validates it).</summary>
+    public static string? ForcedAttentionPathName => Environment.GetEnvironmentVariable(AttentionPathVariable) is { Length: > 0 } s ? s : null;
+
     private static readonly Lazy<KernelVariant> s_best = new(() => Choose(ForcedName));
 
     private static readonly Lazy<Engine.EnginePath?> s_path = new(() => ChoosePath(ForcedPathName));
@@ -44,7 +52,7 @@ public static class KernelDispatch
     internal static Engine.EnginePath? ChoosePath(string? forced)
     {
         if (forced is null) return null;
-        if (Enum.TryParse(forced.Trim(), ignoreCase: true, out Engine.EnginePath path) && Enum.IsDefined(path) && !int.TryParse(forced.Trim(), out _)) return path;
+        if (Engine.EnginePaths.TryParse(forced, out var path)) return path;
         throw new PlatformNotSupportedException($"{PathVariable}={forced} names no engine path (one of: {string.Join(", ", Engine.EnginePaths.All)})");
     }
 
@@ -55,10 +63,17 @@ public static class KernelDispatch
     /// The variant every default solve uses: forced by <c>SUBQUAD_KERNEL</c>, else the widest supported variant
     /// (Scalar &lt; Vector128 &lt; Vector256 &lt; Vector512 &lt; Avx512VbmiPermute). The VBMI variant became the default
     /// when its 6-bit row encoding (<see cref="Packed6Rows"/>) measured 1.4x-1.7x the nibble table per thread on rows
-    /// of 700-1024 bits (STYLE 3.3.5: kept opt-in until measured); <c>SUBQUAD_KERNEL=Vector512</c> is the baseline.
+    /// of 700-1024 bits (STYLE 3.3.5: kept opt-in until measured); <c>SUBQUAD_KERNEL=Vector512</c> with <c>SUBQUAD_PATH=Tiles</c> is the baseline (a forced variant never changes the path).
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">The forced variant is unknown or not supported by this CPU.</exception>
     public static KernelVariant Best => s_best.Value;
+
+    /// <summary>
+    /// The widest variant this CPU runs, whatever <c>SUBQUAD_KERNEL</c> says: the hardware the automatic engine path
+    /// is chosen for (<see cref="Engine.BinaryPlan"/>, <see cref="Engine.DensePlan"/>). A forced variant changes the
+    /// instruction set only, never the path; a path the forced variant cannot run fails (<see cref="Engine.EnginePaths.Require"/>).
+    /// </summary>
+    public static KernelVariant Widest => Supported.Max();
 
     /// <summary>Every variant, narrowest first.</summary>
     public static IReadOnlyList<KernelVariant> All { get; } = Enum.GetValues<KernelVariant>();
@@ -94,8 +109,15 @@ public static class KernelDispatch
     }
 
     /// <summary>Parses a variant name (case-insensitive).</summary>
-    public static bool TryParse(string text, out KernelVariant variant) =>
-        Enum.TryParse(text.Trim(), ignoreCase: true, out variant) && Enum.IsDefined(variant);
+    public static bool TryParse(string text, out KernelVariant variant) => TryParseName(text, out variant);
+
+    /// <summary>
+    /// Parses the name of a dispatch choice (a variant, an engine path, an attention path): case-insensitive, spaces
+    /// around it ignored, numbers refused (<c>Enum.TryParse</c> alone would take "3" as the fourth value).
+    /// </summary>
+    public static bool TryParseName<T>(string text, out T value)
+        where T : struct, Enum =>
+        Enum.TryParse(text.Trim(), ignoreCase: true, out value) && Enum.IsDefined(value) && !long.TryParse(text.Trim(), out _);
 
     /// <summary>The variant for a value of <c>SUBQUAD_KERNEL</c> (null: unset): what <see cref="Best"/> caches.</summary>
     internal static KernelVariant Choose(string? forced)
@@ -110,6 +132,6 @@ public static class KernelDispatch
             return Require(variant);
         }
 
-        return Supported.Max();
+        return Widest;
     }
 }

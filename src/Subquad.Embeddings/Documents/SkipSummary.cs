@@ -1,3 +1,5 @@
+using SkippedFile = Subquad.Core.Text.SkippedFile;
+
 namespace Subquad.Embeddings.Documents;
 
 /// <summary>

@@ -6,6 +6,7 @@ using Subquad.Core.Solvers;
 using Subquad.Core.Vectors;
 using Subquad.Embeddings.Documents;
 using Subquad.Embeddings.Embedders;
+using SkippedFile = Subquad.Core.Text.SkippedFile;
 
 namespace Subquad.Embeddings.NearDuplicates;
 
@@ -46,7 +47,7 @@ public static class NearDuplicateFinder
             skipped.Add(new SkippedFile(corpus.Documents[i].Name, ZeroRowReason(embedder.Model, embedding)));
         }
 
-        skipped.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
+        skipped.Sort((x, y) => string.CompareOrdinal(x.RelativePath, y.RelativePath));
         var keep = Enumerable.Range(0, corpus.Documents.Count).Where(i => !zero.Contains(i)).ToList();
         var names = keep.Select(i => corpus.Documents[i].Name).ToList();
         var result = new NearDuplicateResult

@@ -88,7 +88,7 @@ public static class NearDuplicateReport
         else
         {
             md.AppendLine("| file | reason |").AppendLine("|---|---|");
-            foreach (var skip in result.Skipped) md.AppendLine(inv, $"| {Cell(skip.Name)} | {Cell(skip.Reason)} |");
+            foreach (var skip in result.Skipped) md.AppendLine(inv, $"| {Cell(skip.RelativePath)} | {Cell(skip.Reason)} |");
         }
 
         return md.ToString();

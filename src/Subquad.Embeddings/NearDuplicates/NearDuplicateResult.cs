@@ -1,5 +1,6 @@
 using Subquad.Embeddings.Documents;
 using Subquad.Embeddings.Embedders;
+using SkippedFile = Subquad.Core.Text.SkippedFile;
 
 namespace Subquad.Embeddings.NearDuplicates;
 

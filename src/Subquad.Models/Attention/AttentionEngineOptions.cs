@@ -6,7 +6,7 @@ public sealed record AttentionEngineOptions
     /// <summary>float64 (default) or float32.</summary>
     public AttentionPrecision Precision { get; init; } = AttentionPrecision.Float64;
 
-    /// <summary>The algorithm; null (default) lets <see cref="AttentionPaths.Choose"/> pick it from the hardware.</summary>
+    /// <summary>The algorithm; null (default) takes <c>SUBQUAD_ATTENTION_PATH</c> if set, else lets <see cref="AttentionPaths.Choose"/> pick it from the hardware.</summary>
     public AttentionPath? Path { get; init; }
 
     /// <summary>Score micro-kernel within the path; <see cref="AttentionKernel.Auto"/> (the widest the path runs here) by default.</summary>

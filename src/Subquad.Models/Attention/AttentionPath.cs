@@ -3,7 +3,8 @@ namespace Subquad.Models.Attention;
 /// <summary>
 /// The algorithm <see cref="AttentionEngine"/> runs, separate from the instruction set of its kernels
 /// (<see cref="AttentionKernel"/>): chosen once per engine (<see cref="AttentionPaths.Choose"/>), forceable through
-/// <see cref="AttentionEngineOptions.Path"/>, listed by <see cref="AttentionPaths.All"/> and <c>subquad info</c>.
+/// <see cref="AttentionEngineOptions.Path"/> or <c>SUBQUAD_ATTENTION_PATH</c>, listed by <see cref="AttentionPaths.All"/>
+/// and <c>subquad info</c>.
 /// </summary>
 public enum AttentionPath
 {

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using Subquad.Core.Kernels;
 
 namespace Subquad.Models.Attention;
 
@@ -7,9 +8,32 @@ namespace Subquad.Models.Attention;
 /// engine's (path, kernel) pair is chosen. The rule is the tiled engine's (<c>Subquad.Core.Engine.EnginePaths</c>):
 /// the automatic path depends on the hardware, never on a kernel that was forced, and a forced pair that cannot run
 /// throws <see cref="PlatformNotSupportedException"/> naming the reason; the engine never runs another pair instead.
+/// A path is forced by <see cref="AttentionEngineOptions.Path"/>, else by <c>SUBQUAD_ATTENTION_PATH</c> (read only by
+/// <see cref="KernelDispatch"/>, validated here: an unknown name fails, it is never ignored).
 /// </summary>
 public static class AttentionPaths
 {
+    private static readonly Lazy<AttentionPath?> s_forced = new(() => Parse(KernelDispatch.ForcedAttentionPathName));
+
+    /// <summary>
+    /// The path <c>SUBQUAD_ATTENTION_PATH</c> forces on every engine without its own <see cref="AttentionEngineOptions.Path"/>,
+    /// or null when unset (the engine then takes <see cref="Automatic"/>).
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The variable names no path (the message names the variable and the allowed values).</exception>
+    public static AttentionPath? Forced => s_forced.Value;
+
+    /// <summary>Parses a path name (case-insensitive; numbers are not names).</summary>
+    public static bool TryParse(string text, out AttentionPath path) => KernelDispatch.TryParseName(text, out path);
+
+    /// <summary>The path for a value of <c>SUBQUAD_ATTENTION_PATH</c> (null: unset): what <see cref="Forced"/> caches.</summary>
+    /// <exception cref="PlatformNotSupportedException">The value names no path.</exception>
+    internal static AttentionPath? Parse(string? value)
+    {
+        if (value is null) return null;
+        if (TryParse(value, out var path)) return path;
+        throw new PlatformNotSupportedException($"{KernelDispatch.AttentionPathVariable}={value} names no attention path (one of: {string.Join(", ", All)})");
+    }
+
     /// <summary>Every path.</summary>
     public static IReadOnlyList<AttentionPath> All { get; } = Enum.GetValues<AttentionPath>();
 
@@ -41,19 +65,24 @@ public static class AttentionPaths
     }
 
     /// <summary>
-    /// The engine's (path, kernel), chosen once: the forced path or <see cref="Automatic"/>, then the forced kernel or
-    /// the widest that path runs here.
+    /// The engine's (path, kernel), chosen once: the forced path (the option, else <see cref="Forced"/>) or
+    /// <see cref="Automatic"/>, then the forced kernel or the widest that path runs here.
     /// </summary>
-    /// <exception cref="PlatformNotSupportedException">The pair cannot run here (a forced path or kernel); the reason is named.</exception>
-    public static (AttentionPath Path, AttentionKernel Kernel) Choose(AttentionPath? path, AttentionKernel kernel)
+    /// <exception cref="PlatformNotSupportedException">The pair cannot run here (a forced path or kernel), or <c>SUBQUAD_ATTENTION_PATH</c> names no path; the reason is named.</exception>
+    public static (AttentionPath Path, AttentionKernel Kernel) Choose(AttentionPath? path, AttentionKernel kernel) => ChooseWith(path, kernel, path is null ? Forced : null);
+
+    /// <summary>As <see cref="Choose"/> with the environment's forced path given (tests pass their own).</summary>
+    internal static (AttentionPath Path, AttentionKernel Kernel) ChooseWith(AttentionPath? path, AttentionKernel kernel, AttentionPath? forcedByEnvironment)
     {
-        var chosenPath = path ?? Automatic;
+        var chosenPath = path ?? forcedByEnvironment ?? Automatic;
         var chosenKernel = kernel != AttentionKernel.Auto
             ? kernel
             : Kernels(chosenPath).LastOrDefault(k => Unsupported(chosenPath, k) is null, Kernels(chosenPath)[^1]);
         if (Unsupported(chosenPath, chosenKernel) is { } reason)
         {
-            string forced = path is null ? $"kernel {chosenKernel} (path {chosenPath} chosen automatically)" : $"path {chosenPath} with kernel {chosenKernel}";
+            string forced = path is not null ? $"path {chosenPath} with kernel {chosenKernel}"
+                : forcedByEnvironment is not null ? $"path {chosenPath} (forced by {KernelDispatch.AttentionPathVariable}) with kernel {chosenKernel}"
+                : $"kernel {chosenKernel} (path {chosenPath} chosen automatically)";
             throw new PlatformNotSupportedException($"attention {forced} cannot run: {reason}");
         }
 

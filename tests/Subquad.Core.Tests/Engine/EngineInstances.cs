@@ -134,16 +134,16 @@ internal static class EngineInstances
     }
 
     /// <summary>
-    /// A random engine configuration for <paramref name="instance"/>: variant, block size, path (half the time forced
-    /// to one that can run the instance with that variant, else chosen by the engine), threads and pruning.
+    /// A random engine configuration for <paramref name="instance"/>: variant, block size, path (one of
+    /// <see cref="PathsToTry"/>: the engine's own choice where that variant runs it, or a path forced), threads and pruning.
     /// </summary>
     public static (Subquad.Core.Engine.TiledEngine Engine, Solvers.SolveOptions Options) Configuration(Random random, SimilarityInstance instance)
     {
         var variants = KernelDispatch.Supported;
         var variant = variants[random.Next(variants.Count)];
         int? blockRows = random.Next(3) == 0 ? null : 32 * random.Next(1, 3);
-        var paths = PathsFor(variant, instance, blockRows);
-        Subquad.Core.Engine.EnginePath? path = random.Next(2) == 0 ? null : paths[random.Next(paths.Count)];
+        var paths = PathsToTry(variant, instance, blockRows);
+        var path = random.Next(2) == 0 && paths[0] is null ? null : paths[random.Next(paths.Count)];
         // Budgets 0: the dense int8 screen quantizes, and the bit-sliced path transposes, each task's block itself
         // instead of using a one-off copy.
         var engine = new Subquad.Core.Engine.TiledEngine(variant, blockRows, path)
@@ -160,4 +160,27 @@ internal static class EngineInstances
         Subquad.Core.Engine.EnginePaths.All
             .Where(p => Subquad.Core.Engine.EnginePaths.Unsupported(p, variant, instance.IsBinary, instance.Dimensions, blockRows ?? Subquad.Core.Kernels.BitSlices.Lanes) is null)
             .ToList();
+
+    /// <summary>
+    /// The path the engine chooses for <paramref name="instance"/> (input order, <c>SUBQUAD_PATH</c> if set), which does
+    /// not depend on the variant: a forced instruction set never changes the algorithm.
+    /// </summary>
+    public static Subquad.Core.Engine.EnginePath AutomaticPath(SimilarityInstance instance, int? blockRows) =>
+        new Subquad.Core.Engine.TiledEngine(KernelDispatch.Widest, blockRows).PlanPath(instance, sorted: false).Path;
+
+    /// <summary>True when <paramref name="variant"/> runs the path the engine chooses for <paramref name="instance"/> (else that solve must fail).</summary>
+    public static bool RunsAutomaticPath(KernelVariant variant, SimilarityInstance instance, int? blockRows) =>
+        PathsFor(variant, instance, blockRows).Contains(AutomaticPath(instance, blockRows));
+
+    /// <summary>
+    /// Every path a test with <paramref name="variant"/> runs: null (the engine's own choice) first where the variant
+    /// runs that choice, then every path forced that the variant runs on this input.
+    /// </summary>
+    public static IReadOnlyList<Subquad.Core.Engine.EnginePath?> PathsToTry(KernelVariant variant, SimilarityInstance instance, int? blockRows)
+    {
+        var paths = new List<Subquad.Core.Engine.EnginePath?>();
+        if (RunsAutomaticPath(variant, instance, blockRows)) paths.Add(null);
+        paths.AddRange(PathsFor(variant, instance, blockRows).Select(p => (Subquad.Core.Engine.EnginePath?)p));
+        return paths;
+    }
 }

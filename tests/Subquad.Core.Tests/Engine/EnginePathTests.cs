@@ -141,33 +141,86 @@ public class EnginePathTests
         Assert.Equal(BruteForce.Instance.Solve(binary100, problem), new TiledEngine(KernelVariant.Scalar, 32, EnginePath.StagedTiles).Solve(binary100, problem));
     }
 
+    /// <summary>
+    /// The automatic rule is a function of the rows, the block size, the sort and the CPU's widest variant: checked for
+    /// every kind of CPU on any machine (<see cref="BinaryPlan.Choose"/> takes the CPU as an argument).
+    /// </summary>
     [Fact]
-    public void AutomaticChoice_FollowsTheDocumentedRule()
+    public void AutomaticChoice_FollowsTheDocumentedRule_ForEveryCpu()
     {
         var random = new Random(12);
-        var sparse1024 = SimilarityInstance.Monochromatic(EngineInstances.Binary(random, 64, 1024, 0.02, true));
-        var dense1024 = SimilarityInstance.Monochromatic(EngineInstances.Binary(random, 64, 1024, 0.5, true));
-        var short64 = SimilarityInstance.Monochromatic(EngineInstances.Binary(random, 64, 64, 0.3, true));
-        var floats = SimilarityInstance.Monochromatic(EngineInstances.Dense(random, 64, 32));
-        var auto = (KernelVariant v) => new TiledEngine(v, null, null);
-        if (KernelDispatch.ForcedPath is not null) Assert.Skip($"{KernelDispatch.PathVariable} forces every engine's path in this run");
+        var sparse1024 = EngineInstances.Binary(random, 64, 1024, 0.02, true);
+        var dense1024 = EngineInstances.Binary(random, 64, 1024, 0.5, true);
+        var short64 = EngineInstances.Binary(random, 64, 64, 0.3, true);
+        EnginePath Rule(BinaryVectors rows, KernelVariant cpu, int? blockRows = null, bool sorted = false) => BinaryPlan.Choose(rows, rows, cpu, blockRows, sorted, forced: null);
 
-        Assert.Equal(EnginePath.Tiles, auto(KernelVariant.Scalar).PathFor(short64));
-        Assert.Equal(EnginePath.Tiles, auto(KernelVariant.Scalar).PathFor(sparse1024));
-        Assert.Equal(EnginePath.DenseFloat32, auto(KernelVariant.Scalar).PathFor(floats));
-        if (KernelDispatch.IsSupported(KernelVariant.Vector512))
+        foreach (var cpu in new[] { KernelVariant.Scalar, KernelVariant.Vector128, KernelVariant.Vector256 })
         {
-            Assert.Equal(EnginePath.OneWordTiles, auto(KernelVariant.Vector512).PathFor(short64));
-            Assert.Equal(EnginePath.Tiles, auto(KernelVariant.Vector512).PathFor(dense1024));
+            Assert.Equal(EnginePath.Tiles, Rule(short64, cpu));
+            Assert.Equal(EnginePath.Tiles, Rule(sparse1024, cpu));
+            Assert.Equal(EnginePath.StagedTiles, Rule(dense1024, cpu, sorted: true));
         }
 
-        if (KernelDispatch.IsSupported(KernelVariant.Avx512VbmiPermute))
+        Assert.Equal(EnginePath.OneWordTiles, Rule(short64, KernelVariant.Vector512));
+        Assert.Equal(EnginePath.Tiles, Rule(dense1024, KernelVariant.Vector512));
+        Assert.Equal(EnginePath.StagedTiles, Rule(sparse1024, KernelVariant.Vector512, sorted: true));
+        Assert.Equal(EnginePath.BitSliced, Rule(sparse1024, KernelVariant.Avx512VbmiPermute));
+        Assert.Equal(EnginePath.Packed6Tiles, Rule(sparse1024, KernelVariant.Avx512VbmiPermute, blockRows: 1024)); // blocks above 512 rows
+        Assert.Equal(EnginePath.Packed6Tiles, Rule(dense1024, KernelVariant.Avx512VbmiPermute, sorted: true));
+        Assert.Equal(EnginePath.Packed6Tiles, Rule(short64, KernelVariant.Avx512VbmiPermute));
+        Assert.Equal(BitSlices.Lanes, BinaryPlan.BlockRows(EnginePath.BitSliced, 16, null));
+        Assert.Equal(EnginePath.Tiles, BinaryPlan.Choose(sparse1024, sparse1024, KernelVariant.Avx512VbmiPermute, null, false, forced: EnginePath.Tiles));
+        Assert.Equal(EnginePath.DenseFloat32, DensePlan.Choose(KernelVariant.Scalar, 32, forced: null));
+        Assert.Equal(DenseInnerProducts.UsesInt8Screen(KernelDispatch.Widest, 32) ? EnginePath.DenseInt8 : EnginePath.DenseFloat32, DensePlan.Choose(KernelDispatch.Widest, 32, forced: null));
+    }
+
+    /// <summary>
+    /// On this CPU, the engine runs the rule's path for <see cref="KernelDispatch.Widest"/> with every variant forced:
+    /// a variant that cannot run it fails with one error naming the path, the variant and the paths that would run;
+    /// none ever runs another path in its place.
+    /// </summary>
+    [Fact]
+    public void ForcedVariant_NeverChangesThePath()
+    {
+        if (KernelDispatch.ForcedPath is not null) Assert.Skip($"{KernelDispatch.PathVariable} forces every engine's path in this run");
+        var random = new Random(13);
+        var instances = new[]
         {
-            Assert.Equal(EnginePath.BitSliced, auto(KernelVariant.Avx512VbmiPermute).PathFor(sparse1024));
-            Assert.Equal(512, auto(KernelVariant.Avx512VbmiPermute).BlockRowsFor(sparse1024));
-            Assert.Equal(EnginePath.Packed6Tiles, auto(KernelVariant.Avx512VbmiPermute).PathFor(dense1024));
-            Assert.Equal(EnginePath.Packed6Tiles, auto(KernelVariant.Avx512VbmiPermute).PathFor(short64));
-            Assert.Equal(DenseInnerProducts.UsesInt8Screen(KernelVariant.Avx512VbmiPermute, 32) ? EnginePath.DenseInt8 : EnginePath.DenseFloat32, auto(KernelVariant.Avx512VbmiPermute).PathFor(floats));
+            SimilarityInstance.Monochromatic(EngineInstances.Binary(random, 64, 1024, 0.02, true)),
+            SimilarityInstance.Monochromatic(EngineInstances.Binary(random, 64, 1024, 0.5, true)),
+            SimilarityInstance.Monochromatic(EngineInstances.Binary(random, 64, 64, 0.3, true)),
+            SimilarityInstance.Monochromatic(EngineInstances.Dense(random, 64, 32)),
+        };
+        var problem = Problem.Exact(ProblemKind.MaxIp);
+        foreach (var instance in instances)
+        {
+            var expected = instance.IsBinary
+                ? BinaryPlan.Choose((BinaryVectors)instance.A, (BinaryVectors)instance.Right, KernelDispatch.Widest, null, false, null)
+                : DensePlan.Choose(KernelDispatch.Widest, instance.Dimensions, null);
+            Assert.Equal(expected, TiledEngine.Default.PathFor(instance));
+            foreach (var variant in KernelDispatch.Supported)
+            {
+                var engine = new TiledEngine(variant);
+                var runnable = EngineInstances.PathsFor(variant, instance, null);
+                if (runnable.Contains(expected))
+                {
+                    Assert.Equal(expected, engine.PathFor(instance));
+                    Assert.Equal(BruteForce.Instance.Solve(instance, problem), engine.Solve(instance, problem));
+                    continue;
+                }
+
+                var refused = Assert.Throws<PlatformNotSupportedException>(() => engine.Solve(instance, problem));
+                Assert.Contains($"engine path {expected}, chosen for this input on this CPU, cannot run with kernel variant {variant}", refused.Message, StringComparison.Ordinal);
+                Assert.Contains(KernelDispatch.PathVariable, refused.Message, StringComparison.Ordinal);
+                Assert.Contains($"paths that run this input with {variant}: {string.Join(", ", runnable)}", refused.Message, StringComparison.Ordinal);
+                Assert.Throws<PlatformNotSupportedException>(() => engine.PathFor(instance));
+                Assert.Throws<PlatformNotSupportedException>(() => engine.TopPairs(instance, ProblemKind.MaxIp, 3));
+
+                // The same variant with a path it runs, forced: the oracle's answer on that path.
+                var forced = new TiledEngine(variant, path: runnable[0]);
+                Assert.Equal(runnable[0], forced.PathFor(instance));
+                Assert.Equal(BruteForce.Instance.Solve(instance, problem), forced.Solve(instance, problem));
+            }
         }
     }
 

@@ -93,8 +93,9 @@ public class TiledEngineOracleTests
     public static TheoryData<KernelVariant> Variants() => new(KernelDispatch.All);
 
     /// <summary>
-    /// Every variant with every path it can run (and the engine's own choice), each with 1 and 3 threads, with and
-    /// without pruning: all equal to the oracle.
+    /// Every variant with every path it can run (and the engine's own choice, which is the same path for every variant:
+    /// a variant that cannot run it fails with <see cref="PlatformNotSupportedException"/>, never runs another path),
+    /// each with 1 and 3 threads, with and without pruning: all equal to the oracle.
     /// </summary>
     [Theory]
     [MemberData(nameof(Variants))]
@@ -105,8 +106,19 @@ public class TiledEngineOracleTests
         for (int c = 0; c < 40; c++)
         {
             var instance = RandomInstance(random, binary: c % 2 == 0, maxN: 200);
-            var paths = new List<EnginePath?> { null };
-            paths.AddRange(EngineInstances.PathsFor(variant, instance, 32).Select(p => (EnginePath?)p));
+            var paths = EngineInstances.PathsToTry(variant, instance, 32);
+            var automatic = EngineInstances.AutomaticPath(instance, 32);
+            if (paths.Count == 0 || paths[0] is not null)
+            {
+                var refused = Assert.Throws<PlatformNotSupportedException>(() => new TiledEngine(variant, 32).PathFor(instance));
+                Assert.Contains($"engine path {automatic}", refused.Message, StringComparison.Ordinal);
+                Assert.Contains(variant.ToString(), refused.Message, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal(automatic, new TiledEngine(variant, 32).PathFor(instance));
+            }
+
             foreach (var problem in EngineInstances.Problems(random, instance).ToList())
             {
                 var expected = Oracle(instance, problem);

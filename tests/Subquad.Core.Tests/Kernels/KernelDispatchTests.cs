@@ -50,6 +50,7 @@ public class KernelDispatchTests
     [Theory]
     [InlineData("avx9")]
     [InlineData("7")]
+    [InlineData("3")] // a defined value's number is not its name
     [InlineData("")]
     public void TryParse_UnknownNames_Fail(string text) => Assert.False(KernelDispatch.TryParse(text, out _));
 }

@@ -221,8 +221,7 @@ public class HammingProblemTests
             var variants = KernelDispatch.Supported;
             var variant = variants[random.Next(variants.Count)];
             int? blockRows = random.Next(3) == 0 ? null : 32 * random.Next(1, 3);
-            var paths = new List<EnginePath?> { null };
-            paths.AddRange(EngineInstances.PathsFor(variant, instance, blockRows).Select(p => (EnginePath?)p));
+            var paths = EngineInstances.PathsToTry(variant, instance, blockRows);
             var path = paths[random.Next(paths.Count)];
             var engine = new TiledEngine(variant, blockRows, path) { SlicedCopyBudget = random.Next(2) == 0 ? 0 : EngineContext.SlicedCopyBudgetBytes };
             var options = new SolveOptions { Threads = random.Next(1, 4), Pruning = random.Next(2) == 0 };
