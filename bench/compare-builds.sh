@@ -45,7 +45,8 @@ times = collections.defaultdict(lambda: collections.defaultdict(list)); answers 
 for f in glob.glob(os.path.join(sys.argv[1], "*.json")):
     name, side, _, _ = os.path.basename(f).split(".")
     for r in json.load(open(f))["rows"]:
-        times[(name, r["problem"])][side].append(r["seconds"])
+        # The bench's schema changed with issue 16 ("seconds", best of the repeats -> "time_ms_min"): read either.
+        times[(name, r["problem"])][side].append(r["seconds"] if "seconds" in r else r["time_ms_min"] / 1000)
         answers.setdefault((name, r["problem"]), {})[side] = r["answer"]
 ratios = []
 print(f"{'case':16s} {'problem':6s} {'before s':>9s} {'after s':>9s} {'after/before':>12s}  same answer")
