@@ -111,7 +111,10 @@ internal static class EngineWarmUp
             if (rounds >= MinRounds) Thread.Sleep(20);
         }
 
-        if (!cancellationToken.IsCancellationRequested) Warmed.TryAdd(key, 0);
+        // Remembered only when the JIT went quiet: a warm-up cut by the cap leaves promotions pending, and the next job
+        // of the shape warms again rather than paying them in its chunks.
+        bool quiet = !cancellationToken.IsCancellationRequested && clock.Elapsed < Cap;
+        if (quiet) Warmed.TryAdd(key, 0);
         return new Report(true, rounds, pairs, compiled - compiledAtStart, clock.Elapsed.TotalSeconds);
     }
 }
