@@ -13,8 +13,8 @@ public static class Norms
     public static Tensor RmsNorm(Tape tape, Tensor x, Tensor w, Real eps = (Real)1e-5)
     {
         int m = x.Rows, d = x.Cols;
-        var y = Tape.Output(m, d, x, w);
-        var inv = new Real[m];
+        var y = tape.Output(m, d, x, w);
+        var inv = tape.Scratch(m);
         for (int i = 0; i < m; i++)
         {
             var xi = x.Row(i);
@@ -55,9 +55,9 @@ public static class Norms
     public static Tensor LayerNorm(Tape tape, Tensor x, Tensor w, Tensor b, Real eps = (Real)1e-5)
     {
         int m = x.Rows, d = x.Cols;
-        var y = Tape.Output(m, d, x, w, b);
-        var inv = new Real[m];
-        var xhat = new Real[m * d];
+        var y = tape.Output(m, d, x, w, b);
+        var inv = tape.Scratch(m);
+        var xhat = tape.Scratch(m * d);
         for (int i = 0; i < m; i++)
         {
             var xi = x.Row(i);
@@ -116,8 +116,8 @@ public static class Norms
     {
         if (x.Cols % group != 0) throw new ArgumentException($"L2 normalise: {x} is not in groups of {group}");
         int m = x.Rows, d = x.Cols, groups = d / group;
-        var y = Tape.Output(m, d, x);
-        var inv = new Real[m * groups];
+        var y = tape.Output(m, d, x);
+        var inv = tape.Scratch(m * groups);
         for (int i = 0; i < m; i++)
         {
             for (int g = 0; g < groups; g++)
