@@ -17,6 +17,20 @@ public sealed class Tape
     private readonly List<Action> _backward = [];
     private readonly List<string> _ops = [];
     private long _mark = Stopwatch.GetTimestamp();
+    private readonly TensorPool? _pool;
+    private readonly List<Tensor> _outputs = [];
+    private readonly List<Real[]> _scratch = [];
+
+    /// <summary>A tape whose buffers are fresh arrays (nothing to release).</summary>
+    public Tape()
+    {
+    }
+
+    /// <summary>A tape whose outputs, gradients and scratch come from <paramref name="pool"/> until <see cref="Release"/>.</summary>
+    public Tape(TensorPool pool)
+    {
+        _pool = pool;
+    }
 
     /// <summary>
     /// Per-op seconds (forward, backward), keyed by the op's source file, when not null (the throughput benchmark
@@ -28,12 +42,42 @@ public sealed class Tape
     /// <summary>Number of recorded backward closures.</summary>
     public int Count => _backward.Count;
 
-    /// <summary>A new output that requires a gradient when any input does.</summary>
-    public static Tensor Output(int rows, int cols, params ReadOnlySpan<Tensor?> inputs)
+    /// <summary>A new zeroed output that requires a gradient when any input does (from the pool on a pooled tape).</summary>
+    public Tensor Output(int rows, int cols, params ReadOnlySpan<Tensor?> inputs)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(cols);
         bool grad = false;
         foreach (var t in inputs) grad |= t is { RequiresGrad: true };
-        return new Tensor(rows, cols, grad);
+        if (_pool is null) return new Tensor(rows, cols, grad);
+        var y = new Tensor(rows, cols, _pool, grad);
+        _outputs.Add(y);
+        return y;
+    }
+
+    /// <summary>A zeroed scratch array an op keeps for its backward (from the pool on a pooled tape, returned at <see cref="Release"/>).</summary>
+    public Real[] Scratch(int length)
+    {
+        if (_pool is null) return new Real[length];
+        var a = _pool.Rent(length);
+        _scratch.Add(a);
+        return a;
+    }
+
+    /// <summary>
+    /// Gives every output, gradient and scratch buffer this tape took from its pool back to it (no-op without a pool).
+    /// Call it only when nothing made on this tape is needed any more: the outputs are emptied. Parameters are not
+    /// the tape's and keep their values and gradients.
+    /// </summary>
+    public void Release()
+    {
+        if (_pool is null) return;
+        foreach (var t in _outputs) t.Release();
+        foreach (var a in _scratch) _pool.Return(a);
+        _outputs.Clear();
+        _scratch.Clear();
+        _backward.Clear();
+        _ops.Clear();
     }
 
     /// <summary>Records the backward closure of an op whose output is <paramref name="output"/>.</summary>

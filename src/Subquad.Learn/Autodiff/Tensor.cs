@@ -30,6 +30,18 @@ public sealed class Tensor
         Name = name;
     }
 
+    /// <summary>A tensor whose values (and later its gradient) come from <paramref name="pool"/> (<see cref="Tape.Output"/> on a pooled tape).</summary>
+    internal Tensor(int rows, int cols, TensorPool pool, bool requiresGrad)
+    {
+        Rows = rows;
+        Cols = cols;
+        Data = pool.Rent(checked(rows * cols));
+        RequiresGrad = requiresGrad;
+        _pool = pool;
+    }
+
+    private readonly TensorPool? _pool;
+
     /// <summary>Row count.</summary>
     public int Rows { get; }
 
@@ -37,7 +49,7 @@ public sealed class Tensor
     public int Cols { get; }
 
     /// <summary>Values, row-major.</summary>
-    public Real[] Data { get; }
+    public Real[] Data { get; private set; }
 
     /// <summary>d(loss)/d(value), allocated on first use; null while nothing flowed back.</summary>
     public Real[]? Grad { get; private set; }
@@ -55,7 +67,21 @@ public sealed class Tensor
     public Span<Real> Row(int r) => Data.AsSpan(r * Cols, Cols);
 
     /// <summary>The gradient buffer, created zeroed when absent.</summary>
-    public Real[] GradBuffer() => Grad ??= new Real[Data.Length];
+    public Real[] GradBuffer() => Grad ??= _pool?.Rent(Data.Length) ?? new Real[Data.Length];
+
+    /// <summary>
+    /// Hands the values and gradient back to the pool (the tape that made this tensor, after its step). The tensor keeps
+    /// its shape but holds no values afterwards, so a stale use fails on a length check instead of reading another
+    /// step's numbers.
+    /// </summary>
+    internal void Release()
+    {
+        if (_pool is null) return;
+        _pool.Return(Data);
+        if (Grad is not null) _pool.Return(Grad);
+        Data = [];
+        Grad = null;
+    }
 
     /// <summary>Forgets the gradient (parameters between steps).</summary>
     public void ZeroGrad()

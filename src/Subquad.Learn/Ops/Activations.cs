@@ -26,9 +26,9 @@ public static class Activations
     /// </remarks>
     public static Tensor Gelu(Tape tape, Tensor x)
     {
-        var y = Tape.Output(x.Rows, x.Cols, x);
+        var y = tape.Output(x.Rows, x.Cols, x);
         var xd = x.Data;
-        var t = new Real[xd.Length];
+        var t = tape.Scratch(xd.Length);
         TensorPrimitives.Multiply(xd, xd, t);
         TensorPrimitives.Multiply(t, (Real)0.044715, t);
         TensorPrimitives.Add(t, (Real)1, t); // 1 + 0.044715 x²
@@ -62,7 +62,7 @@ public static class Activations
 
     private static Tensor Unary(Tape tape, Tensor x, Func<Real, Real> f, Func<Real, Real> df)
     {
-        var y = Tape.Output(x.Rows, x.Cols, x);
+        var y = tape.Output(x.Rows, x.Cols, x);
         var xd = x.Data;
         var yd = y.Data;
         for (int i = 0; i < xd.Length; i++) yd[i] = f(xd[i]);

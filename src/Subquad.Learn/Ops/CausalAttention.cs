@@ -36,8 +36,8 @@ public static class CausalAttention
         int width = q.Cols, d = width / heads, L = length;
         int w = window ?? length;
         Real scale = (Real)1 / RealMath.Sqrt(d);
-        var y = Tape.Output(q.Rows, width, q, k, v);
-        var probs = new Real[(long)batch * heads * L * L];
+        var y = tape.Output(q.Rows, width, q, k, v);
+        var probs = tape.Scratch(checked(batch * heads * L * L));
         LearnThreads.For(batch * heads, 2L * L * L * d, bh =>
         {
             int b = bh / heads, h = bh % heads;

@@ -14,7 +14,7 @@ public static class CausalConv
     {
         int c = x.Cols, kk = w.Cols;
         if (x.Rows != batch * length || w.Rows != c || b.Cols != c) throw new ArgumentException($"conv: x {x}, w {w}, b {b}");
-        var y = Tape.Output(x.Rows, c, x, w, b);
+        var y = tape.Output(x.Rows, c, x, w, b);
         for (int s = 0; s < batch; s++)
         {
             for (int t = 0; t < length; t++)

@@ -13,7 +13,7 @@ public static class CrossEntropy
     {
         if (targets.Length != logits.Rows) throw new ArgumentException($"cross-entropy: {targets.Length} targets for {logits}");
         int m = logits.Rows, v = logits.Cols;
-        var probs = new Real[m * v];
+        var probs = tape.Scratch(m * v);
         int labelled = 0;
         double loss = 0;
         for (int i = 0; i < m; i++)
@@ -31,7 +31,7 @@ public static class CrossEntropy
             labelled++;
         }
 
-        var y = Tape.Output(1, 1, logits);
+        var y = tape.Output(1, 1, logits);
         y.Data[0] = labelled == 0 ? (Real)0 : (Real)(loss / labelled);
         tape.Record(y, () =>
         {

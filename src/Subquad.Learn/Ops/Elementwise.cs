@@ -11,7 +11,7 @@ public static class Elementwise
     public static Tensor Add(Tape tape, Tensor a, Tensor b)
     {
         SameShape(a, b, "add");
-        var y = Tape.Output(a.Rows, a.Cols, a, b);
+        var y = tape.Output(a.Rows, a.Cols, a, b);
         TensorPrimitives.Add(a.Data, b.Data, y.Data);
         tape.Record(y, () =>
         {
@@ -25,7 +25,7 @@ public static class Elementwise
     public static Tensor Mul(Tape tape, Tensor a, Tensor b)
     {
         SameShape(a, b, "mul");
-        var y = Tape.Output(a.Rows, a.Cols, a, b);
+        var y = tape.Output(a.Rows, a.Cols, a, b);
         TensorPrimitives.Multiply(a.Data, b.Data, y.Data);
         tape.Record(y, () =>
         {
@@ -39,7 +39,7 @@ public static class Elementwise
     public static Tensor Columns(Tape tape, Tensor x, int start, int count)
     {
         if (start < 0 || count < 0 || start + count > x.Cols) throw new ArgumentOutOfRangeException(nameof(start), $"columns {start}..{start + count} of {x}");
-        var y = Tape.Output(x.Rows, count, x);
+        var y = tape.Output(x.Rows, count, x);
         for (int i = 0; i < x.Rows; i++) x.Data.AsSpan(i * x.Cols + start, count).CopyTo(y.Row(i));
         tape.Record(y, () =>
         {

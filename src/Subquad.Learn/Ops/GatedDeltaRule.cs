@@ -24,8 +24,8 @@ public static class GatedDeltaRule
 
         int width = q.Cols, d = width / heads, dd = d * d;
         Real scale = (Real)1 / RealMath.Sqrt(d);
-        var o = Tape.Output(q.Rows, width, q, k, v, beta, alpha);
-        var states = new Real[checked(batch * length * heads * dd)];
+        var o = tape.Output(q.Rows, width, q, k, v, beta, alpha);
+        var states = tape.Scratch(checked(batch * length * heads * dd));
         LearnThreads.For(batch * heads, 6L * length * dd, bh =>
         {
             int s = bh / heads, h = bh % heads;

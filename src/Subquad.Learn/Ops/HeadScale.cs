@@ -20,7 +20,7 @@ public static class HeadScale
         int heads = s.Cols, d = x.Cols / heads;
         var scale = new Real[heads];
         for (int h = 0; h < heads; h++) scale[h] = RealMath.Exp(s.Data[h]);
-        var y = Tape.Output(x.Rows, x.Cols, x, s);
+        var y = tape.Output(x.Rows, x.Cols, x, s);
         for (int r = 0; r < x.Rows; r++)
         {
             for (int h = 0; h < heads; h++) TensorPrimitives.Multiply(x.Data.AsSpan(r * x.Cols + h * d, d), scale[h], y.Data.AsSpan(r * x.Cols + h * d, d));

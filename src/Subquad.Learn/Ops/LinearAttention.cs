@@ -29,7 +29,7 @@ public static class LinearAttention
         if (x.Cols % heads != 0) throw new ArgumentException($"taylor map: {x} for {heads} heads");
         int f = x.Cols / heads, ff = TaylorFeatures(f);
         Real c1 = (Real)1 / RealMath.Pow(f, (Real)0.25), c2 = (Real)1 / (RealMath.Sqrt((Real)2) * RealMath.Sqrt(f));
-        var y = Tape.Output(x.Rows, heads * ff, x);
+        var y = tape.Output(x.Rows, heads * ff, x);
         for (int r = 0; r < x.Rows; r++)
         {
             for (int h = 0; h < heads; h++)
@@ -75,8 +75,8 @@ public static class LinearAttention
         }
 
         int ff = phiQ.Cols / heads, dv = v.Cols / heads;
-        var y = Tape.Output(v.Rows, v.Cols, phiQ, phiK, v);
-        var den = new Real[batch * length * heads];
+        var y = tape.Output(v.Rows, v.Cols, phiQ, phiK, v);
+        var den = tape.Scratch(batch * length * heads);
         LearnThreads.For(batch * heads, 4L * length * ff * dv, bh =>
         {
             int s = bh / heads, h = bh % heads;

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+using Tensor = Subquad.Learn.Autodiff.Tensor;
 using Subquad.Learn.Autodiff;
 
 namespace Subquad.Learn.Ops;
@@ -10,41 +12,48 @@ namespace Subquad.Learn.Ops;
 public static class Norms
 {
     /// <summary>RMSNorm over each row: y = x / sqrt(mean(x²) + eps) ⊙ w.</summary>
+    /// <remarks>Rows through TensorPrimitives (SIMD sums and products): every block of the models runs it twice.</remarks>
     public static Tensor RmsNorm(Tape tape, Tensor x, Tensor w, Real eps = (Real)1e-5)
     {
+        if (w.Length != x.Cols) throw new ArgumentException($"RMSNorm: weight {w} for {x}");
         int m = x.Rows, d = x.Cols;
-        var y = Tape.Output(m, d, x, w);
-        var inv = new Real[m];
+        var y = tape.Output(m, d, x, w);
+        var inv = tape.Scratch(m);
+        ReadOnlySpan<Real> wd = w.Data;
         for (int i = 0; i < m; i++)
         {
             var xi = x.Row(i);
-            Real ss = 0;
-            for (int j = 0; j < d; j++) ss += xi[j] * xi[j];
-            inv[i] = (Real)1 / RealMath.Sqrt(ss / d + eps);
+            inv[i] = (Real)1 / RealMath.Sqrt(TensorPrimitives.SumOfSquares<Real>(xi) / d + eps);
             var yi = y.Row(i);
-            for (int j = 0; j < d; j++) yi[j] = xi[j] * inv[i] * w.Data[j];
+            TensorPrimitives.Multiply<Real>(xi, inv[i], yi);
+            TensorPrimitives.Multiply<Real>(yi, wd, yi);
         }
 
         tape.Record(y, () =>
         {
             var dy = y.Grad!;
+            var dx = x.RequiresGrad ? x.GradBuffer() : null;
+            var dw = w.RequiresGrad ? w.GradBuffer() : null;
+            var g = new Real[d];
             for (int i = 0; i < m; i++)
             {
-                var xi = x.Row(i);
+                ReadOnlySpan<Real> xi = x.Row(i), dyi = dy.AsSpan(i * d, d);
                 Real r = inv[i];
-                // d/dx_j of x_k r w_k = w_j r δ_jk - x_k w_k r³ x_j / d
-                Real dot = 0;
-                for (int j = 0; j < d; j++) dot += dy[i * d + j] * w.Data[j] * xi[j];
-                if (x.RequiresGrad)
+                // d/dx_j of x_k r w_k = w_j r δ_jk - x_k w_k r³ x_j / d; with g = dy ⊙ w: dx = r g - (r³ (g·x) / d) x.
+                TensorPrimitives.Multiply(dyi, w.Data, g);
+                Real dot = TensorPrimitives.Dot<Real>(g, xi);
+                if (dx is not null)
                 {
-                    var dx = x.GradBuffer();
-                    for (int j = 0; j < d; j++) dx[i * d + j] += dy[i * d + j] * w.Data[j] * r - xi[j] * r * r * r * dot / d;
+                    var dxi = dx.AsSpan(i * d, d);
+                    TensorPrimitives.MultiplyAdd<Real>(g, r, dxi, dxi);
+                    TensorPrimitives.MultiplyAdd<Real>(xi, -r * r * r * dot / d, dxi, dxi);
                 }
 
-                if (w.RequiresGrad)
+                if (dw is not null)
                 {
-                    var dw = w.GradBuffer();
-                    for (int j = 0; j < d; j++) dw[j] += dy[i * d + j] * xi[j] * r;
+                    // dw += r (dy ⊙ x)
+                    TensorPrimitives.Multiply(dyi, xi, g);
+                    TensorPrimitives.MultiplyAdd<Real>(g, r, dw, dw);
                 }
             }
         });
@@ -55,9 +64,9 @@ public static class Norms
     public static Tensor LayerNorm(Tape tape, Tensor x, Tensor w, Tensor b, Real eps = (Real)1e-5)
     {
         int m = x.Rows, d = x.Cols;
-        var y = Tape.Output(m, d, x, w, b);
-        var inv = new Real[m];
-        var xhat = new Real[m * d];
+        var y = tape.Output(m, d, x, w, b);
+        var inv = tape.Scratch(m);
+        var xhat = tape.Scratch(m * d);
         for (int i = 0; i < m; i++)
         {
             var xi = x.Row(i);
@@ -116,8 +125,8 @@ public static class Norms
     {
         if (x.Cols % group != 0) throw new ArgumentException($"L2 normalise: {x} is not in groups of {group}");
         int m = x.Rows, d = x.Cols, groups = d / group;
-        var y = Tape.Output(m, d, x);
-        var inv = new Real[m * groups];
+        var y = tape.Output(m, d, x);
+        var inv = tape.Scratch(m * groups);
         for (int i = 0; i < m; i++)
         {
             for (int g = 0; g < groups; g++)

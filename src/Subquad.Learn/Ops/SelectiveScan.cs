@@ -26,8 +26,8 @@ public static class SelectiveScan
 
         var a = new Real[e * n];
         for (int i = 0; i < a.Length; i++) a[i] = -RealMath.Exp(aLog.Data[i]);
-        var y = Tape.Output(x.Rows, e, x, delta, aLog, bm, cm, dSkip);
-        var states = new Real[(long)batch * length * e * n is var size && size < int.MaxValue ? (int)size : throw new InvalidOperationException($"selective scan: {size} state floats exceed one array")];
+        var y = tape.Output(x.Rows, e, x, delta, aLog, bm, cm, dSkip);
+        var states = tape.Scratch((long)batch * length * e * n is var size && size < int.MaxValue ? (int)size : throw new InvalidOperationException($"selective scan: {size} state floats exceed one array"));
         LearnThreads.For(batch, 6L * length * e * n, s =>
         {
             var h = new Real[e * n];

@@ -8,8 +8,10 @@ namespace Subquad.Learn.Tests.Training;
 /// <summary>
 /// Trained attention (random init, never the construction) on OV causal partner recall, the issue's main task. The
 /// default run checks that it learns the orthogonality test at n = 4 far above chance (the task is balanced per
-/// position, so always-yes and always-no score 0.5); SUBQUAD_LONG_TESTS=1 checks the issue's bar at n = 16: a Wilson
-/// 95% lower bound of at least 0.99 on 1,000 held-out sequences (docs/learn.md records where training stands).
+/// position, so always-yes and always-no score 0.5); SUBQUAD_LONG_TESTS=1 checks the issue's bar at n = 16, 32, 64 and 128: a
+/// Wilson 95% lower bound of at least 0.99 on 1,000 held-out sequences (docs/learn.md records the measured runs:
+/// n = 16 0.9975 [0.9966, 0.9982], n = 32 30994/31000 [0.9996, 0.9999], n = 64 62993/63000 [0.9998, 0.9999], n = 128
+/// 126987/127000 [0.9998, 0.9999], and where the rest of the sweep stands).
 /// </summary>
 public sealed class PartnerRecallLearningTests(ITestOutputHelper output)
 {
@@ -27,19 +29,23 @@ public sealed class PartnerRecallLearningTests(ITestOutputHelper output)
         Assert.True(low >= 0.75, $"token accuracy {eval.TokensCorrect}/{eval.Tokens}: Wilson low {low:F4} < 0.75");
     }
 
-    [Fact]
-    public void Attention_reaches_the_issue_bound_at_n16()
+    [Theory]
+    [InlineData(16)]
+    [InlineData(32)]
+    [InlineData(64)]
+    [InlineData(128)]
+    public void Attention_reaches_the_issue_bound(int n)
     {
-        if (Environment.GetEnvironmentVariable("SUBQUAD_LONG_TESTS") != "1") Assert.Skip("long run: set SUBQUAD_LONG_TESTS=1 (about 15 CPU-minutes)");
-        var task = new PartnerRecallTask(PartnerFamily.Ov, 16);
-        var model = Model(task, LongWidth, maxLength: 600); // 600 positions as in the measured run (the table's size moves the init draws)
-        var stages = Trainer.DoublingCurriculum(16, LongSteps, 32).Select(s => ((ISequenceTask)new PartnerRecallTask(task.Family, s.Size), s.Steps, s.Batch)).ToList();
+        if (Environment.GetEnvironmentVariable("SUBQUAD_LONG_TESTS") != "1") Assert.Skip($"long run: set SUBQUAD_LONG_TESTS=1 (n = {n}: about {(n switch { 16 => 2, 32 => 4, 64 => 7, _ => 12 })} CPU-minutes with the pooled tape)");
+        var task = new PartnerRecallTask(PartnerFamily.Ov, n);
+        var model = Model(task, LongWidth, maxLength: 600); // 600 positions as in the measured runs (the table's size moves the init draws)
+        var stages = Trainer.DoublingCurriculum(n, LongSteps, 32).Select(s => ((ISequenceTask)new PartnerRecallTask(task.Family, s.Size), s.Steps, s.Batch)).ToList();
         var result = Trainer.Train(model, stages, new TrainingConfig(LongSteps, 32, 3e-3, Seed: 11, WeightDecay: 0));
         var eval = Trainer.Evaluate(model, task, 1000, seed: 12345);
         double low = WilsonLow(eval.TokensCorrect, eval.Tokens);
-        output.WriteLine($"n = 16: tokens {eval.TokensCorrect}/{eval.Tokens} (Wilson low {low:F4}), sequences {eval.SequencesCorrect}/{eval.Sequences}, {result.TrainTimeMs:F0} ms");
+        output.WriteLine($"n = {n}: tokens {eval.TokensCorrect}/{eval.Tokens} (Wilson low {low:F4}), sequences {eval.SequencesCorrect}/{eval.Sequences}, {result.TrainTimeMs:F0} ms");
         Assert.False(result.Diverged);
-        Assert.True(low >= 0.99, $"token accuracy {eval.TokensCorrect}/{eval.Tokens}: Wilson low {low:F4} < 0.99 (the issue's bar)");
+        Assert.True(low >= 0.99, $"n = {n}: token accuracy {eval.TokensCorrect}/{eval.Tokens}: Wilson low {low:F4} < 0.99 (the issue's bar)");
     }
 
     private const int LongWidth = 128, LongSteps = 6000;
