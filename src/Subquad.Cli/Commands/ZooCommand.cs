@@ -17,8 +17,8 @@ internal static class ZooCommand
     public static Command Create(CliIO io)
     {
         var output = new Option<string>("--output", "-o") { Description = "Folder for experiment.json, runs.jsonl, results.json/csv, report.md and plots/.", Required = true };
-        var quick = new Option<bool>("--quick") { Description = "The reduced sweep (attention and Mamba, OV partner recall, n = 16 and 32): minutes on 2 cores." };
-        var full = new Option<bool>("--full") { Description = "The issue's full grid (n = 16..512, widths 16..128, 3 seeds, 3 learning rates, 2000 steps): days on 2 cores." };
+        var quick = new Option<bool>("--quick") { Description = "The reduced sweep (attention and Mamba, OV partner recall, n = 16 and 64, widths 32 and 128, one seed): under 10 minutes on 2 cores." };
+        var full = new Option<bool>("--full") { Description = "The issue's grid: every learning rate at every n and width 16 too (1,080 runs; several times the default's hours)." };
         var experimentFile = new Option<FileInfo?>("--experiment") { Description = "Experiment as JSON (see docs/learn.md); flags below override its fields." };
         var sizes = new Option<string?>("--sizes") { Description = "Comma-separated n, e.g. 16,32,64." };
         var mixers = new Option<string?>("--mixers") { Description = "Comma-separated: attention, window, based, mamba, deltanet." };
@@ -26,11 +26,14 @@ internal static class ZooCommand
         var families = new Option<string?>("--families") { Description = "Comma-separated: ov, lsd, msd." };
         var tasks = new Option<string?>("--tasks") { Description = "Comma-separated: partner-recall, decision." };
         var steps = new Option<int?>("--steps") { Description = "Training steps per run." };
-        var threads = new Option<int?>("--threads") { Description = "Threads for the training ops (default 2)." };
+        var seeds = new Option<string?>("--seeds") { Description = "Comma-separated model seeds, e.g. 1,2,3." };
+        var tokens = new Option<int?>("--tokens-per-step") { Description = "Labelled tokens per training step (max(1, tokens / n) sequences at the run's n)." };
+        var threads = new Option<int?>("--threads") { Description = "Threads in all (default 2)." };
+        var jobs = new Option<int?>("--jobs") { Description = "Runs trained at the same time, each with threads / jobs op threads (the default sweep uses 2 on 2 threads); the rows do not depend on it." };
         var force = new Option<bool>("--force") { Description = "Write into a non-empty folder that is not this experiment's." };
         var format = CommonOptions.Format();
         var command = new Command("zoo", "Train attention, Mamba, linear attention and friends on the paper's problems; accuracy against state size (Zoology-style).");
-        foreach (var option in new Option[] { output, quick, full, experimentFile, sizes, mixers, widths, families, tasks, steps, threads, force, format }) command.Options.Add(option);
+        foreach (var option in new Option[] { output, quick, full, experimentFile, sizes, mixers, widths, families, tasks, steps, seeds, tokens, threads, jobs, force, format }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             ZooExperiment experiment;
@@ -51,13 +54,22 @@ internal static class ZooCommand
                 experiment = parse.GetValue(quick) ? ZooExperiment.Quick : parse.GetValue(full) ? ZooExperiment.Full : ZooExperiment.Default;
             }
 
-            if (parse.GetValue(sizes) is { } s) experiment = experiment with { Sizes = Ints(s, "--sizes") };
+            if (parse.GetValue(sizes) is { } s)
+            {
+                // The lr search moves to the smallest size given (the default searches at its smallest n too).
+                var given = Ints(s, "--sizes");
+                experiment = experiment with { Sizes = given, LrSearchSizes = experiment.LrSearchSizes is null ? null : [given.Min()] };
+            }
+
             if (parse.GetValue(widths) is { } w) experiment = experiment with { Widths = Ints(w, "--widths") };
             if (parse.GetValue(mixers) is { } m) experiment = experiment with { Mixers = List(m, "--mixers") };
             if (parse.GetValue(families) is { } f) experiment = experiment with { Families = List(f, "--families") };
             if (parse.GetValue(tasks) is { } t) experiment = experiment with { Tasks = List(t, "--tasks") };
             if (parse.GetValue(steps) is { } st) experiment = experiment with { Steps = st };
+            if (parse.GetValue(seeds) is { } sd) experiment = experiment with { Seeds = Ints(sd, "--seeds") };
+            if (parse.GetValue(tokens) is { } tk) experiment = experiment with { TokensPerStep = tk };
             if (parse.GetValue(threads) is { } th) experiment = experiment with { Threads = th };
+            if (parse.GetValue(jobs) is { } jb) experiment = experiment with { Jobs = jb };
             try
             {
                 experiment.Validate();

@@ -25,8 +25,18 @@ public static class ZooOutput
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any() && !force)
         {
             if (!File.Exists(expPath)) throw new ArgumentException($"{directory}: not empty and not a zoo folder (use --force or another folder)");
-            string previous = File.ReadAllText(expPath);
-            if (previous != experiment.ToJson()) throw new ArgumentException($"{expPath}: this folder holds a different experiment; rerun with the same settings to resume, or use another folder");
+            // Threads and jobs change how fast the rows come, not the rows (a test holds them equal), so a resume may change them.
+            string previous;
+            try
+            {
+                previous = (ZooExperiment.FromJson(File.ReadAllText(expPath), expPath) with { Threads = 1, Jobs = 1 }).ToJson();
+            }
+            catch (ArgumentException)
+            {
+                previous = "";
+            }
+
+            if (previous != (experiment with { Threads = 1, Jobs = 1 }).ToJson()) throw new ArgumentException($"{expPath}: this folder holds a different experiment; rerun with the same settings to resume, or use another folder");
         }
 
         Directory.CreateDirectory(directory);

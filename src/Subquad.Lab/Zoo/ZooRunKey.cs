@@ -6,5 +6,5 @@ namespace Subquad.Lab.Zoo;
 public sealed record ZooRunKey(string Task, string Family, int N, string Mixer, int Width, int Seed, double Lr)
 {
     /// <summary>A stable text form.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Task}/{Family} n={N} {Mixer} width={Width} seed={Seed} lr={Lr:R}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Task}/{Family} n={N} {Mixer} width={Width} seed={Seed} lr={(double.IsNaN(Lr) ? "(selected at a smaller n)" : Lr.ToString("R", CultureInfo.InvariantCulture))}");
 }

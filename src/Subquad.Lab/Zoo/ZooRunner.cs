@@ -23,98 +23,114 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
     /// <summary>The append-only log of finished runs.</summary>
     public string RunsPath => Path.Combine(directory, "runs.jsonl");
 
-    /// <summary>Runs the sweep; cancellation stops between training steps and keeps every finished run.</summary>
+    /// <summary>
+    /// Runs the sweep; cancellation stops between training steps and keeps every finished run. Runs go in waves of one
+    /// (task, family, n), in ascending n, so an lr selected at a search size is known before the larger sizes start; within
+    /// a wave up to <see cref="ZooExperiment.Jobs"/> runs train at once, the costliest first.
+    /// </summary>
     public ZooResult Run(IProgress<ZooProgress>? progress, CancellationToken cancellationToken)
     {
         experiment.Validate();
         Directory.CreateDirectory(directory);
         var clock = Stopwatch.StartNew();
         int keepThreads = LearnThreads.Max;
-        LearnThreads.Max = experiment.Threads;
+        // LearnThreads is process-wide: with several jobs every run's ops share the same cap.
+        LearnThreads.Max = Math.Max(1, experiment.Threads / experiment.Jobs);
         try
         {
             var rows = LoadFinished();
-            var done = rows.Select(r => r.Key).ToHashSet();
             var runs = experiment.Runs().ToList();
             var skipped = new List<string>();
             var controls = new List<ZooControl>();
             var onePass = new List<ZooOnePassPoint>();
-            var testSets = new Dictionary<(string, string, int), (PartnerRecallTask Task, int Seed)>();
-            int finished = runs.Count(done.Contains);
+            int finished = rows.Count;
             bool completed = true;
-            foreach (var key in runs)
+            var gate = new object();
+            void Report(ZooProgress p)
             {
-                var task = new PartnerRecallTask(PartnerFamily.Parse(key.Family), key.N, key.Task == "decision");
-                int testSeed = experiment.DataSeed + 7919 * key.N + 104729 * (key.Task.Length + 3 * Array.IndexOf(["ov", "lsd", "msd"], key.Family));
-                if (!testSets.ContainsKey((key.Task, key.Family, key.N)))
-                {
-                    testSets[(key.Task, key.Family, key.N)] = (task, testSeed);
-                    controls.AddRange(Controls(task, key, testSeed));
-                    onePass.AddRange(OnePassCurve(task, key.Task, testSeed, Math.Min(OnePassSequences, experiment.TestSequences)));
-                }
-
-                if (done.Contains(key)) continue;
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    completed = false;
-                    break;
-                }
-
-                MixerKinds.TryParse(key.Mixer, out var kind);
-                var config = new ModelConfig(task.InputDim, task.Classes, experiment.Layers,
-                    new MixerSpec(kind, key.Width, experiment.Heads, experiment.Window, QkNorm: experiment.QkNorm, LogitScale: experiment.LogitScale), task.Length, ModelConfig.PositionsFor(kind));
-                var model = new SequenceModel(config, key.Seed);
-                var state = model.State(task.Length);
-                if (state.Bits < task.Family.BitsPerDocument)
-                {
-                    skipped.Add($"{key}: state of {state.Bits} bits cannot hold one document ({task.Family.BitsPerDocument:F0} bits)");
-                    continue;
-                }
-
-                long memory = ActivationBytes(kind, key.Width, task.Length, experiment);
-                if (memory > MemoryBudgetBytes)
-                {
-                    skipped.Add($"{key}: needs about {memory >> 20} MiB of activations, over the {MemoryBudgetBytes >> 20} MiB budget (lower batch or n)");
-                    continue;
-                }
-
-                string stage = key.ToString();
-                progress?.Report(new ZooProgress(finished, runs.Count, stage));
-                var trainingConfig = new TrainingConfig(experiment.Steps, experiment.Batch, key.Lr, key.Seed * 1_000_003 + key.N, experiment.WeightDecay);
-                var stages = experiment.Curriculum
-                    ? Trainer.DoublingCurriculum(key.N, experiment.Steps, experiment.Batch).Select(st => ((ISequenceTask)new PartnerRecallTask(task.Family, st.Size, task.Decision), st.Steps, st.Batch)).ToList()
-                    : [(task, experiment.Steps, experiment.Batch)];
-                var training = Trainer.Train(model, stages, trainingConfig, cancellationToken,
-                    (step, loss) =>
-                    {
-                        if (step % 25 == 0) progress?.Report(new ZooProgress(finished, runs.Count, $"{stage}: step {step}/{experiment.Steps}, loss {loss:F3}"));
-                    });
-                if (training.Cancelled)
-                {
-                    completed = false;
-                    break;
-                }
-
-                var validation = training.Diverged ? null : Trainer.Evaluate(model, task, experiment.ValidationSequences, testSeed + 1);
-                var test = training.Diverged ? null : Trainer.Evaluate(model, task, experiment.TestSequences, testSeed);
-                var row = new ZooRow
-                {
-                    Task = key.Task, Family = key.Family, N = key.N, Mixer = key.Mixer, Width = key.Width, Layers = experiment.Layers,
-                    StateNumbers = state.Numbers, StateBits = state.Bits, StateFormula = state.Formula, Seed = key.Seed, Lr = key.Lr,
-                    Steps = training.Steps, Batch = experiment.Batch, Parameters = model.ParameterCount, Diverged = training.Diverged,
-                    FinalLoss = training.Diverged ? double.NaN : training.FinalLoss,
-                    ValidationRate = validation is null ? double.NaN : (double)validation.TokensCorrect / validation.Tokens,
-                    Accuracy = test is null ? Proportion.Of(0, 0) : Proportion.Of(test.TokensCorrect, test.Tokens),
-                    SequenceAccuracy = test is null ? Proportion.Of(0, 0) : Proportion.Of(test.SequencesCorrect, test.Sequences),
-                    TrainTimeMs = training.TrainTimeMs,
-                };
-                if (training.Diverged) skipped.Add($"{key}: diverged (non-finite loss at step {training.Steps}); marked, not averaged in");
-                File.AppendAllText(RunsPath, JsonSerializer.Serialize(row, Compact) + "\n");
-                rows.Add(row);
-                finished++;
-                progress?.Report(new ZooProgress(finished, runs.Count, $"{stage}: {row.Accuracy.Rate:P1}"));
+                if (progress is null) return;
+                lock (gate) progress.Report(p);
             }
 
+            foreach (var wave in runs.GroupBy(k => (k.Task, k.Family, k.N)))
+            {
+                if (!completed) break;
+                var (taskName, familyName, n) = wave.Key;
+                var task = new PartnerRecallTask(PartnerFamily.Parse(familyName), n, taskName == "decision");
+                int testSeed = experiment.DataSeed + 7919 * n + 104729 * (taskName.Length + 3 * Array.IndexOf(["ov", "lsd", "msd"], familyName));
+                controls.AddRange(Controls(task, wave.First(), testSeed));
+                onePass.AddRange(OnePassCurve(task, taskName, testSeed, Math.Min(OnePassSequences, experiment.TestSequences)));
+
+                var pending = new List<(ZooRunKey Key, MixerKind Kind, StateSize State)>();
+                foreach (var planned in wave)
+                {
+                    var key = planned;
+                    MixerKinds.TryParse(key.Mixer, out var kind);
+                    var state = new SequenceModel(Config(task, kind, key.Width), key.Seed).State(task.Length);
+                    if (state.Bits < task.Family.BitsPerDocument)
+                    {
+                        skipped.Add($"{key}: state of {state.Bits} bits cannot hold one document ({task.Family.BitsPerDocument:F0} bits)");
+                        continue;
+                    }
+
+                    long memory = ActivationBytes(kind, key.Width, task.Length, experiment) * experiment.Jobs;
+                    if (memory > MemoryBudgetBytes)
+                    {
+                        skipped.Add($"{key}: needs about {memory >> 20} MiB of activations{(experiment.Jobs > 1 ? $" for {experiment.Jobs} jobs" : "")}, over the {MemoryBudgetBytes >> 20} MiB budget (lower tokens_per_step, batch, n or jobs)");
+                        continue;
+                    }
+
+                    if (double.IsNaN(key.Lr))
+                    {
+                        double? lr = SelectedLr(rows, key);
+                        if (lr is null)
+                        {
+                            skipped.Add($"{key}: no learning rate to use (every run at the search size diverged or was skipped)");
+                            continue;
+                        }
+
+                        key = key with { Lr = lr.Value };
+                    }
+
+                    if (rows.Any(r => r.Key == key)) continue;
+                    pending.Add((key, kind, state));
+                }
+
+                // Longest first, so the last runs of a wave are short ones and the jobs finish together.
+                var order = pending.OrderByDescending(p => CostUnits(p.Kind, p.Key.Width, n)).ToList();
+                var options = new ParallelOptions { MaxDegreeOfParallelism = experiment.Jobs };
+                Parallel.ForEach(order, options, (item, loop) =>
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        loop.Stop();
+                        return;
+                    }
+
+                    var row = Train(task, item.Key, item.Kind, item.State, testSeed, runs.Count, () => Volatile.Read(ref finished), Report, cancellationToken);
+                    if (row is null)
+                    {
+                        loop.Stop();
+                        return;
+                    }
+
+                    lock (gate)
+                    {
+                        if (row.Diverged) skipped.Add($"{item.Key}: diverged (non-finite loss at step {row.Steps}); marked, not averaged in");
+                        File.AppendAllText(RunsPath, JsonSerializer.Serialize(row, Compact) + "\n");
+                        rows.Add(row);
+                        finished++;
+                    }
+
+                    Report(new ZooProgress(Volatile.Read(ref finished), runs.Count, $"{item.Key}: {row.Accuracy.Rate:P1}"));
+                });
+                if (cancellationToken.IsCancellationRequested || order.Any(p => !rows.Any(r => r.Key == p.Key))) completed = false;
+            }
+
+            // Rows in sweep order whatever order the jobs finished in.
+            var position = runs.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i);
+            int Position(ZooRow r) => position.TryGetValue(r.Key, out int i) ? i : position.TryGetValue(r.Key with { Lr = double.NaN }, out i) ? i : int.MaxValue;
+            rows = rows.OrderBy(Position).ThenBy(r => r.Lr).ToList();
             MarkSelected(rows);
             return new ZooResult(experiment, rows, controls, skipped, completed, clock.Elapsed.TotalSeconds) { OnePass = onePass };
         }
@@ -123,6 +139,64 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
             LearnThreads.Max = keepThreads;
         }
     }
+
+    private ModelConfig Config(PartnerRecallTask task, MixerKind kind, int width) =>
+        new(task.InputDim, task.Classes, experiment.Layers,
+            new MixerSpec(kind, width, experiment.Heads, experiment.Window, QkNorm: experiment.QkNorm, LogitScale: experiment.LogitScale), task.Length, ModelConfig.PositionsFor(kind));
+
+    /// <summary>One run: train (curriculum or not), validate, test. Null when cancelled mid-run (nothing is kept).</summary>
+    private ZooRow? Train(PartnerRecallTask task, ZooRunKey key, MixerKind kind, StateSize state, int testSeed, int total, Func<int> done, Action<ZooProgress> report, CancellationToken cancellationToken)
+    {
+        var model = new SequenceModel(Config(task, kind, key.Width), key.Seed);
+        string stage = key.ToString();
+        report(new ZooProgress(done(), total, stage));
+        int batch = experiment.BatchFor(key.N);
+        var trainingConfig = new TrainingConfig(experiment.Steps, batch, key.Lr, key.Seed * 1_000_003 + key.N, experiment.WeightDecay);
+        var stages = experiment.Curriculum
+            ? Trainer.DoublingCurriculum(key.N, experiment.Steps, batch).Select(st => ((ISequenceTask)new PartnerRecallTask(task.Family, st.Size, task.Decision), st.Steps, st.Batch)).ToList()
+            : [(task, experiment.Steps, batch)];
+        var training = Trainer.Train(model, stages, trainingConfig, cancellationToken,
+            (step, loss) =>
+            {
+                if (step % 25 == 0) report(new ZooProgress(done(), total, $"{stage}: step {step}/{experiment.Steps}, loss {loss:F3}"));
+            });
+        if (training.Cancelled) return null;
+        var validation = training.Diverged ? null : Trainer.Evaluate(model, task, experiment.ValidationSequences, testSeed + 1);
+        var test = training.Diverged ? null : Trainer.Evaluate(model, task, experiment.TestSequences, testSeed);
+        return new ZooRow
+        {
+            Task = key.Task, Family = key.Family, N = key.N, Mixer = key.Mixer, Width = key.Width, Layers = experiment.Layers,
+            StateNumbers = state.Numbers, StateBits = state.Bits, StateFormula = state.Formula, Seed = key.Seed, Lr = key.Lr,
+            Steps = training.Steps, Batch = batch, Parameters = model.ParameterCount, Diverged = training.Diverged,
+            FinalLoss = training.Diverged ? double.NaN : training.FinalLoss,
+            ValidationRate = validation is null ? double.NaN : (double)validation.TokensCorrect / validation.Tokens,
+            Accuracy = test is null ? Proportion.Of(0, 0) : Proportion.Of(test.TokensCorrect, test.Tokens),
+            SequenceAccuracy = test is null ? Proportion.Of(0, 0) : Proportion.Of(test.SequencesCorrect, test.Sequences),
+            TrainTimeMs = training.TrainTimeMs,
+        };
+    }
+
+    /// <summary>
+    /// The lr a run at a size without search uses: at the largest search size below its n, the lr whose non-diverged runs
+    /// (same task, family, mixer, width; every seed) have the best mean validation accuracy; ties go to the smaller lr.
+    /// </summary>
+    public double? SelectedLr(IReadOnlyList<ZooRow> rows, ZooRunKey key)
+    {
+        var search = experiment.LrSearchSizes?.Where(s => s < key.N).DefaultIfEmpty(0).Max() ?? 0;
+        return rows.Where(r => r.Task == key.Task && r.Family == key.Family && r.N == search && r.Mixer == key.Mixer && r.Width == key.Width && !r.Diverged)
+            .GroupBy(r => r.Lr)
+            .Select(g => (Lr: g.Key, Mean: g.Average(r => r.ValidationRate)))
+            .OrderByDescending(g => g.Mean).ThenBy(g => g.Lr)
+            .Select(g => (double?)g.Lr).FirstOrDefault();
+    }
+
+    /// <summary>A rough relative cost of one run (for ordering jobs only): width² per token, the recurrent states' extra work, attention's n.</summary>
+    private static double CostUnits(MixerKind kind, int width, int n) => kind switch
+    {
+        MixerKind.Attention => width * (width + n / 4.0),
+        MixerKind.Mamba or MixerKind.GatedDeltaNet => 3.0 * width * width,
+        _ => 1.5 * width * width,
+    };
 
     /// <summary>Test sequences the one-pass reference curve is measured on (the first ones of the test set).</summary>
     public const int OnePassSequences = 200;
@@ -201,7 +275,7 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
             try
             {
                 var row = JsonSerializer.Deserialize<ZooRow>(line, Compact);
-                if (row is not null && planned.Contains(row.Key) && rows.All(r => r.Key != row.Key)) rows.Add(row);
+                if (row is not null && (planned.Contains(row.Key) || (planned.Contains(row.Key with { Lr = double.NaN }) && experiment.LearningRates.Contains(row.Lr))) && rows.All(r => r.Key != row.Key)) rows.Add(row);
             }
             catch (JsonException)
             {
@@ -257,12 +331,12 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
     /// <summary>Rough peak activation bytes of one training step (what the tape keeps).</summary>
     public static long ActivationBytes(MixerKind kind, int width, int length, ZooExperiment e)
     {
-        long tokens = (long)e.Batch * length;
+        long batch = e.BatchFor(length - 1), tokens = batch * length;
         long perLayer = tokens * width * 24; // projections, norms, MLP
         perLayer += kind switch
         {
-            MixerKind.Attention => (long)e.Batch * e.Heads * length * length,
-            MixerKind.SlidingWindow => (long)e.Batch * e.Heads * length * length,
+            MixerKind.Attention => batch * e.Heads * length * length,
+            MixerKind.SlidingWindow => batch * e.Heads * length * length,
             MixerKind.Mamba => tokens * 2 * width * 16 + tokens * 2 * width * 8,
             MixerKind.GatedDeltaNet => tokens * width * (width / e.Heads),
             _ => tokens * width * 4,

@@ -78,6 +78,59 @@ public sealed class ZooTests
     }
 
     [Fact]
+    public void Jobs_and_threads_change_nothing_in_the_rows_and_a_deferred_lr_is_the_best_mean_at_the_search_size()
+    {
+        var e = new ZooExperiment
+        {
+            Sizes = [4, 8], Mixers = ["attention", "mamba"], Widths = [8], Seeds = [1, 2], LearningRates = [1e-3, 1e-2], LrSearchSizes = [4],
+            Steps = 3, TokensPerStep = 16, ValidationSequences = 6, TestSequences = 6, Threads = 1, Jobs = 1,
+        };
+        var keys = e.Runs().ToList();
+        Assert.Equal(2 * 2 * 2 + 2 * 2, keys.Count); // n = 4: every lr; n = 8: one deferred lr per (mixer, seed)
+        Assert.All(keys.Where(k => k.N == 8), k => Assert.True(double.IsNaN(k.Lr)));
+        Assert.Equal(4, e.BatchFor(4));
+        Assert.Equal(2, e.BatchFor(8));
+        Assert.Equal(1, e.BatchFor(64));
+
+        var rows = new List<IReadOnlyList<ZooRow>>();
+        foreach (var (threads, jobs) in new[] { (1, 1), (2, 2), (2, 1) })
+        {
+            string dir = Path.Combine(Path.GetTempPath(), "zoo-test-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var run = e with { Threads = threads, Jobs = jobs };
+                ZooOutput.Prepare(dir, run, force: false);
+                var result = new ZooRunner(run, dir).Run(null, CancellationToken.None);
+                Assert.True(result.Completed);
+                Assert.Empty(result.Skipped);
+                rows.Add(result.Rows);
+
+                // A resume may change threads and jobs (they do not change rows) but nothing else.
+                ZooOutput.Prepare(dir, run with { Threads = 1, Jobs = 3 }, force: false);
+                Assert.Throws<ArgumentException>(() => ZooOutput.Prepare(dir, run with { Steps = 4 }, force: false));
+            }
+            finally
+            {
+                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            }
+        }
+
+        Assert.Equal(12, rows[0].Count);
+        Assert.Equal(rows[0].Select(r => (r.Key, r.Accuracy, r.ValidationRate, r.FinalLoss, r.Batch)), rows[1].Select(r => (r.Key, r.Accuracy, r.ValidationRate, r.FinalLoss, r.Batch)));
+        Assert.Equal(rows[0].Select(r => (r.Key, r.Accuracy, r.ValidationRate, r.FinalLoss)), rows[2].Select(r => (r.Key, r.Accuracy, r.ValidationRate, r.FinalLoss)));
+        foreach (var mixer in e.Mixers)
+        {
+            var search = rows[0].Where(r => r.N == 4 && r.Mixer == mixer).GroupBy(r => r.Lr).Select(g => (Lr: g.Key, Mean: g.Average(r => r.ValidationRate))).ToList();
+            double best = search.OrderByDescending(g => g.Mean).ThenBy(g => g.Lr).First().Lr;
+            var later = rows[0].Where(r => r.N == 8 && r.Mixer == mixer).ToList();
+            Assert.Equal(2, later.Count);
+            Assert.All(later, r => Assert.Equal(best, r.Lr));
+            Assert.All(later, r => Assert.True(r.Selected));
+            Assert.All(later, r => Assert.Equal(2, r.Batch)); // 16 tokens per step at n = 8
+        }
+    }
+
+    [Fact]
     public void Cancelled_before_the_first_run_keeps_nothing_and_says_so()
     {
         string dir = Path.Combine(Path.GetTempPath(), "zoo-test-" + Guid.NewGuid().ToString("N"));
