@@ -37,6 +37,48 @@ public sealed class VectorKernelTests
         AssertBitEqual("selective scan, 1 vs 2 threads", vector1, vector2);
     }
 
+    /// <summary>
+    /// The vector activations on many values over a wide range (saturation at both ends, softplus's threshold 20 and one
+    /// float either side of it, zero), at lengths around the vector width and across a parallel block boundary: values
+    /// against the float64 reference and gradients against per-element central differences of it (elementwise ops:
+    /// d y_i / d x_i only), and bit-equal on 1 and 2 threads.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(17)]
+    [InlineData(VectorMap.Block + 33)]
+    public void Activations_match_the_float64_reference_at_every_length(int count)
+    {
+        var rng = new Random(count);
+        var x = new float[count];
+        for (int i = 0; i < count; i++) x[i] = (float)(rng.NextDouble() < 0.5 ? 30 * (2 * rng.NextDouble() - 1) : 3 * (2 * rng.NextDouble() - 1));
+        float[] edges = [0, 20, MathF.BitIncrement(20), MathF.BitDecrement(20), -90, 90, 1e-4f, -1e-4f];
+        for (int i = 0; i < Math.Min(count, edges.Length); i++) x[(i * 7919) % count] = edges[i];
+        (string, Func<Tape, Tensor, Tensor>, Func<double, double>)[] cases =
+        [
+            ("silu", Activations.Silu, Activations.Reference.Silu),
+            ("gelu", Activations.Gelu, Activations.Reference.Gelu),
+            ("sigmoid", Activations.Sigmoid, Activations.Reference.Sigmoid),
+            ("softplus", Activations.Softplus, Activations.Reference.Softplus),
+        ];
+        var seed = Normal(rng, count);
+        foreach (var (name, op, reference) in cases)
+        {
+            var one = Run([x], [(1, count)], seed, 1, (t, a) => op(t, a[0]));
+            var two = Run([x], [(1, count)], seed, 2, (t, a) => op(t, a[0]));
+            AssertBitEqual(name + ", 1 vs 2 threads", one, two);
+            for (int i = 0; i < count; i++)
+            {
+                double v = x[i], expected = reference(v);
+                Assert.True(Math.Abs(one[0][i] - expected) <= 2e-6 * Math.Max(1, Math.Abs(expected)), $"{name}({v:R}) = {one[0][i]:R}, reference {expected:R}");
+                if (name == "softplus" && v == 20) continue; // the kink: one-sided slopes 1 and σ(20)
+                double h = 1e-5 * Math.Max(1, Math.Abs(v)), slope = (reference(v + h) - reference(v - h)) / (2 * h);
+                Assert.True(Math.Abs(one[1][i] - seed[i] * slope) <= 2e-5 * Math.Max(1, Math.Abs(seed[i] * slope)), $"{name}'({v:R}) · {seed[i]:R} = {one[1][i]:R}, central difference {seed[i] * slope:R}");
+            }
+        }
+    }
+
     /// <summary>Output then each input's gradient, for one op on fresh copies of the inputs with a fixed seed gradient.</summary>
     internal static float[][] Run(float[][] inputs, (int Rows, int Cols)[] shapes, float[] seed, int threads, Func<Tape, Tensor[], Tensor> op)
     {
