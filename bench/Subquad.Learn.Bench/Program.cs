@@ -6,7 +6,7 @@
 // the FMA peak measured in the same process (a 16-accumulator FMA loop, Subquad.Core's FmaPeak), the load average
 // before and after, and (--profile) where one step's time goes, per op file.
 // Usage: dotnet run --project bench/Subquad.Learn.Bench -c Release -- [--rounds 3] [--steps 3] [--mamba-steps 1]
-//        [--threads 2] [--python /usr/bin/python3] [--profile] [--mixers attention,mamba]
+//        [--threads 2] [--python /usr/bin/python3] [--profile] [--profile-steps 3] [--warmup 3] [--mixers attention,mamba]
 //        [--pool-ab]: instead of PyTorch, the pooled tape (what Trainer.Train runs) against fresh arrays per step (the
 //        code before the pool), interleaved per round in this process (order alternating), with wall and process CPU
 //        seconds per step, bytes allocated, gen-2 collections and minor page faults per step; ratio per round, median.
@@ -22,6 +22,10 @@ using Subquad.Learn.Training;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int rounds = Arg("--rounds", 3), steps = Arg("--steps", 3), mambaSteps = Arg("--mamba-steps", 1), threads = Arg("--threads", 2);
+// Untimed steps before anything is timed: the JIT compiles first at tier 0 and recompiles hot methods optimised only
+// after about 30 calls (and a 100 ms quiet period), so a step right after the first runs partly unoptimised code; a
+// training run of thousands of steps does not. PyTorch (no tiered JIT) warms up with one step.
+int warmup = Arg("--warmup", 3), profileSteps = Arg("--profile-steps", 3);
 bool profile = args.Contains("--profile"), poolAb = args.Contains("--pool-ab");
 string[] mixers = (args.SkipWhile(a => a != "--mixers").Skip(1).FirstOrDefault() ?? "attention,mamba").Split(',');
 string python = args.SkipWhile(a => a != "--python").Skip(1).FirstOrDefault() ?? "/usr/bin/python3";
@@ -71,7 +75,7 @@ foreach (var kind in mixers.Select(m => MixerKinds.TryParse(m, out var k) ? k : 
     }
 
     void Step() => StepWith(new Tape(pool));
-    Step(); // warm-up (JIT, first allocations, the pool's buffers)
+    for (int w = 0; w < Math.Max(1, warmup); w++) Step(); // warm-up (JIT tiers, first allocations, the pool's buffers)
     ours[kind.Name()] = Step;
     fresh[kind.Name()] = () => StepWith(new Tape());
     if (poolAb) fresh[kind.Name()]();
@@ -79,11 +83,11 @@ foreach (var kind in mixers.Select(m => MixerKinds.TryParse(m, out var k) ? k : 
     {
         Tape.Profile = [];
         var clock = Stopwatch.StartNew();
-        Step();
-        double total = clock.Elapsed.TotalSeconds;
-        var table = Tape.Profile;
+        for (int p = 0; p < profileSteps; p++) Step();
+        double total = clock.Elapsed.TotalSeconds / profileSteps;
+        var table = Tape.Profile.ToDictionary(kv => kv.Key, kv => (Forward: kv.Value.Forward / profileSteps, Backward: kv.Value.Backward / profileSteps));
         Tape.Profile = null;
-        Console.WriteLine($"profile, one {kind.Name()} step: {total:F3} s");
+        Console.WriteLine($"profile, one {kind.Name()} step (mean of {profileSteps}): {total:F3} s");
         foreach (var (op, (f, b)) in table.OrderByDescending(kv => kv.Value.Forward + kv.Value.Backward))
         {
             Console.WriteLine($"  {op,-18} forward {f:F3} s  backward {b:F3} s  ({(f + b) / total:P0})");
@@ -131,9 +135,13 @@ for (int r = 1; r <= rounds; r++)
             torch.StandardOutput.ReadLine();
         }
 
+        self.Refresh();
+        var cpu0 = self.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         for (int s = 0; s < n; s++) ours[mixer]();
         double oursTps = n * tokens / clock.Elapsed.TotalSeconds;
+        self.Refresh();
+        double cpuPerStep = (self.TotalProcessorTime - cpu0).TotalSeconds / n;
         double? torchTps = null;
         if (torch is not null)
         {
@@ -143,7 +151,7 @@ for (int r = 1; r <= rounds; r++)
             torchTps = n * tokens / reply.RootElement.GetProperty("seconds").GetDouble();
         }
 
-        var row = new Dictionary<string, object?> { ["round"] = r, ["mixer"] = mixer, ["steps"] = n, ["subquad_tokens_per_second"] = oursTps, ["pytorch_tokens_per_second"] = torchTps, ["ratio"] = oursTps / torchTps };
+        var row = new Dictionary<string, object?> { ["round"] = r, ["mixer"] = mixer, ["steps"] = n, ["subquad_tokens_per_second"] = oursTps, ["subquad_cpu_seconds_per_step"] = cpuPerStep, ["pytorch_tokens_per_second"] = torchTps, ["ratio"] = oursTps / torchTps };
         string extra = "";
         if (mixer == "attention")
         {
@@ -154,7 +162,7 @@ for (int r = 1; r <= rounds; r++)
         }
 
         rows.Add(row);
-        Console.WriteLine($"round {r} {mixer}: subquad {oursTps:F0} tokens/s, pytorch {(torchTps is { } t ? t.ToString("F0") : "n/a")} tokens/s, ratio {(torchTps is { } t2 ? (oursTps / t2).ToString("F2") + "x" : "n/a")}{extra}");
+        Console.WriteLine($"round {r} {mixer}: subquad {oursTps:F0} tokens/s ({cpuPerStep:F3} CPU-s/step), pytorch {(torchTps is { } t ? t.ToString("F0") : "n/a")} tokens/s, ratio {(torchTps is { } t2 ? (oursTps / t2).ToString("F2") + "x" : "n/a")}{extra}");
     }
 }
 

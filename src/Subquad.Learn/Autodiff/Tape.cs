@@ -55,11 +55,15 @@ public sealed class Tape
         return y;
     }
 
-    /// <summary>A zeroed scratch array an op keeps for its backward (from the pool on a pooled tape, returned at <see cref="Release"/>).</summary>
-    public Real[] Scratch(int length)
+    /// <summary>
+    /// A scratch array an op keeps for its backward (from the pool on a pooled tape, returned at <see cref="Release"/>),
+    /// zeroed unless <paramref name="zeroed"/> is false: then its contents are undefined, for an op that writes every
+    /// value before reading any (clearing the selective scan's stored states cost as much as writing them).
+    /// </summary>
+    public Real[] Scratch(int length, bool zeroed = true)
     {
-        if (_pool is null) return new Real[length];
-        var a = _pool.Rent(length);
+        if (_pool is null) return zeroed ? new Real[length] : GC.AllocateUninitializedArray<Real>(length);
+        var a = _pool.Rent(length, zeroed);
         _scratch.Add(a);
         return a;
     }

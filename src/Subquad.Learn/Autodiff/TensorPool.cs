@@ -26,8 +26,8 @@ public sealed class TensorPool
     /// <summary>Values currently held for reuse.</summary>
     public long HeldValues { get; private set; }
 
-    /// <summary>A zeroed array of exactly <paramref name="length"/> values.</summary>
-    public Real[] Rent(int length)
+    /// <summary>An array of exactly <paramref name="length"/> values, zeroed unless <paramref name="zeroed"/> is false (then undefined).</summary>
+    public Real[] Rent(int length, bool zeroed = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (length == 0) return [];
@@ -45,8 +45,8 @@ public sealed class TensorPool
             }
         }
 
-        if (array is null) return new Real[length];
-        Array.Clear(array);
+        if (array is null) return zeroed ? new Real[length] : GC.AllocateUninitializedArray<Real>(length);
+        if (zeroed) Array.Clear(array);
         return array;
     }
 

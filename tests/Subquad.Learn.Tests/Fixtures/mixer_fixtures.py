@@ -137,7 +137,7 @@ CONFIGS = {
     "attention": {"width": 8, "heads": 2},
     "window": {"width": 8, "heads": 2, "window": 3},
     "based": {"width": 8, "heads": 2, "feature_dim": 3},
-    "mamba": {"width": 8, "heads": 1, "state_dim": 4},
+    "mamba": {"width": 8, "heads": 1, "state_dim": 20},  # 20: a whole Vector512 chunk plus a scalar tail (float32 16 + 4, float64 8 + 8 + 4)
     "deltanet": {"width": 8, "heads": 2},
     "attention-qknorm": {"width": 8, "heads": 2, "qk_norm": True},
 }

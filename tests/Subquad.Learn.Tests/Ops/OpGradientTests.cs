@@ -169,6 +169,8 @@ public sealed class OpGradientTests
     [InlineData(1, 1, 1, 1)]
     [InlineData(2, 5, 3, 2)]
     [InlineData(1, 7, 2, 4)]
+    [InlineData(1, 1, 1, 16)] // one whole Vector512 chunk of states
+    [InlineData(2, 4, 2, 17)] // a chunk and a scalar tail
     public void Selective_scan(int batch, int length, int e, int n)
     {
         var rng = new Random(10 + length * e);

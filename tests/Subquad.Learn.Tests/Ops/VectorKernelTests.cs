@@ -1,0 +1,114 @@
+using Subquad.Learn.Autodiff;
+using Subquad.Learn.Ops;
+using static Subquad.Learn.Tests.Ops.GradientCheck;
+
+namespace Subquad.Learn.Tests.Ops;
+
+/// <summary>
+/// The SIMD kernels against the scalar loops they replace, on the same random inputs: forward values and every input
+/// gradient within float32 rounding, at the edges of the vector width (a dimension below one vector, exactly one, one
+/// more, several with a tail), batch 1, length 1, and on 1 and 2 threads (bit-equal: each thread owns whole sequences
+/// and the parameter gradients are reduced in sequence order).
+/// </summary>
+public sealed class VectorKernelTests
+{
+    private const double Tolerance = 1e-5;
+
+    [Theory]
+    [InlineData(1, 1, 1, 16)]
+    [InlineData(1, 9, 3, 5)]
+    [InlineData(2, 7, 3, 16)]
+    [InlineData(3, 6, 4, 17)]
+    [InlineData(2, 5, 2, 40)]
+    [InlineData(4, 33, 8, 16)]
+    public void Selective_scan_vector_kernel_equals_the_scalar_loop(int batch, int length, int e, int n)
+    {
+        var rng = new Random(batch * 1000 + length * 100 + e * 10 + n);
+        int rows = batch * length;
+        var aLog = new float[e * n];
+        for (int c = 0; c < e; c++) for (int k = 0; k < n; k++) aLog[c * n + k] = (float)(Math.Log(k + 1) + 0.3 * rng.NextDouble());
+        float[][] inputs = [Normal(rng, rows * e), Uniform(rng, rows * e, 0.001, 1.5), aLog, Normal(rng, rows * n), Normal(rng, rows * n), Normal(rng, e)];
+        (int, int)[] shapes = [(rows, e), (rows, e), (e, n), (rows, n), (rows, n), (1, e)];
+        var seed = Normal(rng, rows * e);
+        var scalar = Run(inputs, shapes, seed, 1, (t, x) => SelectiveScan.Apply(t, x[0], x[1], x[2], x[3], x[4], x[5], batch, length, vectorised: false));
+        var vector1 = Run(inputs, shapes, seed, 1, (t, x) => SelectiveScan.Apply(t, x[0], x[1], x[2], x[3], x[4], x[5], batch, length, vectorised: true));
+        var vector2 = Run(inputs, shapes, seed, 2, (t, x) => SelectiveScan.Apply(t, x[0], x[1], x[2], x[3], x[4], x[5], batch, length, vectorised: true));
+        AssertClose("selective scan", scalar, vector1);
+        AssertBitEqual("selective scan, 1 vs 2 threads", vector1, vector2);
+    }
+
+    /// <summary>
+    /// The vector activations on many values over a wide range (saturation at both ends, softplus's threshold 20 and one
+    /// float either side of it, zero), at lengths around the vector width and across a parallel block boundary: values
+    /// against the float64 reference and gradients against per-element central differences of it (elementwise ops:
+    /// d y_i / d x_i only), and bit-equal on 1 and 2 threads.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(17)]
+    [InlineData(VectorMap.Block + 33)]
+    public void Activations_match_the_float64_reference_at_every_length(int count)
+    {
+        var rng = new Random(count);
+        var x = new float[count];
+        for (int i = 0; i < count; i++) x[i] = (float)(rng.NextDouble() < 0.5 ? 30 * (2 * rng.NextDouble() - 1) : 3 * (2 * rng.NextDouble() - 1));
+        float[] edges = [0, 20, MathF.BitIncrement(20), MathF.BitDecrement(20), -90, 90, 1e-4f, -1e-4f];
+        for (int i = 0; i < Math.Min(count, edges.Length); i++) x[(i * 7919) % count] = edges[i];
+        (string, Func<Tape, Tensor, Tensor>, Func<double, double>)[] cases =
+        [
+            ("silu", Activations.Silu, Activations.Reference.Silu),
+            ("gelu", Activations.Gelu, Activations.Reference.Gelu),
+            ("sigmoid", Activations.Sigmoid, Activations.Reference.Sigmoid),
+            ("softplus", Activations.Softplus, Activations.Reference.Softplus),
+        ];
+        var seed = Normal(rng, count);
+        foreach (var (name, op, reference) in cases)
+        {
+            var one = Run([x], [(1, count)], seed, 1, (t, a) => op(t, a[0]));
+            var two = Run([x], [(1, count)], seed, 2, (t, a) => op(t, a[0]));
+            AssertBitEqual(name + ", 1 vs 2 threads", one, two);
+            for (int i = 0; i < count; i++)
+            {
+                double v = x[i], expected = reference(v);
+                Assert.True(Math.Abs(one[0][i] - expected) <= 2e-6 * Math.Max(1, Math.Abs(expected)), $"{name}({v:R}) = {one[0][i]:R}, reference {expected:R}");
+                if (name == "softplus" && v == 20) continue; // the kink: one-sided slopes 1 and σ(20)
+                double h = 1e-5 * Math.Max(1, Math.Abs(v)), slope = (reference(v + h) - reference(v - h)) / (2 * h);
+                Assert.True(Math.Abs(one[1][i] - seed[i] * slope) <= 2e-5 * Math.Max(1, Math.Abs(seed[i] * slope)), $"{name}'({v:R}) · {seed[i]:R} = {one[1][i]:R}, central difference {seed[i] * slope:R}");
+            }
+        }
+    }
+
+    /// <summary>Output then each input's gradient, for one op on fresh copies of the inputs with a fixed seed gradient.</summary>
+    internal static float[][] Run(float[][] inputs, (int Rows, int Cols)[] shapes, float[] seed, int threads, Func<Tape, Tensor[], Tensor> op)
+    {
+        int keep = LearnThreads.Max;
+        LearnThreads.Max = threads;
+        try
+        {
+            var tensors = inputs.Select((d, i) => new Tensor(shapes[i].Rows, shapes[i].Cols, (float[])d.Clone(), requiresGrad: true)).ToArray();
+            var tape = new Tape();
+            var y = op(tape, tensors);
+            tape.Backward(y, seed);
+            return [(float[])y.Data.Clone(), .. tensors.Select(t => t.Grad ?? new float[t.Length])];
+        }
+        finally
+        {
+            LearnThreads.Max = keep;
+        }
+    }
+
+    internal static void AssertClose(string op, float[][] expected, float[][] actual)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double err = RelativeError(actual[i].Select(v => (double)v).ToArray(), expected[i].Select(v => (double)v).ToArray(), floor: 1e-6);
+            Assert.True(err <= Tolerance, $"{op}: {(i == 0 ? "output" : $"gradient of input {i - 1}")} differs from the scalar loop by {err:E2} (relative)");
+        }
+    }
+
+    internal static void AssertBitEqual(string op, float[][] expected, float[][] actual)
+    {
+        for (int i = 0; i < expected.Length; i++) Assert.True(expected[i].AsSpan().SequenceEqual(actual[i]), $"{op}: {(i == 0 ? "output" : $"gradient of input {i - 1}")} not bit-equal");
+    }
+}
