@@ -85,7 +85,7 @@ public sealed record ZooExperiment
     /// </summary>
     public List<int>? LrSearchSizes { get; init; }
 
-    /// <summary>Runs trained at the same time; each gets max(1, threads / jobs) op threads. Same rows for any value.</summary>
+    /// <summary>Runs trained at the same time (at most threads); each gets max(1, threads / jobs) op threads. Same rows for any value.</summary>
     public int Jobs { get; init; } = 1;
 
     /// <summary>Sequences per step at the final size n.</summary>

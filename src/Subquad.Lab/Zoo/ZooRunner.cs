@@ -35,7 +35,7 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
         var clock = Stopwatch.StartNew();
         int keepThreads = LearnThreads.Max;
         // LearnThreads is process-wide: with several jobs every run's ops share the same cap.
-        LearnThreads.Max = Math.Max(1, experiment.Threads / experiment.Jobs);
+        LearnThreads.Max = Math.Max(1, experiment.Threads / Jobs);
         try
         {
             var rows = LoadFinished();
@@ -73,10 +73,10 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
                         continue;
                     }
 
-                    long memory = ActivationBytes(kind, key.Width, task.Length, experiment) * experiment.Jobs;
+                    long memory = ActivationBytes(kind, key.Width, task.Length, experiment) * Jobs;
                     if (memory > MemoryBudgetBytes)
                     {
-                        skipped.Add($"{key}: needs about {memory >> 20} MiB of activations{(experiment.Jobs > 1 ? $" for {experiment.Jobs} jobs" : "")}, over the {MemoryBudgetBytes >> 20} MiB budget (lower tokens_per_step, batch, n or jobs)");
+                        skipped.Add($"{key}: needs about {memory >> 20} MiB of activations{(Jobs > 1 ? $" for {Jobs} jobs" : "")}, over the {MemoryBudgetBytes >> 20} MiB budget (lower tokens_per_step, batch, n or jobs)");
                         continue;
                     }
 
@@ -98,7 +98,7 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
 
                 // Longest first, so the last runs of a wave are short ones and the jobs finish together.
                 var order = pending.OrderByDescending(p => CostUnits(p.Kind, p.Key.Width, n)).ToList();
-                var options = new ParallelOptions { MaxDegreeOfParallelism = experiment.Jobs };
+                var options = new ParallelOptions { MaxDegreeOfParallelism = Jobs };
                 Parallel.ForEach(order, options, (item, loop) =>
                 {
                     if (cancellationToken.IsCancellationRequested)
@@ -139,6 +139,9 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
             LearnThreads.Max = keepThreads;
         }
     }
+
+    /// <summary>Runs at once: never more than the threads allowed in all.</summary>
+    private int Jobs => Math.Max(1, Math.Min(experiment.Jobs, experiment.Threads));
 
     private ModelConfig Config(PartnerRecallTask task, MixerKind kind, int width) =>
         new(task.InputDim, task.Classes, experiment.Layers,
