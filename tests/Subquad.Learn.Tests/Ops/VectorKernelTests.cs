@@ -79,6 +79,37 @@ public sealed class VectorKernelTests
         }
     }
 
+    [Fact]
+    public void Causal_conv_by_rows_matches_the_reference_and_is_the_same_on_1_and_2_threads()
+    {
+        var rng = new Random(21);
+        int batch = 3, length = 9, c = 20, kk = 4, rows = batch * length;
+        GradientCheck.Check("conv rows", [Normal(rng, rows * c), Normal(rng, c * kk), Normal(rng, c)], [(rows, c), (c, kk), (1, c)],
+            (t, x) => CausalConv.Apply(t, x[0], x[1], x[2], batch, length), x => CausalConv.Reference.Forward(x[0], x[1], x[2], batch, length, c, kk));
+        batch = 8;
+        length = 40;
+        c = 33;
+        rows = batch * length;
+        float[][] inputs = [Normal(rng, rows * c), Normal(rng, c * kk), Normal(rng, c)];
+        (int, int)[] shapes = [(rows, c), (c, kk), (1, c)];
+        var seed = Normal(rng, rows * c);
+        AssertBitEqual("conv, 1 vs 2 threads", Run(inputs, shapes, seed, 1, (t, x) => CausalConv.Apply(t, x[0], x[1], x[2], batch, length)),
+            Run(inputs, shapes, seed, 2, (t, x) => CausalConv.Apply(t, x[0], x[1], x[2], batch, length)));
+    }
+
+    [Fact]
+    public void Linear_bias_gradient_over_several_row_blocks_matches_the_reference_and_is_the_same_on_1_and_2_threads()
+    {
+        var rng = new Random(22);
+        int m = 2 * Linear.SumBlock + 77, k = 3, n = 37; // three blocks of the column sum, the last partial; n past a vector
+        GradientCheck.Check("linear, many rows", [Normal(rng, m * k), Normal(rng, k * n), Normal(rng, n)], [(m, k), (k, n), (1, n)],
+            (t, x) => Linear.Apply(t, x[0], x[1], x[2]), x => Linear.Reference.Forward(x[0], x[1], x[2], m, k, n));
+        float[][] inputs = [Normal(rng, m * k), Normal(rng, k * n), Normal(rng, n)];
+        (int, int)[] shapes = [(m, k), (k, n), (1, n)];
+        var seed = Normal(rng, m * n);
+        AssertBitEqual("linear, 1 vs 2 threads", Run(inputs, shapes, seed, 1, (t, x) => Linear.Apply(t, x[0], x[1], x[2])), Run(inputs, shapes, seed, 2, (t, x) => Linear.Apply(t, x[0], x[1], x[2])));
+    }
+
     /// <summary>Output then each input's gradient, for one op on fresh copies of the inputs with a fixed seed gradient.</summary>
     internal static float[][] Run(float[][] inputs, (int Rows, int Cols)[] shapes, float[] seed, int threads, Func<Tape, Tensor[], Tensor> op)
     {
