@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Tensor = Subquad.Learn.Autodiff.Tensor;
 using Subquad.Learn.Autodiff;
 
@@ -56,12 +58,7 @@ public static class CausalAttention
                     {
                         int i = i0 + r, from = Math.Max(0, i - w + 1);
                         var row = probs.AsSpan(strip + r * L, L);
-                        var live = row[from..(i + 1)];
-                        TensorPrimitives.Multiply(live, scale, live);
-                        Real max = TensorPrimitives.Max(live);
-                        TensorPrimitives.Subtract(live, max, live);
-                        TensorPrimitives.Exp(live, live);
-                        TensorPrimitives.Multiply(live, (Real)1 / TensorPrimitives.Sum(live), live);
+                        SoftmaxRow(row[from..(i + 1)], scale);
                         row[lo..from].Clear();
                         row[(i + 1)..hi].Clear();
                     }
@@ -100,11 +97,11 @@ public static class CausalAttention
                         {
                             int i = i0 + r;
                             Real rowDot = TensorPrimitives.Dot(dy.AsSpan(head + i * width, d), y.Data.AsSpan(head + i * width, d));
-                            var dsRow = ds.AsSpan(i * L + lo, hi - lo);
-                            var pRow = probs.AsSpan(pOff + i * L + lo, hi - lo);
-                            TensorPrimitives.Subtract(dsRow, rowDot, dsRow);
-                            TensorPrimitives.Multiply(dsRow, pRow, dsRow);
-                            TensorPrimitives.Multiply(dsRow, scale, dsRow);
+                            // Only keys j ≤ i carry probability; the rest of the strip stays zero.
+                            int from = Math.Max(lo, i - w + 1);
+                            ScoreGradientRow(ds.AsSpan(i * L + from, i + 1 - from), probs.AsSpan(pOff + i * L + from, i + 1 - from), rowDot, scale);
+                            ds.AsSpan(i * L + lo, from - lo).Clear();
+                            ds.AsSpan(i * L + i + 1, hi - i - 1).Clear();
                         }
 
                         if (dq is not null) Gemm.Run(ds, i0 * L + lo, L, 1, k.Data, head + lo * width, width, dq, head + i0 * width, width, rows, hi - lo, d, parallel: false);
@@ -127,6 +124,58 @@ public static class CausalAttention
             });
         });
         return y;
+    }
+
+    /// <summary>
+    /// s ← softmax(scale · s) in place, in three vector passes (max; exp and sum; normalise) instead of five array calls:
+    /// at the sizes the softmax of the 32-row strips cost more than the two products around it.
+    /// </summary>
+    internal static void SoftmaxRow(Span<Real> s, Real scale)
+    {
+        Real max = TensorPrimitives.Max<Real>(s);
+        var vs = Vector512.Create(scale);
+        var shift = Vector512.Create(-scale * max);
+        var acc = Vector512<Real>.Zero;
+        int n = s.Length, w = Vector512<Real>.Count, i = 0;
+        ref Real r = ref MemoryMarshal.GetReference(s);
+        for (; i <= n - w; i += w)
+        {
+            var e = Vector512.Exp(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref r, (nuint)i), vs, shift));
+            e.StoreUnsafe(ref r, (nuint)i);
+            acc += e;
+        }
+
+        Real sum = Vector512.Sum(acc);
+        if (i < n)
+        {
+            Span<Real> tail = stackalloc Real[w];
+            tail.Fill(max); // pad lanes give exp(0) = 1, not added below
+            s[i..].CopyTo(tail);
+            var e = Vector512.Exp(Vector512.FusedMultiplyAdd(Vector512.Create<Real>(tail), vs, shift));
+            for (int j = 0; j < n - i; j++)
+            {
+                s[i + j] = e[j];
+                sum += e[j];
+            }
+        }
+
+        TensorPrimitives.Multiply<Real>(s, (Real)1 / sum, s);
+    }
+
+    /// <summary>dS ← P ⊙ (dP − rowdot) · scale in place over one row's live keys, one fused pass.</summary>
+    internal static void ScoreGradientRow(Span<Real> ds, ReadOnlySpan<Real> p, Real rowDot, Real scale)
+    {
+        var vd = Vector512.Create(rowDot);
+        var vs = Vector512.Create(scale);
+        int n = ds.Length, w = Vector512<Real>.Count, i = 0;
+        ref Real rd = ref MemoryMarshal.GetReference(ds);
+        ref Real rp = ref MemoryMarshal.GetReference(p);
+        for (; i <= n - w; i += w)
+        {
+            ((Vector512.LoadUnsafe(ref rd, (nuint)i) - vd) * (Vector512.LoadUnsafe(ref rp, (nuint)i) * vs)).StoreUnsafe(ref rd, (nuint)i);
+        }
+
+        for (; i < n; i++) ds[i] = (ds[i] - rowDot) * (p[i] * scale);
     }
 
     /// <summary>Keys [lo, hi) that rows [i0, i0 + rows) can attend to under a window of w keys (w = L: causal).</summary>

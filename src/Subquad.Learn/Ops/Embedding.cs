@@ -25,8 +25,8 @@ public static class Embedding
             var dy = y.Grad!;
             for (int r = 0; r < ids.Length; r++)
             {
-                int o = ids[r] * d;
-                for (int j = 0; j < d; j++) dt[o + j] += dy[r * d + j];
+                var row = dt.AsSpan(ids[r] * d, d);
+                System.Numerics.Tensors.TensorPrimitives.Add(row, dy.AsSpan(r * d, d), row);
             }
         });
         return y;

@@ -102,6 +102,9 @@ public static unsafe class Gemm
             for (int p0 = 0; p0 < k; p0 += Kc)
             {
                 int kc = Math.Min(Kc, k - p0);
+                // Only the last column panel can be partial, and its zero-padded copy depends on (p0, j) alone: packed once
+                // per inner block and reused by every row tile (not once per tile: n = 2, 4 or 36 made that the cost).
+                int packed = -1;
                 for (int ic = i0; ic < i1; ic += mc)
                 {
                     int icEnd = Math.Min(i1, ic + mc);
@@ -136,9 +139,14 @@ public static unsafe class Gemm
 
                             if (cols < nr)
                             {
-                                for (int p = 0; p < kc; p++)
+                                if (packed != j)
                                 {
-                                    for (int q = 0; q < nr; q++) sb[p * nr + q] = q < cols ? bt[(long)p * ldb + q] : (Real)0;
+                                    for (int p = 0; p < kc; p++)
+                                    {
+                                        for (int q = 0; q < nr; q++) sb[p * nr + q] = q < cols ? bt[(long)p * ldb + q] : (Real)0;
+                                    }
+
+                                    packed = j;
                                 }
 
                                 bt = sb;

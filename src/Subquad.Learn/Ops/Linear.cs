@@ -26,16 +26,43 @@ public static class Linear
             var dy = y.Grad!;
             if (x.RequiresGrad) MatMul.AddABt(dy, w.Data, x.GradBuffer(), m, n, k);
             if (w.RequiresGrad) MatMul.AddAtB(x.Data, dy, w.GradBuffer(), m, k, n);
-            if (b is { RequiresGrad: true })
-            {
-                var db = b.GradBuffer();
-                for (int i = 0; i < m; i++)
-                {
-                    for (int j = 0; j < n; j++) db[j] += dy[i * n + j];
-                }
-            }
+            if (b is { RequiresGrad: true }) ColumnSums(dy, m, n, b.GradBuffer());
         });
         return y;
+    }
+
+    /// <summary>Rows of a [rows × n] block per partial sum of <see cref="ColumnSums"/> (fixed, so the sum does not depend on threads).</summary>
+    internal const int SumBlock = 512;
+
+    /// <summary>
+    /// db += column sums of dy [m, n]: vector adds of whole rows into a partial sum per block of <see cref="SumBlock"/>
+    /// rows (blocks in parallel), the partials added in block order. It was a scalar double loop over every value of dy.
+    /// </summary>
+    internal static void ColumnSums(Real[] dy, int m, int n, Real[] db)
+    {
+        int blocks = (m + SumBlock - 1) / SumBlock;
+        var partial = System.Buffers.ArrayPool<Real>.Shared.Rent(blocks * n);
+        try
+        {
+            LearnThreads.For(blocks, (long)SumBlock * n, blk =>
+            {
+                var acc = partial.AsSpan(blk * n, n);
+                acc.Clear();
+                for (int i = blk * SumBlock, end = Math.Min(m, i + SumBlock); i < end; i++)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Add(acc, dy.AsSpan(i * n, n), acc);
+                }
+            });
+            for (int blk = 0; blk < blocks; blk++)
+            {
+                var part = partial.AsSpan(blk * n, n);
+                System.Numerics.Tensors.TensorPrimitives.Add(db.AsSpan(0, n), part, db.AsSpan(0, n));
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<Real>.Shared.Return(partial);
+        }
     }
 
     /// <summary>Float64 scalar reference.</summary>

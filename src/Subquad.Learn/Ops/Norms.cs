@@ -11,50 +11,54 @@ namespace Subquad.Learn.Ops;
 /// </summary>
 public static class Norms
 {
+    /// <summary>Rows per parallel block of <see cref="RmsNorm"/> (fixed: dw's partial sums must not depend on threads).</summary>
+    internal const int RowBlock = 256;
+
     /// <summary>RMSNorm over each row: y = x / sqrt(mean(x²) + eps) ⊙ w.</summary>
-    /// <remarks>Rows through TensorPrimitives (SIMD sums and products): every block of the models runs it twice.</remarks>
+    /// <remarks>
+    /// Blocks of <see cref="RowBlock"/> rows in parallel; each row in fused Vector512 passes (sum of squares, then the
+    /// scaled product; backward: g·x, then dx and this block's dw together). Every block of the models runs it twice.
+    /// </remarks>
     public static Tensor RmsNorm(Tape tape, Tensor x, Tensor w, Real eps = (Real)1e-5)
     {
         if (w.Length != x.Cols) throw new ArgumentException($"RMSNorm: weight {w} for {x}");
-        int m = x.Rows, d = x.Cols;
+        int m = x.Rows, d = x.Cols, blocks = (m + RowBlock - 1) / RowBlock;
         var y = tape.Output(m, d, x, w);
         var inv = tape.Scratch(m);
-        ReadOnlySpan<Real> wd = w.Data;
-        for (int i = 0; i < m; i++)
+        var xd = x.Data;
+        var wd = w.Data;
+        LearnThreads.For(blocks, 3L * RowBlock * d, blk =>
         {
-            var xi = x.Row(i);
-            inv[i] = (Real)1 / RealMath.Sqrt(TensorPrimitives.SumOfSquares<Real>(xi) / d + eps);
-            var yi = y.Row(i);
-            TensorPrimitives.Multiply<Real>(xi, inv[i], yi);
-            TensorPrimitives.Multiply<Real>(yi, wd, yi);
-        }
+            for (int i = blk * RowBlock, end = Math.Min(m, i + RowBlock); i < end; i++)
+            {
+                var xi = xd.AsSpan(i * d, d);
+                inv[i] = (Real)1 / RealMath.Sqrt(TensorPrimitives.SumOfSquares<Real>(xi) / d + eps);
+                RowVector.ScaledProduct(xi, wd, inv[i], y.Data.AsSpan(i * d, d));
+            }
+        });
 
         tape.Record(y, () =>
         {
             var dy = y.Grad!;
             var dx = x.RequiresGrad ? x.GradBuffer() : null;
-            var dw = w.RequiresGrad ? w.GradBuffer() : null;
-            var g = new Real[d];
-            for (int i = 0; i < m; i++)
+            var dwParts = w.RequiresGrad ? new Real[blocks * d] : null;
+            LearnThreads.For(blocks, 6L * RowBlock * d, blk =>
             {
-                ReadOnlySpan<Real> xi = x.Row(i), dyi = dy.AsSpan(i * d, d);
-                Real r = inv[i];
-                // d/dx_j of x_k r w_k = w_j r δ_jk - x_k w_k r³ x_j / d; with g = dy ⊙ w: dx = r g - (r³ (g·x) / d) x.
-                TensorPrimitives.Multiply(dyi, w.Data, g);
-                Real dot = TensorPrimitives.Dot<Real>(g, xi);
-                if (dx is not null)
+                var dwPart = dwParts is null ? Span<Real>.Empty : dwParts.AsSpan(blk * d, d);
+                for (int i = blk * RowBlock, end = Math.Min(m, i + RowBlock); i < end; i++)
                 {
-                    var dxi = dx.AsSpan(i * d, d);
-                    TensorPrimitives.MultiplyAdd<Real>(g, r, dxi, dxi);
-                    TensorPrimitives.MultiplyAdd<Real>(xi, -r * r * r * dot / d, dxi, dxi);
+                    // d/dx_j of x_k r w_k = w_j r δ_jk - x_k w_k r³ x_j / d; with g = dy ⊙ w: dx = r g - (r³ (g·x) / d) x;
+                    // dw += r (dy ⊙ x).
+                    ReadOnlySpan<Real> xi = xd.AsSpan(i * d, d), dyi = dy.AsSpan(i * d, d);
+                    Real r = inv[i];
+                    Real dot = RowVector.TripleDot(dyi, wd, xi);
+                    RowVector.RmsBackward(dyi, wd, xi, r, r * r * r * dot / d, dx is null ? Span<Real>.Empty : dx.AsSpan(i * d, d), dwPart);
                 }
-
-                if (dw is not null)
-                {
-                    // dw += r (dy ⊙ x)
-                    TensorPrimitives.Multiply(dyi, xi, g);
-                    TensorPrimitives.MultiplyAdd<Real>(g, r, dw, dw);
-                }
+            });
+            if (dwParts is not null)
+            {
+                var dw = w.GradBuffer().AsSpan(0, d);
+                for (int blk = 0; blk < blocks; blk++) TensorPrimitives.Add(dw, dwParts.AsSpan(blk * d, d), dw);
             }
         });
         return y;

@@ -79,6 +79,80 @@ public sealed class VectorKernelTests
         }
     }
 
+    [Fact]
+    public void Causal_conv_by_rows_matches_the_reference_and_is_the_same_on_1_and_2_threads()
+    {
+        var rng = new Random(21);
+        int batch = 3, length = 9, c = 20, kk = 4, rows = batch * length;
+        GradientCheck.Check("conv rows", [Normal(rng, rows * c), Normal(rng, c * kk), Normal(rng, c)], [(rows, c), (c, kk), (1, c)],
+            (t, x) => CausalConv.Apply(t, x[0], x[1], x[2], batch, length), x => CausalConv.Reference.Forward(x[0], x[1], x[2], batch, length, c, kk));
+        batch = 8;
+        length = 40;
+        c = 33;
+        rows = batch * length;
+        float[][] inputs = [Normal(rng, rows * c), Normal(rng, c * kk), Normal(rng, c)];
+        (int, int)[] shapes = [(rows, c), (c, kk), (1, c)];
+        var seed = Normal(rng, rows * c);
+        AssertBitEqual("conv, 1 vs 2 threads", Run(inputs, shapes, seed, 1, (t, x) => CausalConv.Apply(t, x[0], x[1], x[2], batch, length)),
+            Run(inputs, shapes, seed, 2, (t, x) => CausalConv.Apply(t, x[0], x[1], x[2], batch, length)));
+    }
+
+    [Fact]
+    public void Linear_bias_gradient_over_several_row_blocks_matches_the_reference_and_is_the_same_on_1_and_2_threads()
+    {
+        var rng = new Random(22);
+        int m = 2 * Linear.SumBlock + 77, k = 3, n = 37; // three blocks of the column sum, the last partial; n past a vector
+        GradientCheck.Check("linear, many rows", [Normal(rng, m * k), Normal(rng, k * n), Normal(rng, n)], [(m, k), (k, n), (1, n)],
+            (t, x) => Linear.Apply(t, x[0], x[1], x[2]), x => Linear.Reference.Forward(x[0], x[1], x[2], m, k, n));
+        float[][] inputs = [Normal(rng, m * k), Normal(rng, k * n), Normal(rng, n)];
+        (int, int)[] shapes = [(m, k), (k, n), (1, n)];
+        var seed = Normal(rng, m * n);
+        AssertBitEqual("linear, 1 vs 2 threads", Run(inputs, shapes, seed, 1, (t, x) => Linear.Apply(t, x[0], x[1], x[2])), Run(inputs, shapes, seed, 2, (t, x) => Linear.Apply(t, x[0], x[1], x[2])));
+    }
+
+    [Theory]
+    [InlineData(5, 6)]
+    [InlineData(3, 16)]
+    [InlineData(Norms.RowBlock + 9, 21)] // two row blocks, the last partial; a vector plus a tail
+    public void RmsNorm_rows_match_the_reference_and_are_the_same_on_1_and_2_threads(int m, int d)
+    {
+        var rng = new Random(m * 31 + d);
+        GradientCheck.Check("rmsnorm rows", [Normal(rng, m * d), Normal(rng, d, 0.3, 1)], [(m, d), (1, d)], (t, x) => Norms.RmsNorm(t, x[0], x[1]), x => Norms.Reference.RmsNorm(x[0], x[1], m, d));
+        int rows = 3 * Norms.RowBlock + 1;
+        float[][] inputs = [Normal(rng, rows * d), Normal(rng, d, 0.3, 1)];
+        (int, int)[] shapes = [(rows, d), (1, d)];
+        var seed = Normal(rng, rows * d);
+        AssertBitEqual("rmsnorm, 1 vs 2 threads", Run(inputs, shapes, seed, 1, (t, x) => Norms.RmsNorm(t, x[0], x[1])), Run(inputs, shapes, seed, 2, (t, x) => Norms.RmsNorm(t, x[0], x[1])));
+    }
+
+    [Fact]
+    public void Add_mul_and_columns_over_many_blocks_are_exact_and_the_same_on_1_and_2_threads()
+    {
+        var rng = new Random(23);
+        int rows = 1000, cols = 70, n = rows * cols; // several parallel blocks, a partial last vector
+        float[][] inputs = [Normal(rng, n), Normal(rng, n)];
+        (int, int)[] shapes = [(rows, cols), (rows, cols)];
+        var seed = Normal(rng, n);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var add = Run(inputs, shapes, seed, threads, (t, x) => Elementwise.Add(t, x[0], x[1]));
+            var mul = Run(inputs, shapes, seed, threads, (t, x) => Elementwise.Mul(t, x[0], x[1]));
+            var col = Run(inputs, shapes, seed[..(rows * 9)], threads, (t, x) => Elementwise.Columns(t, x[0], 61, 9));
+            for (int i = 0; i < n; i++)
+            {
+                // One float operation each: exactly what the scalar expression gives.
+                Assert.Equal(inputs[0][i] + inputs[1][i], add[0][i]);
+                Assert.Equal(seed[i], add[1][i]);
+                Assert.Equal(inputs[0][i] * inputs[1][i], mul[0][i]);
+                Assert.Equal(seed[i] * inputs[1][i], mul[1][i]);
+                Assert.Equal(seed[i] * inputs[0][i], mul[2][i]);
+                int r = i / cols, c = i % cols;
+                Assert.Equal(c >= 61 ? inputs[0][i] : 0f, c >= 61 ? col[0][r * 9 + c - 61] : 0f);
+                Assert.Equal(c >= 61 ? seed[r * 9 + c - 61] : 0f, col[1][i]);
+            }
+        }
+    }
+
     /// <summary>Output then each input's gradient, for one op on fresh copies of the inputs with a fixed seed gradient.</summary>
     internal static float[][] Run(float[][] inputs, (int Rows, int Cols)[] shapes, float[] seed, int threads, Func<Tape, Tensor[], Tensor> op)
     {
