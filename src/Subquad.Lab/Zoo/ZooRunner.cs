@@ -99,7 +99,8 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
                 // Longest first, so the last runs of a wave are short ones and the jobs finish together.
                 var order = pending.OrderByDescending(p => CostUnits(p.Kind, p.Key.Width, n)).ToList();
                 var options = new ParallelOptions { MaxDegreeOfParallelism = Jobs };
-                Parallel.ForEach(order, options, (item, loop) =>
+                // NoBuffering hands the runs out one at a time in this order (the default partitioner splits the list into ranges).
+                Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(order, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), options, (item, loop) =>
                 {
                     if (cancellationToken.IsCancellationRequested)
                     {
