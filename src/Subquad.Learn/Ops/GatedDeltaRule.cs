@@ -30,7 +30,7 @@ public static class GatedDeltaRule
     private const int ChunkBytes = 512 * 1024;
 
     /// <summary>Tokens per checkpoint chunk for head dimension d (1 .. 64).</summary>
-    internal static int ChunkTokens(int d) => Math.Clamp(ChunkBytes / (d * d * Unsafe.SizeOf<Real>()), 1, 64);
+    internal static int ChunkTokens(int d) => (int)Math.Clamp(ChunkBytes / Math.Max(1L, (long)d * d * Unsafe.SizeOf<Real>()), 1, 64);
 
     /// <summary>Output o [batch * length, heads * d].</summary>
     public static Tensor Apply(Tape tape, Tensor q, Tensor k, Tensor v, Tensor beta, Tensor alpha, int batch, int length, int heads) =>
