@@ -30,7 +30,7 @@ public static class GatedDeltaRule
     private const int ChunkBytes = 512 * 1024;
 
     /// <summary>Tokens per checkpoint chunk for head dimension d (1 .. 64).</summary>
-    internal static int ChunkTokens(int d) => Math.Clamp(ChunkBytes / (d * d * Unsafe.SizeOf<Real>()), 1, 64);
+    internal static int ChunkTokens(int d) => (int)Math.Clamp(ChunkBytes / Math.Max(1L, (long)d * d * Unsafe.SizeOf<Real>()), 1, 64);
 
     /// <summary>Output o [batch * length, heads * d].</summary>
     public static Tensor Apply(Tape tape, Tensor q, Tensor k, Tensor v, Tensor beta, Tensor alpha, int batch, int length, int heads) =>
@@ -105,12 +105,13 @@ public static class GatedDeltaRule
                 int s = bh / heads, h = bh % heads;
                 var states = ArrayPool<Real>.Shared.Rent((window + 1) * dd);
                 var grad = ArrayPool<Real>.Shared.Rent(dd);
-                var vec = ArrayPool<Real>.Shared.Rent(4 * d);
+                var vec = ArrayPool<Real>.Shared.Rent(7 * d);
                 try
                 {
                     var dS = grad.AsSpan(0, dd);
                     dS.Clear();
                     Span<Real> uPrime = vec.AsSpan(0, d), u = vec.AsSpan(d, d), w = vec.AsSpan(2 * d, d), g = vec.AsSpan(3 * d, d);
+                    Span<Real> uPrime1 = vec.AsSpan(4 * d, d), w1 = vec.AsSpan(5 * d, d), g1 = vec.AsSpan(6 * d, d);
                     for (int c = chunks - 1; c >= 0; c--)
                     {
                         int t0 = c * chunk, t1 = Math.Min(length, t0 + chunk);
@@ -129,35 +130,45 @@ public static class GatedDeltaRule
                             for (int i = 0; i < d; i++) UpdateRow(from.Slice(i * d, d), u, a, kt[i], to.Slice(i * d, d));
                         }
 
+                        // Token t1-1 opens the chunk with pass 1 alone; then each token's pass 2 runs fused with the
+                        // previous token's pass 1 (one sweep over the rows of dS instead of two), except at t0, whose
+                        // previous token's states lie in the chunk before.
+                        Pass1(t1 - 1, states.AsSpan((t1 - 1 - t0 + 1) * dd, dd), states.AsSpan((t1 - 1 - t0) * dd, dd), dS, w, g, uPrime, u);
                         for (int t = t1 - 1; t >= t0; t--)
                         {
                             int r = s * length + t, off = r * width + h * d;
-                            Real a = alpha.Data[r * heads + h], b = beta.Data[r * heads + h];
-                            var pk = pks.AsSpan(off, d);
-                            Direction(v.Data.AsSpan(off, d), pk, a, b, uPrime, u);
-                            ReadOnlySpan<Real> St = states.AsSpan((t - t0 + 1) * dd, dd), P = states.AsSpan((t - t0) * dd, dd);
-                            ReadOnlySpan<Real> qt = q.Data.AsSpan(off, d), kt = k.Data.AsSpan(off, d), dOt = dO.AsSpan(off, d);
-                            // Pass 1: dS += q doᵀ / √d, then w = dSᵀ k, <dS, P>, g = dS u' and dq = S_t do / √d.
-                            w.Clear();
+                            Real a = alpha.Data[r * heads + h], b = beta.Data[r * heads + h], ab = a * b;
+                            ReadOnlySpan<Real> P = states.AsSpan((t - t0) * dd, dd), kt = k.Data.AsSpan(off, d);
+                            if (t == t0)
+                            {
+                                // Pass 2 alone: dk = β g - α β P w; dS_{t-1} = α dS - α β k wᵀ.
+                                for (int i = 0; i < d; i++)
+                                {
+                                    Real pw = CarryRow(dS.Slice(i * d, d), P.Slice(i * d, d), w, a, -ab * kt[i]);
+                                    if (dk is not null) dk[off + i] += b * g[i] - ab * pw;
+                                }
+
+                                continue;
+                            }
+
+                            int r1 = r - 1, off1 = off - width;
+                            Real a1 = alpha.Data[r1 * heads + h], b1 = beta.Data[r1 * heads + h];
+                            Direction(v.Data.AsSpan(off1, d), pks.AsSpan(off1, d), a1, b1, uPrime1, u);
+                            ReadOnlySpan<Real> P1 = states.AsSpan((t - 1 - t0) * dd, dd), q1 = q.Data.AsSpan(off1, d), k1 = k.Data.AsSpan(off1, d), dO1 = dO.AsSpan(off1, d);
+                            w1.Clear();
                             Real dSP = 0;
                             for (int i = 0; i < d; i++)
                             {
-                                BackwardRow(dS.Slice(i * d, d), St.Slice(i * d, d), P.Slice(i * d, d), dOt, uPrime, w, qt[i] * scale, kt[i], out Real sdo, out Real dsp, out Real gi);
-                                if (dq is not null) dq[off + i] += sdo * scale;
+                                Real pw = FusedRow(dS.Slice(i * d, d), P.Slice(i * d, d), P1.Slice(i * d, d), w, a, -ab * kt[i], dO1, uPrime1, w1, q1[i] * scale, k1[i], out Real sdo, out Real dsp, out Real gi);
+                                if (dk is not null) dk[off + i] += b * g[i] - ab * pw;
+                                if (dq is not null) dq[off1 + i] += sdo * scale;
                                 dSP += dsp;
-                                g[i] = gi;
+                                g1[i] = gi;
                             }
 
-                            if (dv is not null) TensorPrimitives.MultiplyAdd(w, b, dv.AsSpan(off, d), dv.AsSpan(off, d));
-                            if (dbeta is not null) dbeta[r * heads + h] += TensorPrimitives.Dot<Real>(w, uPrime);
-                            if (dalpha is not null) dalpha[r * heads + h] += dSP - b * TensorPrimitives.Dot<Real>(w, pk);
-                            // Pass 2: dk = β g - α β P w; dS_{t-1} = α dS - α β k wᵀ.
-                            Real ab = a * b;
-                            for (int i = 0; i < d; i++)
-                            {
-                                Real pw = CarryRow(dS.Slice(i * d, d), P.Slice(i * d, d), w, a, -ab * kt[i]);
-                                if (dk is not null) dk[off + i] += b * g[i] - ab * pw;
-                            }
+                            Finish(r1, off1, w1, uPrime1, pks.AsSpan(off1, d), a1, b1, dSP);
+                            Swap(ref w, ref w1);
+                            Swap(ref g, ref g1);
                         }
                     }
                 }
@@ -166,6 +177,35 @@ public static class GatedDeltaRule
                     ArrayPool<Real>.Shared.Return(states);
                     ArrayPool<Real>.Shared.Return(grad);
                     ArrayPool<Real>.Shared.Return(vec);
+                }
+
+                // Pass 1 of token t alone: dS += q doᵀ / √d, then w = dSᵀ k, <dS, P>, g = dS u' and dq = S_t do / √d.
+                void Pass1(int t, ReadOnlySpan<Real> St, ReadOnlySpan<Real> P, Span<Real> dS, Span<Real> w, Span<Real> g, Span<Real> uPrime, Span<Real> u)
+                {
+                    int r = s * length + t, off = r * width + h * d;
+                    Real a = alpha.Data[r * heads + h], b = beta.Data[r * heads + h];
+                    var pk = pks.AsSpan(off, d);
+                    Direction(v.Data.AsSpan(off, d), pk, a, b, uPrime, u);
+                    ReadOnlySpan<Real> qt = q.Data.AsSpan(off, d), kt = k.Data.AsSpan(off, d), dOt = dO.AsSpan(off, d);
+                    w.Clear();
+                    Real dSP = 0;
+                    for (int i = 0; i < d; i++)
+                    {
+                        BackwardRow(dS.Slice(i * d, d), St.Slice(i * d, d), P.Slice(i * d, d), dOt, uPrime, w, qt[i] * scale, kt[i], out Real sdo, out Real dsp, out Real gi);
+                        if (dq is not null) dq[off + i] += sdo * scale;
+                        dSP += dsp;
+                        g[i] = gi;
+                    }
+
+                    Finish(r, off, w, uPrime, pk, a, b, dSP);
+                }
+
+                // The per-token gradients that pass 1 completes: dv = β w; dβ = wᵀ u'; dα = <dS, P> - β wᵀ p.
+                void Finish(int r, int off, ReadOnlySpan<Real> w, ReadOnlySpan<Real> uPrime, ReadOnlySpan<Real> pk, Real a, Real b, Real dSP)
+                {
+                    if (dv is not null) TensorPrimitives.MultiplyAdd(w, b, dv.AsSpan(off, d), dv.AsSpan(off, d));
+                    if (dbeta is not null) dbeta[r * heads + h] += TensorPrimitives.Dot(w, uPrime);
+                    if (dalpha is not null) dalpha[r * heads + h] += dSP - b * TensorPrimitives.Dot(w, pk);
                 }
             });
         });
@@ -356,6 +396,95 @@ public static class GatedDeltaRule
         {
             pw = RealMath.FusedMultiplyAdd(p[j], w[j], pw);
             ds[j] = RealMath.FusedMultiplyAdd(c, w[j], a * ds[j]);
+        }
+
+        return pw;
+    }
+
+    private static void Swap(ref Span<Real> x, ref Span<Real> y)
+    {
+        var keep = x;
+        x = y;
+        y = keep;
+    }
+
+    /// <summary>
+    /// Pass 2 of token t and pass 1 of token t-1 on one row, in one sweep with the same arithmetic as
+    /// <see cref="CarryRow"/> then <see cref="BackwardRow"/> (so the same bits): returns P_i · w_t; dS_i = α dS_i + c w_t;
+    /// then dS_i += qs do', sdo = S_{t-1,i} · do', dsp = dS_i · S_{t-2,i}, g = dS_i · u'', w' += k'_i dS_i (primes: token t-1).
+    /// </summary>
+    private static Real FusedRow(Span<Real> ds, ReadOnlySpan<Real> p, ReadOnlySpan<Real> p1, ReadOnlySpan<Real> w, Real a, Real c, ReadOnlySpan<Real> dO1, ReadOnlySpan<Real> u1, Span<Real> w1, Real qs, Real ki, out Real sdo, out Real dsp, out Real g)
+    {
+        int n = ds.Length, j = 0;
+        ref Real rd = ref MemoryMarshal.GetReference(ds);
+        ref Real rp = ref MemoryMarshal.GetReference(p);
+        ref Real rp1 = ref MemoryMarshal.GetReference(p1);
+        ref Real rw = ref MemoryMarshal.GetReference(w);
+        ref Real ro = ref MemoryMarshal.GetReference(dO1);
+        ref Real ru = ref MemoryMarshal.GetReference(u1);
+        ref Real rw1 = ref MemoryMarshal.GetReference(w1);
+        Real pw = 0;
+        sdo = 0;
+        dsp = 0;
+        g = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<Real>.Count)
+        {
+            Vector512<Real> va = Vector512.Create(a), vc = Vector512.Create(c), vq = Vector512.Create(qs), vk = Vector512.Create(ki), a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; j <= n - Vector512<Real>.Count; j += Vector512<Real>.Count)
+            {
+                var wt = Vector512.LoadUnsafe(ref rw, (nuint)j);
+                var pt = Vector512.LoadUnsafe(ref rp, (nuint)j);
+                a0 = Vector512.FusedMultiplyAdd(pt, wt, a0);
+                var x = Vector512.FusedMultiplyAdd(vc, wt, va * Vector512.LoadUnsafe(ref rd, (nuint)j));
+                var o = Vector512.LoadUnsafe(ref ro, (nuint)j);
+                x = Vector512.FusedMultiplyAdd(vq, o, x);
+                x.StoreUnsafe(ref rd, (nuint)j);
+                a1 = Vector512.FusedMultiplyAdd(pt, o, a1);
+                a2 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref rp1, (nuint)j), a2);
+                a3 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref ru, (nuint)j), a3);
+                Vector512.FusedMultiplyAdd(vk, x, Vector512.LoadUnsafe(ref rw1, (nuint)j)).StoreUnsafe(ref rw1, (nuint)j);
+            }
+
+            pw = Vector512.Sum(a0);
+            sdo = Vector512.Sum(a1);
+            dsp = Vector512.Sum(a2);
+            g = Vector512.Sum(a3);
+        }
+
+        if (Vector256.IsHardwareAccelerated && n - j >= Vector256<Real>.Count)
+        {
+            Vector256<Real> va = Vector256.Create(a), vc = Vector256.Create(c), vq = Vector256.Create(qs), vk = Vector256.Create(ki), a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; j <= n - Vector256<Real>.Count; j += Vector256<Real>.Count)
+            {
+                var wt = Vector256.LoadUnsafe(ref rw, (nuint)j);
+                var pt = Vector256.LoadUnsafe(ref rp, (nuint)j);
+                a0 = Vector256.FusedMultiplyAdd(pt, wt, a0);
+                var x = Vector256.FusedMultiplyAdd(vc, wt, va * Vector256.LoadUnsafe(ref rd, (nuint)j));
+                var o = Vector256.LoadUnsafe(ref ro, (nuint)j);
+                x = Vector256.FusedMultiplyAdd(vq, o, x);
+                x.StoreUnsafe(ref rd, (nuint)j);
+                a1 = Vector256.FusedMultiplyAdd(pt, o, a1);
+                a2 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref rp1, (nuint)j), a2);
+                a3 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref ru, (nuint)j), a3);
+                Vector256.FusedMultiplyAdd(vk, x, Vector256.LoadUnsafe(ref rw1, (nuint)j)).StoreUnsafe(ref rw1, (nuint)j);
+            }
+
+            pw += Vector256.Sum(a0);
+            sdo += Vector256.Sum(a1);
+            dsp += Vector256.Sum(a2);
+            g += Vector256.Sum(a3);
+        }
+
+        for (; j < n; j++)
+        {
+            pw = RealMath.FusedMultiplyAdd(p[j], w[j], pw);
+            Real x = RealMath.FusedMultiplyAdd(c, w[j], a * ds[j]);
+            x = RealMath.FusedMultiplyAdd(qs, dO1[j], x);
+            ds[j] = x;
+            sdo = RealMath.FusedMultiplyAdd(p[j], dO1[j], sdo);
+            dsp = RealMath.FusedMultiplyAdd(x, p1[j], dsp);
+            g = RealMath.FusedMultiplyAdd(x, u1[j], g);
+            w1[j] = RealMath.FusedMultiplyAdd(ki, x, w1[j]);
         }
 
         return pw;

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Tensor = Subquad.Learn.Autodiff.Tensor;
 using Subquad.Learn.Autodiff;
 
@@ -14,6 +16,10 @@ namespace Subquad.Learn.Ops;
 /// Backward in two passes, never storing the states: a forward pass rebuilds S_i, z_i to get
 /// dφq_i = S_i dnum_i + z_i dden_i (dnum = dy/den, dden = -dy·y/den); a reverse pass carries
 /// dS = Σ_{i≥j} φq_i dnum_iᵀ and dz = Σ_{i≥j} φq_i dden_i to give dφk_j = dS v_j + dz, dv_j = dSᵀ φk_j.
+/// Each pass touches a state row once per token: one fused SIMD loop (<see cref="Row"/>) updates the row and takes
+/// its dot product and its contribution to the d_v-vector in the same sweep (separate calls read the F × d_v state
+/// two or three times per token, and that traffic, not the arithmetic, was the cost). The forward pass 1 is skipped
+/// when φq needs no gradient.
 /// </remarks>
 public static class LinearAttention
 {
@@ -89,15 +95,10 @@ public static class LinearAttention
                 var pk = phiK.Data.AsSpan(r * phiK.Cols + h * ff, ff);
                 var pq = phiQ.Data.AsSpan(r * phiQ.Cols + h * ff, ff);
                 var vt = v.Data.AsSpan(r * v.Cols + h * dv, dv);
-                for (int a = 0; a < ff; a++)
-                {
-                    var sa = state.AsSpan(a * dv, dv);
-                    TensorPrimitives.MultiplyAdd(vt, pk[a], sa, sa);
-                }
-
-                TensorPrimitives.Add(z, pk, z);
+                // One pass over the rows of S: S_a += φk_a v, num += φq_a S_a.
                 Array.Clear(num);
-                for (int a = 0; a < ff; a++) TensorPrimitives.MultiplyAdd(state.AsSpan(a * dv, dv), pq[a], num, num);
+                for (int a = 0; a < ff; a++) Row<No, Yes>(state.AsSpan(a * dv, dv), vt, pk[a], default, num, pq[a]);
+                TensorPrimitives.Add(z, pk, z);
                 Real dn = TensorPrimitives.Dot(pq, z) + Epsilon;
                 den[r * heads + h] = dn;
                 TensorPrimitives.Divide(num, dn, y.Data.AsSpan(r * v.Cols + h * dv, dv));
@@ -123,25 +124,18 @@ public static class LinearAttention
                     dden[t] = -TensorPrimitives.Dot(dyt, y.Data.AsSpan(r * v.Cols + h * dv, dv)) / dn;
                 }
 
-                // Pass 1 (forward): rebuild S_i, z_i; dφq_i = S_i dnum_i + z_i dden_i.
+                // Pass 1 (forward, only for dφq): rebuild S_i, z_i; dφq_i = S_i dnum_i + z_i dden_i, one pass over S per token.
                 var state = new Real[ff * dv];
                 var z = new Real[ff];
-                for (int t = 0; t < length; t++)
+                for (int t = 0; t < length && dq is not null; t++)
                 {
                     int r = s * length + t;
                     var pk = phiK.Data.AsSpan(r * phiK.Cols + h * ff, ff);
                     var vt = v.Data.AsSpan(r * v.Cols + h * dv, dv);
-                    for (int a = 0; a < ff; a++)
-                    {
-                        var sa = state.AsSpan(a * dv, dv);
-                        TensorPrimitives.MultiplyAdd(vt, pk[a], sa, sa);
-                    }
-
                     TensorPrimitives.Add(z, pk, z);
-                    if (dq is null) continue;
                     var dnt = dnum.AsSpan(t * dv, dv);
                     int qo = r * phiQ.Cols + h * ff;
-                    for (int a = 0; a < ff; a++) dq[qo + a] += TensorPrimitives.Dot(state.AsSpan(a * dv, dv), dnt) + z[a] * dden[t];
+                    for (int a = 0; a < ff; a++) dq[qo + a] += Row<Yes, No>(state.AsSpan(a * dv, dv), vt, pk[a], dnt, default, 0) + z[a] * dden[t];
                 }
 
                 // Pass 2 (reverse): dS, dz from the future.
@@ -152,30 +146,88 @@ public static class LinearAttention
                     int r = s * length + t;
                     var pq = phiQ.Data.AsSpan(r * phiQ.Cols + h * ff, ff);
                     var dnt = dnum.AsSpan(t * dv, dv);
-                    for (int a = 0; a < ff; a++)
-                    {
-                        var sa = state.AsSpan(a * dv, dv);
-                        TensorPrimitives.MultiplyAdd(dnt, pq[a], sa, sa);
-                    }
-
                     TensorPrimitives.MultiplyAdd(pq, dden[t], z, z);
                     var pk = phiK.Data.AsSpan(r * phiK.Cols + h * ff, ff);
                     var vt = v.Data.AsSpan(r * v.Cols + h * dv, dv);
-                    if (dk is not null)
-                    {
-                        int ko = r * phiK.Cols + h * ff;
-                        for (int a = 0; a < ff; a++) dk[ko + a] += TensorPrimitives.Dot(state.AsSpan(a * dv, dv), vt) + z[a];
-                    }
-
+                    int ko = r * phiK.Cols + h * ff;
+                    // One pass over the rows of dS: dS_a += φq_a dnum; dφk_a = dS_a · v + dz_a; dv += φk_a dS_a.
                     if (dvv is not null)
                     {
                         var dvt = dvv.AsSpan(r * v.Cols + h * dv, dv);
-                        for (int a = 0; a < ff; a++) TensorPrimitives.MultiplyAdd(state.AsSpan(a * dv, dv), pk[a], dvt, dvt);
+                        for (int a = 0; a < ff; a++)
+                        {
+                            Real dot = Row<Yes, Yes>(state.AsSpan(a * dv, dv), dnt, pq[a], vt, dvt, pk[a]);
+                            if (dk is not null) dk[ko + a] += dot + z[a];
+                        }
+                    }
+                    else
+                    {
+                        for (int a = 0; a < ff; a++)
+                        {
+                            Real dot = Row<Yes, No>(state.AsSpan(a * dv, dv), dnt, pq[a], vt, default, 0);
+                            if (dk is not null) dk[ko + a] += dot + z[a];
+                        }
                     }
                 }
             });
         });
         return y;
+    }
+
+    private struct Yes;
+
+    private struct No;
+
+    /// <summary>
+    /// One row of a state, fused: row += c x; then (TDot) returns row · y and (TAcc) acc += e row. Vector512 where the
+    /// hardware has it, then Vector256, then scalars; the flags are types so the JIT drops the unused work.
+    /// </summary>
+    private static Real Row<TDot, TAcc>(Span<Real> row, ReadOnlySpan<Real> x, Real c, ReadOnlySpan<Real> y, Span<Real> acc, Real e)
+    {
+        bool dot = typeof(TDot) == typeof(Yes), accumulate = typeof(TAcc) == typeof(Yes);
+        int n = row.Length, j = 0;
+        ref Real rr = ref MemoryMarshal.GetReference(row);
+        ref Real rx = ref MemoryMarshal.GetReference(x);
+        ref Real ry = ref MemoryMarshal.GetReference(y);
+        ref Real ra = ref MemoryMarshal.GetReference(acc);
+        Real sum = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<Real>.Count)
+        {
+            Vector512<Real> vc = Vector512.Create(c), ve = Vector512.Create(e), s = default;
+            for (; j <= n - Vector512<Real>.Count; j += Vector512<Real>.Count)
+            {
+                var u = Vector512.FusedMultiplyAdd(vc, Vector512.LoadUnsafe(ref rx, (nuint)j), Vector512.LoadUnsafe(ref rr, (nuint)j));
+                u.StoreUnsafe(ref rr, (nuint)j);
+                if (dot) s = Vector512.FusedMultiplyAdd(u, Vector512.LoadUnsafe(ref ry, (nuint)j), s);
+                if (accumulate) Vector512.FusedMultiplyAdd(ve, u, Vector512.LoadUnsafe(ref ra, (nuint)j)).StoreUnsafe(ref ra, (nuint)j);
+            }
+
+            if (dot) sum = Vector512.Sum(s);
+        }
+
+        if (Vector256.IsHardwareAccelerated && n - j >= Vector256<Real>.Count)
+        {
+            Vector256<Real> vc = Vector256.Create(c), ve = Vector256.Create(e), s = default;
+            for (; j <= n - Vector256<Real>.Count; j += Vector256<Real>.Count)
+            {
+                var u = Vector256.FusedMultiplyAdd(vc, Vector256.LoadUnsafe(ref rx, (nuint)j), Vector256.LoadUnsafe(ref rr, (nuint)j));
+                u.StoreUnsafe(ref rr, (nuint)j);
+                if (dot) s = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref ry, (nuint)j), s);
+                if (accumulate) Vector256.FusedMultiplyAdd(ve, u, Vector256.LoadUnsafe(ref ra, (nuint)j)).StoreUnsafe(ref ra, (nuint)j);
+            }
+
+            if (dot) sum += Vector256.Sum(s);
+        }
+
+        for (; j < n; j++)
+        {
+            Real u = RealMath.FusedMultiplyAdd(c, x[j], row[j]);
+            row[j] = u;
+            if (dot) sum = RealMath.FusedMultiplyAdd(u, y[j], sum);
+            if (accumulate) acc[j] = RealMath.FusedMultiplyAdd(e, u, acc[j]);
+        }
+
+        return sum;
     }
 
     /// <summary>Float64 scalar references.</summary>

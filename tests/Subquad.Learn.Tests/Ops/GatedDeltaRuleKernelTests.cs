@@ -107,6 +107,8 @@ public sealed class GatedDeltaRuleKernelTests
         Assert.Equal(64, GatedDeltaRule.ChunkTokens(8));
         Assert.Equal(8, GatedDeltaRule.ChunkTokens(128));
         Assert.Equal(1, GatedDeltaRule.ChunkTokens(512));
+        Assert.Equal(64, GatedDeltaRule.ChunkTokens(0));
+        Assert.Equal(1, GatedDeltaRule.ChunkTokens(100_000));
         foreach (int d in new[] { 16, 32, 64, 100, 128, 256 }) Assert.True(GatedDeltaRule.ChunkTokens(d) * d * d * sizeof(float) <= 512 * 1024);
     }
 
