@@ -43,14 +43,21 @@ public sealed class Tape
     public int Count => _backward.Count;
 
     /// <summary>A new zeroed output that requires a gradient when any input does (from the pool on a pooled tape).</summary>
-    public Tensor Output(int rows, int cols, params ReadOnlySpan<Tensor?> inputs)
+    public Tensor Output(int rows, int cols, params ReadOnlySpan<Tensor?> inputs) => Output(rows, cols, true, inputs);
+
+    /// <summary>
+    /// As <see cref="Output(int, int, ReadOnlySpan{Tensor?})"/>; with <paramref name="zeroed"/> false a pooled output's
+    /// values are undefined, for an op that writes every value before anything reads it (clearing [8192 × 64..256]
+    /// arrays that are overwritten next was a serial memory pass per op).
+    /// </summary>
+    public Tensor Output(int rows, int cols, bool zeroed, params ReadOnlySpan<Tensor?> inputs)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(cols);
         bool grad = false;
         foreach (var t in inputs) grad |= t is { RequiresGrad: true };
         if (_pool is null) return new Tensor(rows, cols, grad);
-        var y = new Tensor(rows, cols, _pool, grad);
+        var y = new Tensor(rows, cols, _pool, grad, zeroed);
         _outputs.Add(y);
         return y;
     }

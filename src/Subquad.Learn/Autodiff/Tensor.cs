@@ -30,12 +30,12 @@ public sealed class Tensor
         Name = name;
     }
 
-    /// <summary>A tensor whose values (and later its gradient) come from <paramref name="pool"/> (<see cref="Tape.Output"/> on a pooled tape).</summary>
-    internal Tensor(int rows, int cols, TensorPool pool, bool requiresGrad)
+    /// <summary>A tensor whose values (and later its gradient) come from <paramref name="pool"/> (<see cref="Tape.Output(int, int, bool, ReadOnlySpan{Tensor?})"/> on a pooled tape).</summary>
+    internal Tensor(int rows, int cols, TensorPool pool, bool requiresGrad, bool zeroed = true)
     {
         Rows = rows;
         Cols = cols;
-        Data = pool.Rent(checked(rows * cols));
+        Data = pool.Rent(checked(rows * cols), zeroed);
         RequiresGrad = requiresGrad;
         _pool = pool;
     }

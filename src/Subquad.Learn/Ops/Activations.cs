@@ -23,7 +23,7 @@ public static class Activations
     /// </remarks>
     public static Tensor Gelu(Tape tape, Tensor x)
     {
-        var y = tape.Output(x.Rows, x.Cols, x);
+        var y = tape.Output(x.Rows, x.Cols, zeroed: false, x);
         var xd = x.Data;
         var s = tape.Scratch(xd.Length, zeroed: false);
         VectorMap.Map<GeluGate>(xd, xd, s);
@@ -44,7 +44,7 @@ public static class Activations
         where F : IVectorFunction
         where G : IVectorFunction
     {
-        var y = tape.Output(x.Rows, x.Cols, x);
+        var y = tape.Output(x.Rows, x.Cols, zeroed: false, x);
         var xd = x.Data;
         VectorMap.Map<F>(xd, xd, y.Data);
         tape.Record(y, () =>

@@ -21,7 +21,7 @@ public static class CausalConv
     {
         int c = x.Cols, kk = w.Cols;
         if (x.Rows != batch * length || w.Rows != c || b.Cols != c) throw new ArgumentException($"conv: x {x}, w {w}, b {b}");
-        var y = tape.Output(x.Rows, c, x, w, b);
+        var y = tape.Output(x.Rows, c, zeroed: false, x, w, b); // each row starts as a copy of b
         var wt = new Real[kk * c]; // wt[k, ch] = w[ch, k]
         for (int ch = 0; ch < c; ch++)
         {

@@ -12,7 +12,7 @@ public static class Elementwise
     public static Tensor Add(Tape tape, Tensor a, Tensor b)
     {
         SameShape(a, b, "add");
-        var y = tape.Output(a.Rows, a.Cols, a, b);
+        var y = tape.Output(a.Rows, a.Cols, zeroed: false, a, b);
         VectorMap.Map<Sum>(a.Data, b.Data, y.Data, Cost);
         tape.Record(y, () =>
         {
@@ -26,7 +26,7 @@ public static class Elementwise
     public static Tensor Mul(Tape tape, Tensor a, Tensor b)
     {
         SameShape(a, b, "mul");
-        var y = tape.Output(a.Rows, a.Cols, a, b);
+        var y = tape.Output(a.Rows, a.Cols, zeroed: false, a, b);
         VectorMap.Map<Product>(a.Data, b.Data, y.Data, Cost);
         tape.Record(y, () =>
         {
@@ -40,7 +40,7 @@ public static class Elementwise
     public static Tensor Columns(Tape tape, Tensor x, int start, int count)
     {
         if (start < 0 || count < 0 || start + count > x.Cols) throw new ArgumentOutOfRangeException(nameof(start), $"columns {start}..{start + count} of {x}");
-        var y = tape.Output(x.Rows, count, x);
+        var y = tape.Output(x.Rows, count, zeroed: false, x);
         int rows = x.Rows, cols = x.Cols, blocks = (rows + RowBlock - 1) / RowBlock;
         LearnThreads.For(blocks, (long)RowBlock * count * Cost, blk =>
         {

@@ -17,7 +17,7 @@ public static class Embedding
             if ((uint)id >= (uint)table.Rows) throw new ArgumentOutOfRangeException(nameof(ids), id, $"embedding: id outside {table}");
         }
 
-        var y = tape.Output(ids.Length, d, table);
+        var y = tape.Output(ids.Length, d, zeroed: false, table);
         for (int r = 0; r < ids.Length; r++) table.Row(ids[r]).CopyTo(y.Row(r));
         tape.Record(y, () =>
         {

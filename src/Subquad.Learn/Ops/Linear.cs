@@ -14,7 +14,7 @@ public static class Linear
         if (x.Cols != w.Rows) throw new ArgumentException($"linear: {x} times {w}");
         if (b is not null && (b.Rows != 1 || b.Cols != w.Cols)) throw new ArgumentException($"linear: bias {b} for {w}");
         int m = x.Rows, k = x.Cols, n = w.Cols;
-        var y = tape.Output(m, n, x, w, b);
+        var y = tape.Output(m, n, zeroed: b is null, x, w, b); // with a bias every row starts as a copy of it
         if (b is not null)
         {
             for (int i = 0; i < m; i++) b.Data.AsSpan().CopyTo(y.Row(i));

@@ -23,8 +23,8 @@ public static class Norms
     {
         if (w.Length != x.Cols) throw new ArgumentException($"RMSNorm: weight {w} for {x}");
         int m = x.Rows, d = x.Cols, blocks = (m + RowBlock - 1) / RowBlock;
-        var y = tape.Output(m, d, x, w);
-        var inv = tape.Scratch(m);
+        var y = tape.Output(m, d, zeroed: false, x, w);
+        var inv = tape.Scratch(m, zeroed: false);
         var xd = x.Data;
         var wd = w.Data;
         LearnThreads.For(blocks, 3L * RowBlock * d, blk =>

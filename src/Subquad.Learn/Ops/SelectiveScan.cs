@@ -38,7 +38,7 @@ public static class SelectiveScan
 
         var a = new Real[e * n];
         for (int i = 0; i < a.Length; i++) a[i] = -RealMath.Exp(aLog.Data[i]);
-        var y = tape.Output(x.Rows, e, x, delta, aLog, bm, cm, dSkip);
+        var y = tape.Output(x.Rows, e, zeroed: false, x, delta, aLog, bm, cm, dSkip);
         // h_t of every step, written in full by the forward scan (so not zeroed first) and read back by the backward one.
         var states = tape.Scratch((long)batch * length * e * n is var size && size < int.MaxValue ? (int)size : throw new InvalidOperationException($"selective scan: {size} state floats exceed one array"), zeroed: false);
         LearnThreads.For(batch, 6L * length * e * n, s =>
