@@ -32,18 +32,7 @@ internal static class GradientCheck
         for (int a = 0; a < inputs.Length; a++)
         {
             if (differentiable is not null && !differentiable[a]) continue;
-            var numeric = new double[xs[a].Length];
-            for (int i = 0; i < numeric.Length; i++)
-            {
-                double keep = xs[a][i], h = 1e-6 * Math.Max(1, Math.Abs(keep));
-                xs[a][i] = keep + h;
-                double plus = Dot(reference(xs), seedGrad);
-                xs[a][i] = keep - h;
-                double minus = Dot(reference(xs), seedGrad);
-                xs[a][i] = keep;
-                numeric[i] = (plus - minus) / (2 * h);
-            }
-
+            var numeric = CentralDifferences(xs, a, reference, seedGrad.Select(v => (double)v).ToArray());
             var analytic = tensors[a].Grad?.Select(v => (double)v).ToArray() ?? new double[numeric.Length];
             errors[a] = RelativeError(analytic, numeric, floor: 1e-3);
         }
@@ -93,7 +82,27 @@ internal static class GradientCheck
         return r;
     }
 
-    private static double Dot(double[] y, float[] g)
+    /// <summary>
+    /// ∂/∂x_a of Σ g ⊙ reference(x) by central differences in float64 (step 1e-6 · max(1, |x|)); x is restored.
+    /// </summary>
+    public static double[] CentralDifferences(double[][] xs, int a, Func<double[][], double[]> reference, double[] g)
+    {
+        var numeric = new double[xs[a].Length];
+        for (int i = 0; i < numeric.Length; i++)
+        {
+            double keep = xs[a][i], h = 1e-6 * Math.Max(1, Math.Abs(keep));
+            xs[a][i] = keep + h;
+            double plus = Dot(reference(xs), g);
+            xs[a][i] = keep - h;
+            double minus = Dot(reference(xs), g);
+            xs[a][i] = keep;
+            numeric[i] = (plus - minus) / (2 * h);
+        }
+
+        return numeric;
+    }
+
+    private static double Dot(double[] y, double[] g)
     {
         double s = 0;
         for (int i = 0; i < y.Length; i++) s += y[i] * g[i];

@@ -45,17 +45,7 @@ public sealed class LinearAttentionKernelTests
         Assert.True(forward <= 1e-12, $"forward {forward:E2}");
         for (int a = 0; a < 3; a++)
         {
-            var numeric = new double[xs[a].Length];
-            for (int i = 0; i < numeric.Length; i++)
-            {
-                double keep = xs[a][i], h = 1e-6 * Math.Max(1, Math.Abs(keep));
-                xs[a][i] = keep + h;
-                double plus = Dot(Oracle(xs), dy);
-                xs[a][i] = keep - h;
-                double minus = Dot(Oracle(xs), dy);
-                xs[a][i] = keep;
-                numeric[i] = (plus - minus) / (2 * h);
-            }
+            var numeric = CentralDifferences(xs, a, Oracle, dy);
 
             // The floor compares the ε-sized dφq of length 1 absolutely (its finite differences are rounding noise of 1e-10).
             double error = RelativeError(tensors[a].Grad!, numeric, floor: 1e-3);
@@ -117,11 +107,4 @@ public sealed class LinearAttentionKernelTests
 
     /// <summary>Features as the Taylor map makes them: the kernel values stay positive.</summary>
     private static double[] Positive(Random rng, int count) => Uniform(rng, count, 0.1, 1.5).Select(x => (double)x).ToArray();
-
-    private static double Dot(double[] a, double[] b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
-        return s;
-    }
 }
