@@ -61,12 +61,14 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
                 controls.AddRange(Controls(task, wave.First(), testSeed));
                 onePass.AddRange(OnePassCurve(task, taskName, testSeed, Math.Min(OnePassSequences, experiment.TestSequences)));
 
-                var pending = new List<(ZooRunKey Key, MixerKind Kind, StateSize State)>();
+                var pending = new List<(ZooRunKey Key, MixerKind Kind, SequenceModel Model, StateSize State)>();
                 foreach (var planned in wave)
                 {
                     var key = planned;
+                    if (!double.IsNaN(key.Lr) && rows.Any(r => r.Key == key)) continue; // finished in an earlier invocation
                     MixerKinds.TryParse(key.Mixer, out var kind);
-                    var state = new SequenceModel(Config(task, kind, key.Width), key.Seed).State(task.Length);
+                    var model = new SequenceModel(Config(task, kind, key.Width), key.Seed);
+                    var state = model.State(task.Length);
                     if (state.Bits < task.Family.BitsPerDocument)
                     {
                         skipped.Add($"{key}: state of {state.Bits} bits cannot hold one document ({task.Family.BitsPerDocument:F0} bits)");
@@ -93,7 +95,7 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
                     }
 
                     if (rows.Any(r => r.Key == key)) continue;
-                    pending.Add((key, kind, state));
+                    pending.Add((key, kind, model, state));
                 }
 
                 // Longest first, so the last runs of a wave are short ones and the jobs finish together.
@@ -108,7 +110,7 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
                         return;
                     }
 
-                    var row = Train(task, item.Key, item.Kind, item.State, testSeed, runs.Count, () => Volatile.Read(ref finished), Report, cancellationToken);
+                    var row = Train(task, item.Key, item.Model, item.State, testSeed, runs.Count, () => Volatile.Read(ref finished), Report, cancellationToken);
                     if (row is null)
                     {
                         loop.Stop();
@@ -149,9 +151,8 @@ public sealed class ZooRunner(ZooExperiment experiment, string directory)
             new MixerSpec(kind, width, experiment.Heads, experiment.Window, QkNorm: experiment.QkNorm, LogitScale: experiment.LogitScale), task.Length, ModelConfig.PositionsFor(kind));
 
     /// <summary>One run: train (curriculum or not), validate, test. Null when cancelled mid-run (nothing is kept).</summary>
-    private ZooRow? Train(PartnerRecallTask task, ZooRunKey key, MixerKind kind, StateSize state, int testSeed, int total, Func<int> done, Action<ZooProgress> report, CancellationToken cancellationToken)
+    private ZooRow? Train(PartnerRecallTask task, ZooRunKey key, SequenceModel model, StateSize state, int testSeed, int total, Func<int> done, Action<ZooProgress> report, CancellationToken cancellationToken)
     {
-        var model = new SequenceModel(Config(task, kind, key.Width), key.Seed);
         string stage = key.ToString();
         report(new ZooProgress(done(), total, stage));
         int batch = experiment.BatchFor(key.N);
