@@ -39,9 +39,11 @@ internal static class ZooCommand
             ZooExperiment experiment;
             if (parse.GetValue(experimentFile) is { } file)
             {
+                // A syntax error names the file and line (FromJson); a field out of range names the file and the field.
+                experiment = ZooExperiment.FromJson(File.ReadAllText(file.FullName), file.FullName);
                 try
                 {
-                    experiment = ZooExperiment.FromJson(File.ReadAllText(file.FullName), file.FullName);
+                    experiment.Validate();
                 }
                 catch (ArgumentException e)
                 {

@@ -152,16 +152,16 @@ public sealed record ZooExperiment
         ValidationSequences = 100,
     };
 
-    /// <summary>Parses DIR/experiment.json or a user file; errors name the file.</summary>
+    /// <summary>Parses DIR/experiment.json or a user file; an <see cref="Subquad.Core.InputException"/> names the file and line.</summary>
     public static ZooExperiment FromJson(string json, string source)
     {
         try
         {
-            return JsonSerializer.Deserialize<ZooExperiment>(json, JsonOptions) ?? throw new ArgumentException($"{source}: empty experiment");
+            return JsonSerializer.Deserialize<ZooExperiment>(json, JsonOptions) ?? throw new Subquad.Core.InputException(source, null, "empty experiment");
         }
         catch (JsonException e)
         {
-            throw new ArgumentException($"{source}: line {(e.LineNumber ?? 0) + 1}: {e.Message}");
+            throw new Subquad.Core.InputException(source, $"line {(e.LineNumber ?? 0) + 1}", e.Message);
         }
     }
 

@@ -31,7 +31,7 @@ public static class ZooOutput
             {
                 previous = (ZooExperiment.FromJson(File.ReadAllText(expPath), expPath) with { Threads = 1, Jobs = 1 }).ToJson();
             }
-            catch (ArgumentException)
+            catch (Subquad.Core.InputException)
             {
                 previous = "";
             }
